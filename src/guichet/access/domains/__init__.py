@@ -1,0 +1,20 @@
+"""The grant tables and visibility rules of each domain, gathered by `access.policy`.
+
+One module per domain; each defines `Action` (a StrEnum of its action names),
+`GRANTS` (action -> who may) and `KINDS` (model label -> visibility rule). Add a new
+module to `MODULES` below. Every decision is still taken by `access.policy` alone.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import administration, correspondence, debts, documents, parties
+
+MODULES: tuple[ModuleType, ...] = (
+    parties,
+    administration,
+    correspondence,
+    debts,
+    documents,
+)

@@ -1,0 +1,75 @@
+"""Persons and organisations.
+
+Levels follow the seeds: a level-D agent registers persons and updates contact
+details, but changing a person's identity (names, birth date, national number)
+needs level C (000_… and 001_…, "autonomie"). A person confidential to a team is
+seen by that team's members only.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q
+
+from .base import CITIZEN_FACING, Grant, Kind, L, R, grant
+
+
+class Action(StrEnum):
+    PERSON_VIEW = "person.view"
+    PERSON_CREATE = "person.create"
+    PERSON_EDIT_CONTACT = "person.edit_contact"
+    PERSON_EDIT_IDENTITY = "person.edit_identity"
+    PERSON_RESTRICT = "person.restrict"
+    ORGANISATION_VIEW = "organisation.view"
+    ORGANISATION_CREATE = "organisation.create"
+    ORGANISATION_EDIT = "organisation.edit"
+
+
+GRANTS: dict[str, Grant] = {
+    Action.PERSON_VIEW: grant(*CITIZEN_FACING),
+    Action.PERSON_CREATE: grant(*CITIZEN_FACING),
+    Action.PERSON_EDIT_CONTACT: grant(*CITIZEN_FACING),
+    Action.PERSON_EDIT_IDENTITY: grant(*CITIZEN_FACING, min_level=L.C),
+    Action.PERSON_RESTRICT: grant(R.SUPERVISOR),
+    Action.ORGANISATION_VIEW: grant(*CITIZEN_FACING),
+    Action.ORGANISATION_CREATE: grant(*CITIZEN_FACING),
+    Action.ORGANISATION_EDIT: grant(*CITIZEN_FACING, min_level=L.C),
+}
+
+
+def person_visible_q(agent: Any) -> Q:
+    return Q(confidential_team__isnull=True) | Q(
+        confidential_team_id__in=agent.team_ids
+    )
+
+
+def person_is_visible(agent: Any, person: Any) -> bool:
+    team_id = person.confidential_team_id
+    if team_id is None:
+        return True
+    return team_id in agent.team_ids
+
+
+KINDS: dict[str, Kind] = {
+    "parties.person": Kind(
+        view_action=Action.PERSON_VIEW,
+        visible_q=person_visible_q,
+        is_visible=person_is_visible,
+        actions=frozenset(
+            {
+                Action.PERSON_VIEW,
+                Action.PERSON_EDIT_CONTACT,
+                Action.PERSON_EDIT_IDENTITY,
+                Action.PERSON_RESTRICT,
+            }
+        ),
+    ),
+    "parties.organisation": Kind(
+        view_action=Action.ORGANISATION_VIEW,
+        visible_q=lambda agent: Q(),
+        is_visible=lambda agent, organisation: True,
+        actions=frozenset({Action.ORGANISATION_VIEW, Action.ORGANISATION_EDIT}),
+    ),
+}

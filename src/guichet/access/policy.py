@@ -1,0 +1,113 @@
+"""The access policy: the only code that decides who may do what, and see what.
+
+Two questions, one answer each:
+- `may(agent, action, obj=None)`: may this agent do this action (on this object)?
+- `visible(agent, queryset)`: which objects of this kind may this agent see?
+
+Both read the grant tables and visibility rules of `access.domains` (one module per
+domain). Deny by default: an unknown action, an inactive or anonymous agent, an
+object kind without a visibility rule, all answer no. Every other app asks here;
+nothing else decides access. `register_rules` exposes each action to django-rules,
+so `agent.has_perm("person.view", person)` agrees.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+
+from rules.permissions import set_perm
+from rules.predicates import predicate
+
+from .domains import MODULES, administration
+from .domains.base import Grant, Kind
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _gather() -> tuple[dict[str, Grant], dict[str, Kind]]:
+    grants: dict[str, Grant] = {}
+    kinds: dict[str, Kind] = {}
+    for module in MODULES:
+        for name, rule in module.GRANTS.items():
+            if name in grants:
+                raise ValueError(f"action {name!r} is granted by two domain modules")
+            grants[str(name)] = rule
+        for label, kind in module.KINDS.items():
+            if label in kinds:
+                raise ValueError(
+                    f"object kind {label!r} is ruled by two domain modules"
+                )
+            kinds[label] = kind
+    return grants, kinds
+
+
+GRANTS, KINDS = _gather()
+ADMIN_MODELS = administration.ADMIN_MODELS
+
+
+def _is_acting_agent(agent: Any) -> bool:
+    return (
+        agent is not None
+        and agent.is_authenticated
+        and agent.is_active
+        and hasattr(agent, "role_codes")
+    )
+
+
+def may(agent: Any, action: str, obj: models.Model | None = None) -> bool:
+    """May `agent` do `action` (on `obj`, when given)? Deny by default."""
+    if not _is_acting_agent(agent):
+        return False
+    grant = GRANTS.get(str(action))
+    if grant is None:
+        return False
+    if not grant.admits(agent):
+        return False
+    if obj is None:
+        return True
+    kind = KINDS.get(obj._meta.label_lower)
+    if kind is None:
+        return False
+    if str(action) not in kind.actions:
+        return False
+    if not GRANTS[kind.view_action].admits(agent):
+        return False
+    return kind.is_visible(agent, obj)
+
+
+def visible(agent: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The part of `queryset` this agent may see (empty when they may see none)."""
+    kind = KINDS.get(queryset.model._meta.label_lower)
+    if kind is None:
+        return queryset.none()
+    if not may(agent, kind.view_action):
+        return queryset.none()
+    return queryset.filter(kind.visible_q(agent))
+
+
+def admin_apps() -> set[str]:
+    return {label.split(".")[0] for label in ADMIN_MODELS}
+
+
+def register_rules() -> None:
+    """Expose every action, and the admin's model permissions, to django-rules."""
+    for action in GRANTS:
+        set_perm(action, _predicate(action))
+    for label, action in ADMIN_MODELS.items():
+        app_label, model = label.split(".")
+        for verb in ("view", "add", "change", "delete"):
+            set_perm(f"{app_label}.{verb}_{model}", _predicate(action))
+
+
+def _predicate(action: str) -> Any:
+    @predicate
+    def check(agent: Any, obj: Any = None) -> bool:
+        # Admin permissions concern the model, not one citizen's object.
+        if obj is not None and obj._meta.label_lower in ADMIN_MODELS:
+            return may(agent, action)
+        return may(agent, action, obj)
+
+    check.__name__ = f"may_{action.replace('.', '_')}"
+    return check

@@ -1,0 +1,220 @@
+"""Writes to agents, teams and tokens, each with its audit record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from guichet.audit.services import audit_record
+from guichet.core import clock
+from guichet.core.errors import FieldError, ValidationFailed
+
+from .models import (
+    Agent,
+    ApiToken,
+    FunctionLevel,
+    Language,
+    Membership,
+    Role,
+    RoleCode,
+    Team,
+)
+from .selectors import TOKEN_PREFIX, hash_secret
+
+
+def _invalid(field: str, code: str, message: Any, **params: Any) -> ValidationFailed:
+    return ValidationFailed(
+        _("Some fields are not valid; nothing was saved."),
+        errors=[FieldError(field, code, message, params)],
+    )
+
+
+def roles_ensure() -> None:
+    """Create the role rows the policy knows (idempotent)."""
+    for code in RoleCode:
+        Role.objects.get_or_create(code=code.value)
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    level: str,
+    roles: Sequence[str],
+    teams: Sequence[str] = (),
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    language: str = Language.FR,
+    lead_teams: Sequence[str] = (),
+    check_password: bool = True,
+) -> Agent:
+    """Create an agent with roles and team memberships.
+
+    `teams` and `lead_teams` are team codes; `roles` are role codes. With no
+    password the agent cannot log in until one is set (tokens still work).
+    """
+    if Agent.objects.filter(username__iexact=username).exists():
+        raise _invalid(
+            "username", "taken", _("An agent with this username already exists.")
+        )
+    if level not in FunctionLevel.values:
+        raise _invalid(
+            "level",
+            "invalid_choice",
+            _("Choose one of: %(allowed)s."),
+            allowed=", ".join(FunctionLevel.values),
+        )
+    if language not in Language.values:
+        raise _invalid(
+            "language",
+            "invalid_choice",
+            _("Choose one of: %(allowed)s."),
+            allowed=", ".join(Language.values),
+        )
+    unknown_roles = sorted(set(roles) - set(RoleCode.values))
+    if unknown_roles:
+        raise _invalid(
+            "roles",
+            "unknown_role",
+            _("Unknown role(s): %(roles)s."),
+            roles=", ".join(unknown_roles),
+        )
+    team_rows = {
+        team.code: team for team in Team.objects.filter(code__in=[*teams, *lead_teams])
+    }
+    unknown_teams = sorted({*teams, *lead_teams} - set(team_rows))
+    if unknown_teams:
+        raise _invalid(
+            "teams",
+            "unknown_team",
+            _("Unknown team(s): %(teams)s."),
+            teams=", ".join(unknown_teams),
+        )
+    agent = Agent(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        level=level,
+        language=language,
+    )
+    if password:
+        if check_password:
+            try:
+                validate_password(password, agent)
+            except DjangoValidationError as error:
+                raise _invalid(
+                    "password", "weak_password", " ".join(error.messages)
+                ) from None
+        agent.set_password(password)
+    else:
+        agent.set_unusable_password()
+    agent.save(force_insert=True)
+    roles_ensure()
+    agent.roles.set(Role.objects.filter(code__in=roles))
+    for code in sorted({*teams, *lead_teams}):
+        Membership.objects.create(
+            agent=agent, team=team_rows[code], is_lead=code in lead_teams
+        )
+    audit_record(
+        actor=actor,
+        action="agent.create",
+        obj=agent,
+        summary={
+            "username": username,
+            "level": level,
+            "roles": sorted(roles),
+            "teams": sorted({*teams, *lead_teams}),
+            "lead_teams": sorted(lead_teams),
+        },
+    )
+    return agent
+
+
+@transaction.atomic
+def agent_set_language(*, agent: Agent, language: str) -> Agent:
+    if language not in Language.values:
+        raise _invalid(
+            "language",
+            "invalid_choice",
+            _("Choose one of: %(allowed)s."),
+            allowed=", ".join(Language.values),
+        )
+    if agent.language != language:
+        Agent.objects.filter(pk=agent.pk).update(language=language)
+        agent.language = language
+    return agent
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+@transaction.atomic
+def token_create(
+    *, actor: Any, agent: Agent, name: str, days: int | None = None
+) -> IssuedToken:
+    """Issue an API token; the plain text is returned once and never stored."""
+    if not name.strip():
+        raise _invalid("name", "required", _("This field is required."))
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32).replace("_", "-")
+    lifetime = dt.timedelta(days=days if days is not None else settings.API_TOKEN_DAYS)
+    token = ApiToken.objects.create(
+        agent=agent,
+        name=name.strip(),
+        prefix=prefix,
+        secret_hash=hash_secret(secret),
+        expires_at=clock.now() + lifetime,
+    )
+    audit_record(
+        actor=actor,
+        action="token.create",
+        obj=agent,
+        summary={"token": prefix, "name": token.name},
+    )
+    return IssuedToken(token=token, secret=f"{TOKEN_PREFIX}_{prefix}_{secret}")
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=clock.now())
+        token.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="token.revoke",
+            obj=token.agent,
+            summary={"token": token.prefix},
+        )
+    return token
+
+
+@transaction.atomic
+def team_ensure(*, actor: Any, code: str, name: str, language: str = "") -> Team:
+    """Create a team, or return it unchanged if the code exists (idempotent)."""
+    team, created = Team.objects.get_or_create(
+        code=code, defaults={"name": name, "language": language}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="team.create",
+            obj=team,
+            summary={"code": code, "name": name},
+        )
+    return team

@@ -1,0 +1,774 @@
+"""Letters, incoming mail, minutes and forms over HTTP. Handlers parse, call one
+service or selector, and shape the answer; the rules live in `guichet.correspondence`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja.responses import Status
+
+from guichet.correspondence import selectors, services
+from guichet.correspondence.models import (
+    ActionItem,
+    IncomingMail,
+    Letter,
+    LetterDispatch,
+    Minutes,
+)
+
+from .common import actor, expected_version, responses, set_etag
+
+router = Router(tags=["correspondence"])
+
+LanguageCode = Literal["fr", "nl", "de", "en"]
+
+
+def _file(
+    data: bytes, content_type: str, filename: str, *, inline: bool = True
+) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pdf_name(number: str | None, fallback: str) -> str:
+    return f"{(number or fallback).replace('/', '-')}.pdf"
+
+
+class AgentRef(Schema):
+    username: str
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class ReferenceOut(Schema):
+    kind: str
+    object_id: str
+
+
+class DispatchOut(Schema):
+    id: UUID = Field(alias="uuid")
+    channel: str
+    status: str
+    address: str
+    sent_at: dt.datetime | None
+    requested_by: AgentRef
+    print_batch_id: UUID | None = None
+
+    @staticmethod
+    def resolve_print_batch_id(obj: LetterDispatch) -> UUID | None:
+        return obj.print_batch.uuid if obj.print_batch is not None else None
+
+
+class LetterSummaryOut(Schema):
+    id: UUID = Field(alias="uuid")
+    version: int
+    status: str
+    number: str | None
+    person_id: UUID
+    team: str
+    language: str
+    letter_type: str | None
+    subject: str
+    is_flagged: bool
+    autonomy_kind: str
+    author: AgentRef
+    created_at: dt.datetime
+    issued_at: dt.datetime | None
+    sent_at: dt.datetime | None
+    channel: str
+
+    @staticmethod
+    def resolve_person_id(obj: Letter) -> UUID:
+        return UUID(str(obj.person.uuid))
+
+    @staticmethod
+    def resolve_team(obj: Letter) -> str:
+        return str(obj.team.code)
+
+    @staticmethod
+    def resolve_letter_type(obj: Letter) -> str | None:
+        version = obj.template_version
+        return str(version.template.letter_type.code) if version else None
+
+    @staticmethod
+    def resolve_subject(obj: Letter) -> str:
+        if obj.content:
+            return str(obj.content["subject"])
+        if obj.subject_text is not None:
+            return obj.subject_text
+        return obj.template_version.subject if obj.template_version else ""
+
+
+class LetterOut(LetterSummaryOut):
+    template_version: int | None
+    subject_text: str | None
+    body_text: str | None
+    free_values: dict[str, str]
+    flag_reason: str
+    submitted_by: AgentRef | None
+    submitted_at: dt.datetime | None
+    decided_by: AgentRef | None
+    decided_at: dt.datetime | None
+    decision_reason: str
+    archived: bool
+    pdf_sha256: str
+    docx_sha256: str
+    content: dict[str, Any]
+    references: list[ReferenceOut]
+    dispatches: list[DispatchOut]
+
+    @staticmethod
+    def resolve_template_version(obj: Letter) -> int | None:
+        return obj.template_version.number if obj.template_version else None
+
+    @staticmethod
+    def resolve_archived(obj: Letter) -> bool:
+        return bool(obj.pdf_sha256)
+
+    @staticmethod
+    def resolve_references(obj: Letter) -> list[Any]:
+        return list(obj.references.all())
+
+    @staticmethod
+    def resolve_dispatches(obj: Letter) -> list[Any]:
+        return list(obj.dispatches.select_related("requested_by", "print_batch"))
+
+
+class LetterCreateIn(Schema):
+    person_id: UUID
+    letter_type: str | None = Field(
+        None,
+        description="Code of a letter type; none for a letter written from scratch.",
+    )
+    language: LanguageCode | None = Field(
+        None, description="Default: the person's language."
+    )
+    team: str | None = Field(
+        None, description="The service writing; needed if you work in several."
+    )
+    subject: str | None = Field(
+        None, description="Your own subject; default: the template's."
+    )
+    body: str | None = Field(
+        None, description="Your own text; default: the template's."
+    )
+    free_values: dict[str, str] = {}
+    is_flagged: bool = Field(
+        False, description="Out of the ordinary: a supervisor approves it."
+    )
+    flag_reason: str = ""
+    references: dict[str, str] = Field(
+        {},
+        description="Objects of other apps the letter is about, such as {'dossier': '<id>'}.",
+    )
+
+
+class LetterPatchIn(Schema):
+    subject: str | None = Field(
+        None, description="null: back to the template's subject."
+    )
+    body: str | None = Field(None, description="null: back to the template's text.")
+    free_values: dict[str, str] | None = None
+    is_flagged: bool | None = None
+    flag_reason: str | None = None
+
+
+class ApproveIn(Schema):
+    subject: str | None = None
+    body: str | None = None
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class CancelIn(Schema):
+    reason: str = ""
+
+
+class EmailIn(Schema):
+    address: str | None = Field(
+        None, description="Default: the person's preferred e-mail address."
+    )
+
+
+class PrintBatchIn(Schema):
+    team: str | None = None
+    letter_ids: list[UUID] | None = Field(
+        None, description="Default: every issued letter of the service not sent yet."
+    )
+
+
+class PrintBatchOut(Schema):
+    id: UUID = Field(alias="uuid")
+    team: str
+    letter_count: int
+    pdf_sha256: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_team(obj: Any) -> str:
+        return str(obj.team.code)
+
+
+class LetterTypeOut(Schema):
+    code: str
+    name: str
+    kind: str
+    description: str
+    languages: list[str]
+    free_fields: list[str]
+    titles: dict[str, str]
+
+
+def _letter(request: HttpRequest, response: HttpResponse, letter: Letter) -> Letter:
+    read = selectors.letter_get_for_agent(
+        agent=actor(request), letter_id=letter.uuid, purpose="api.write"
+    )
+    set_etag(response, read.version)
+    return read
+
+
+@router.get(
+    "/letter-types",
+    response=responses({200: list[LetterTypeOut]}, 403),
+    summary="Letter types and their templates",
+)
+def letter_types(
+    request: HttpRequest, kind: Literal["letter", "form"] = "letter"
+) -> Any:
+    return selectors.letter_types_available(agent=actor(request), kind=kind)
+
+
+@router.post(
+    "/letters",
+    response=responses({201: LetterOut}, 403, 404),
+    summary="Start a letter (a draft)",
+)
+def letter_create(
+    request: HttpRequest, response: HttpResponse, payload: LetterCreateIn
+) -> Any:
+    letter = services.letter_draft_create(actor=actor(request), **payload.model_dump())
+    response["Location"] = f"{request.path.rstrip('/')}/{letter.uuid}"
+    return Status(201, _letter(request, response, letter))
+
+
+@router.get(
+    "/letters/{letter_id}",
+    response=responses({200: LetterOut}, 404),
+    summary="Read a letter",
+)
+def letter_read(request: HttpRequest, response: HttpResponse, letter_id: UUID) -> Any:
+    letter = selectors.letter_get_for_agent(agent=actor(request), letter_id=letter_id)
+    set_etag(response, letter.version)
+    return letter
+
+
+@router.patch(
+    "/letters/{letter_id}",
+    response=responses({200: LetterOut}, 403, 404, 409, 412, 428),
+    summary="Change a draft (If-Match required)",
+)
+def letter_update(
+    request: HttpRequest,
+    response: HttpResponse,
+    letter_id: UUID,
+    payload: LetterPatchIn,
+) -> Any:
+    letter = services.letter_update(
+        actor=actor(request),
+        letter_id=letter_id,
+        expected_version=expected_version(request),
+        data=payload.model_dump(exclude_unset=True),
+    )
+    return _letter(request, response, letter)
+
+
+@router.post(
+    "/letters/{letter_id}/docx",
+    response=responses({200: LetterOut}, 403, 404, 409, 412, 428),
+    summary="Upload the edited DOCX: its text becomes the letter's (If-Match required)",
+)
+def letter_docx_upload(
+    request: HttpRequest,
+    response: HttpResponse,
+    letter_id: UUID,
+    file: File[UploadedFile],
+) -> Any:
+    letter = services.letter_docx_upload(
+        actor=actor(request),
+        letter_id=letter_id,
+        expected_version=expected_version(request),
+        data=file.read(),
+    )
+    return _letter(request, response, letter)
+
+
+@router.get(
+    "/letters/{letter_id}/docx",
+    response=responses({200: None}, 403, 404),
+    summary="The letter as an editable DOCX",
+)
+def letter_docx(request: HttpRequest, letter_id: UUID) -> HttpResponse:
+    data = selectors.letter_docx(agent=actor(request), letter_id=letter_id)
+    return _file(
+        data,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        f"letter-{letter_id}.docx",
+        inline=False,
+    )
+
+
+@router.get(
+    "/letters/{letter_id}/preview",
+    response=responses({200: None}, 403, 404, 409),
+    summary="Preview a draft as PDF (marked DRAFT, not stored)",
+)
+def letter_preview(request: HttpRequest, letter_id: UUID) -> HttpResponse:
+    rendered = selectors.letter_preview(agent=actor(request), letter_id=letter_id)
+    return _file(rendered.data, "application/pdf", f"draft-{letter_id}.pdf")
+
+
+@router.get(
+    "/letters/{letter_id}/pdf",
+    response=responses({200: None}, 404, 409),
+    summary="The issued letter's archived PDF/A",
+)
+def letter_pdf(request: HttpRequest, letter_id: UUID) -> HttpResponse:
+    letter, data = selectors.letter_pdf(agent=actor(request), letter_id=letter_id)
+    response = _file(data, "application/pdf", _pdf_name(letter.number, str(letter_id)))
+    response["X-Content-SHA256"] = letter.pdf_sha256
+    return response
+
+
+@router.post(
+    "/letters/{letter_id}/submit",
+    response=responses({200: LetterOut}, 403, 404, 409, 412, 428),
+    summary="Send the letter on: issued, or queued for a supervisor's approval",
+)
+def letter_submit(request: HttpRequest, response: HttpResponse, letter_id: UUID) -> Any:
+    letter = services.letter_submit(
+        actor=actor(request),
+        letter_id=letter_id,
+        expected_version=expected_version(request),
+    )
+    return _letter(request, response, letter)
+
+
+@router.post(
+    "/letters/{letter_id}/approve",
+    response=responses({200: LetterOut}, 403, 404, 409, 412, 428),
+    summary="Approve a waiting letter, with or without edits (supervisors)",
+)
+def letter_approve(
+    request: HttpRequest, response: HttpResponse, letter_id: UUID, payload: ApproveIn
+) -> Any:
+    letter = services.letter_approve(
+        actor=actor(request),
+        letter_id=letter_id,
+        expected_version=expected_version(request),
+        **payload.model_dump(),
+    )
+    return _letter(request, response, letter)
+
+
+@router.post(
+    "/letters/{letter_id}/reject",
+    response=responses({200: LetterOut}, 403, 404, 409, 412, 428),
+    summary="Send a waiting letter back, saying why (supervisors)",
+)
+def letter_reject(
+    request: HttpRequest, response: HttpResponse, letter_id: UUID, payload: ReasonIn
+) -> Any:
+    letter = services.letter_reject(
+        actor=actor(request),
+        letter_id=letter_id,
+        expected_version=expected_version(request),
+        reason=payload.reason,
+    )
+    return _letter(request, response, letter)
+
+
+@router.post(
+    "/letters/{letter_id}/cancel",
+    response=responses({200: LetterOut}, 403, 404, 409, 412, 428),
+    summary="Drop a letter that has no number yet",
+)
+def letter_cancel(
+    request: HttpRequest, response: HttpResponse, letter_id: UUID, payload: CancelIn
+) -> Any:
+    letter = services.letter_cancel(
+        actor=actor(request),
+        letter_id=letter_id,
+        expected_version=expected_version(request),
+        reason=payload.reason,
+    )
+    return _letter(request, response, letter)
+
+
+@router.post(
+    "/letters/{letter_id}/email",
+    response=responses({202: DispatchOut}, 403, 404, 409),
+    summary="Send the letter by e-mail, its PDF/A attached",
+)
+def letter_email(request: HttpRequest, letter_id: UUID, payload: EmailIn) -> Any:
+    dispatch = services.letter_send_email(
+        actor=actor(request), letter_id=letter_id, address=payload.address
+    )
+    dispatch.refresh_from_db()
+    return Status(202, dispatch)
+
+
+@router.post(
+    "/letters/{letter_id}/hand-over",
+    response=responses({201: DispatchOut}, 403, 404, 409),
+    summary="Record that the letter was handed over at the counter",
+)
+def letter_hand_over(request: HttpRequest, letter_id: UUID) -> Any:
+    return Status(
+        201, services.letter_hand_over(actor=actor(request), letter_id=letter_id)
+    )
+
+
+@router.get(
+    "/approvals",
+    response=responses({200: list[LetterSummaryOut]}, 403),
+    summary="Letters waiting for approval",
+)
+def approvals(request: HttpRequest) -> Any:
+    return selectors.letters_waiting_approval(agent=actor(request))
+
+
+@router.get(
+    "/persons/{person_id}/letters",
+    response=responses({200: list[LetterSummaryOut]}, 404),
+    summary="A person's letters (timeline)",
+)
+def person_letters(request: HttpRequest, person_id: UUID) -> Any:
+    return selectors.letters_for_person(agent=actor(request), person_id=person_id)
+
+
+@router.get(
+    "/letters-to-post",
+    response=responses({200: list[LetterSummaryOut]}, 403),
+    summary="Issued letters not sent yet",
+)
+def letters_to_post(request: HttpRequest, team: str | None = None) -> Any:
+    return selectors.letters_to_post(agent=actor(request), team=team)
+
+
+@router.post(
+    "/print-batches",
+    response=responses({201: PrintBatchOut}, 403, 409),
+    summary="Print letters in one PDF, with a list",
+)
+def print_batch_create(request: HttpRequest, payload: PrintBatchIn) -> Any:
+    batch = services.print_batch_create(
+        actor=actor(request),
+        team=payload.team,
+        letter_ids=payload.letter_ids,
+    )
+    return Status(201, batch)
+
+
+@router.get(
+    "/print-batches/{batch_id}/pdf",
+    response=responses({200: None}, 403, 404),
+    summary="A print batch's PDF",
+)
+def print_batch_pdf(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    batch, data = selectors.print_batch_pdf(agent=actor(request), batch_id=batch_id)
+    return _file(data, "application/pdf", f"print-{batch.uuid}.pdf")
+
+
+class MailOut(Schema):
+    id: UUID = Field(alias="uuid")
+    version: int
+    number: str
+    team: str
+    received_on: dt.date
+    sender_name: str
+    sender_person_id: UUID | None
+    sender_organisation_id: UUID | None
+    subject: str
+    scan_name: str
+    scan_content_type: str
+    scan_size: int
+    scan_sha256: str
+    status: str
+    dispatched_to: str | None
+    dispatched_at: dt.datetime | None
+    registered_by: AgentRef
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_team(obj: IncomingMail) -> str:
+        return str(obj.team.code)
+
+    @staticmethod
+    def resolve_sender_person_id(obj: IncomingMail) -> UUID | None:
+        return obj.sender_person.uuid if obj.sender_person is not None else None
+
+    @staticmethod
+    def resolve_sender_organisation_id(obj: IncomingMail) -> UUID | None:
+        return (
+            obj.sender_organisation.uuid
+            if obj.sender_organisation is not None
+            else None
+        )
+
+    @staticmethod
+    def resolve_dispatched_to(obj: IncomingMail) -> str | None:
+        return obj.dispatched_team.code if obj.dispatched_team is not None else None
+
+
+class MailIn(Schema):
+    received_on: dt.date
+    subject: str
+    sender_name: str = ""
+    sender_person_id: UUID | None = None
+    sender_organisation_id: UUID | None = None
+    team: str | None = None
+
+
+class DispatchIn(Schema):
+    team: str
+
+
+def _mail(
+    request: HttpRequest, response: HttpResponse, mail: IncomingMail
+) -> IncomingMail:
+    read = selectors.incoming_mail_get_for_agent(
+        agent=actor(request), mail_id=mail.uuid, purpose="api.write"
+    )
+    set_etag(response, read.version)
+    return read
+
+
+@router.post(
+    "/incoming-mail",
+    response=responses({201: MailOut}, 403),
+    summary="Register incoming paper mail with its scan",
+)
+def mail_register(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: Form[MailIn],
+    scan: File[UploadedFile],
+) -> Any:
+    mail = services.incoming_mail_register(
+        actor=actor(request),
+        scan=scan.read(),
+        scan_name=scan.name or "scan",
+        **payload.model_dump(),
+    )
+    response["Location"] = f"{request.path.rstrip('/')}/{mail.uuid}"
+    return Status(201, _mail(request, response, mail))
+
+
+@router.get(
+    "/incoming-mail",
+    response=responses({200: list[MailOut]}, 403),
+    summary="The incoming mail register",
+)
+def mail_list(request: HttpRequest, undispatched: bool = False) -> Any:
+    return selectors.incoming_mail_list(agent=actor(request), undispatched=undispatched)
+
+
+@router.get(
+    "/incoming-mail/{mail_id}",
+    response=responses({200: MailOut}, 404),
+    summary="Read registered mail",
+)
+def mail_read(request: HttpRequest, response: HttpResponse, mail_id: UUID) -> Any:
+    mail = selectors.incoming_mail_get_for_agent(agent=actor(request), mail_id=mail_id)
+    set_etag(response, mail.version)
+    return mail
+
+
+@router.get(
+    "/incoming-mail/{mail_id}/scan",
+    response=responses({200: None}, 404),
+    summary="The scan of registered mail",
+)
+def mail_scan(request: HttpRequest, mail_id: UUID) -> HttpResponse:
+    mail, data = selectors.incoming_mail_scan(agent=actor(request), mail_id=mail_id)
+    return _file(data, mail.scan_content_type, mail.scan_name.replace('"', ""))
+
+
+@router.post(
+    "/incoming-mail/{mail_id}/dispatch",
+    response=responses({200: MailOut}, 403, 404, 409, 412, 428),
+    summary="Dispatch mail to a service (If-Match required)",
+)
+def mail_dispatch(
+    request: HttpRequest, response: HttpResponse, mail_id: UUID, payload: DispatchIn
+) -> Any:
+    mail = services.incoming_mail_dispatch(
+        actor=actor(request),
+        mail_id=mail_id,
+        expected_version=expected_version(request),
+        team=payload.team,
+    )
+    return _mail(request, response, mail)
+
+
+class ActionIn(Schema):
+    description: str
+    owner: str = Field(description="The owner's username.")
+    due_date: dt.date
+
+
+class MinutesIn(Schema):
+    title: str
+    meeting_date: dt.date
+    language: LanguageCode
+    attendees: list[str]
+    absentees: list[str] = []
+    agenda: list[str]
+    decisions: list[str] = []
+    actions: list[ActionIn] = []
+    place: str = ""
+    team: str | None = None
+
+
+class ActionItemOut(Schema):
+    id: UUID = Field(alias="uuid")
+    version: int
+    minutes_id: UUID
+    description: str
+    owner: AgentRef
+    due_date: dt.date
+    status: str
+    done_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_minutes_id(obj: ActionItem) -> UUID:
+        return UUID(str(obj.minutes.uuid))
+
+
+class MinutesOut(Schema):
+    id: UUID = Field(alias="uuid")
+    team: str
+    title: str
+    meeting_date: dt.date
+    place: str
+    language: str
+    attendees: list[str]
+    absentees: list[str]
+    agenda: list[str]
+    decisions: list[str]
+    actions: list[ActionItemOut]
+    archived: bool
+
+    @staticmethod
+    def resolve_team(obj: Minutes) -> str:
+        return str(obj.team.code)
+
+    @staticmethod
+    def resolve_actions(obj: Minutes) -> list[Any]:
+        return list(obj.actions.select_related("owner", "minutes"))
+
+    @staticmethod
+    def resolve_archived(obj: Minutes) -> bool:
+        return bool(obj.pdf_sha256)
+
+
+@router.post(
+    "/minutes",
+    response=responses({201: MinutesOut}, 403),
+    summary="Record minutes; their actions become tasks",
+)
+def minutes_create(
+    request: HttpRequest, response: HttpResponse, payload: MinutesIn
+) -> Any:
+    data = payload.model_dump(exclude={"actions"})
+    minutes = services.minutes_create(
+        actor=actor(request),
+        actions=[services.ActionInput(**item.model_dump()) for item in payload.actions],
+        **data,
+    )
+    response["Location"] = f"{request.path.rstrip('/')}/{minutes.uuid}"
+    return Status(
+        201,
+        selectors.minutes_get_for_agent(agent=actor(request), minutes_id=minutes.uuid),
+    )
+
+
+@router.get(
+    "/minutes/{minutes_id}",
+    response=responses({200: MinutesOut}, 404),
+    summary="Read minutes",
+)
+def minutes_read(request: HttpRequest, minutes_id: UUID) -> Any:
+    return selectors.minutes_get_for_agent(agent=actor(request), minutes_id=minutes_id)
+
+
+@router.get(
+    "/minutes/{minutes_id}/pdf",
+    response=responses({200: None}, 404),
+    summary="Minutes as PDF/A",
+)
+def minutes_pdf(request: HttpRequest, minutes_id: UUID) -> HttpResponse:
+    minutes, data = selectors.minutes_pdf(agent=actor(request), minutes_id=minutes_id)
+    return _file(data, "application/pdf", f"minutes-{minutes.meeting_date}.pdf")
+
+
+@router.get(
+    "/action-items",
+    response=responses({200: list[ActionItemOut]}),
+    summary="My actions from meeting minutes",
+)
+def action_items(request: HttpRequest, open_only: bool = True) -> Any:
+    return selectors.action_items_for_agent(agent=actor(request), open_only=open_only)
+
+
+@router.post(
+    "/action-items/{item_id}/complete",
+    response=responses({200: ActionItemOut}, 403, 404, 409, 412, 428),
+    summary="Mark an action done (If-Match required)",
+)
+def action_item_complete(
+    request: HttpRequest, response: HttpResponse, item_id: UUID
+) -> Any:
+    item = services.action_item_complete(
+        actor=actor(request),
+        item_id=item_id,
+        expected_version=expected_version(request),
+    )
+    set_etag(response, item.version)
+    return item
+
+
+class FormQuery(Schema):
+    language: LanguageCode
+    person_id: UUID | None = Field(
+        None, description="Prefill the form with this person's data."
+    )
+    team: str | None = None
+
+
+@router.get(
+    "/forms/{form}",
+    response=responses({200: None}, 403, 404),
+    summary="A fillable PDF form",
+)
+def form_render(
+    request: HttpRequest, form: str, query: Query[FormQuery]
+) -> HttpResponse:
+    rendered = selectors.form_render(
+        agent=actor(request), form=form, **query.model_dump()
+    )
+    return _file(rendered.data, "application/pdf", f"{form}-{query.language}.pdf")

@@ -1,0 +1,210 @@
+"""Django admin for correspondence's reference data: letter types, templates (with a
+preview and their version history) and letterheads.
+
+Open to administrators only (access.domains.administration.ADMIN_MODELS). Template
+saves go through `services.template_save`: checked, versioned and audited. Two
+administrators saving the same template both keep their text: each save is a version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from guichet.agents.admin import AuditedAdmin
+from guichet.core.errors import GuichetError
+
+from . import placeholders, preview, templating
+from .errors import Problems
+from .models import Letterhead, LetterTemplate, LetterTemplateVersion, LetterType
+from .services import template_check, template_save
+
+
+@admin.register(LetterType)
+class LetterTypeAdmin(AuditedAdmin):
+    list_display = ["code", "name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Letters point to their type: deactivate it instead.
+        return False
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(AuditedAdmin):
+    list_display = ["prefix", "team", "name_fr", "name_nl", "email"]
+    search_fields = ["prefix", "team__code", "name_fr", "name_nl", "name_de", "name_en"]
+    autocomplete_fields = ["team"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Numbers already given carry the prefix: it cannot change afterwards.
+        return ["prefix", "team"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TemplateForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs wants the model
+    class Meta:
+        model = LetterTemplate
+        fields = ["letter_type", "language", "title", "subject", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 24, "cols": 100})}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        letter_type = cleaned.get("letter_type")
+        if letter_type is None:
+            return cleaned
+        problems = Problems()
+        template_check(
+            problems,
+            kind=letter_type.kind,
+            title=cleaned.get("title", ""),
+            subject=cleaned.get("subject", ""),
+            body=cleaned.get("body", ""),
+        )
+        for error in problems.errors:
+            name = error.field if error.field in self.fields else None
+            self.add_error(name, error.text)
+        return cleaned
+
+
+class VersionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = LetterTemplateVersion
+    extra = 0
+    can_delete = False
+    fields = ("number", "title", "subject", "free_fields", "created_by", "created_at")
+    readonly_fields = fields
+    ordering = ["-number"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = TemplateForm
+    list_display = [
+        "letter_type",
+        "language",
+        "title",
+        "version",
+        "is_active",
+        "preview_link",
+    ]
+    list_filter = ["language", "is_active", "letter_type__kind"]
+    search_fields = ["letter_type__code", "title", "subject"]
+    readonly_fields = ("version", "preview_link", "available_placeholders")
+    fields = [
+        "letter_type",
+        "language",
+        "title",
+        "subject",
+        "body",
+        "is_active",
+        "version",
+        "preview_link",
+        "available_placeholders",
+    ]
+    inlines = [VersionInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Letters point to the versions of a template: deactivate it instead.
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fixed = ["letter_type", "language"] if obj is not None else []
+        return [*fixed, *LetterTemplateAdmin.readonly_fields]
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj: LetterTemplate) -> str:
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:correspondence_lettertemplate_preview", args=[obj.pk])
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>', url, _("Preview as PDF")
+        )
+
+    @admin.display(description=_("placeholders"))
+    def available_placeholders(self, obj: LetterTemplate) -> str:
+        rows = format_html_join(
+            "", "<li><code>{{{{ {} }}}}</code> {}</li>", placeholders.catalogue()
+        )
+        note = _("and {{ free.any_name }} for a field the agent fills in.")
+        return format_html("<ul>{}</ul><p>{}</p>", rows, note)
+
+    def save_model(
+        self, request: HttpRequest, obj: LetterTemplate, form: Any, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        letter_type = obj.letter_type if change else data["letter_type"]
+        language = obj.language if change else data["language"]
+        try:
+            saved = template_save(
+                actor=request.user,
+                letter_type=letter_type,
+                language=language,
+                title=data["title"],
+                subject=data["subject"],
+                body=data["body"],
+                is_active=data["is_active"],
+            )
+        except GuichetError as error:
+            raise PermissionDenied(error.text) from error
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="correspondence_lettertemplate_preview",
+            )
+        ]
+        return [*own, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        template = get_object_or_404(
+            LetterTemplate.objects.select_related("letter_type"), pk=object_id
+        )
+        head = Letterhead.objects.select_related("team").order_by("prefix").first()
+        if head is None:
+            return HttpResponse(
+                _("Create a letterhead first: the preview prints one."),
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
+        try:
+            rendered = preview.template_preview(
+                kind=template.letter_type.kind,
+                language=template.language,
+                subject=template.subject,
+                body=template.body,
+                head=head,
+                agent=request.user,
+            )
+        except templating.MissingValues as missing:
+            return HttpResponse(
+                _("No value for: %(names)s") % {"names": ", ".join(missing.names)},
+                status=422,
+                content_type="text/plain; charset=utf-8",
+            )
+        response = HttpResponse(rendered.data, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="{template.letter_type.code}-{template.language}-v{template.version}.pdf"'
+        )
+        return response

@@ -1,0 +1,123 @@
+"""Running a letter batch: number in chunks here, render PDFs in a process pool.
+
+The main process keeps the database work (numbering, storing); worker processes only
+turn HTML into PDF/A (`pdf.render_pdfa`, no database), so every core renders while
+the next chunk is numbered. `run` yields one event per person handled, for a progress
+bar; a run stopped at any point is resumed by running the same batch again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Iterator
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import content, pdf, services
+from .models import Letter, LetterBatch
+
+
+@dataclass
+class Report:
+    batch: str
+    selected: int = 0
+    issued: int = 0
+    archived: int = 0
+    waiting_approval: int = 0
+    refused: dict[str, list[str]] = field(default_factory=dict)
+    pages: int = 0
+    multi_page: int = 0
+    seconds: float = 0.0
+
+
+class _InProcess(Executor):
+    """Renders in the calling process (one worker, or tests)."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:  # handed to the caller through the future
+            future.set_exception(error)
+        return future
+
+
+def _pool(workers: int) -> Executor:
+    if workers <= 1:
+        return _InProcess()
+    # forkserver: the workers do not inherit the parent's database connections.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["guichet.correspondence.pdf"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def total(batch: LetterBatch) -> int:
+    """How many events a run of this batch will yield."""
+    return len(services.persons_waiting(batch)) + len(
+        services.letters_unarchived(batch)
+    )
+
+
+def run(
+    *,
+    actor: Any,
+    batch: LetterBatch,
+    report: Report,
+    workers: int = 2,
+    chunk: int = 100,
+) -> Iterator[str]:
+    """Issue the batch's missing letters and archive them; yield 'archived',
+    'waiting_approval' or 'refused' for each person handled."""
+    started = time.perf_counter()
+    waiting = services.persons_waiting(batch)
+    leftovers = services.letters_unarchived(batch)
+    report.selected = len(batch.selection)
+    window = max(4, workers * 4)
+    inflight: dict[Future[pdf.Rendered], int] = {}
+    with _pool(workers) as pool:
+
+        def collect(until: int) -> Iterator[str]:
+            while len(inflight) > until:
+                done, _pending = wait(list(inflight), return_when=FIRST_COMPLETED)
+                for future in done:
+                    letter_pk = inflight.pop(future)
+                    rendered = future.result()
+                    services.letter_archive_store(
+                        letter_id=letter_pk, data=rendered.data, pages=rendered.pages
+                    )
+                    report.archived += 1
+                    report.pages += rendered.pages
+                    report.multi_page += rendered.pages > 1
+                    yield "archived"
+
+        for letter in Letter.objects.filter(pk__in=leftovers).order_by("sequence"):
+            inflight[
+                pool.submit(pdf.render_pdfa, content.letter_html(letter.content))
+            ] = letter.pk
+            yield from collect(window)
+        for start in range(0, len(waiting), chunk):
+            result = services.letter_batch_issue(
+                actor=actor, batch=batch, person_ids=waiting[start : start + chunk]
+            )
+            report.issued += len(result.issued)
+            report.waiting_approval += result.waiting_approval
+            report.refused.update(result.refused)
+            for _waiting in range(result.waiting_approval):
+                yield "waiting_approval"
+            for _refused in result.refused:
+                yield "refused"
+            for letter in result.issued:
+                html = content.letter_html(letter.content)
+                inflight[pool.submit(pdf.render_pdfa, html)] = letter.pk
+                yield from collect(window)
+        yield from collect(0)
+    services.letter_batch_finish(actor=actor, batch=batch)
+    report.seconds = time.perf_counter() - started

@@ -1,0 +1,124 @@
+"""HTML to archivable PDF with WeasyPrint: PDF/A-3b, fonts embedded, tagged.
+
+No ORM and no Django settings: a process pool's workers call `render_pdfa` with the
+HTML alone (`bench/letters`, `guichet letters render`). Resources may only come from
+this app's `data/` folder (the fonts): the fetcher refuses every other URL, so a
+letter can never make the renderer read a file or call the network.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+VARIANT = "pdf/a-3b"
+
+
+class _QuietFontToolsFallback(logging.Filter):
+    """WeasyPrint warns on every document when HarfBuzz-subset is not installed and
+    fontTools subsets instead; that is expected here, and would flood the logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "instead of HarfBuzz-Subset" not in record.getMessage()
+
+
+logging.getLogger("weasyprint").addFilter(_QuietFontToolsFallback())
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int
+
+
+def _fetcher() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class DataOnly(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            allowed = DATA_DIR.as_uri() + "/"
+            if not url.startswith(allowed) or ".." in url:
+                raise ValueError(f"letters may only use their own fonts, not {url}")
+            return super().fetch(url, headers)
+
+    return DataOnly(allowed_protocols={"file"})
+
+
+_local = threading.local()
+
+
+def _fonts() -> Any:
+    """One font configuration per thread: @font-face files are loaded once, and
+    Pango's font maps are not shared between threads."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
+def _document(html: str, **options: Any) -> Any:
+    from weasyprint import HTML
+
+    return HTML(
+        string=html, base_url=DATA_DIR.as_uri() + "/", url_fetcher=_fetcher()
+    ).render(font_config=_fonts(), **options)
+
+
+def _write(document: Any, **options: Any) -> bytes:
+    # WeasyPrint 70 opens its sRGB output-intent profile without closing it; the file
+    # is closed when dropped, with a ResourceWarning that is not ours to fix.
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", category=ResourceWarning, message=r"unclosed file .*sRGB2014\.icc"
+        )
+        return bytes(document.write_pdf(**options))
+
+
+def render_pdfa(html: str) -> Rendered:
+    """A PDF/A-3b document, tagged for accessibility, every font embedded."""
+    options = {"pdf_variant": VARIANT, "pdf_tags": True}
+    document = _document(html, **options)
+    return Rendered(data=_write(document, **options), pages=len(document.pages))
+
+
+def render_form(html: str) -> Rendered:
+    """A fillable PDF/A-3b form: HTML inputs become AcroForm fields.
+
+    WeasyPrint asks viewers to draw the fields (NeedAppearances), which PDF/A forbids;
+    qpdf (through pikepdf) draws each field's appearance instead.
+    """
+    import pikepdf
+
+    options = {"pdf_variant": VARIANT, "pdf_tags": True, "pdf_forms": True}
+    document = _document(html, **options)
+    raw = _write(document, **options)
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        pdf.generate_appearance_streams()
+        acroform = pdf.Root.get("/AcroForm")
+        if acroform is not None and "/NeedAppearances" in acroform:
+            del acroform["/NeedAppearances"]
+        out = io.BytesIO()
+        pdf.save(out)
+    return Rendered(data=out.getvalue(), pages=len(document.pages))
+
+
+def merge(documents: list[bytes]) -> bytes:
+    """Many PDFs in one, in order (a print run; not itself an archive)."""
+    import pikepdf
+
+    merged = pikepdf.new()
+    for data in documents:
+        with pikepdf.open(io.BytesIO(data)) as part:
+            merged.pages.extend(part.pages)
+    out = io.BytesIO()
+    merged.save(out)
+    merged.close()
+    return out.getvalue()

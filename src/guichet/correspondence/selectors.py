@@ -1,0 +1,412 @@
+"""Reads of correspondence: always for an agent, through the policy, logged.
+
+Missing and forbidden look the same (`NotFound`). Reads that show a person's data
+(letters, previews, the timeline, mail from a person) go to the access log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from guichet.access import policy
+from guichet.access.domains.correspondence import Action
+from guichet.audit.services import access_record
+from guichet.core import clock
+from guichet.core.errors import Forbidden, NotFound, ValidationFailed
+from guichet.parties.models import Person
+
+from . import archive, content, docx_io, pdf, placeholders, templating
+from .errors import Code, Problems, WrongState
+from .models import (
+    ActionItem,
+    ActionStatus,
+    IncomingMail,
+    Letter,
+    Letterhead,
+    LetterReference,
+    LetterStatus,
+    LetterTemplate,
+    LetterType,
+    MailStatus,
+    Minutes,
+    PrintBatch,
+    TypeKind,
+)
+from .services.common import as_uuid, team_of
+from .services.letters import compose, template_current
+
+
+def _require(agent: Any, action: str) -> None:
+    if not policy.may(agent, action):
+        raise Forbidden(_("You may not do this."))
+
+
+def letters_visible(*, agent: Any) -> QuerySet[Letter]:
+    return policy.visible(agent, Letter.objects.all()).select_related(
+        "person", "team", "author", "template_version__template__letter_type"
+    )
+
+
+def letter_get_for_agent(
+    *, agent: Any, letter_id: Any, purpose: str = "view"
+) -> Letter:
+    """One letter the agent may see, with its references and dispatches; logged."""
+    key = as_uuid(letter_id)
+    letter = (
+        letters_visible(agent=agent)
+        .select_related("submitted_by", "decided_by")
+        .prefetch_related("references", "dispatches")
+        .filter(uuid=key)
+        .first()
+        if key
+        else None
+    )
+    if letter is None:
+        raise NotFound(_("No such letter."))
+    access_record(
+        actor=agent, action="letter.view", obj=letter, context={"purpose": purpose}
+    )
+    return letter
+
+
+def letters_for_person(*, agent: Any, person_id: Any) -> list[Letter]:
+    """A person's letters, newest first, as the agent may see them (the timeline)."""
+    key = as_uuid(person_id)
+    person = (
+        policy.visible(agent, Person.objects.all()).filter(uuid=key).first()
+        if key
+        else None
+    )
+    if person is None:
+        raise NotFound(_("No such person."))
+    letters = list(
+        letters_visible(agent=agent)
+        .filter(person=person)
+        .exclude(status=LetterStatus.CANCELLED)
+    )
+    access_record(
+        actor=agent,
+        action="letter.timeline",
+        obj=person,
+        context={"letters": [str(letter.uuid) for letter in letters]},
+    )
+    return letters
+
+
+def letters_for_reference(*, agent: Any, kind: str, object_id: str) -> list[Letter]:
+    """The letters written about another app's object (a dossier's timeline)."""
+    letters = list(
+        letters_visible(agent=agent)
+        .filter(
+            pk__in=LetterReference.objects.filter(
+                kind=kind, object_id=object_id
+            ).values("letter_id")
+        )
+        .exclude(status=LetterStatus.CANCELLED)
+    )
+    access_record(
+        actor=agent,
+        action="letter.timeline",
+        objects=letters,
+        context={"reference": f"{kind}:{object_id}"},
+    )
+    return letters
+
+
+def letters_waiting_approval(*, agent: Any) -> list[Letter]:
+    """The approval queue: letters of the agent's services that wait for a supervisor."""
+    _require(agent, Action.LETTER_APPROVE)
+    letters = list(
+        letters_visible(agent=agent)
+        .filter(status=LetterStatus.PENDING_APPROVAL)
+        .select_related("submitted_by")
+        .order_by("submitted_at", "id")
+    )
+    access_record(actor=agent, action="letter.queue", objects=letters, context={})
+    return letters
+
+
+def letters_to_post(*, agent: Any, team: str | None = None) -> list[Letter]:
+    """Issued letters of a service that nobody has sent yet (for a print batch)."""
+    _require(agent, Action.LETTER_DISPATCH)
+    problems = Problems()
+    chosen = team_of(problems, agent, team)
+    problems.raise_if_any()
+    letters = list(
+        letters_visible(agent=agent)
+        .filter(team=chosen, status=LetterStatus.ISSUED)
+        .order_by("year", "sequence")
+    )
+    access_record(
+        actor=agent, action="letter.list", objects=letters, context={"to_post": True}
+    )
+    return letters
+
+
+def _draft_letter(agent: Any, letter_id: Any) -> Letter:
+    letter = letter_get_for_agent(agent=agent, letter_id=letter_id, purpose="preview")
+    if not policy.may(agent, Action.LETTER_DRAFT, letter):
+        raise Forbidden(_("You may not do this."))
+    return letter
+
+
+def letter_preview(*, agent: Any, letter_id: Any) -> pdf.Rendered:
+    """A draft as PDF, marked DRAFT, without its number (nothing is stored).
+
+    Refuses, with the list of names, when a placeholder has no value yet.
+    """
+    letter = _draft_letter(agent, letter_id)
+    if letter.number:
+        raise WrongState(_("This letter is issued; download its archived PDF instead."))
+    composed = compose(letter, draft=True)
+    return pdf.render_pdfa(content.letter_html(composed.content))
+
+
+def letter_docx(*, agent: Any, letter_id: Any) -> bytes:
+    """The letter as an editable DOCX: a draft to adapt, or an issued letter's copy."""
+    letter = letter_get_for_agent(agent=agent, letter_id=letter_id, purpose="docx")
+    if letter.number:
+        frozen = letter.content
+    else:
+        if not policy.may(agent, Action.LETTER_DRAFT, letter):
+            raise Forbidden(_("You may not do this."))
+        frozen = compose(letter, draft=True).content
+    return docx_io.write_docx(frozen, identifier=str(letter.uuid))
+
+
+def letter_pdf(*, agent: Any, letter_id: Any) -> tuple[Letter, bytes]:
+    """The archived PDF/A of an issued letter, checked against its recorded hash.
+
+    A letter issued a moment ago may not be archived yet: it is archived now.
+    """
+    from .services import letter_archive
+
+    letter = letter_get_for_agent(agent=agent, letter_id=letter_id, purpose="pdf")
+    if not letter.number:
+        raise WrongState(_("This letter has no number yet; preview the draft instead."))
+    if not letter.pdf_sha256:
+        letter = letter_archive(letter_id=letter.pk)
+    return letter, archive.read(letter.pdf_sha256, "pdf")
+
+
+def print_batch_pdf(*, agent: Any, batch_id: Any) -> tuple[PrintBatch, bytes]:
+    _require(agent, Action.LETTER_DISPATCH)
+    key = as_uuid(batch_id)
+    batch = (
+        PrintBatch.objects.filter(uuid=key, team_id__in=agent.team_ids).first()
+        if key
+        else None
+    )
+    if batch is None:
+        raise NotFound(_("No such print batch."))
+    letters = list(Letter.objects.filter(dispatches__print_batch=batch))
+    access_record(
+        actor=agent,
+        action="print_batch.view",
+        objects=letters,
+        context={"batch": str(batch.uuid)},
+    )
+    return batch, archive.read(batch.pdf_sha256, "pdf")
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    code: str
+    name: str
+    kind: str
+    description: str
+    languages: list[str]
+    free_fields: list[str]
+    titles: dict[str, str]
+
+
+def letter_types_available(
+    *, agent: Any, kind: str = TypeKind.LETTER
+) -> list[TemplateChoice]:
+    """The active letter types and their templates, for an agent choosing a letter."""
+    _require(agent, Action.LETTER_DRAFT)
+    templates = LetterTemplate.objects.filter(is_active=True).order_by("language")
+    types = LetterType.objects.filter(is_active=True, kind=kind).prefetch_related(
+        Prefetch("templates", queryset=templates)
+    )
+    choices = []
+    for letter_type in types:
+        rows = list(letter_type.templates.all())
+        if not rows:
+            continue
+        fields = templating.parse(
+            " ".join(row.subject + "\n" + row.body for row in rows)
+        ).names
+        choices.append(
+            TemplateChoice(
+                code=letter_type.code,
+                name=letter_type.name,
+                kind=letter_type.kind,
+                description=letter_type.description,
+                languages=[row.language for row in rows],
+                free_fields=placeholders.free_field_names(fields),
+                titles={row.language: row.title for row in rows},
+            )
+        )
+    return choices
+
+
+def form_render(
+    *,
+    agent: Any,
+    form: str,
+    language: str,
+    person_id: Any = None,
+    team: str | None = None,
+) -> pdf.Rendered:
+    """A fillable PDF form, prefilled with a person's data when one is given."""
+    _require(agent, Action.FORM_RENDER)
+    problems = Problems()
+    chosen = team_of(problems, agent, team)
+    head = Letterhead.objects.filter(team=chosen).first() if chosen else None
+    if chosen is not None and head is None:
+        problems.add(
+            "team",
+            Code.NO_LETTERHEAD,
+            _("The service %(team)s has no letterhead yet."),
+            team=chosen.code,
+        )
+    version = template_current(problems, form, language, kind=TypeKind.FORM)
+    person = None
+    if person_id is not None:
+        key = as_uuid(person_id)
+        person = (
+            policy.visible(
+                agent,
+                Person.objects.prefetch_related(
+                    "postaladdresss", "emailaddresss", "phonenumbers"
+                ),
+            )
+            .filter(uuid=key)
+            .first()
+            if key
+            else None
+        )
+        if person is None:
+            raise NotFound(_("No such person."))
+    problems.raise_if_any()
+    if version is None or head is None:  # pragma: no cover - reported by raise_if_any
+        raise ValidationFailed(_("Some fields are not valid; nothing was saved."))
+    parsed = templating.parse(version.body, allow_fields=True)
+    names = [*parsed.names, *(field.name for field in parsed.fields)]
+    if person is not None:
+        access_record(
+            actor=agent,
+            action="person.view",
+            obj=person,
+            context={"purpose": f"form {form}"},
+        )
+    else:
+        # A blank form: only the service's own values are filled in.
+        names = [
+            name for name in names if name.startswith(("service.", "letter.", "agent."))
+        ]
+    context = placeholders.LetterContext(
+        language=language,
+        person=person,
+        agent=agent,
+        team=chosen,
+        letterhead=head,
+        date=clock.today(),
+    )
+    html = content.form_html(
+        language=language,
+        title=version.title,
+        service=content.service_block(head, language),
+        paragraphs=templating.form_segments(
+            parsed, placeholders.resolve(context, names)
+        ),
+    )
+    return pdf.render_form(html)
+
+
+def incoming_mail_visible(*, agent: Any) -> QuerySet[IncomingMail]:
+    return policy.visible(agent, IncomingMail.objects.all()).select_related(
+        "team",
+        "dispatched_team",
+        "sender_person",
+        "sender_organisation",
+        "registered_by",
+    )
+
+
+def incoming_mail_list(*, agent: Any, undispatched: bool = False) -> list[IncomingMail]:
+    """The register as the agent may see it; `undispatched`: what still waits."""
+    queryset = incoming_mail_visible(agent=agent)
+    if undispatched:
+        queryset = queryset.filter(status=MailStatus.REGISTERED)
+    rows = list(queryset.order_by("received_on", "id") if undispatched else queryset)
+    access_record(
+        actor=agent,
+        action="mail.list",
+        objects=rows,
+        context={"undispatched": undispatched},
+    )
+    return rows
+
+
+def incoming_mail_get_for_agent(
+    *, agent: Any, mail_id: Any, purpose: str = "view"
+) -> IncomingMail:
+    key = as_uuid(mail_id)
+    mail = incoming_mail_visible(agent=agent).filter(uuid=key).first() if key else None
+    if mail is None:
+        raise NotFound(_("No such mail."))
+    access_record(
+        actor=agent, action="mail.view", obj=mail, context={"purpose": purpose}
+    )
+    return mail
+
+
+def incoming_mail_scan(*, agent: Any, mail_id: Any) -> tuple[IncomingMail, bytes]:
+    mail = incoming_mail_get_for_agent(agent=agent, mail_id=mail_id, purpose="scan")
+    extension = {
+        "application/pdf": "pdf",
+        "image/jpeg": "jpg",
+        "image/png": "png",
+        "image/tiff": "tif",
+    }
+    return mail, archive.read(mail.scan_sha256, extension[mail.scan_content_type])
+
+
+def minutes_get_for_agent(*, agent: Any, minutes_id: Any) -> Minutes:
+    key = as_uuid(minutes_id)
+    minutes = (
+        policy.visible(agent, Minutes.objects.select_related("team", "author"))
+        .prefetch_related("actions__owner")
+        .filter(uuid=key)
+        .first()
+        if key
+        else None
+    )
+    if minutes is None:
+        raise NotFound(_("No such minutes."))
+    return minutes
+
+
+def minutes_pdf(*, agent: Any, minutes_id: Any) -> tuple[Minutes, bytes]:
+    from .services import minutes_archive
+
+    minutes = minutes_get_for_agent(agent=agent, minutes_id=minutes_id)
+    if not minutes.pdf_sha256:
+        minutes = minutes_archive(minutes_id=minutes.pk)
+    return minutes, archive.read(minutes.pdf_sha256, "pdf")
+
+
+def action_items_for_agent(*, agent: Any, open_only: bool = True) -> list[ActionItem]:
+    """The agent's own actions from meeting minutes, soonest due first."""
+    queryset = policy.visible(
+        agent, ActionItem.objects.select_related("minutes", "owner")
+    ).filter(owner=agent)
+    if open_only:
+        queryset = queryset.filter(status=ActionStatus.OPEN)
+    return list(queryset.order_by("due_date", "id"))

@@ -1,0 +1,73 @@
+"""Every write of correspondence (see each module); import from here."""
+
+from .batches import (
+    ChunkResult,
+    batch_get,
+    letter_batch_finish,
+    letter_batch_issue,
+    letter_batch_start,
+    letters_unarchived,
+    persons_waiting,
+)
+from .incoming import incoming_mail_dispatch, incoming_mail_register
+from .letters import (
+    compose,
+    letter_approve,
+    letter_archive,
+    letter_archive_store,
+    letter_cancel,
+    letter_docx_upload,
+    letter_draft_create,
+    letter_email_deliver,
+    letter_hand_over,
+    letter_reject,
+    letter_render,
+    letter_send_email,
+    letter_submit,
+    letter_update,
+    print_batch_create,
+)
+from .minutes import ActionInput, action_item_complete, minutes_archive, minutes_create
+from .templates import (
+    letter_type_ensure,
+    letterhead_ensure,
+    template_check,
+    template_save,
+    templates_load,
+)
+
+__all__ = [
+    "ActionInput",
+    "ChunkResult",
+    "action_item_complete",
+    "batch_get",
+    "compose",
+    "incoming_mail_dispatch",
+    "incoming_mail_register",
+    "letter_approve",
+    "letter_archive",
+    "letter_archive_store",
+    "letter_batch_finish",
+    "letter_batch_issue",
+    "letter_batch_start",
+    "letter_cancel",
+    "letter_docx_upload",
+    "letter_draft_create",
+    "letter_email_deliver",
+    "letter_hand_over",
+    "letter_reject",
+    "letter_render",
+    "letter_send_email",
+    "letter_submit",
+    "letter_type_ensure",
+    "letter_update",
+    "letterhead_ensure",
+    "letters_unarchived",
+    "minutes_archive",
+    "minutes_create",
+    "persons_waiting",
+    "print_batch_create",
+    "template_check",
+    "template_save",
+    "templates_load",
+]

@@ -1,0 +1,1037 @@
+"""Outgoing letters: draft, submit (issue or queue for approval), approve or reject,
+archive as PDF/A, and send by e-mail, in a print batch or at the counter.
+
+A letter gets its number when it is issued: when the agent's level covers the kind of
+letter (`autonomy`), at submission; otherwise when a supervisor approves it. The
+number, the frozen content and the status are written in one transaction with the
+counter (`locks.next_number`), so a letter that fails leaves no gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from guichet.access import policy
+from guichet.access.domains.correspondence import Action
+from guichet.agents.models import Language, Team
+from guichet.audit.services import audit_record, changes
+from guichet.core import clock
+from guichet.core.errors import Conflict, Forbidden, NotFound
+from guichet.correspondence import (
+    archive,
+    autonomy,
+    content,
+    docx_io,
+    formatting,
+    locks,
+    pdf,
+    placeholders,
+    templating,
+    validation,
+)
+from guichet.correspondence.errors import (
+    Code,
+    Problems,
+    WrongState,
+    missing_values,
+)
+from guichet.correspondence.models import (
+    EDITABLE_STATUSES,
+    Channel,
+    DispatchStatus,
+    Letter,
+    LetterDispatch,
+    Letterhead,
+    LetterReference,
+    LetterStatus,
+    LetterTemplate,
+    LetterTemplateVersion,
+    PrintBatch,
+    Series,
+    TypeKind,
+)
+from guichet.parties.models import Person
+
+from .common import as_uuid, bump, check_version, letterhead_of, require, team_of, text
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_MAX = 300
+BODY_MAX = 20_000
+REASON_MAX = 2000
+DOCX_MAX = 5 * 1024 * 1024
+# An e-mail still 'sending' after this long is assumed lost and may be sent again.
+SENDING_TIMEOUT = dt.timedelta(minutes=15)
+
+
+def letters_visible(*, agent: Any) -> QuerySet[Letter]:
+    return policy.visible(agent, Letter.objects.all())
+
+
+def _locked(actor: Any, letter_id: Any) -> Letter:
+    key = as_uuid(letter_id)
+    letter = (
+        letters_visible(agent=actor)
+        .filter(uuid=key)
+        .select_for_update(of=("self",))
+        .first()
+        if key
+        else None
+    )
+    if letter is None:
+        raise NotFound(_("No such letter."))
+    return letter
+
+
+def _wrong_state(letter: Letter) -> WrongState:
+    return WrongState(
+        _("This letter is %(status)s; this cannot be done now."),
+        params={"status": LetterStatus(letter.status).label},
+    )
+
+
+def template_current(
+    problems: Problems, code: str, language: str, *, kind: str = TypeKind.LETTER
+) -> LetterTemplateVersion | None:
+    """The current version of an active template of this type in this language."""
+    templates = LetterTemplate.objects.select_related("letter_type").filter(
+        letter_type__code=code,
+        letter_type__is_active=True,
+        letter_type__kind=kind,
+        is_active=True,
+    )
+    template = templates.filter(language=language).first()
+    if template is None:
+        languages = sorted(templates.values_list("language", flat=True))
+        if languages:
+            problems.add(
+                "language",
+                Code.NO_TEMPLATE_IN_LANGUAGE,
+                _("The letter %(letter_type)s exists in %(languages)s only."),
+                letter_type=code,
+                languages=", ".join(languages),
+            )
+        else:
+            problems.add(
+                "letter_type",
+                Code.UNKNOWN_LETTER_TYPE,
+                _("There is no letter type %(letter_type)s."),
+                letter_type=code,
+            )
+        return None
+    return template.versions.get(number=template.version)
+
+
+def context_for(
+    letter: Letter,
+    *,
+    number: str | None = None,
+    date: dt.date | None = None,
+    head: Letterhead | None = None,
+) -> placeholders.LetterContext:
+    person = (
+        Person.objects.prefetch_related(
+            "postaladdresss", "emailaddresss", "phonenumbers"
+        )
+        .select_related("confidential_team")
+        .get(pk=letter.person_id)
+    )
+    return placeholders.LetterContext(
+        language=letter.language,
+        person=person,
+        agent=letter.author,
+        team=letter.team,
+        letterhead=head or Letterhead.objects.get(team_id=letter.team_id),
+        date=date or clock.today(),
+        number=number,
+        free_values=dict(letter.free_values),
+        references={ref.kind: ref.object_id for ref in letter.references.all()},
+    )
+
+
+def sources_of(letter: Letter) -> content.Sources:
+    version = letter.template_version
+    return content.Sources(
+        template_subject=version.subject if version else None,
+        template_body=version.body if version else None,
+        subject=letter.subject_text,
+        body=letter.body_text,
+    )
+
+
+def compose(
+    letter: Letter,
+    *,
+    draft: bool,
+    number: str | None = None,
+    date: dt.date | None = None,
+) -> content.Composed:
+    """The letter's content; refuses with the list of placeholders that have no value."""
+    try:
+        return content.compose(
+            context=context_for(letter, number=number, date=date),
+            sources=sources_of(letter),
+            draft=draft,
+        )
+    except templating.MissingValues as missing:
+        raise missing_values(missing.names) from None
+
+
+def _texts(
+    problems: Problems,
+    *,
+    subject: str | None,
+    body: str | None,
+    has_template: bool,
+) -> tuple[str | None, str | None, list[str]]:
+    """Check the agent's own subject and body; return them and their free fields."""
+    names: list[str] = []
+    clean_subject: str | None = None
+    clean_body: str | None = None
+    if subject is not None or not has_template:
+        clean_subject = text(
+            problems, "subject", subject, required=True, max_length=SUBJECT_MAX
+        )
+        names += validation.template_text(problems, "subject", clean_subject).names
+    if body is not None or not has_template:
+        clean_body = text(
+            problems, "body", body, required=True, max_length=BODY_MAX, multiline=True
+        )
+        names += validation.template_text(problems, "body", clean_body).names
+    return clean_subject, clean_body, placeholders.free_field_names(names)
+
+
+def _references(problems: Problems, references: Mapping[str, str]) -> dict[str, str]:
+    clean: dict[str, str] = {}
+    for kind, object_id in references.items():
+        value = str(object_id).strip()
+        if not kind.isidentifier() or not kind.islower() or len(kind) > 32:
+            problems.add(
+                f"references.{kind}", Code.INVALID_REFERENCE, _("Not a kind of object.")
+            )
+        elif not value or len(value) > 64:
+            problems.add(
+                f"references.{kind}",
+                Code.INVALID_REFERENCE,
+                _("Give the object's identifier."),
+            )
+        else:
+            clean[kind] = value
+    return clean
+
+
+def _snapshot(letter: Letter) -> dict[str, Any]:
+    return {
+        "status": letter.status,
+        "subject_text": letter.subject_text,
+        "body_text": letter.body_text,
+        "free_values": dict(letter.free_values),
+        "is_flagged": letter.is_flagged,
+        "flag_reason": letter.flag_reason,
+        "docx_sha256": letter.docx_sha256,
+    }
+
+
+@transaction.atomic
+def letter_draft_create(
+    *,
+    actor: Any,
+    person_id: Any,
+    letter_type: str | None = None,
+    language: str | None = None,
+    team: str | None = None,
+    subject: str | None = None,
+    body: str | None = None,
+    free_values: Mapping[str, Any] | None = None,
+    is_flagged: bool = False,
+    flag_reason: str = "",
+    references: Mapping[str, str] | None = None,
+) -> Letter:
+    """Start a letter to a person, from a template (`letter_type`) or from scratch.
+
+    Values may still be missing in a draft; `letter_submit` refuses a letter with a hole.
+    """
+    require(actor, Action.LETTER_DRAFT)
+    key = as_uuid(person_id)
+    person = (
+        policy.visible(actor, Person.objects.all()).filter(uuid=key).first()
+        if key
+        else None
+    )
+    if person is None:
+        raise NotFound(_("No such person."))
+    problems = Problems()
+    chosen_team = team_of(problems, actor, team)
+    letterhead_of(problems, chosen_team)
+    chosen_language = language or person.language
+    if chosen_language not in Language.values:
+        problems.add(
+            "language",
+            Code.INVALID_CHOICE,
+            _("Choose one of: %(allowed)s."),
+            allowed=", ".join(Language.values),
+        )
+    version = (
+        template_current(problems, letter_type, chosen_language)
+        if letter_type and chosen_language in Language.values
+        else None
+    )
+    has_template = bool(letter_type)
+    clean_subject, clean_body, own_free = _texts(
+        problems, subject=subject, body=body, has_template=has_template
+    )
+    allowed_free = list(
+        dict.fromkeys([*(version.free_fields if version else []), *own_free])
+    )
+    clean_free = validation.free_values(problems, free_values or {}, allowed_free)
+    reason = text(
+        problems, "flag_reason", flag_reason, required=is_flagged, max_length=REASON_MAX
+    )
+    clean_references = _references(problems, references or {})
+    problems.raise_if_any()
+    letter = Letter(
+        team=cast(Team, chosen_team),
+        author=actor,
+        person=person,
+        language=chosen_language,
+        template_version=version,
+        subject_text=clean_subject,
+        body_text=clean_body,
+        free_values=clean_free,
+        is_flagged=is_flagged,
+        flag_reason=reason if is_flagged else "",
+    )
+    letter.save(force_insert=True)
+    for kind, object_id in clean_references.items():
+        LetterReference.objects.create(letter=letter, kind=kind, object_id=object_id)
+    audit_record(
+        actor=actor,
+        action="letter.draft",
+        obj=letter,
+        summary={
+            "person": str(person.uuid),
+            "team": letter.team.code,
+            "template": _template_label(version),
+            "language": chosen_language,
+            "after": _snapshot(letter),
+            "references": clean_references,
+        },
+    )
+    return letter
+
+
+def _template_label(version: LetterTemplateVersion | None) -> str | None:
+    if version is None:
+        return None
+    return f"{version.template.letter_type.code}/{version.template.language}/v{version.number}"
+
+
+UPDATABLE = {"subject", "body", "free_values", "is_flagged", "flag_reason"}
+
+
+@transaction.atomic
+def letter_update(
+    *, actor: Any, letter_id: Any, expected_version: int, data: Mapping[str, Any]
+) -> Letter:
+    """Change a draft (or a rejected letter, which becomes a draft again).
+
+    `subject` or `body` set to None go back to the template's text.
+    """
+    letter = _locked(actor, letter_id)
+    require(actor, Action.LETTER_DRAFT, letter)
+    if letter.status not in EDITABLE_STATUSES:
+        raise _wrong_state(letter)
+    problems = Problems()
+    for name in sorted(set(data) - UPDATABLE):
+        problems.add(name, Code.INVALID_CHOICE, _("This field cannot be changed here."))
+    has_template = letter.template_version_id is not None
+    values: dict[str, Any] = {}
+    if not has_template and (
+        ("subject" in data and data["subject"] is None)
+        or ("body" in data and data["body"] is None)
+    ):
+        problems.add(
+            "body", Code.REQUIRED, _("A letter without template needs its own text.")
+        )
+    subject, body, own_free = _texts(
+        problems,
+        subject=data.get("subject") if "subject" in data else letter.subject_text,
+        body=data.get("body") if "body" in data else letter.body_text,
+        has_template=has_template,
+    )
+    values["subject_text"], values["body_text"] = subject, body
+    version = letter.template_version
+    allowed_free = list(
+        dict.fromkeys([*(version.free_fields if version else []), *own_free])
+    )
+    if "free_values" in data:
+        values["free_values"] = validation.free_values(
+            problems, data["free_values"] or {}, allowed_free
+        )
+    flagged = bool(data.get("is_flagged", letter.is_flagged))
+    reason = text(
+        problems,
+        "flag_reason",
+        data.get("flag_reason", letter.flag_reason),
+        required=flagged,
+        max_length=REASON_MAX,
+    )
+    values["is_flagged"], values["flag_reason"] = flagged, reason if flagged else ""
+    problems.raise_if_any()
+    before = _snapshot(letter)
+    bump(Letter, letter, expected_version, status=LetterStatus.DRAFT, **values)
+    audit_record(
+        actor=actor,
+        action="letter.update",
+        obj=letter,
+        summary={
+            "changes": changes(before, _snapshot(letter)),
+            "version": letter.version,
+        },
+    )
+    return letter
+
+
+@transaction.atomic
+def letter_docx_upload(
+    *, actor: Any, letter_id: Any, expected_version: int, data: bytes
+) -> Letter:
+    """Take an edited DOCX as the letter's text; the file itself is archived as received."""
+    letter = _locked(actor, letter_id)
+    require(actor, Action.LETTER_DRAFT, letter)
+    if letter.status not in EDITABLE_STATUSES:
+        raise _wrong_state(letter)
+    problems = Problems()
+    if len(data) > DOCX_MAX:
+        problems.add(
+            "file",
+            Code.FILE_TOO_LARGE,
+            _("The file is larger than %(max)d MB."),
+            max=DOCX_MAX // (1024 * 1024),
+        )
+        problems.raise_if_any()
+    label = content.labels(letter.language)["subject"]
+    try:
+        edited = docx_io.read_docx(data, subject_label=label)
+    except docx_io.UnreadableDocx:
+        problems.add(
+            "file",
+            Code.INVALID_FILE,
+            _("This is not a Word document (DOCX) we can read."),
+        )
+        problems.raise_if_any()
+        raise  # pragma: no cover - raise_if_any raised
+    if edited.identifier and edited.identifier != str(letter.uuid):
+        problems.add(
+            "file",
+            Code.INVALID_FILE,
+            _("This document was made for another letter (%(identifier)s)."),
+            identifier=edited.identifier,
+        )
+    subject, body, _free = _texts(
+        problems,
+        subject=edited.subject if edited.subject is not None else letter.subject_text,
+        body=edited.body,
+        has_template=letter.template_version_id is not None,
+    )
+    problems.raise_if_any()
+    stored = archive.store(data, "docx")
+    before = _snapshot(letter)
+    bump(
+        Letter,
+        letter,
+        expected_version,
+        status=LetterStatus.DRAFT,
+        subject_text=subject,
+        body_text=body,
+        docx_sha256=stored.sha256,
+    )
+    audit_record(
+        actor=actor,
+        action="letter.docx_upload",
+        obj=letter,
+        summary={
+            "changes": changes(before, _snapshot(letter)),
+            "docx_sha256": stored.sha256,
+            "size": stored.size,
+            "version": letter.version,
+        },
+    )
+    return letter
+
+
+def _issue(letter: Letter, *, expected_version: int, **extra: Any) -> None:
+    """Number the letter and freeze its content, in the caller's transaction."""
+    today = clock.today()
+    head = Letterhead.objects.get(team_id=letter.team_id)
+    sequence = locks.next_number(
+        team=letter.team, series=Series.OUTGOING, year=today.year
+    )
+    number = formatting.letter_number(head.prefix, today.year, sequence)
+    composed = compose(letter, draft=False, number=number, date=today)
+    now = clock.now()
+    frozen = {
+        **composed.content,
+        "issued_at": now.isoformat(),
+        "template": _template_label(letter.template_version),
+    }
+    bump(
+        Letter,
+        letter,
+        expected_version,
+        status=LetterStatus.ISSUED,
+        number=number,
+        year=today.year,
+        sequence=sequence,
+        issued_at=now,
+        content=frozen,
+        **extra,
+    )
+    from guichet.correspondence.tasks import archive_letter
+
+    archive_letter.enqueue(str(letter.uuid))
+
+
+def classify(letter: Letter, composed: content.Composed) -> autonomy.LetterKind:
+    version = letter.template_version
+    return autonomy.classify(
+        has_template=version is not None,
+        has_free_fields=bool(version and version.free_fields),
+        is_changed=composed.is_changed,
+        is_flagged=letter.is_flagged,
+    )
+
+
+@transaction.atomic
+def letter_submit(*, actor: Any, letter_id: Any, expected_version: int) -> Letter:
+    """Send the letter on: issued at once if the agent's level covers its kind,
+    otherwise into the approval queue of the service's supervisors."""
+    letter = _locked(actor, letter_id)
+    require(actor, Action.LETTER_DRAFT, letter)
+    if letter.status != LetterStatus.DRAFT:
+        raise _wrong_state(letter)
+    check_version(Letter, letter, expected_version)
+    kind = classify(letter, compose(letter, draft=False))
+    decision = autonomy.decide(agent=actor, kind=kind, obj=letter)
+    submitted = {
+        "autonomy_kind": kind.value,
+        "submitted_by": actor,
+        "submitted_at": clock.now(),
+    }
+    if decision.may_send_alone:
+        _issue(letter, expected_version=expected_version, **submitted)
+    else:
+        bump(
+            Letter,
+            letter,
+            expected_version,
+            status=LetterStatus.PENDING_APPROVAL,
+            **submitted,
+        )
+    audit_record(
+        actor=actor,
+        action="letter.submit",
+        obj=letter,
+        summary={
+            "kind": kind.value,
+            "required_action": decision.required_action,
+            "level": actor.level,
+            "outcome": letter.status,
+            "number": letter.number,
+        },
+    )
+    return letter
+
+
+def _not_own(actor: Any, letter: Letter) -> None:
+    if actor.pk in {letter.author_id, letter.submitted_by_id}:
+        raise Forbidden(
+            _("You wrote or submitted this letter; another supervisor decides on it."),
+            code=Code.OWN_LETTER,
+        )
+
+
+@transaction.atomic
+def letter_approve(
+    *,
+    actor: Any,
+    letter_id: Any,
+    expected_version: int,
+    subject: str | None = None,
+    body: str | None = None,
+    note: str = "",
+) -> Letter:
+    """Approve a waiting letter, as it is or with the supervisor's edits, and issue it."""
+    letter = _locked(actor, letter_id)
+    require(actor, Action.LETTER_APPROVE, letter)
+    if letter.status != LetterStatus.PENDING_APPROVAL:
+        raise _wrong_state(letter)
+    _not_own(actor, letter)
+    check_version(Letter, letter, expected_version)
+    problems = Problems()
+    clean_note = text(problems, "note", note, required=False, max_length=REASON_MAX)
+    edits: dict[str, Any] = {}
+    if subject is not None or body is not None:
+        clean_subject, clean_body, _free = _texts(
+            problems,
+            subject=subject if subject is not None else letter.subject_text,
+            body=body if body is not None else letter.body_text,
+            has_template=letter.template_version_id is not None,
+        )
+        edits = {"subject_text": clean_subject, "body_text": clean_body}
+    problems.raise_if_any()
+    before = _snapshot(letter)
+    for name, value in edits.items():
+        setattr(letter, name, value)
+    now = clock.now()
+    _issue(
+        letter,
+        expected_version=expected_version,
+        decided_by=actor,
+        decided_at=now,
+        decision_reason=clean_note,
+        **edits,
+    )
+    audit_record(
+        actor=actor,
+        action="letter.approve",
+        obj=letter,
+        summary={
+            "number": letter.number,
+            "kind": letter.autonomy_kind,
+            "edits": changes(before, _snapshot(letter)),
+        },
+        reason=clean_note,
+    )
+    return letter
+
+
+@transaction.atomic
+def letter_reject(
+    *, actor: Any, letter_id: Any, expected_version: int, reason: str
+) -> Letter:
+    """Send a waiting letter back to its author, saying why."""
+    letter = _locked(actor, letter_id)
+    require(actor, Action.LETTER_APPROVE, letter)
+    if letter.status != LetterStatus.PENDING_APPROVAL:
+        raise _wrong_state(letter)
+    _not_own(actor, letter)
+    problems = Problems()
+    clean = text(
+        problems, "reason", reason, required=True, max_length=REASON_MAX, multiline=True
+    )
+    problems.raise_if_any()
+    bump(
+        Letter,
+        letter,
+        expected_version,
+        status=LetterStatus.REJECTED,
+        decided_by=actor,
+        decided_at=clock.now(),
+        decision_reason=clean,
+    )
+    audit_record(
+        actor=actor,
+        action="letter.reject",
+        obj=letter,
+        summary={"kind": letter.autonomy_kind},
+        reason=clean,
+    )
+    return letter
+
+
+@transaction.atomic
+def letter_cancel(
+    *, actor: Any, letter_id: Any, expected_version: int, reason: str = ""
+) -> Letter:
+    """Drop a letter that has no number yet. Issued letters stay in the register."""
+    letter = _locked(actor, letter_id)
+    require(actor, Action.LETTER_DRAFT, letter)
+    if letter.status not in (*EDITABLE_STATUSES, LetterStatus.PENDING_APPROVAL):
+        raise _wrong_state(letter)
+    before = letter.status
+    bump(Letter, letter, expected_version, status=LetterStatus.CANCELLED)
+    audit_record(
+        actor=actor,
+        action="letter.cancel",
+        obj=letter,
+        summary={"before": before},
+        reason=reason.strip(),
+    )
+    return letter
+
+
+def letter_render(letter: Letter) -> pdf.Rendered:
+    """The issued letter as PDF/A, from its frozen content (no database access)."""
+    return pdf.render_pdfa(content.letter_html(letter.content))
+
+
+def letter_archive(*, letter_id: int) -> Letter:
+    """Render and store an issued letter's PDF/A once (idempotent; a system task)."""
+    letter = Letter.objects.get(pk=letter_id)
+    if letter.pdf_sha256 or letter.number is None:
+        return letter
+    rendered = letter_render(letter)
+    return letter_archive_store(
+        letter_id=letter.pk, data=rendered.data, pages=rendered.pages
+    )
+
+
+@transaction.atomic
+def letter_archive_store(*, letter_id: int, data: bytes, pages: int) -> Letter:
+    """Keep a rendered PDF as the letter's archive, unless it already has one."""
+    stored = archive.store(data, "pdf")
+    updated = Letter.objects.filter(
+        pk=letter_id, pdf_sha256="", number__isnull=False
+    ).update(pdf_sha256=stored.sha256, pdf_size=stored.size)
+    letter = Letter.objects.get(pk=letter_id)
+    if updated:
+        audit_record(
+            actor=None,
+            action="letter.archive",
+            obj=letter,
+            summary={
+                "number": letter.number,
+                "sha256": stored.sha256,
+                "size": stored.size,
+                "pages": pages,
+            },
+        )
+    return letter
+
+
+def _email_address(problems: Problems, letter: Letter, address: str | None) -> str:
+    if address and address.strip():
+        cleaned = address.strip()
+        try:
+            validate_email(cleaned)
+        except DjangoValidationError:
+            problems.add(
+                "address", Code.INVALID_EMAIL, _("This is not a valid e-mail address.")
+            )
+        return cleaned
+    primary = letter.person.emailaddresss.order_by("-is_primary", "id").first()
+    if primary is None:
+        problems.add(
+            "address",
+            Code.NO_EMAIL,
+            _("The person has no e-mail address; give one, or print the letter."),
+        )
+        return ""
+    return primary.address
+
+
+def _sendable(letter: Letter) -> None:
+    if letter.status not in (LetterStatus.ISSUED, LetterStatus.SENT):
+        raise _wrong_state(letter)
+
+
+@transaction.atomic
+def letter_send_email(
+    *, actor: Any, letter_id: Any, address: str | None = None
+) -> LetterDispatch:
+    """Queue the letter for e-mail, its PDF/A attached (to the person's address by default)."""
+    letter = _locked(actor, letter_id)
+    require(actor, Action.LETTER_DISPATCH, letter)
+    _sendable(letter)
+    problems = Problems()
+    to = _email_address(problems, letter, address)
+    problems.raise_if_any()
+    dispatch = LetterDispatch.objects.create(
+        letter=letter, channel=Channel.EMAIL, address=to, requested_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="letter.dispatch",
+        obj=letter,
+        summary={
+            "channel": Channel.EMAIL,
+            "dispatch": str(dispatch.uuid),
+            "address": to,
+        },
+    )
+    from guichet.correspondence.tasks import send_letter_email
+
+    send_letter_email.enqueue(str(dispatch.uuid))
+    return dispatch
+
+
+def _message(letter: Letter, dispatch: LetterDispatch, data: bytes) -> EmailMessage:
+    head = Letterhead.objects.get(team_id=letter.team_id)
+    frozen = letter.content
+    with translation.override(letter.language):
+        subject = pgettext("letter e-mail", "Our letter %(number)s: %(subject)s") % {
+            "number": letter.number,
+            "subject": frozen["subject"],
+        }
+        body = pgettext(
+            "letter e-mail",
+            "Please find attached our letter %(number)s (%(subject)s).\n\n"
+            "%(service)s\n%(contact)s",
+        ) % {
+            "number": letter.number,
+            "subject": frozen["subject"],
+            "service": frozen["service"]["name"],
+            "contact": content.SEPARATOR.join(frozen["service"]["contact"]),
+        }
+    domain = (
+        settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "guichet.invalid"
+    )
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[dispatch.address],
+        reply_to=[head.email] if head.email else None,
+        headers={"Message-ID": f"<{dispatch.uuid}@{domain}>"},
+    )
+    filename = f"{(letter.number or '').replace('/', '-')}.pdf"
+    message.attach(filename, data, "application/pdf")
+    return message
+
+
+def letter_email_deliver(*, dispatch_id: Any) -> LetterDispatch:
+    """Send one queued e-mail (a system task; safe to run twice).
+
+    The dispatch is claimed ('sending') before the SMTP conversation and marked sent
+    after it; a second run finds it claimed or sent and does nothing. The Message-ID
+    is the dispatch's id, so a resend after a crash is recognisable as the same mail.
+    """
+    now = clock.now()
+    claimable = Q(status__in=[DispatchStatus.QUEUED, DispatchStatus.FAILED]) | Q(
+        status=DispatchStatus.SENDING, updated_at__lt=now - SENDING_TIMEOUT
+    )
+    with transaction.atomic():
+        claimed = LetterDispatch.objects.filter(
+            claimable, uuid=dispatch_id, channel=Channel.EMAIL
+        ).update(
+            status=DispatchStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
+        )
+    dispatch = LetterDispatch.objects.select_related("letter").get(uuid=dispatch_id)
+    if not claimed:
+        return dispatch
+    letter = letter_archive(letter_id=dispatch.letter_id)
+    try:
+        _message(letter, dispatch, archive.read(letter.pdf_sha256, "pdf")).send()
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("E-mail of letter %s failed: %s", letter.number, error)
+        with transaction.atomic():
+            LetterDispatch.objects.filter(pk=dispatch.pk).update(
+                status=DispatchStatus.FAILED,
+                error=str(error)[:1000],
+                updated_at=clock.now(),
+            )
+            audit_record(
+                actor=None,
+                action="letter.send_failed",
+                obj=letter,
+                summary={"dispatch": str(dispatch.uuid), "error": str(error)[:200]},
+            )
+        dispatch.refresh_from_db()
+        return dispatch
+    with transaction.atomic():
+        sent_at = clock.now()
+        LetterDispatch.objects.filter(pk=dispatch.pk).update(
+            status=DispatchStatus.SENT, sent_at=sent_at, error="", updated_at=sent_at
+        )
+        _mark_sent(letter, Channel.EMAIL, sent_at)
+        audit_record(
+            actor=None,
+            action="letter.send",
+            obj=letter,
+            summary={
+                "channel": Channel.EMAIL,
+                "dispatch": str(dispatch.uuid),
+                "address": dispatch.address,
+            },
+        )
+    dispatch.refresh_from_db()
+    return dispatch
+
+
+def _mark_sent(letter: Letter, channel: str, when: dt.datetime) -> None:
+    """The first sending makes the letter 'sent'; later copies change nothing."""
+    Letter.objects.filter(pk=letter.pk, status=LetterStatus.ISSUED).update(
+        status=LetterStatus.SENT, channel=channel, sent_at=when, updated_at=when
+    )
+
+
+@transaction.atomic
+def letter_hand_over(*, actor: Any, letter_id: Any) -> LetterDispatch:
+    """Record that the letter was handed to the person at the counter."""
+    letter = _locked(actor, letter_id)
+    require(actor, Action.LETTER_DISPATCH, letter)
+    _sendable(letter)
+    now = clock.now()
+    dispatch = LetterDispatch.objects.create(
+        letter=letter,
+        channel=Channel.COUNTER,
+        status=DispatchStatus.SENT,
+        requested_by=actor,
+        sent_at=now,
+    )
+    _mark_sent(letter, Channel.COUNTER, now)
+    audit_record(
+        actor=actor,
+        action="letter.send",
+        obj=letter,
+        summary={"channel": Channel.COUNTER, "dispatch": str(dispatch.uuid)},
+    )
+    return dispatch
+
+
+def _cover_html(
+    team_name: str, letters: Sequence[Letter], language: str, pages: list[int]
+) -> str:
+    from django.template.loader import render_to_string
+
+    with translation.override(language):
+        labels = {
+            "title": pgettext("print list", "Letters to post"),
+            "number": pgettext("print list", "Number"),
+            "recipient": pgettext("print list", "Recipient"),
+            "pages": pgettext("print list", "Pages"),
+            "count": pgettext("print list", "Letters"),
+            "page": pgettext("letter", "Page"),
+        }
+        printed = formatting.letter_date(clock.today(), language)
+    rows = [
+        {
+            "number": letter.number,
+            "recipient": letter.content["recipient"],
+            "pages": count,
+        }
+        for letter, count in zip(letters, pages, strict=True)
+    ]
+    return render_to_string(
+        "correspondence/pdf/print_list.html",
+        {
+            "language": language,
+            "service": team_name,
+            "labels": labels,
+            "rows": rows,
+            "printed": printed,
+            "footer": content.css_string(team_name),
+            "page_label": content.css_string(labels["page"]),
+        },
+    )
+
+
+def _page_count(data: bytes) -> int:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as document:
+        return len(document.pages)
+
+
+def print_batch_create(
+    *, actor: Any, team: str | None = None, letter_ids: Sequence[Any] | None = None
+) -> PrintBatch:
+    """One PDF to print: a list of the letters, then each letter; they are then sent.
+
+    Without `letter_ids`: every issued letter of the service not sent yet.
+    """
+    require(actor, Action.LETTER_DISPATCH)
+    problems = Problems()
+    chosen = team_of(problems, actor, team)
+    problems.raise_if_any()
+    queryset = letters_visible(agent=actor).filter(
+        team=chosen, status=LetterStatus.ISSUED
+    )
+    if letter_ids is not None:
+        keys = [as_uuid(value) for value in letter_ids]
+        queryset = queryset.filter(uuid__in=[key for key in keys if key])
+        found = set(queryset.values_list("uuid", flat=True))
+        unknown = [
+            str(value)
+            for value, key in zip(letter_ids, keys, strict=True)
+            if key not in found
+        ]
+        if unknown:
+            problems.add(
+                "letter_ids",
+                Code.WRONG_STATE,
+                _(
+                    "These letters are not issued letters of this service waiting to be sent: %(ids)s."
+                ),
+                ids=", ".join(unknown),
+            )
+    ids = list(queryset.order_by("year", "sequence").values_list("pk", flat=True))
+    if not ids and not problems.errors:
+        problems.add(
+            "letter_ids", Code.NOTHING_TO_PRINT, _("There is no letter to print.")
+        )
+    problems.raise_if_any()
+    for letter_pk in ids:
+        letter_archive(letter_id=letter_pk)
+    chosen = cast(Team, chosen)
+    with transaction.atomic():
+        letters = list(
+            Letter.objects.select_for_update()
+            .filter(pk__in=ids, status=LetterStatus.ISSUED)
+            .order_by("year", "sequence")
+        )
+        if len(letters) != len(ids):
+            raise Conflict(
+                _(
+                    "Some of these letters were sent meanwhile; list them again. Nothing was printed."
+                )
+            )
+        documents = [archive.read(letter.pdf_sha256, "pdf") for letter in letters]
+        pages = [_page_count(data) for data in documents]
+        head = Letterhead.objects.get(team=chosen)
+        language = actor.language if actor.language in Language.values else Language.FR
+        cover = pdf.render_pdfa(
+            _cover_html(head.name_in(language), letters, language, pages)
+        )
+        stored = archive.store(pdf.merge([cover.data, *documents]), "pdf")
+        batch = PrintBatch.objects.create(
+            team=chosen,
+            created_by=actor,
+            pdf_sha256=stored.sha256,
+            pdf_size=stored.size,
+            letter_count=len(letters),
+        )
+        now = clock.now()
+        for letter in letters:
+            LetterDispatch.objects.create(
+                letter=letter,
+                channel=Channel.POST,
+                status=DispatchStatus.SENT,
+                print_batch=batch,
+                requested_by=actor,
+                sent_at=now,
+            )
+            _mark_sent(letter, Channel.POST, now)
+            audit_record(
+                actor=actor,
+                action="letter.send",
+                obj=letter,
+                summary={"channel": Channel.POST, "print_batch": str(batch.uuid)},
+            )
+        audit_record(
+            actor=actor,
+            action="print_batch.create",
+            obj=batch,
+            summary={
+                "letters": [letter.number for letter in letters],
+                "sha256": stored.sha256,
+            },
+        )
+    return batch

@@ -1,0 +1,298 @@
+"""Minutes of internal meetings, archived as PDF/A, with their actions as tasks.
+
+The actions are `ActionItem` rows (owner, due date, status): a small task list until
+an agenda or tasks app takes them over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from guichet.access import policy
+from guichet.access.domains.correspondence import Action
+from guichet.agents.models import Agent, Language, Team
+from guichet.audit.services import audit_record
+from guichet.core import clock
+from guichet.core.errors import NotFound
+from guichet.correspondence import archive, content, formatting, pdf
+from guichet.correspondence.errors import Code, Problems, WrongState
+from guichet.correspondence.models import ActionItem, ActionStatus, Letterhead, Minutes
+
+from .common import as_uuid, bump, check_version, letterhead_of, require, team_of, text
+
+ITEM_MAX = 2000
+MAX_ITEMS = 100
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    description: str
+    owner: str  # the owner's username
+    due_date: dt.date
+
+
+def _items(
+    problems: Problems, field: str, items: Sequence[str], *, required: bool
+) -> list[str]:
+    clean = [
+        text(
+            problems,
+            f"{field}[{index}]",
+            item,
+            required=True,
+            max_length=ITEM_MAX,
+            multiline=True,
+        )
+        for index, item in enumerate(items)
+    ]
+    if required and not clean:
+        problems.add(field, Code.REQUIRED, _("Give at least one."))
+    if len(clean) > MAX_ITEMS:
+        problems.add(field, Code.TOO_LONG, _("At most %(max)d items."), max=MAX_ITEMS)
+    return clean
+
+
+def _labels(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {
+            "minutes": pgettext("minutes", "Minutes"),
+            "date": pgettext("minutes", "Date"),
+            "place": pgettext("minutes", "Place"),
+            "author": pgettext("minutes", "Written by"),
+            "attendees": pgettext("minutes", "Present"),
+            "absentees": pgettext("minutes", "Excused"),
+            "agenda": pgettext("minutes", "Agenda"),
+            "decisions": pgettext("minutes", "Decisions"),
+            "actions": pgettext("minutes", "Actions"),
+            "action": pgettext("minutes", "Action"),
+            "owner": pgettext("minutes", "Who"),
+            "due": pgettext("minutes", "By"),
+            "none": pgettext("minutes", "None."),
+            "page": pgettext("letter", "Page"),
+        }
+
+
+@transaction.atomic
+def minutes_create(
+    *,
+    actor: Any,
+    title: str,
+    meeting_date: dt.date,
+    language: str,
+    attendees: Sequence[str],
+    agenda: Sequence[str],
+    decisions: Sequence[str] = (),
+    actions: Sequence[ActionInput] = (),
+    absentees: Sequence[str] = (),
+    place: str = "",
+    team: str | None = None,
+) -> Minutes:
+    """Record a meeting's minutes and create its actions as tasks of their owners."""
+    require(actor, Action.MINUTES_CREATE)
+    problems = Problems()
+    chosen = team_of(problems, actor, team)
+    head = letterhead_of(problems, chosen)
+    clean_title = text(problems, "title", title, required=True, max_length=200)
+    clean_place = text(problems, "place", place, required=False, max_length=200)
+    if language not in Language.values:
+        problems.add(
+            "language",
+            Code.INVALID_CHOICE,
+            _("Choose one of: %(allowed)s."),
+            allowed=", ".join(Language.values),
+        )
+    if meeting_date > clock.today():
+        problems.add(
+            "meeting_date",
+            Code.DATE_IN_FUTURE,
+            _("Minutes are written after the meeting."),
+        )
+    clean_attendees = _items(problems, "attendees", attendees, required=True)
+    clean_absentees = _items(problems, "absentees", absentees, required=False)
+    clean_agenda = _items(problems, "agenda", agenda, required=True)
+    clean_decisions = _items(problems, "decisions", decisions, required=False)
+    owners = {
+        agent.username: agent
+        for agent in Agent.objects.filter(
+            username__in=[item.owner for item in actions], is_active=True
+        )
+    }
+    clean_actions: list[tuple[str, Agent, dt.date]] = []
+    for index, item in enumerate(actions):
+        field = f"actions[{index}]"
+        description = text(
+            problems,
+            f"{field}.description",
+            item.description,
+            required=True,
+            max_length=500,
+        )
+        owner = owners.get(item.owner)
+        if owner is None:
+            problems.add(
+                f"{field}.owner",
+                Code.UNKNOWN_AGENT,
+                _("There is no active agent %(username)s."),
+                username=item.owner,
+            )
+        if item.due_date < meeting_date:
+            problems.add(
+                f"{field}.due_date",
+                Code.INVALID_CHOICE,
+                _("An action cannot be due before the meeting."),
+            )
+        if owner is not None:
+            clean_actions.append((description, owner, item.due_date))
+    problems.raise_if_any()
+    chosen, head = cast(Team, chosen), cast(Letterhead, head)
+    frozen = {
+        "language": language,
+        "title": clean_title,
+        "date": formatting.letter_date(meeting_date, language),
+        "place": clean_place,
+        "author": actor.get_full_name() or actor.get_username(),
+        "service": {
+            "name": head.name_in(language),
+            "lines": [
+                line.strip() for line in head.address_lines.splitlines() if line.strip()
+            ],
+        },
+        "attendees": clean_attendees,
+        "absentees": clean_absentees,
+        "agenda": clean_agenda,
+        "decisions": clean_decisions,
+        "actions": [
+            {
+                "description": description,
+                "owner": owner.get_full_name() or owner.get_username(),
+                "due": formatting.letter_date(due, language),
+            }
+            for description, owner, due in clean_actions
+        ],
+        "labels": _labels(language),
+    }
+    minutes = Minutes.objects.create(
+        team=chosen,
+        title=clean_title,
+        meeting_date=meeting_date,
+        place=clean_place,
+        language=language,
+        attendees=clean_attendees,
+        absentees=clean_absentees,
+        agenda=clean_agenda,
+        decisions=clean_decisions,
+        author=actor,
+        content=frozen,
+    )
+    items = [
+        ActionItem.objects.create(
+            minutes=minutes, description=description, owner=owner, due_date=due
+        )
+        for description, owner, due in clean_actions
+    ]
+    audit_record(
+        actor=actor,
+        action="minutes.create",
+        obj=minutes,
+        summary={
+            "team": chosen.code,
+            "meeting_date": meeting_date,
+            "actions": [
+                {
+                    "id": str(item.uuid),
+                    "owner": item.owner.get_username(),
+                    "due": item.due_date,
+                }
+                for item in items
+            ],
+        },
+    )
+    from guichet.correspondence.tasks import archive_minutes
+
+    archive_minutes.enqueue(str(minutes.uuid))
+    return minutes
+
+
+def minutes_html(frozen: dict[str, Any]) -> str:
+    return render_to_string(
+        "correspondence/pdf/minutes.html",
+        {
+            "c": frozen,
+            "footer": content.css_string(
+                f"{frozen['service']['name']}{content.SEPARATOR}{frozen['title']}"
+            ),
+            "page_label": content.css_string(frozen["labels"]["page"]),
+        },
+    )
+
+
+def minutes_archive(*, minutes_id: int) -> Minutes:
+    """Render and store the minutes as PDF/A once (idempotent; a system task)."""
+    minutes = Minutes.objects.get(pk=minutes_id)
+    if minutes.pdf_sha256:
+        return minutes
+    rendered = pdf.render_pdfa(minutes_html(minutes.content))
+    stored = archive.store(rendered.data, "pdf")
+    with transaction.atomic():
+        updated = Minutes.objects.filter(pk=minutes_id, pdf_sha256="").update(
+            pdf_sha256=stored.sha256, pdf_size=stored.size
+        )
+        if updated:
+            audit_record(
+                actor=None,
+                action="minutes.archive",
+                obj=minutes,
+                summary={
+                    "sha256": stored.sha256,
+                    "size": stored.size,
+                    "pages": rendered.pages,
+                },
+            )
+    minutes.refresh_from_db()
+    return minutes
+
+
+@transaction.atomic
+def action_item_complete(
+    *, actor: Any, item_id: Any, expected_version: int
+) -> ActionItem:
+    """Mark an action done (its owner, or a member of the meeting's service)."""
+    key = as_uuid(item_id)
+    item = (
+        policy.visible(actor, ActionItem.objects.select_related("minutes"))
+        .filter(uuid=key)
+        .select_for_update(of=("self",))
+        .first()
+        if key
+        else None
+    )
+    if item is None:
+        raise NotFound(_("No such action."))
+    require(actor, Action.ACTION_ITEM_COMPLETE, item)
+    check_version(ActionItem, item, expected_version)
+    if item.status == ActionStatus.DONE:
+        raise WrongState(_("This action is already done."))
+    bump(
+        ActionItem,
+        item,
+        expected_version,
+        status=ActionStatus.DONE,
+        done_at=clock.now(),
+        done_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="action_item.complete",
+        obj=item,
+        summary={"minutes": str(item.minutes.uuid), "version": item.version},
+    )
+    return item

@@ -1,0 +1,41 @@
+"""Background work of correspondence: thin, idempotent calls of the services.
+
+Enqueued inside the writing transaction (the database task backend is
+transactional), so a letter is never issued without its archiving task.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from .models import Letter, Minutes
+
+
+@task(queue_name="letters")
+def archive_letter(letter_id: str) -> str:
+    """Render and store an issued letter's PDF/A (nothing if it is archived)."""
+    from .services import letter_archive
+
+    letter = letter_archive(
+        letter_id=Letter.objects.values_list("pk", flat=True).get(uuid=letter_id)
+    )
+    return letter.pdf_sha256
+
+
+@task(queue_name="mail")
+def send_letter_email(dispatch_id: str) -> str:
+    """Send a queued letter e-mail (nothing if it was sent)."""
+    from .services import letter_email_deliver
+
+    return str(letter_email_deliver(dispatch_id=dispatch_id).status)
+
+
+@task(queue_name="letters")
+def archive_minutes(minutes_id: str) -> str:
+    """Render and store minutes as PDF/A (nothing if they are archived)."""
+    from .services import minutes_archive
+
+    minutes = minutes_archive(
+        minutes_id=Minutes.objects.values_list("pk", flat=True).get(uuid=minutes_id)
+    )
+    return minutes.pdf_sha256

@@ -1,0 +1,89 @@
+"""Checks of template texts and free-field values, reported as field errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+
+from . import placeholders, templating
+from .errors import Code, Problems
+
+FREE_VALUE_MAX = 2000
+
+_SYNTAX_MESSAGES = {
+    "bad_markup": _(
+        "Line %(line)d: %(markup)s is not allowed here; write a placeholder as "
+        "{{ person.surname }}."
+    ),
+    "unknown_filter": _(
+        "Line %(line)d: there is no filter %(markup)s; use upper, lower or capfirst."
+    ),
+    "field_outside_form": _(
+        "Line %(line)d: %(markup)s is a form field; form fields belong in forms only."
+    ),
+}
+
+
+def template_text(
+    problems: Problems, field: str, value: str, *, allow_fields: bool = False
+) -> templating.Parsed:
+    """Parse a text with placeholders; report bad markup and names no source provides."""
+    parsed = templating.parse(value, allow_fields=allow_fields)
+    for problem in parsed.problems:
+        problems.add(
+            field,
+            Code.TEMPLATE_SYNTAX,
+            _SYNTAX_MESSAGES[problem.code],
+            line=problem.line,
+            markup=problem.text,
+        )
+    reported: set[str] = set()
+    for placeholder in parsed.placeholders:
+        if placeholder.name in reported or placeholders.is_known(placeholder.name):
+            continue
+        reported.add(placeholder.name)
+        problems.add(
+            field,
+            Code.UNKNOWN_PLACEHOLDER,
+            _("Line %(line)d: no data source provides %(name)s."),
+            line=placeholder.line,
+            name=placeholder.name,
+        )
+    return parsed
+
+
+def free_values(
+    problems: Problems, values: Mapping[str, object], allowed: list[str]
+) -> dict[str, str]:
+    """Clean the agent's free-field values: known names, text, not too long."""
+    clean: dict[str, str] = {}
+    for name, raw in values.items():
+        field = f"free_values.{name}"
+        if name not in allowed:
+            problems.add(
+                field,
+                Code.UNKNOWN_FREE_FIELD,
+                _(
+                    "This letter has no free field %(name)s; its free fields are: %(allowed)s."
+                ),
+                name=name,
+                allowed=", ".join(allowed) or "-",
+            )
+            continue
+        if not isinstance(raw, str):
+            problems.add(field, Code.INVALID_CHOICE, _("Give a text value."))
+            continue
+        value = raw.strip()
+        if len(value) > FREE_VALUE_MAX:
+            problems.add(
+                field,
+                Code.TOO_LONG,
+                _("At most %(max)d characters (%(count)d given)."),
+                max=FREE_VALUE_MAX,
+                count=len(value),
+            )
+            continue
+        if value:
+            clean[name] = value
+    return clean

@@ -1,0 +1,425 @@
+"""Reads of the debts app.
+
+Bracket tables and the two calculations (seizable part, allocation of a case) are
+reference computations without personal data. A person's debts are read only for
+an agent, through the policy, and every read is written to the access log;
+missing and forbidden look the same (`NotFound`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import uuid as uuid_module
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from guichet.access import policy
+from guichet.access.domains.debts import Action
+from guichet.agents.models import Team
+from guichet.audit.services import access_record
+from guichet.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from guichet.parties.models import Person
+from guichet.parties.selectors import persons_visible
+
+from . import allocation, garnishment
+from .errors import Code, NoTableInForce
+from .garnishment import Income, IncomeKind
+from .models import BracketTable, Debt, DebtEntry, DebtKind, DebtStatus, InstalmentPlan
+
+
+def _uuid(value: str | uuid_module.UUID) -> uuid_module.UUID | None:
+    try:
+        return (
+            value
+            if isinstance(value, uuid_module.UUID)
+            else uuid_module.UUID(str(value))
+        )
+    except ValueError:
+        return None
+
+
+# Bracket tables and the calculations
+
+
+def as_pure_table(row: BracketTable) -> garnishment.BracketTable:
+    kinds = {
+        kind
+        for kind, applies in (
+            (IncomeKind.EARNED, row.for_earned),
+            (IncomeKind.REPLACEMENT, row.for_replacement),
+        )
+        if applies
+    }
+    return garnishment.BracketTable(
+        code=row.code,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        income_kinds=frozenset(kinds),
+        thresholds=(row.t0, row.t1, row.t2, row.t3),
+        child_reduction=row.child_reduction,
+        source=row.source,
+        confidence=row.confidence,
+        note=row.note,
+    )
+
+
+def bracket_tables() -> list[garnishment.BracketTable]:
+    return [
+        as_pure_table(row)
+        for row in BracketTable.objects.order_by("valid_from", "code")
+    ]
+
+
+def bracket_table_for(*, on: dt.date, kind: IncomeKind) -> garnishment.BracketTable:
+    """The table in force on `on` for `kind` of income, or `NoTableInForce`."""
+    rows = BracketTable.objects.filter(
+        valid_from__lte=on, valid_to__gte=on, **{f"for_{kind.value}": True}
+    )
+    try:
+        return garnishment.table_in_force(
+            (as_pure_table(row) for row in rows), on=on, kind=kind
+        )
+    except garnishment.NoTableInForce:
+        message = (
+            _(
+                "No garnishment table is in force on %(date)s for earned income: the "
+                "amounts for that date are not known yet, and another year's amounts "
+                "are never used."
+            )
+            if kind is IncomeKind.EARNED
+            else _(
+                "No garnishment table is in force on %(date)s for replacement income: "
+                "the amounts for that date are not known yet, and another year's "
+                "amounts are never used."
+            )
+        )
+        params = {"date": on.isoformat()}
+        raise NoTableInForce(
+            message,
+            params=params,
+            errors=[FieldError("on", Code.NO_TABLE_IN_FORCE, message, params)],
+        ) from None
+
+
+def recovery_rates() -> allocation.RecoveryRates:
+    """The recovery percentages of art. 1410 §4, from the settings (see settings.py)."""
+    return allocation.RecoveryRates(
+        ordinary=settings.DEBTS_RECOVERY_RATE, fraud=settings.DEBTS_RECOVERY_FRAUD_RATE
+    )
+
+
+def garnishment_compute(
+    *, on: dt.date, income: Income, children: int, maintenance: bool = False
+) -> garnishment.Garnishment:
+    """The seizable part of `income` paid on `on` (reference data only)."""
+    table = bracket_table_for(on=on, kind=income.scale)
+    return garnishment.seizable_part(
+        income=income, table=table, children=children, maintenance=maintenance
+    )
+
+
+def allocation_compute(
+    *,
+    on: dt.date,
+    income: Income,
+    children: int,
+    claims: Sequence[allocation.Claim],
+) -> allocation.Allocation:
+    """Share `income` paid on `on` among `claims` (reference data only)."""
+    ordinary = garnishment_compute(on=on, income=income, children=children)
+    return allocation.allocate(
+        garnishment=ordinary, claims=claims, rates=recovery_rates()
+    )
+
+
+def _require_calculator(agent: Any) -> None:
+    if not policy.may(agent, Action.GARNISHMENT_COMPUTE):
+        raise Forbidden(_("You may not use the garnishment calculator."))
+
+
+def bracket_tables_for_agent(*, agent: Any) -> list[garnishment.BracketTable]:
+    _require_calculator(agent)
+    return bracket_tables()
+
+
+def garnishment_compute_for_agent(
+    *, agent: Any, on: dt.date, income: Income, children: int, maintenance: bool
+) -> garnishment.Garnishment:
+    _require_calculator(agent)
+    return garnishment_compute(
+        on=on, income=income, children=children, maintenance=maintenance
+    )
+
+
+def allocation_compute_for_agent(
+    *,
+    agent: Any,
+    on: dt.date,
+    income: Income,
+    children: int,
+    claims: Sequence[allocation.Claim],
+) -> allocation.Allocation:
+    _require_calculator(agent)
+    return allocation_compute(on=on, income=income, children=children, claims=claims)
+
+
+# A person's debts
+
+
+def with_balance(debts: QuerySet[Debt]) -> QuerySet[Debt]:
+    """Annotate each debt with `balance`: the sum of its entries, never a stored figure."""
+    total = (
+        DebtEntry.objects.filter(debt=OuterRef("pk"))
+        .order_by()
+        .values("debt")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return debts.annotate(
+        balance=Coalesce(
+            Subquery(total),
+            Value(Decimal("0.00")),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        )
+    )
+
+
+def debt_balance(debt: Debt) -> Decimal:
+    total = DebtEntry.objects.filter(debt=debt).aggregate(total=Sum("amount"))["total"]
+    return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def debts_visible(*, agent: Any) -> QuerySet[Debt]:
+    return policy.visible(agent, Debt.objects.all())
+
+
+def _person_for_debts(agent: Any, person_id: str | uuid_module.UUID) -> Person:
+    """The person, if the agent may see them and their debts; else `NotFound`."""
+    key = _uuid(person_id)
+    person = None
+    if key is not None and policy.may(agent, Action.DEBT_VIEW):
+        person = persons_visible(agent=agent).filter(uuid=key).first()
+    if person is None:
+        raise NotFound(_("No such person."))
+    return person
+
+
+def team_for(agent: Any, team_code: str | None) -> Team:
+    """The payment office the agent acts for: the one named, or their only team."""
+    teams = Team.objects.filter(id__in=agent.team_ids).order_by("code")
+    if team_code:
+        team = teams.filter(code=team_code).first()
+        if team is None:
+            raise ValidationFailed(
+                _("Some values are not valid; nothing was done."),
+                errors=[
+                    FieldError(
+                        "team",
+                        Code.NOT_YOUR_TEAM,
+                        _("You are not a member of this team."),
+                    )
+                ],
+            )
+        return team
+    found = list(teams[:2])
+    if len(found) != 1:
+        raise ValidationFailed(
+            _("Some values are not valid; nothing was done."),
+            errors=[
+                FieldError(
+                    "team",
+                    Code.TEAM_AMBIGUOUS,
+                    _("Say for which payment office (team code) you act."),
+                )
+            ],
+        )
+    return found[0]
+
+
+@dataclass(frozen=True)
+class PersonDebts:
+    person: Person
+    debts: list[Debt]  # each annotated with `balance`
+
+
+def _with_details(debts: QuerySet[Debt]) -> QuerySet[Debt]:
+    return with_balance(debts).select_related("person", "team", "creditor")
+
+
+def person_debts_for_agent(
+    *, agent: Any, person_id: str | uuid_module.UUID
+) -> PersonDebts:
+    """A person's debts the agent may see, with balances; the read is logged."""
+    person = _person_for_debts(agent, person_id)
+    debts = list(
+        _with_details(debts_visible(agent=agent).filter(person=person)).order_by(
+            "notified_on", "id"
+        )
+    )
+    access_record(
+        actor=agent,
+        action="debt.list",
+        obj=person,
+        context={"debts": [str(debt.uuid) for debt in debts]},
+    )
+    return PersonDebts(person=person, debts=debts)
+
+
+def debt_get_for_agent(*, agent: Any, debt_id: str | uuid_module.UUID) -> Debt:
+    """One debt with its ledger entries and instalment plans; the read is logged."""
+    key = _uuid(debt_id)
+    debt = (
+        _with_details(debts_visible(agent=agent))
+        .prefetch_related(
+            Prefetch("entries", queryset=DebtEntry.objects.order_by("booked_on", "id")),
+            Prefetch(
+                "plans", queryset=InstalmentPlan.objects.order_by("starts_on", "id")
+            ),
+        )
+        .filter(uuid=key)
+        .first()
+        if key
+        else None
+    )
+    if debt is None:
+        raise NotFound(_("No such debt."))
+    access_record(
+        actor=agent,
+        action="debt.view",
+        obj=debt.person,
+        context={"debt": str(debt.uuid)},
+    )
+    return debt
+
+
+def month_of(period: str) -> tuple[dt.date, dt.date]:
+    year, month = (int(part) for part in period.split("-"))
+    return dt.date(year, month, 1), dt.date(
+        year, month, calendar.monthrange(year, month)[1]
+    )
+
+
+def plan_in_force(
+    plans: Iterable[InstalmentPlan], on: dt.date
+) -> InstalmentPlan | None:
+    """The latest plan started on or before `on`: a new plan replaces the previous one."""
+    started = [plan for plan in plans if plan.starts_on <= on]
+    return max(started, key=lambda plan: (plan.starts_on, plan.pk), default=None)
+
+
+def claims_for(
+    debts: Iterable[Debt], *, paid_on: dt.date, period: str
+) -> list[allocation.Claim]:
+    """The claims a payment for `period`, paid on `paid_on`, must serve.
+
+    Active debts notified by the payment date, with a balance; a CPAS subrogation
+    only when the payment's month falls in the period it advanced (§1.8: recovery
+    only on arrears for the same period); a recovery's instalment plan in force.
+    Each debt must carry `balance` (see `with_balance`) and its plans prefetched.
+    """
+    first, last = month_of(period)
+    claims = []
+    for debt in debts:
+        balance: Decimal = debt.balance  # type: ignore[attr-defined]  # annotated by with_balance
+        if debt.status != DebtStatus.ACTIVE or debt.notified_on > paid_on:
+            continue
+        if balance <= 0:
+            continue
+        if debt.kind == DebtKind.SUBROGATION and not (
+            debt.period_from is not None
+            and debt.period_to is not None
+            and debt.period_from <= last
+            and debt.period_to >= first
+        ):
+            continue
+        plan = (
+            plan_in_force(debt.plans.all(), paid_on)
+            if debt.kind == DebtKind.RECOVERY
+            else None
+        )
+        claims.append(
+            allocation.Claim(
+                id=str(debt.uuid),
+                kind=allocation.ClaimKind(debt.kind),
+                notified_on=debt.notified_on,
+                balance=balance,
+                fraud=debt.fraud,
+                limit=plan.amount if plan is not None else None,
+            )
+        )
+    return claims
+
+
+@dataclass(frozen=True)
+class PersonAllocation:
+    person: Person
+    team: Team
+    period: str
+    paid_on: dt.date
+    allocation: allocation.Allocation
+    debts: dict[str, Debt]  # by claim id (the debt's public id)
+
+
+def person_debts_in_allocation(
+    debts: QuerySet[Debt], *, person: Person, team: Team
+) -> QuerySet[Debt]:
+    return with_balance(debts.filter(person=person, team=team)).prefetch_related(
+        "plans"
+    )
+
+
+def person_allocation_preview(
+    *,
+    agent: Any,
+    person_id: str | uuid_module.UUID,
+    paid_on: dt.date,
+    period: str,
+    income: Income,
+    children: int,
+    team_code: str | None = None,
+) -> PersonAllocation:
+    """What a payment would keep back for each of the person's creditors, and why.
+
+    Nothing is written; the read of the person's debts is logged.
+    """
+    person = _person_for_debts(agent, person_id)
+    team = team_for(agent, team_code)
+    debts = list(
+        person_debts_in_allocation(debts_visible(agent=agent), person=person, team=team)
+    )
+    computed = allocation_compute(
+        on=paid_on,
+        income=income,
+        children=children,
+        claims=claims_for(debts, paid_on=paid_on, period=period),
+    )
+    access_record(
+        actor=agent,
+        action="debt.allocation_preview",
+        obj=person,
+        context={"period": period, "debts": [str(debt.uuid) for debt in debts]},
+    )
+    return PersonAllocation(
+        person=person,
+        team=team,
+        period=period,
+        paid_on=paid_on,
+        allocation=computed,
+        debts={str(debt.uuid): debt for debt in debts},
+    )

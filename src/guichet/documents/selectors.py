@@ -1,0 +1,115 @@
+"""Reads of documents: always for an agent, always through the policy.
+
+Missing and forbidden look the same (`NotFound`). Every read of a person's documents
+(the list, one document, its content) is written to the access log.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from guichet.access import policy
+from guichet.access.domains.documents import Action
+from guichet.audit.services import access_record
+from guichet.core.errors import Forbidden, NotFound
+from guichet.parties.models import Person
+
+from . import storage
+from .models import Document, DocumentVerification
+
+
+def _uuid(value: Any) -> uuid_module.UUID | None:
+    if isinstance(value, uuid_module.UUID):
+        return value
+    try:
+        return uuid_module.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def person_visible(*, agent: Any, person_id: Any) -> Person:
+    """The person, if the agent may see them (the documents' owner)."""
+    key = _uuid(person_id)
+    person = (
+        policy.visible(agent, Person.objects.all()).filter(uuid=key).first()
+        if key
+        else None
+    )
+    if person is None:
+        raise NotFound(_("No such person."))
+    return person
+
+
+def documents_visible(*, agent: Any) -> QuerySet[Document]:
+    return policy.visible(agent, Document.objects.all())
+
+
+def _with_verifications(queryset: QuerySet[Document]) -> QuerySet[Document]:
+    return queryset.select_related("person", "uploaded_by").prefetch_related(
+        Prefetch(
+            "verifications",
+            queryset=DocumentVerification.objects.select_related("verified_by"),
+        )
+    )
+
+
+def document_list_for_person(*, agent: Any, person_id: Any) -> list[Document]:
+    """A person's documents, newest first, each with its verifications; logged."""
+    person = person_visible(agent=agent, person_id=person_id)
+    documents = list(
+        _with_verifications(documents_visible(agent=agent).filter(person=person))
+    )
+    access_record(
+        actor=agent,
+        action="document.list",
+        obj=person,
+        objects=documents,
+    )
+    return documents
+
+
+def document_get_for_agent(
+    *, agent: Any, document_id: Any, purpose: str = "view"
+) -> Document:
+    """One document with its verifications, if the agent may see it; logged."""
+    key = _uuid(document_id)
+    document = (
+        _with_verifications(documents_visible(agent=agent)).filter(uuid=key).first()
+        if key
+        else None
+    )
+    if document is None:
+        raise NotFound(_("No such document."))
+    access_record(
+        actor=agent, action="document.view", obj=document, context={"purpose": purpose}
+    )
+    return document
+
+
+@dataclass(frozen=True)
+class Content:
+    document: Document
+    handle: IO[bytes]
+
+
+def document_content_for_agent(*, agent: Any, document_id: Any) -> Content:
+    """The stored bytes of a document, for an agent who may open it; logged."""
+    key = _uuid(document_id)
+    document = (
+        documents_visible(agent=agent).select_related("person").filter(uuid=key).first()
+        if key
+        else None
+    )
+    if document is None:
+        raise NotFound(_("No such document."))
+    if not policy.may(agent, Action.DOCUMENT_DOWNLOAD, document):
+        raise Forbidden(_("You may not do this."), code="forbidden")
+    access_record(actor=agent, action="document.download", obj=document)
+    return Content(
+        document=document, handle=storage.open_content(document.content_sha256)
+    )

@@ -1,0 +1,368 @@
+"""Writes to documents: upload, correct the record, verify. Each service checks the
+policy, validates (every problem at once), writes in one transaction with its audit
+record, and refuses stale versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, Model
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from guichet.access import policy
+from guichet.access.domains.documents import Action
+from guichet.audit.services import audit_record, changes
+from guichet.checks.kinds import CHECKS, run_check
+from guichet.core import clock
+from guichet.core.errors import (
+    FieldError,
+    Forbidden,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+)
+
+from . import sniffing, storage
+from .checking import Record, checks_for, compared_with_record
+from .errors import Code
+from .models import Document, DocumentType, DocumentVerification
+from .selectors import documents_visible, person_visible
+
+EDITABLE_FIELDS = (
+    "document_type",
+    "issued_on",
+    "expires_on",
+    "document_number",
+    "description",
+    "dossier_reference",
+)
+_LENGTHS = {"document_number": 40, "description": 200, "dossier_reference": 64}
+
+
+@dataclass(frozen=True)
+class DocumentDetails:
+    """What the agent says about a document: its type, dates and references."""
+
+    document_type: str
+    issued_on: dt.date | None = None
+    expires_on: dt.date | None = None
+    document_number: str = ""
+    description: str = ""
+    dossier_reference: str = ""
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def add(self, field: str, code: str, message: Any, **params: Any) -> None:
+        self.errors.append(FieldError(field, code, message, params))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(
+                _("Some fields are not valid; nothing was saved."), errors=self.errors
+            )
+
+
+def _require(agent: Any, action: Action, obj: Model | None = None) -> None:
+    if not policy.may(agent, action, obj):
+        raise Forbidden(_("You may not do this."), code="forbidden")
+
+
+def _clean_details(problems: _Problems, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the record's fields (all of them, as they will be after the write)."""
+    clean: dict[str, Any] = {}
+    if values["document_type"] not in DocumentType.values:
+        problems.add(
+            "document_type",
+            Code.INVALID_CHOICE,
+            _("Choose one of: %(allowed)s."),
+            allowed=", ".join(DocumentType.values),
+        )
+    clean["document_type"] = values["document_type"]
+    for name, limit in _LENGTHS.items():
+        text = " ".join(str(values.get(name) or "").split())
+        if len(text) > limit:
+            problems.add(
+                name,
+                Code.TOO_LONG,
+                _("At most %(max)d characters (%(count)d given)."),
+                max=limit,
+                count=len(text),
+            )
+        clean[name] = text
+    issued_on, expires_on = values.get("issued_on"), values.get("expires_on")
+    if issued_on is not None and issued_on > clock.today():
+        problems.add(
+            "issued_on",
+            Code.ISSUED_IN_FUTURE,
+            _("A document cannot be issued in the future."),
+        )
+    if issued_on is not None and expires_on is not None and expires_on < issued_on:
+        problems.add(
+            "expires_on",
+            Code.DATES_ORDER,
+            _("The expiry date (%(expires)s) is before the issue date (%(issued)s)."),
+            expires=expires_on.isoformat(),
+            issued=issued_on.isoformat(),
+        )
+    clean["issued_on"], clean["expires_on"] = issued_on, expires_on
+    return clean
+
+
+def _clean_name(name: str | None) -> str:
+    """The uploaded file's name, for display only: no path, no control characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    printable = "".join(
+        char
+        for char in base
+        if unicodedata.category(char)[0] not in {"C", "Z"} or char == " "
+    )
+    return printable.strip()[:255]
+
+
+def _check_file(problems: _Problems, file: File[Any]) -> sniffing.Format | None:
+    """Refuse an empty, oversize or unaccepted file; read only its first bytes."""
+    limit = settings.DOCUMENT_MAX_BYTES
+    size = file.size or 0
+    if size == 0:
+        problems.add("file", Code.FILE_EMPTY, _("The file is empty."))
+        return None
+    if size > limit:
+        problems.add(
+            "file",
+            Code.FILE_TOO_LARGE,
+            _("The file is %(size)s; at most %(limit)s are accepted."),
+            size=filesizeformat(size),
+            limit=filesizeformat(limit),
+        )
+        return None
+    file.seek(0)
+    head = file.read(sniffing.HEAD_SIZE)
+    file.seek(0)
+    found = sniffing.sniff(head)
+    if found is None:
+        problems.add(
+            "file",
+            Code.FILE_TYPE_REFUSED,
+            _(
+                "This file is %(kind)s, whatever its name says; only PDF, JPEG, PNG "
+                "and TIFF files are accepted."
+            ),
+            kind=sniffing.describe(head),
+        )
+    return found
+
+
+def _snapshot(document: Document) -> dict[str, Any]:
+    return {name: getattr(document, name) for name in EDITABLE_FIELDS}
+
+
+@transaction.atomic
+def document_upload(
+    *, actor: Any, person_id: Any, file: File[Any], details: DocumentDetails
+) -> Document:
+    """Keep a document a person handed in: its content (checked, stored by hash) and
+    what the agent says it is."""
+    person = person_visible(agent=actor, person_id=person_id)
+    _require(actor, Action.DOCUMENT_UPLOAD)
+    problems = _Problems()
+    values = _clean_details(problems, asdict(details))
+    found = _check_file(problems, file)
+    if found is None or problems.errors:
+        raise ValidationFailed(
+            _("Some fields are not valid; nothing was saved."), errors=problems.errors
+        )
+    try:
+        stored = storage.store(
+            file.chunks(storage.CHUNK), max_bytes=settings.DOCUMENT_MAX_BYTES
+        )
+    except storage.ContentTooLarge:
+        # The declared size was smaller than what was read.
+        raise ValidationFailed(
+            _("Some fields are not valid; nothing was saved."),
+            errors=[
+                FieldError(
+                    "file",
+                    Code.FILE_TOO_LARGE,
+                    _("The file is larger than the %(limit)s accepted."),
+                    {"limit": filesizeformat(settings.DOCUMENT_MAX_BYTES)},
+                )
+            ],
+        ) from None
+    document = Document(
+        person=person,
+        content_sha256=stored.sha256,
+        content_type=found.content_type,
+        size=stored.size,
+        original_name=_clean_name(file.name),
+        uploaded_by=actor,
+        **values,
+    )
+    document.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="document.upload",
+        obj=document,
+        summary={
+            "person": str(person.uuid),
+            "after": _snapshot(document),
+            "content": {
+                "sha256": stored.sha256,
+                "size": stored.size,
+                "type": found.content_type,
+            },
+        },
+    )
+    return document
+
+
+def _locked_visible(actor: Any, document_id: Any) -> Document:
+    document = (
+        documents_visible(agent=actor)
+        .filter(uuid=document_id)
+        .select_related("person")
+        .select_for_update(of=("self",))
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("No such document."))
+    return document
+
+
+@transaction.atomic
+def document_update(
+    *,
+    actor: Any,
+    document_id: Any,
+    expected_version: int,
+    data: Mapping[str, Any],
+    reason: str = "",
+) -> Document:
+    """Correct what the record says about a document, if the version still matches."""
+    document = _locked_visible(actor, document_id)
+    _require(actor, Action.DOCUMENT_EDIT, document)
+    unknown = sorted(set(data) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationFailed(
+            _("Some fields are not valid; nothing was saved."),
+            errors=[
+                FieldError(
+                    name, Code.UNKNOWN_FIELD, _("This field cannot be changed here.")
+                )
+                for name in unknown
+            ],
+        )
+    problems = _Problems()
+    values = _clean_details(problems, {**_snapshot(document), **data})
+    problems.raise_if_any()
+    before = _snapshot(document)
+    updated = Document.objects.filter(pk=document.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=clock.now(), **values
+    )
+    if updated != 1:
+        raise StaleVersion(
+            _(
+                "Another agent changed this document meanwhile (version %(current)d, you "
+                "edited version %(expected)d). Reload to see their change; nothing was "
+                "saved."
+            ),
+            params={"current": document.version, "expected": expected_version},
+            extra={"current_version": document.version},
+        )
+    document.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="document.update",
+        obj=document,
+        summary={
+            "changes": changes(before, _snapshot(document)),
+            "version": document.version,
+        },
+        reason=reason,
+    )
+    return document
+
+
+@transaction.atomic
+def document_verify(
+    *,
+    actor: Any,
+    document_id: Any,
+    kind: str,
+    values: Sequence[str],
+    on: dt.date | None = None,
+) -> DocumentVerification:
+    """Run a check on what the agent read on the document; keep who, when and the
+    full result (a new row each time: earlier verifications stay)."""
+    document = _locked_visible(actor, document_id)
+    _require(actor, Action.DOCUMENT_VERIFY, document)
+    problems = _Problems()
+    if kind not in CHECKS:
+        problems.add(
+            "kind",
+            Code.INVALID_CHOICE,
+            _("Choose one of: %(allowed)s."),
+            allowed=", ".join(CHECKS),
+        )
+    elif kind not in checks_for(document.document_type):
+        problems.add(
+            "kind",
+            Code.CHECK_NOT_FOR_TYPE,
+            _("A %(type)s is checked with: %(allowed)s."),
+            type=document.get_document_type_display(),
+            allowed=", ".join(checks_for(document.document_type)),
+        )
+    if not any(value.strip() for value in values):
+        problems.add(
+            "value",
+            Code.VALUE_REQUIRED,
+            _("Type what the document shows (for a zone, each of its lines)."),
+        )
+    problems.raise_if_any()
+    reference_date = on or clock.today()
+    person = document.person
+    result = compared_with_record(
+        run_check(kind, values, on=reference_date),
+        Record(
+            expires_on=document.expires_on,
+            document_number=document.document_number,
+            birth_date=person.birth_date,
+            surname=person.surname,
+            national_number=person.national_number,
+        ),
+    )
+    verification = DocumentVerification(
+        document=document,
+        kind=kind,
+        value=result.normalized,
+        checked_on=reference_date,
+        is_valid=result.valid,
+        result=result.as_dict(),
+        verified_by=actor,
+        verified_at=clock.now(),
+    )
+    verification.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="document.verify",
+        obj=document,
+        summary={
+            "verification": str(verification.uuid),
+            "kind": kind,
+            "checked_on": reference_date,
+            "valid": result.valid,
+            "errors": [error.code for error in result.errors],
+            "warnings": [warning.code for warning in result.warnings],
+        },
+    )
+    return verification

@@ -1,0 +1,376 @@
+"""Reads of persons and organisations: always for an agent, always through the policy.
+
+Missing and forbidden look the same (`NotFound`); every read of a person's data is
+written to the access log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_module
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+import phonenumbers
+
+from guichet.access import policy
+from guichet.audit.models import AuditEvent, Chain
+from guichet.audit.services import access_record
+from guichet.checks.bce import check_bce
+from guichet.core.errors import NotFound, ValidationFailed
+from guichet.core.text import digits, fold
+
+from . import search
+from .errors import Code
+from .models import (
+    EmailAddress,
+    Organisation,
+    PartyLink,
+    Person,
+    PhoneNumber,
+    PostalAddress,
+)
+from .similarity import similarity
+
+# Names at or above this trigram similarity, with the same birth date, are flagged
+# as a likely duplicate ("Dupont Jean" and "Dupond Jean" score 0.64).
+DUPLICATE_SIMILARITY = 0.5
+
+
+def _uuid(value: str | uuid_module.UUID) -> uuid_module.UUID | None:
+    try:
+        return (
+            value
+            if isinstance(value, uuid_module.UUID)
+            else uuid_module.UUID(str(value))
+        )
+    except ValueError:
+        return None
+
+
+def persons_visible(*, agent: Any) -> QuerySet[Person]:
+    return policy.visible(agent, Person.objects.all())
+
+
+def _with_contact_points(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    return queryset.select_related("confidential_team").prefetch_related(
+        Prefetch("phonenumbers", queryset=PhoneNumber.objects.all()),
+        Prefetch("emailaddresss", queryset=EmailAddress.objects.all()),
+        Prefetch("postaladdresss", queryset=PostalAddress.objects.all()),
+        "links__organisation",
+    )
+
+
+def person_get_for_agent(
+    *, agent: Any, person_id: str | uuid_module.UUID, purpose: str = "view"
+) -> Person:
+    """One person, with contact points, if the agent may see them; logged."""
+    key = _uuid(person_id)
+    person = (
+        _with_contact_points(persons_visible(agent=agent)).filter(uuid=key).first()
+        if key
+        else None
+    )
+    if person is None:
+        raise NotFound(_("No such person."))
+    access_record(
+        actor=agent, action="person.view", obj=person, context={"purpose": purpose}
+    )
+    return person
+
+
+def person_search(
+    *,
+    agent: Any,
+    national_number: str | None = None,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> search.Page[Person]:
+    """Find persons by national number, name, e-mail or phone; the results read is logged."""
+    visible = persons_visible(agent=agent)
+    criteria = {
+        "national_number": national_number,
+        "name": name,
+        "email": email,
+        "phone": phone,
+    }
+    given = {
+        key: value.strip() for key, value in criteria.items() if value and value.strip()
+    }
+    if not given:
+        raise ValidationFailed(
+            _("Give a national number, a name, an e-mail address or a phone number."),
+            code=Code.NO_CRITERION,
+        )
+    if "national_number" in given:
+        visible = visible.filter(national_number=digits(given["national_number"]))
+    if "email" in given:
+        visible = visible.filter(
+            Exists(
+                EmailAddress.objects.filter(
+                    person=OuterRef("pk"), address_key=given["email"].lower()
+                )
+            )
+        )
+    if "phone" in given:
+        visible = visible.filter(
+            Exists(
+                PhoneNumber.objects.filter(
+                    person=OuterRef("pk"), e164=_phone_key(given["phone"])
+                )
+            )
+        )
+    if "name" in given:
+        result = search.name_search(
+            visible, given["name"], page=page, page_size=page_size
+        )
+    else:
+        offset = (page - 1) * page_size
+        rows = list(
+            visible.order_by("search_name", "id")[offset : offset + page_size + 1]
+        )
+        result = search.Page(
+            items=rows[:page_size],
+            page=page,
+            page_size=page_size,
+            has_next=len(rows) > page_size,
+        )
+    access_record(
+        actor=agent,
+        action="person.search",
+        objects=list(result.items),
+        context={"criteria": sorted(given), "page": page},
+    )
+    return result
+
+
+def _phone_key(value: str) -> str:
+    try:
+        parsed = phonenumbers.parse(value, "BE")
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def person_find_likely_duplicates(
+    *, given_names: str, surname: str, birth_date: Any, exclude_id: int | None = None
+) -> list[Person]:
+    """Persons born the same day whose name is close (all of them, visible or not).
+
+    Few persons share a birth date, so the comparison runs in Python over them;
+    the trigram measure is the same as the search's.
+    """
+    if birth_date is None:
+        return []
+    wanted = fold(f"{surname} {given_names}")
+    same_day = Person.objects.filter(birth_date=birth_date)
+    if exclude_id is not None:
+        same_day = same_day.exclude(id=exclude_id)
+    return [
+        person
+        for person in same_day
+        if similarity(wanted, person.search_name) >= DUPLICATE_SIMILARITY
+    ]
+
+
+def organisations_visible(*, agent: Any) -> QuerySet[Organisation]:
+    return policy.visible(agent, Organisation.objects.all())
+
+
+def organisation_get_for_agent(
+    *, agent: Any, organisation_id: str | uuid_module.UUID
+) -> Organisation:
+    key = _uuid(organisation_id)
+    organisation = (
+        organisations_visible(agent=agent)
+        .prefetch_related(
+            "phonenumbers", "emailaddresss", "postaladdresss", "links__person"
+        )
+        .filter(uuid=key)
+        .first()
+        if key
+        else None
+    )
+    if organisation is None:
+        raise NotFound(_("No such organisation."))
+    return organisation
+
+
+def organisation_search(
+    *,
+    agent: Any,
+    enterprise_number: str | None = None,
+    name: str | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> search.Page[Organisation]:
+    visible = organisations_visible(agent=agent)
+    if enterprise_number and enterprise_number.strip():
+        visible = visible.filter(
+            enterprise_number=check_bce(enterprise_number).normalized
+        )
+    elif name and fold(name):
+        for word in fold(name).split():
+            visible = visible.filter(search_name__contains=word)
+    else:
+        raise ValidationFailed(
+            _("Give an enterprise number or a name."), code=Code.NO_CRITERION
+        )
+    offset = (page - 1) * page_size
+    rows = list(visible.order_by("search_name", "id")[offset : offset + page_size + 1])
+    return search.Page(
+        items=rows[:page_size],
+        page=page,
+        page_size=page_size,
+        has_next=len(rows) > page_size,
+    )
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """One recorded write to a person, as the audit trail keeps it."""
+
+    occurred_at: dt.datetime
+    agent: str
+    action: str
+    version: int | None
+    changes: Mapping[str, list[Any]]
+    added: str = ""
+    removed: str = ""
+
+
+def person_changes_for_agent(
+    *,
+    agent: Any,
+    person_id: str | uuid_module.UUID,
+    since_version: int = 0,
+    limit: int = 50,
+) -> list[PersonChange]:
+    """The latest writes to a visible person (newest first), from the audit trail.
+
+    `since_version` keeps only the writes that produced a later version: what
+    another agent changed after the version an edit was based on. The read is
+    logged like any read of the person's data.
+    """
+    key = _uuid(person_id)
+    person = persons_visible(agent=agent).filter(uuid=key).first() if key else None
+    if person is None:
+        raise NotFound(_("No such person."))
+    events = (
+        AuditEvent.objects.filter(
+            chain=Chain.CHANGES,
+            object_type=Person._meta.label_lower,
+            object_id=str(person.uuid),
+        )
+        .select_related("actor")
+        .order_by("-seq")
+    )
+    found = []
+    for event in events[:limit]:
+        summary = event.summary
+        version = summary.get("version")
+        if since_version and (version is None or version <= since_version):
+            continue
+        found.append(
+            PersonChange(
+                occurred_at=event.occurred_at,
+                agent=str(event.actor) if event.actor else event.actor_label,
+                action=event.action,
+                version=version,
+                changes=_changed_fields(summary),
+                added=summary.get("added", ""),
+                removed=summary.get("removed", ""),
+            )
+        )
+    access_record(
+        actor=agent,
+        action="person.history",
+        obj=person,
+        context={"since_version": since_version},
+    )
+    return found
+
+
+def organisation_people_for_agent(
+    *, agent: Any, organisation: Organisation
+) -> list[PartyLink]:
+    """The organisation's links to persons the agent may see; the read is logged.
+
+    `organisation_get_for_agent` prefetches every link, confidential persons
+    included: a screen listing the people of an organisation uses this instead.
+    """
+    links = list(
+        PartyLink.objects.filter(
+            organisation=organisation,
+            person__in=persons_visible(agent=agent),
+        )
+        .select_related("person")
+        .order_by("person__search_name", "kind", "id")
+    )
+    if links:
+        access_record(
+            actor=agent,
+            action="person.search",
+            objects=[link.person for link in links],
+            context={"organisation": str(organisation.uuid)},
+        )
+    return links
+
+
+def _changed_fields(summary: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]}; a creation lists its values as after, before None."""
+    if "changes" in summary:
+        return dict(summary["changes"])
+    created = summary.get("after") or {}
+    return {
+        name: [None, value]
+        for name, value in created.items()
+        if value not in (None, "")
+    }
+
+
+def organisation_list_for_agent(
+    *,
+    agent: Any,
+    name: str = "",
+    language: str = "",
+    order: str = "name",
+    page: int = 1,
+    page_size: int = 20,
+) -> search.Page[Organisation]:
+    """Organisations the agent may see, filtered, sorted and paged by the database.
+
+    `order` is one of ORGANISATION_ORDERS (a leading "-" for descending); an
+    unknown value sorts by name.
+    """
+    visible = organisations_visible(agent=agent)
+    for word in fold(name).split():
+        visible = visible.filter(search_name__contains=word)
+    if language:
+        visible = visible.filter(language=language)
+    columns = ORGANISATION_ORDERS.get(order, ORGANISATION_ORDERS["name"])
+    offset = (max(page, 1) - 1) * page_size
+    rows = list(visible.order_by(*columns)[offset : offset + page_size + 1])
+    return search.Page(
+        items=rows[:page_size],
+        page=max(page, 1),
+        page_size=page_size,
+        has_next=len(rows) > page_size,
+    )
+
+
+ORGANISATION_ORDERS: dict[str, tuple[str, ...]] = {
+    "name": ("search_name", "id"),
+    "-name": ("-search_name", "-id"),
+    "enterprise_number": ("enterprise_number", "id"),
+    "-enterprise_number": ("-enterprise_number", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+}

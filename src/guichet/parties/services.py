@@ -1,0 +1,735 @@
+"""Writes to persons and organisations. Each service checks the policy, validates,
+writes in one transaction with its audit record, and refuses stale versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from guichet.access import policy
+from guichet.access.domains.parties import Action
+from guichet.agents.models import Language, Team
+from guichet.audit.services import audit_record, changes
+from guichet.core import clock
+from guichet.core.errors import (
+    FieldError,
+    Forbidden,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+)
+from guichet.core.text import fold
+
+from . import validation as v
+from .errors import Code, LikelyDuplicate
+from .models import (
+    AddressKind,
+    EmailAddress,
+    LinkKind,
+    NationalNumberType,
+    Organisation,
+    PartyLink,
+    Person,
+    PhoneKind,
+    PhoneNumber,
+    PostalAddress,
+    Sex,
+)
+from .selectors import person_find_likely_duplicates
+
+IDENTITY_FIELDS = ("given_names", "surname", "birth_date", "sex", "national_number")
+CONTACT_FIELDS = ("language",)
+
+
+@dataclass(frozen=True)
+class PhoneInput:
+    number: str
+    kind: str = PhoneKind.OTHER
+    label: str = ""
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class EmailInput:
+    address: str
+    label: str = ""
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class AddressInput:
+    municipality: str
+    country: str = "BE"
+    street: str = ""
+    house_number: str = ""
+    box: str = ""
+    postal_code: str = ""
+    lines: str = ""
+    kind: str = AddressKind.RESIDENCE
+    label: str = ""
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class Identity:
+    given_names: str
+    surname: str
+    birth_date: dt.date | None = None
+    sex: str = Sex.UNKNOWN
+    national_number: str | None = None
+    language: str = Language.FR
+
+
+def _require(agent: Any, action: Action, obj: Model | None = None) -> None:
+    if not policy.may(agent, action, obj):
+        raise Forbidden(_("You may not do this."), code="forbidden", params={})
+
+
+def _clean_identity(
+    problems: v.Problems, identity: Mapping[str, Any], *, person: Person | None
+) -> dict[str, Any]:
+    """Validate identity fields; fill birth date and sex from the national number."""
+    clean: dict[str, Any] = {}
+    if "given_names" in identity:
+        clean["given_names"] = v.text(
+            problems,
+            "given_names",
+            identity["given_names"],
+            required=True,
+            max_length=200,
+        )
+    if "surname" in identity:
+        clean["surname"] = v.text(
+            problems, "surname", identity["surname"], required=True, max_length=200
+        )
+    if "sex" in identity:
+        clean["sex"] = v.choice(problems, "sex", identity["sex"], list(Sex.values))
+    if "language" in identity:
+        clean["language"] = v.choice(
+            problems, "language", identity["language"], list(Language.values)
+        )
+    if "birth_date" in identity:
+        clean["birth_date"] = v.birth_date(
+            problems, "birth_date", identity["birth_date"], today=clock.today()
+        )
+    if "national_number" in identity:
+        checked = v.national_number(
+            problems, "national_number", identity["national_number"]
+        )
+        if checked is None:
+            clean["national_number"] = None
+            clean["national_number_type"] = ""
+        else:
+            number = checked.normalized
+            clean["national_number"] = number
+            clean["national_number_type"] = (
+                NationalNumberType.BIS
+                if checked.fields["type"] == "bis"
+                else NationalNumberType.NN
+            )
+            encoded = checked.fields.get("birth_date")
+            given = clean.get("birth_date", person.birth_date if person else None)
+            if encoded and given and given.isoformat() != encoded:
+                problems.add(
+                    "birth_date",
+                    Code.BIRTH_DATE_MISMATCH,
+                    _(
+                        "The birth date does not match the one in the national number (%(encoded)s)."
+                    ),
+                    encoded=encoded,
+                )
+            if encoded and given is None:
+                clean["birth_date"] = dt.date.fromisoformat(encoded)
+            current_sex = clean.get("sex", person.sex if person else Sex.UNKNOWN)
+            if checked.fields.get("sex") and current_sex == Sex.UNKNOWN:
+                clean["sex"] = checked.fields["sex"]
+            taken = Person.objects.filter(national_number=number)
+            if person is not None:
+                taken = taken.exclude(id=person.pk)
+            if taken.exists():
+                problems.add(
+                    "national_number",
+                    Code.NATIONAL_NUMBER_TAKEN,
+                    _("A person with this national number is already registered."),
+                )
+    return clean
+
+
+def _phones(
+    problems: v.Problems, phones: Sequence[PhoneInput], prefix: str = "phones"
+) -> list[PhoneNumber]:
+    result = []
+    for index, item in enumerate(phones):
+        name = f"{prefix}[{index}]" if prefix == "phones" else prefix
+        e164 = v.phone(problems, f"{name}.number", item.number)
+        kind = v.choice(problems, f"{name}.kind", item.kind, list(PhoneKind.values))
+        label = v.text(
+            problems, f"{name}.label", item.label, required=False, max_length=100
+        )
+        result.append(
+            PhoneNumber(e164=e164, kind=kind, label=label, is_primary=item.is_primary)
+        )
+    return result
+
+
+def _emails(
+    problems: v.Problems, emails: Sequence[EmailInput], prefix: str = "emails"
+) -> list[EmailAddress]:
+    result = []
+    for index, item in enumerate(emails):
+        name = f"{prefix}[{index}]" if prefix == "emails" else prefix
+        address = v.email(problems, f"{name}.address", item.address)
+        label = v.text(
+            problems, f"{name}.label", item.label, required=False, max_length=100
+        )
+        result.append(
+            EmailAddress(
+                address=address,
+                address_key=address.lower(),
+                label=label,
+                is_primary=item.is_primary,
+            )
+        )
+    return result
+
+
+def _addresses(
+    problems: v.Problems, addresses: Sequence[AddressInput], prefix: str = "addresses"
+) -> list[PostalAddress]:
+    result = []
+    for index, item in enumerate(addresses):
+        name = f"{prefix}[{index}]" if prefix == "addresses" else prefix
+        country = v.country(problems, f"{name}.country", item.country)
+        municipality = v.text(
+            problems,
+            f"{name}.municipality",
+            item.municipality,
+            required=True,
+            max_length=200,
+        )
+        street = v.text(
+            problems,
+            f"{name}.street",
+            item.street,
+            required=country == "BE",
+            max_length=200,
+        )
+        if country == "BE":
+            postal_code = v.belgian_postal_code(
+                problems, f"{name}.postal_code", item.postal_code
+            )
+        else:
+            postal_code = v.text(
+                problems,
+                f"{name}.postal_code",
+                item.postal_code,
+                required=False,
+                max_length=20,
+            )
+        result.append(
+            PostalAddress(
+                kind=v.choice(
+                    problems, f"{name}.kind", item.kind, list(AddressKind.values)
+                ),
+                country=country,
+                street=street,
+                house_number=v.text(
+                    problems,
+                    f"{name}.house_number",
+                    item.house_number,
+                    required=False,
+                    max_length=20,
+                ),
+                box=v.text(
+                    problems, f"{name}.box", item.box, required=False, max_length=20
+                ),
+                postal_code=postal_code,
+                municipality=municipality,
+                lines=item.lines.strip(),
+                label=v.text(
+                    problems,
+                    f"{name}.label",
+                    item.label,
+                    required=False,
+                    max_length=100,
+                ),
+                is_primary=item.is_primary,
+            )
+        )
+    return result
+
+
+def _snapshot(person: Person) -> dict[str, Any]:
+    return {
+        name: getattr(person, name)
+        for name in (*IDENTITY_FIELDS, "language", "confidential_team_id")
+    }
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Any,
+    identity: Identity,
+    phones: Sequence[PhoneInput] = (),
+    emails: Sequence[EmailInput] = (),
+    addresses: Sequence[AddressInput] = (),
+    acknowledge_duplicates: bool = False,
+) -> Person:
+    """Register a person. A similar name with the same birth date is refused as a
+    likely duplicate unless the agent confirms (`acknowledge_duplicates`)."""
+    _require(actor, Action.PERSON_CREATE)
+    problems = v.Problems()
+    values = _clean_identity(problems, asdict(identity), person=None)
+    phone_rows = _phones(problems, phones)
+    email_rows = _emails(problems, emails)
+    address_rows = _addresses(problems, addresses)
+    problems.raise_if_any()
+    if not acknowledge_duplicates:
+        similar = person_find_likely_duplicates(
+            given_names=values["given_names"],
+            surname=values["surname"],
+            birth_date=values.get("birth_date"),
+        )
+        if similar:
+            visible_ids = {
+                person.uuid
+                for person in similar
+                if policy.may(actor, Action.PERSON_VIEW, person)
+            }
+            raise LikelyDuplicate(
+                _(
+                    "%(count)d person(s) with a similar name and the same birth date are already "
+                    "registered. Check them; confirm to register a new person anyway."
+                ),
+                params={"count": len(similar)},
+                extra={"candidates": sorted(str(uuid) for uuid in visible_ids)},
+            )
+    person = Person(
+        search_name=fold(f"{values['surname']} {values['given_names']}"), **values
+    )
+    try:
+        with transaction.atomic():
+            person.save(force_insert=True)
+    except IntegrityError:
+        # Another agent registered the same national number a moment ago.
+        raise ValidationFailed(
+            _("Some fields are not valid; nothing was saved."),
+            errors=[
+                FieldError(
+                    "national_number",
+                    Code.NATIONAL_NUMBER_TAKEN,
+                    _("A person with this national number is already registered."),
+                )
+            ],
+        ) from None
+    for row in (*phone_rows, *email_rows, *address_rows):
+        row.person = person
+        row.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="person.create",
+        obj=person,
+        summary={
+            "after": _snapshot(person),
+            "contact_points": {
+                "phones": len(phone_rows),
+                "emails": len(email_rows),
+                "addresses": len(address_rows),
+            },
+            "acknowledged_duplicates": acknowledge_duplicates,
+        },
+    )
+    return person
+
+
+def _locked_visible(actor: Any, person_id: Any) -> Person:
+    from .selectors import persons_visible
+
+    person = (
+        persons_visible(agent=actor).filter(uuid=person_id).select_for_update().first()
+    )
+    if person is None:
+        raise NotFound(_("No such person."))
+    return person
+
+
+def _bump(person: Person, expected_version: int, **values: Any) -> None:
+    """Save `values` and the next version, only if nobody changed the person since."""
+    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=clock.now(), **values
+    )
+    if updated != 1:
+        current = Person.objects.values_list("version", flat=True).get(pk=person.pk)
+        raise StaleVersion(
+            _(
+                "Another agent changed this person meanwhile (version %(current)d, you edited "
+                "version %(expected)d). Reload to see their change; nothing was saved."
+            ),
+            params={"current": current, "expected": expected_version},
+            extra={"current_version": current},
+        )
+    person.refresh_from_db()
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: Any,
+    person_id: Any,
+    expected_version: int,
+    data: Mapping[str, Any],
+    reason: str = "",
+) -> Person:
+    """Change identity fields or the preferred language, if the version still matches."""
+    person = _locked_visible(actor, person_id)
+    unknown = sorted(set(data) - set(IDENTITY_FIELDS) - set(CONTACT_FIELDS))
+    if unknown:
+        raise ValidationFailed(
+            _("Some fields are not valid; nothing was saved."),
+            errors=[
+                FieldError(
+                    name, Code.UNKNOWN_FIELD, _("This field cannot be changed here.")
+                )
+                for name in unknown
+            ],
+        )
+    if set(data) & set(IDENTITY_FIELDS):
+        _require(actor, Action.PERSON_EDIT_IDENTITY, person)
+    _require(actor, Action.PERSON_EDIT_CONTACT, person)
+    problems = v.Problems()
+    values = _clean_identity(problems, data, person=person)
+    problems.raise_if_any()
+    before = _snapshot(person)
+    if "given_names" in values or "surname" in values:
+        values["search_name"] = fold(
+            f"{values.get('surname', person.surname)} {values.get('given_names', person.given_names)}"
+        )
+    try:
+        with transaction.atomic():
+            _bump(person, expected_version, **values)
+    except IntegrityError:
+        raise ValidationFailed(
+            _("Some fields are not valid; nothing was saved."),
+            errors=[
+                FieldError(
+                    "national_number",
+                    Code.NATIONAL_NUMBER_TAKEN,
+                    _("A person with this national number is already registered."),
+                )
+            ],
+        ) from None
+    audit_record(
+        actor=actor,
+        action="person.update",
+        obj=person,
+        summary={
+            "changes": changes(before, _snapshot(person)),
+            "version": person.version,
+        },
+        reason=reason,
+    )
+    return person
+
+
+ContactModel = type[PhoneNumber] | type[EmailAddress] | type[PostalAddress]
+
+
+@transaction.atomic
+def person_contact_add(
+    *,
+    actor: Any,
+    person_id: Any,
+    expected_version: int,
+    phone: PhoneInput | None = None,
+    email: EmailInput | None = None,
+    address: AddressInput | None = None,
+) -> PhoneNumber | EmailAddress | PostalAddress:
+    """Add one phone, e-mail address or postal address to a person."""
+    person = _locked_visible(actor, person_id)
+    _require(actor, Action.PERSON_EDIT_CONTACT, person)
+    problems = v.Problems()
+    rows: list[PhoneNumber | EmailAddress | PostalAddress] = []
+    if phone is not None:
+        rows.extend(_phones(problems, [phone], prefix="phone"))
+    if email is not None:
+        rows.extend(_emails(problems, [email], prefix="email"))
+    if address is not None:
+        rows.extend(_addresses(problems, [address], prefix="address"))
+    if len(rows) != 1:
+        raise ValidationFailed(
+            _("Give exactly one phone, e-mail address or postal address."),
+            code=Code.REQUIRED,
+        )
+    problems.raise_if_any()
+    _bump(person, expected_version)
+    row = rows[0]
+    row.person = person
+    if row.is_primary:
+        type(row).objects.filter(person=person, is_primary=True).update(
+            is_primary=False
+        )
+    row.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=f"person.{row._meta.model_name}.add",
+        obj=person,
+        summary={
+            "added": str(row),
+            "contact_point": str(row.uuid),
+            "version": person.version,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def person_contact_remove(
+    *, actor: Any, person_id: Any, expected_version: int, contact_point_id: Any
+) -> Person:
+    person = _locked_visible(actor, person_id)
+    _require(actor, Action.PERSON_EDIT_CONTACT, person)
+    models: tuple[ContactModel, ...] = (PhoneNumber, EmailAddress, PostalAddress)
+    for model in models:
+        queryset: QuerySet[Any] = model.objects.filter(
+            person=person, uuid=contact_point_id
+        )
+        row = queryset.first()
+        if row is not None:
+            break
+    else:
+        raise NotFound(_("No such phone, e-mail address or postal address."))
+    _bump(person, expected_version)
+    row.delete()
+    audit_record(
+        actor=actor,
+        action=f"person.{row._meta.model_name}.remove",
+        obj=person,
+        summary={
+            "removed": str(row),
+            "contact_point": str(contact_point_id),
+            "version": person.version,
+        },
+    )
+    return person
+
+
+@transaction.atomic
+def person_restrict(
+    *, actor: Any, person_id: Any, expected_version: int, team: Team | None, reason: str
+) -> Person:
+    """Make a person confidential to one of the actor's teams, or lift it (team None)."""
+    person = _locked_visible(actor, person_id)
+    _require(actor, Action.PERSON_RESTRICT, person)
+    if team is not None and team.pk not in actor.team_ids:
+        raise Forbidden(_("You can only restrict a person to a team you belong to."))
+    if not reason.strip():
+        raise ValidationFailed(
+            _("Some fields are not valid; nothing was saved."),
+            errors=[
+                FieldError(
+                    "reason", Code.REQUIRED, _("Say why the person is restricted.")
+                )
+            ],
+        )
+    before = _snapshot(person)
+    _bump(person, expected_version, confidential_team=team)
+    audit_record(
+        actor=actor,
+        action="person.restrict",
+        obj=person,
+        summary={"changes": changes(before, _snapshot(person))},
+        reason=reason,
+    )
+    return person
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: Any,
+    name: str,
+    enterprise_number: str | None = None,
+    language: str = Language.FR,
+    phones: Sequence[PhoneInput] = (),
+    emails: Sequence[EmailInput] = (),
+    addresses: Sequence[AddressInput] = (),
+) -> Organisation:
+    _require(actor, Action.ORGANISATION_CREATE)
+    problems = v.Problems()
+    clean_name = v.text(problems, "name", name, required=True, max_length=300)
+    number = v.enterprise_number(problems, "enterprise_number", enterprise_number)
+    clean_language = v.choice(problems, "language", language, list(Language.values))
+    if number and Organisation.objects.filter(enterprise_number=number).exists():
+        problems.add(
+            "enterprise_number",
+            Code.ENTERPRISE_NUMBER_TAKEN,
+            _("An organisation with this enterprise number is already registered."),
+        )
+    rows: list[Any] = [
+        *_phones(problems, phones),
+        *_emails(problems, emails),
+        *_addresses(problems, addresses),
+    ]
+    problems.raise_if_any()
+    organisation = Organisation(
+        name=clean_name,
+        enterprise_number=number,
+        language=clean_language,
+        search_name=fold(clean_name),
+    )
+    organisation.save(force_insert=True)
+    for row in rows:
+        row.organisation = organisation
+        row.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="organisation.create",
+        obj=organisation,
+        summary={
+            "after": {
+                "name": clean_name,
+                "enterprise_number": number,
+                "language": clean_language,
+            }
+        },
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: Any, organisation_id: Any, expected_version: int, data: Mapping[str, Any]
+) -> Organisation:
+    from .selectors import organisations_visible
+
+    organisation = (
+        organisations_visible(agent=actor)
+        .filter(uuid=organisation_id)
+        .select_for_update()
+        .first()
+    )
+    if organisation is None:
+        raise NotFound(_("No such organisation."))
+    _require(actor, Action.ORGANISATION_EDIT, organisation)
+    problems = v.Problems()
+    values: dict[str, Any] = {}
+    for name in sorted(set(data) - {"name", "enterprise_number", "language"}):
+        problems.add(name, Code.UNKNOWN_FIELD, _("This field cannot be changed here."))
+    if "name" in data:
+        values["name"] = v.text(
+            problems, "name", data["name"], required=True, max_length=300
+        )
+        values["search_name"] = fold(values["name"])
+    if "enterprise_number" in data:
+        values["enterprise_number"] = v.enterprise_number(
+            problems, "enterprise_number", data["enterprise_number"]
+        )
+        number = values["enterprise_number"]
+        if (
+            number
+            and Organisation.objects.filter(enterprise_number=number)
+            .exclude(pk=organisation.pk)
+            .exists()
+        ):
+            problems.add(
+                "enterprise_number",
+                Code.ENTERPRISE_NUMBER_TAKEN,
+                _("An organisation with this enterprise number is already registered."),
+            )
+    if "language" in data:
+        values["language"] = v.choice(
+            problems, "language", data["language"], list(Language.values)
+        )
+    problems.raise_if_any()
+    before = {
+        "name": organisation.name,
+        "enterprise_number": organisation.enterprise_number,
+        "language": organisation.language,
+    }
+    updated = Organisation.objects.filter(
+        pk=organisation.pk, version=expected_version
+    ).update(version=F("version") + 1, updated_at=clock.now(), **values)
+    if updated != 1:
+        current = Organisation.objects.values_list("version", flat=True).get(
+            pk=organisation.pk
+        )
+        raise StaleVersion(
+            _(
+                "Another agent changed this organisation meanwhile (version %(current)d, you edited "
+                "version %(expected)d). Reload to see their change; nothing was saved."
+            ),
+            params={"current": current, "expected": expected_version},
+            extra={"current_version": current},
+        )
+    organisation.refresh_from_db()
+    after = {
+        "name": organisation.name,
+        "enterprise_number": organisation.enterprise_number,
+        "language": organisation.language,
+    }
+    audit_record(
+        actor=actor,
+        action="organisation.update",
+        obj=organisation,
+        summary={"changes": changes(before, after), "version": organisation.version},
+    )
+    return organisation
+
+
+@transaction.atomic
+def party_link_create(
+    *,
+    actor: Any,
+    person_id: Any,
+    organisation_id: Any,
+    kind: str,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> PartyLink:
+    """Link a person to an organisation (representative, employee, contact person)."""
+    from .selectors import organisations_visible
+
+    person = _locked_visible(actor, person_id)
+    _require(actor, Action.PERSON_EDIT_CONTACT, person)
+    organisation = (
+        organisations_visible(agent=actor).filter(uuid=organisation_id).first()
+    )
+    if organisation is None:
+        raise NotFound(_("No such organisation."))
+    problems = v.Problems()
+    v.choice(problems, "kind", kind, list(LinkKind.values))
+    if since and until and until < since:
+        problems.add(
+            "until", Code.INVALID_CHOICE, _("The end date is before the start date.")
+        )
+    if PartyLink.objects.filter(
+        person=person, organisation=organisation, kind=kind
+    ).exists():
+        problems.add(
+            "kind",
+            Code.INVALID_CHOICE,
+            _("This person already has this link with this organisation."),
+        )
+    problems.raise_if_any()
+    link = PartyLink.objects.create(
+        person=person, organisation=organisation, kind=kind, since=since, until=until
+    )
+    audit_record(
+        actor=actor,
+        action="person.link.add",
+        obj=person,
+        summary={
+            "organisation": str(organisation.uuid),
+            "kind": kind,
+            "since": since,
+            "until": until,
+        },
+    )
+    return link

@@ -1,0 +1,193 @@
+"""Field rules for parties: each returns the clean value or adds a FieldError.
+
+Pure functions (no ORM): the services call them and raise one `ValidationFailed`
+with every problem at once, so the agent fixes the whole form in one go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+import phonenumbers
+
+from guichet.checks.bce import check_bce
+from guichet.checks.niss import check_niss
+from guichet.checks.result import CheckResult
+from guichet.core.errors import FieldError, ValidationFailed
+
+from .errors import Code
+
+EARLIEST_BIRTH_DATE = dt.date(1890, 1, 1)
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass
+class Problems:
+    """Collects field errors; `raise_if_any` raises them together."""
+
+    errors: list[FieldError] = field(default_factory=list)
+
+    def add(
+        self, field_name: str, code: str, message: object, **params: object
+    ) -> None:
+        self.errors.append(FieldError(field_name, code, message, params))  # type: ignore[arg-type]  # lazy strings are Promise
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(
+                _("Some fields are not valid; nothing was saved."), errors=self.errors
+            )
+
+
+def text(
+    problems: Problems,
+    field_name: str,
+    value: str | None,
+    *,
+    required: bool,
+    max_length: int,
+) -> str:
+    cleaned = " ".join((value or "").split())
+    if required and not cleaned:
+        problems.add(field_name, Code.REQUIRED, _("This field is required."))
+    elif len(cleaned) > max_length:
+        problems.add(
+            field_name,
+            Code.TOO_LONG,
+            _("At most %(max)d characters (%(count)d given)."),
+            max=max_length,
+            count=len(cleaned),
+        )
+    return cleaned
+
+
+def choice(problems: Problems, field_name: str, value: str, allowed: list[str]) -> str:
+    if value not in allowed:
+        problems.add(
+            field_name,
+            Code.INVALID_CHOICE,
+            _("Choose one of: %(allowed)s."),
+            allowed=", ".join(allowed),
+        )
+    return value
+
+
+def national_number(
+    problems: Problems, field_name: str, value: str | None
+) -> CheckResult | None:
+    if value is None or not value.strip():
+        return None
+    result = check_niss(value)
+    if not result.valid:
+        for error in result.errors:
+            problems.errors.append(
+                FieldError(
+                    field_name,
+                    Code.INVALID_NATIONAL_NUMBER,
+                    error.message,
+                    error.params,
+                )
+            )
+        return None
+    return result
+
+
+def birth_date(
+    problems: Problems, field_name: str, value: dt.date | None, *, today: dt.date
+) -> dt.date | None:
+    if value is None:
+        return None
+    if value > today:
+        problems.add(
+            field_name,
+            Code.BIRTH_DATE_IN_FUTURE,
+            _("A birth date cannot be in the future."),
+        )
+    elif value < EARLIEST_BIRTH_DATE:
+        problems.add(
+            field_name,
+            Code.BIRTH_DATE_TOO_OLD,
+            _("A birth date cannot be before 1890."),
+        )
+    return value
+
+
+def enterprise_number(
+    problems: Problems, field_name: str, value: str | None
+) -> str | None:
+    if value is None or not value.strip():
+        return None
+    result = check_bce(value)
+    if not result.valid:
+        for error in result.errors:
+            problems.errors.append(
+                FieldError(
+                    field_name,
+                    Code.INVALID_ENTERPRISE_NUMBER,
+                    error.message,
+                    error.params,
+                )
+            )
+        return None
+    return result.normalized
+
+
+def phone(
+    problems: Problems, field_name: str, value: str, *, default_region: str = "BE"
+) -> str:
+    """Return the number in E.164 (+32...), reading national numbers as Belgian."""
+    try:
+        parsed = phonenumbers.parse(value, default_region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        problems.add(
+            field_name,
+            Code.INVALID_PHONE,
+            _(
+                "This is not a valid phone number; write it as 0470 12 34 56 or +32 470 12 34 56."
+            ),
+        )
+        return value
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email(problems: Problems, field_name: str, value: str) -> str:
+    cleaned = value.strip()
+    try:
+        validate_email(cleaned)
+    except DjangoValidationError:
+        problems.add(
+            field_name, Code.INVALID_EMAIL, _("This is not a valid e-mail address.")
+        )
+        return cleaned
+    local, _at, domain = cleaned.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def country(problems: Problems, field_name: str, value: str) -> str:
+    cleaned = value.strip().upper()
+    if not _COUNTRY.match(cleaned):
+        problems.add(
+            field_name,
+            Code.INVALID_COUNTRY,
+            _("Give the country as its two-letter ISO code, such as BE or FR."),
+        )
+    return cleaned
+
+
+def belgian_postal_code(problems: Problems, field_name: str, value: str) -> str:
+    cleaned = value.strip()
+    if not re.fullmatch(r"[1-9][0-9]{3}", cleaned):
+        problems.add(
+            field_name,
+            Code.INVALID_POSTAL_CODE,
+            _("A Belgian postal code has four digits, from 1000 to 9999."),
+        )
+    return cleaned

@@ -1,0 +1,376 @@
+"""Django settings for Guichet.
+
+Every value comes from an environment variable declared in `guichet.env` with its
+help text (see docs/env.md, generated); defaults suit development on SQLite.
+With GUICHET_DEBUG off, unsafe defaults stop start-up.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+import dj_database_url
+
+from guichet import env
+
+SOURCE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = SOURCE_DIR.parent.parent
+
+DEBUG = env.boolean(
+    "GUICHET_DEBUG",
+    default=True,
+    help="Development mode: detailed error pages, no static-file manifest. Never true in production.",
+)
+VAR_DIR = Path(
+    env.string(
+        "GUICHET_VAR_DIR",
+        default=str(PROJECT_DIR / "var"),
+        help="Folder for the embedded database, uploaded files and other state.",
+        shown="`var/` in the project folder",
+    )
+)
+_INSECURE_KEY = "insecure-development-key-change-me"
+SECRET_KEY = env.string(
+    "GUICHET_SECRET_KEY",
+    default=_INSECURE_KEY,
+    help="Secret used to sign sessions and tokens; a long random string in production.",
+)
+ALLOWED_HOSTS = env.string_list(
+    "GUICHET_ALLOWED_HOSTS",
+    default=["127.0.0.1", "localhost"],
+    help="Host names this server answers to.",
+)
+CSRF_TRUSTED_ORIGINS = env.string_list(
+    "GUICHET_CSRF_TRUSTED_ORIGINS",
+    default=[],
+    help="Origins (scheme and host) trusted for form posts when behind a proxy.",
+)
+DATABASES = {
+    "default": env.parsed(
+        "DATABASE_URL",
+        default=f"sqlite:///{VAR_DIR / 'guichet.sqlite3'}",
+        help="Database URL: sqlite:///path or postgres://user@host:port/name (PostgreSQL 15+).",
+        parse=lambda url: dj_database_url.parse(url, conn_max_age=0),
+        kind="URL",
+        shown="`sqlite:///` + `GUICHET_VAR_DIR/guichet.sqlite3`",
+    )
+}
+_CONN_MAX_AGE = env.integer(
+    "GUICHET_DB_CONN_MAX_AGE",
+    default=60,
+    help="Seconds a PostgreSQL connection is kept open between requests (0: close after each).",
+)
+_engine = DATABASES["default"]["ENGINE"]
+if _engine == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
+        # failing with "database is locked" half-way through a transaction.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+elif _engine == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = _CONN_MAX_AGE
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name a SQLite or PostgreSQL database."
+    )
+
+if not DEBUG:
+    if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "GUICHET_SECRET_KEY must be set to a random string of at least 32 characters "
+            "when GUICHET_DEBUG is off."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "GUICHET_ALLOWED_HOSTS must be set when GUICHET_DEBUG is off."
+        )
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rules",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "guichet.core",
+    "guichet.checks",
+    "guichet.agents",
+    "guichet.access",
+    "guichet.audit",
+    "guichet.parties",
+    "guichet.documents",
+    "guichet.debts",
+    "guichet.correspondence",
+    "guichet.demo",
+    "guichet.api",
+    "guichet.ui",
+]
+AUTH_USER_MODEL = "agents.Agent"
+AUTHENTICATION_BACKENDS = [
+    "guichet.access.backends.PolicyBackend",
+]
+LOGIN_URL = "ui:login"
+LOGIN_REDIRECT_URL = "ui:home"
+LOGOUT_REDIRECT_URL = "ui:login"
+
+MIDDLEWARE = [
+    "guichet.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "guichet.core.middleware.AgentLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the exceptions of views: NotFound -> 404, Forbidden -> 403.
+    "guichet.ui.errors.GuichetErrorMiddleware",
+]
+ROOT_URLCONF = "guichet.urls"
+WSGI_APPLICATION = "guichet.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+            ],
+        },
+    },
+]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = env.string(
+    "GUICHET_LANGUAGE",
+    default="fr",
+    help="Default interface language (fr, nl, de or en) before an agent chooses one.",
+)
+# Each language named in itself, as a language switch shows them.
+LANGUAGES = [
+    ("fr", "Français"),
+    ("nl", "Nederlands"),
+    ("de", "Deutsch"),
+    ("en", "English"),
+]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured("GUICHET_LANGUAGE must be one of fr, nl, de, en.")
+TIME_ZONE = env.string(
+    "GUICHET_TIME_ZONE",
+    default="Europe/Brussels",
+    help="Time zone of the service: deadlines, office hours and dates in letters.",
+)
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS: list[Path] = []
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(
+    env.string(
+        "GUICHET_MEDIA_DIR",
+        default=str(VAR_DIR / "media"),
+        help="Folder where uploaded and generated documents are stored.",
+        shown="`GUICHET_VAR_DIR/media`",
+    )
+)
+DOCUMENT_MAX_BYTES = env.integer(
+    "GUICHET_DOCUMENT_MAX_BYTES",
+    default=20 * 1024 * 1024,
+    help=(
+        "Largest document an agent may upload (bytes; 20 MiB by default). Cap the "
+        "request size at the reverse proxy as well."
+    ),
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Security. Cookies are marked secure outside development; a demo on plain HTTP over
+# the loopback interface switches them off explicitly.
+SECURE_COOKIES = env.boolean(
+    "GUICHET_SECURE_COOKIES",
+    default=not DEBUG,
+    help="Send session and CSRF cookies over HTTPS only (keep true behind HTTPS).",
+    shown="the opposite of `GUICHET_DEBUG`",
+)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Pages carry the token (forms, and htmx's hx-headers on <body>); scripts never
+# need to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.integer(
+    "GUICHET_SESSION_SECONDS",
+    default=9 * 3600,
+    help="How long an agent stays logged in (seconds); a working day by default.",
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "mail", "documents", "letters", "payments", "reports"],
+    }
+}
+
+LOG_FORMAT = env.string(
+    "GUICHET_LOG_FORMAT",
+    default="console",
+    help="Log format: 'json' (one JSON object per line, for log collectors) or 'console'.",
+)
+LOG_LEVEL = env.string(
+    "GUICHET_LOG_LEVEL",
+    default="INFO",
+    help="Lowest level of log records written (DEBUG, INFO, WARNING, ERROR).",
+)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "guichet.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "guichet.core.logging.JsonFormatter"},
+        "console": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "console",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# API tokens and the access log.
+API_TOKEN_DAYS = env.integer(
+    "GUICHET_API_TOKEN_DAYS",
+    default=365,
+    help="Days before a new API token expires.",
+)
+SEARCH_PAGE_SIZE = env.integer(
+    "GUICHET_SEARCH_PAGE_SIZE",
+    default=20,
+    help="Results per page in person and organisation searches (at most 100).",
+)
+
+
+# Debts: recovery of unduly paid benefits by retention on later payments.
+def _percent(raw: str) -> Decimal:
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        raise ValueError(f"a percentage from 0 to 100, not {raw!r}") from None
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise ValueError(f"a percentage from 0 to 100, not {raw!r}")
+    return value / 100
+
+
+DEBTS_RECOVERY_RATE = env.parsed(
+    "GUICHET_DEBTS_RECOVERY_PERCENT",
+    default="10",
+    help="Part of each benefit payment kept back to recover unduly paid benefits "
+    "(art. 1410 §4 al. 1 Judicial Code: 10 pct. of each later payment).",
+    parse=_percent,
+    kind="percentage",
+)
+DEBTS_RECOVERY_FRAUD_RATE = env.parsed(
+    "GUICHET_DEBTS_RECOVERY_FRAUD_PERCENT",
+    default="100",
+    help="The same in case of fraud: up to 100 pct. per art. 1410 §4 al. 9 as applied "
+    "in famipedia.be CO 1319 (1999) point 6.2; not confirmed for unemployment benefits.",
+    parse=_percent,
+    kind="percentage",
+)
+
+# Outgoing e-mail (letters sent by e-mail, with their PDF attached).
+EMAIL_HOST = env.string(
+    "GUICHET_EMAIL_HOST",
+    default="127.0.0.1",
+    help="SMTP server that sends Guichet's e-mail (letters with their PDF attached).",
+)
+EMAIL_PORT = env.integer(
+    "GUICHET_EMAIL_PORT", default=25, help="Port of the SMTP server."
+)
+EMAIL_HOST_USER = env.string(
+    "GUICHET_EMAIL_USER", default="", help="SMTP user name; empty: no authentication."
+)
+EMAIL_HOST_PASSWORD = env.string(
+    "GUICHET_EMAIL_PASSWORD", default="", help="SMTP password (a secret)."
+)
+EMAIL_USE_TLS = env.boolean(
+    "GUICHET_EMAIL_STARTTLS",
+    default=False,
+    help="Switch the SMTP connection to TLS with STARTTLS (true for a server outside this machine).",
+)
+EMAIL_TIMEOUT = env.integer(
+    "GUICHET_EMAIL_TIMEOUT",
+    default=30,
+    help="Seconds before an unanswering SMTP server is given up (the e-mail is retried later).",
+)
+DEFAULT_FROM_EMAIL = env.string(
+    "GUICHET_EMAIL_FROM",
+    default="guichet@localhost",
+    help="Sender address of Guichet's e-mail; replies go to the service's own address.",
+)

@@ -1,0 +1,76 @@
+"""Template tags of the agent workspace: navigation, and identifiers as agents read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.http import HttpRequest
+
+import phonenumbers
+
+from guichet.parties.models import Person
+from guichet.ui import workspace
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_sections(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sections the agent may use, each marked current when the page is in it."""
+    request: HttpRequest | None = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    entries = []
+    for section in workspace.sections_for(request.user):
+        url = section.url
+        entries.append(
+            {
+                "section": section,
+                "url": url,
+                "current": request.path == url
+                or (url != "/home/" and request.path.startswith(url)),
+            }
+        )
+    return entries
+
+
+@register.filter
+def national_number(value: str | None) -> str:
+    """85073003328 -> 85.07.30-033.28, the way it is printed on an identity card."""
+    if not value or len(value) != 11 or not value.isdigit():
+        return value or ""
+    return f"{value[0:2]}.{value[2:4]}.{value[4:6]}-{value[6:9]}.{value[9:11]}"
+
+
+@register.filter
+def enterprise_number(value: str | None) -> str:
+    """0403170701 -> 0403.170.701, as the Crossroads Bank for Enterprises prints it."""
+    if not value or len(value) != 10 or not value.isdigit():
+        return value or ""
+    return f"{value[0:4]}.{value[4:7]}.{value[7:10]}"
+
+
+@register.filter
+def phone(value: str | None) -> str:
+    """+32470123456 -> +32 470 12 34 56 (international format, readable aloud)."""
+    if not value:
+        return ""
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return str(
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    )
+
+
+@register.filter
+def person_field_label(name: str) -> str:
+    """The translated label of a person's field, as the audit trail names it."""
+    try:
+        field = Person._meta.get_field(name.removesuffix("_id"))
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))

@@ -1,0 +1,588 @@
+"""Persons and organisations: the 360° view, its edits, the organisation list.
+
+Also registers the parties' part of the workspace: the navigation sections, the
+tabs of the 360° view built so far, and the global search providers (national
+number, e-mail, phone, name, enterprise number).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as format_date
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from guichet.access import policy
+from guichet.access.domains.parties import Action
+from guichet.core.errors import NotFound
+from guichet.parties import selectors, services
+from guichet.parties.models import Organisation, Person
+from guichet.ui import search, workspace
+from guichet.ui.agent import agent_of, agent_required, require
+from guichet.ui.errors import submit
+from guichet.ui.forms.parties import (
+    ContactRemoveForm,
+    EmailAddForm,
+    OrganisationFilterForm,
+    PersonIdentityForm,
+    PersonLanguageForm,
+    PhoneAddForm,
+    VersionedForm,
+)
+from guichet.ui.templatetags.guichet_ui import enterprise_number, national_number
+
+workspace.register_section(
+    workspace.Section(
+        key="search",
+        label=_("Persons"),
+        description=_("Find a person by name, national number, phone or e-mail."),
+        url_name="ui:search",
+        action=Action.PERSON_VIEW,
+        order=10,
+    )
+)
+workspace.register_section(
+    workspace.Section(
+        key="organisations",
+        label=_("Organisations"),
+        description=_(
+            "Companies, associations and administrations, by name or number."
+        ),
+        url_name="ui:organisation_list",
+        action=Action.ORGANISATION_VIEW,
+        order=20,
+    )
+)
+workspace.register_person_tab(
+    workspace.PersonTab(
+        key="overview",
+        label=_("Overview"),
+        url_name="ui:person_detail",
+        action=Action.PERSON_VIEW,
+        order=0,
+    )
+)
+workspace.register_person_tab(
+    workspace.PersonTab(
+        key="history",
+        label=_("History"),
+        url_name="ui:person_history",
+        action=Action.PERSON_VIEW,
+        order=1000,
+    )
+)
+
+
+# The global search: one provider per kind of input the parties can answer.
+
+
+def _person_hit(person: Person) -> search.Hit:
+    facts = [
+        national_number(person.national_number),
+        format_date(person.birth_date, "d/m/Y") if person.birth_date else "",
+    ]
+    return search.Hit(
+        title=str(person),
+        url=reverse("ui:person_detail", args=[person.uuid]),
+        facts=[fact for fact in facts if fact],
+        badge=_("confidential") if person.confidential_team_id else "",
+    )
+
+
+def _organisation_hit(organisation: Organisation) -> search.Hit:
+    return search.Hit(
+        title=organisation.name,
+        url=reverse("ui:organisation_detail", args=[organisation.uuid]),
+        facts=[enterprise_number(organisation.enterprise_number)]
+        if organisation.enterprise_number
+        else [],
+    )
+
+
+def _persons_by(criterion: str) -> Any:
+    def run(
+        *, agent: Any, text: str, page: int, page_size: int
+    ) -> tuple[Sequence[search.Hit], bool]:
+        found = selectors.person_search(
+            agent=agent, page=page, page_size=page_size, **{criterion: text}
+        )
+        return [_person_hit(person) for person in found.items], found.has_next
+
+    return run
+
+
+def _organisations_by(criterion: str) -> Any:
+    def run(
+        *, agent: Any, text: str, page: int, page_size: int
+    ) -> tuple[Sequence[search.Hit], bool]:
+        found = selectors.organisation_search(
+            agent=agent, page=page, page_size=page_size, **{criterion: text}
+        )
+        return [_organisation_hit(item) for item in found.items], found.has_next
+
+    return run
+
+
+for _provider in (
+    search.Provider(
+        key="persons-national-number",
+        title=_("Persons by national number"),
+        action=Action.PERSON_VIEW,
+        accepts=search.looks_like_national_number,
+        search=_persons_by("national_number"),
+        order=10,
+    ),
+    search.Provider(
+        key="persons-email",
+        title=_("Persons by e-mail address"),
+        action=Action.PERSON_VIEW,
+        accepts=search.looks_like_email,
+        search=_persons_by("email"),
+        order=20,
+    ),
+    search.Provider(
+        key="persons-phone",
+        title=_("Persons by phone number"),
+        action=Action.PERSON_VIEW,
+        accepts=search.looks_like_phone,
+        search=_persons_by("phone"),
+        order=30,
+    ),
+    search.Provider(
+        key="persons-name",
+        title=_("Persons"),
+        action=Action.PERSON_VIEW,
+        accepts=search.looks_like_name,
+        search=_persons_by("name"),
+        order=40,
+    ),
+    search.Provider(
+        key="organisations-number",
+        title=_("Organisations by enterprise number"),
+        action=Action.ORGANISATION_VIEW,
+        accepts=search.looks_like_enterprise_number,
+        search=_organisations_by("enterprise_number"),
+        order=50,
+    ),
+    search.Provider(
+        key="organisations-name",
+        title=_("Organisations"),
+        action=Action.ORGANISATION_VIEW,
+        accepts=search.looks_like_name,
+        search=_organisations_by("name"),
+        order=60,
+    ),
+):
+    search.register_provider(_provider)
+
+
+# The 360° view.
+
+
+def _person_page(
+    request: HttpRequest, person: Person, tab: str, template: str, **context: Any
+) -> HttpResponse:
+    agent = agent_of(request)
+    tabs = [
+        {"tab": item, "url": item.url(person.uuid), "current": item.key == tab}
+        for item in workspace.person_tabs_for(agent)
+    ]
+    return render(
+        request,
+        template,
+        {
+            "person": person,
+            "tabs": tabs,
+            "may_edit_identity": policy.may(agent, Action.PERSON_EDIT_IDENTITY, person),
+            "may_edit_contact": policy.may(agent, Action.PERSON_EDIT_CONTACT, person),
+            **context,
+        },
+    )
+
+
+@agent_required
+def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = selectors.person_get_for_agent(
+        agent=agent_of(request), person_id=person_id
+    )
+    return _person_page(request, person, "overview", "ui/parties/person_detail.html")
+
+
+@agent_required
+def person_history(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    person = selectors.person_get_for_agent(agent=agent, person_id=person_id)
+    changes = selectors.person_changes_for_agent(agent=agent, person_id=person_id)
+    return _person_page(
+        request,
+        person,
+        "history",
+        "ui/parties/person_history.html",
+        changes=changes,
+    )
+
+
+def _stored_identity(person: Person) -> dict[str, Any]:
+    return {name: getattr(person, name) for name in services.IDENTITY_FIELDS}
+
+
+@agent_required
+def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Edit the identity; a stale edit shows the other agent's change, never overwrites."""
+    agent = agent_of(request)
+    person = selectors.person_get_for_agent(
+        agent=agent, person_id=person_id, purpose="edit"
+    )
+    require(agent, Action.PERSON_EDIT_IDENTITY, person)
+    if request.method != "POST":
+        form = PersonIdentityForm(initial=PersonIdentityForm.initial_of(person))
+        return _edit_page(request, person, form)
+    form = PersonIdentityForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, person, form, status=422)
+    if not form.changes():
+        messages.info(request, gettext("Nothing was changed."))
+        return redirect("ui:person_detail", person.uuid)
+    saved = submit(
+        form,
+        lambda: services.person_update(
+            actor=agent,
+            person_id=person.uuid,
+            expected_version=form.cleaned_data["version"],
+            data=form.changes(),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, gettext("The identity was saved."))
+        return redirect("ui:person_detail", person.uuid)
+    if form.stale is None:
+        return _edit_page(request, person, form, status=422)
+    stored = _stored_identity(person)
+    return _edit_page(
+        request,
+        person,
+        form.rebased(stored, person.version),
+        status=409,
+        stale=True,
+        conflict=form.conflict_rows(stored),
+        changes=selectors.person_changes_for_agent(
+            agent=agent,
+            person_id=person.uuid,
+            since_version=form.cleaned_data["version"],
+        ),
+    )
+
+
+def _edit_page(
+    request: HttpRequest,
+    person: Person,
+    form: PersonIdentityForm,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    return render(
+        request,
+        "ui/parties/person_edit.html",
+        {"person": person, "form": form, **context},
+        status=status,
+    )
+
+
+# Contact points: phones, e-mail addresses, preferred language.
+
+
+@agent_required
+def person_contact(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    person = selectors.person_get_for_agent(
+        agent=agent, person_id=person_id, purpose="edit"
+    )
+    require(agent, Action.PERSON_EDIT_CONTACT, person)
+    return _contact_page(request, person)
+
+
+def _contact_page(
+    request: HttpRequest,
+    person: Person,
+    *,
+    status: int = 200,
+    refused: dict[str, VersionedForm] | None = None,
+    stale: bool = False,
+    changes: Sequence[selectors.PersonChange] = (),
+) -> HttpResponse:
+    """The contact page; `refused` holds the form the service refused, by name."""
+    version = {"version": person.version}
+    forms: dict[str, VersionedForm] = {
+        "phone_form": PhoneAddForm(initial=version),
+        "email_form": EmailAddForm(initial=version),
+        "language_form": PersonLanguageForm(
+            initial={**version, "language": person.language}
+        ),
+        **(refused or {}),
+    }
+    return render(
+        request,
+        "ui/parties/person_contact.html",
+        {"person": person, "stale": stale, "changes": changes, **forms},
+        status=status,
+    )
+
+
+def _after_contact_edit(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    form: VersionedForm,
+    saved: object,
+    done: str,
+    form_name: str,
+) -> HttpResponse:
+    """Back to the contact page: with a flash message, or with the refused form."""
+    if saved is not None:
+        messages.success(request, done)
+        return redirect("ui:person_contact", person_id)
+    agent = agent_of(request)
+    person = selectors.person_get_for_agent(
+        agent=agent, person_id=person_id, purpose="edit"
+    )
+    if form.stale is None:
+        return _contact_page(request, person, status=422, refused={form_name: form})
+    changes = selectors.person_changes_for_agent(
+        agent=agent, person_id=person_id, since_version=form.cleaned_data["version"]
+    )
+    # Re-applying is one click: the same values, on the current version.
+    data = request.POST.copy()
+    data["version"] = str(person.version)
+    return _contact_page(
+        request,
+        person,
+        status=409,
+        refused={form_name: type(form)(data)},
+        stale=True,
+        changes=changes,
+    )
+
+
+@agent_required
+@require_POST
+def person_phone_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    form = PhoneAddForm(request.POST)
+    saved = None
+    if form.is_valid():
+        data = form.cleaned_data
+        saved = submit(
+            form,
+            lambda: services.person_contact_add(
+                actor=agent,
+                person_id=person_id,
+                expected_version=data["version"],
+                phone=services.PhoneInput(
+                    number=data["number"],
+                    kind=data["kind"],
+                    label=data["label"],
+                    is_primary=data["is_primary"],
+                ),
+            ),
+            prefix="phone.",
+        )
+    return _after_contact_edit(
+        request,
+        person_id,
+        form,
+        saved,
+        gettext("The phone number was added."),
+        "phone_form",
+    )
+
+
+@agent_required
+@require_POST
+def person_email_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    form = EmailAddForm(request.POST)
+    saved = None
+    if form.is_valid():
+        data = form.cleaned_data
+        saved = submit(
+            form,
+            lambda: services.person_contact_add(
+                actor=agent,
+                person_id=person_id,
+                expected_version=data["version"],
+                email=services.EmailInput(
+                    address=data["address"],
+                    label=data["label"],
+                    is_primary=data["is_primary"],
+                ),
+            ),
+            prefix="email.",
+        )
+    return _after_contact_edit(
+        request,
+        person_id,
+        form,
+        saved,
+        gettext("The e-mail address was added."),
+        "email_form",
+    )
+
+
+@agent_required
+@require_POST
+def person_language(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    form = PersonLanguageForm(request.POST)
+    saved = None
+    if form.is_valid():
+        data = form.cleaned_data
+        saved = submit(
+            form,
+            lambda: services.person_update(
+                actor=agent,
+                person_id=person_id,
+                expected_version=data["version"],
+                data={"language": data["language"]},
+            ),
+        )
+    return _after_contact_edit(
+        request,
+        person_id,
+        form,
+        saved,
+        gettext("The preferred language was saved."),
+        "language_form",
+    )
+
+
+@agent_required
+def person_contact_remove(
+    request: HttpRequest, person_id: uuid.UUID, contact_point_id: uuid.UUID
+) -> HttpResponse:
+    """Remove a phone or an e-mail address, after a confirmation step."""
+    agent = agent_of(request)
+    person = selectors.person_get_for_agent(
+        agent=agent, person_id=person_id, purpose="edit"
+    )
+    require(agent, Action.PERSON_EDIT_CONTACT, person)
+    contact_point = _contact_point(person, contact_point_id)
+    form = ContactRemoveForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": person.version},
+    )
+    changes: Sequence[selectors.PersonChange] = ()
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        saved = submit(
+            form,
+            lambda: services.person_contact_remove(
+                actor=agent,
+                person_id=person.uuid,
+                expected_version=form.cleaned_data["version"],
+                contact_point_id=contact_point_id,
+            ),
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                gettext("%(what)s was removed.") % {"what": contact_point["value"]},
+            )
+            return redirect("ui:person_contact", person.uuid)
+        if form.stale is not None:
+            stale = True
+            changes = selectors.person_changes_for_agent(
+                agent=agent,
+                person_id=person.uuid,
+                since_version=form.cleaned_data["version"],
+            )
+            form = ContactRemoveForm(initial={"version": person.version})
+    return render(
+        request,
+        "ui/parties/person_contact_remove.html",
+        {
+            "person": person,
+            "contact_point": contact_point,
+            "form": form,
+            "stale": stale,
+            "changes": changes,
+        },
+        status=409 if stale else 200,
+    )
+
+
+def _contact_point(person: Person, contact_point_id: uuid.UUID) -> dict[str, Any]:
+    """The phone or e-mail address among the person's, already loaded; else 404."""
+    for phone in person.phonenumbers.all():
+        if phone.uuid == contact_point_id:
+            return {"kind": gettext("phone number"), "value": phone.e164, "row": phone}
+    for email in person.emailaddresss.all():
+        if email.uuid == contact_point_id:
+            return {
+                "kind": gettext("e-mail address"),
+                "value": email.address,
+                "row": email,
+            }
+    raise NotFound(gettext("No such phone or e-mail address."))
+
+
+# Organisations.
+
+
+@agent_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The list pattern: filters, sorting and pages, all done by the database."""
+    agent = agent_of(request)
+    require(agent, Action.ORGANISATION_VIEW)
+    form = OrganisationFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {key: value for key, value in form.cleaned_data.items() if value}
+    page = selectors.organisation_list_for_agent(
+        agent=agent,
+        name=filters.get("name", ""),
+        language=filters.get("language", ""),
+        order=filters.get("sort", "name"),
+        page=filters.get("page", 1),
+        page_size=settings.SEARCH_PAGE_SIZE,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ui/parties/organisation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": bool({"name", "language"} & set(filters)),
+        },
+    )
+
+
+@agent_required
+def organisation_detail(
+    request: HttpRequest, organisation_id: uuid.UUID
+) -> HttpResponse:
+    agent = agent_of(request)
+    organisation = selectors.organisation_get_for_agent(
+        agent=agent, organisation_id=organisation_id
+    )
+    return render(
+        request,
+        "ui/parties/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "people": selectors.organisation_people_for_agent(
+                agent=agent, organisation=organisation
+            ),
+        },
+    )

@@ -1,0 +1,293 @@
+"""The correspondence grants and visibility rules, table-driven.
+
+The expected table is written out by hand from the seeds' D/C/B criteria (001_… and
+003_…, "Questions ou plaintes"; 000_…, "Autonomie"); it is not computed from the
+grant table it checks.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from guichet.access import policy
+from guichet.access.domains import correspondence
+from guichet.agents.models import Agent
+from guichet.correspondence.models import IncomingMail, Letter
+from tests.correspondence.factories import LetterheadFactory
+from tests.factories import AgentFactory, PersonFactory, TeamFactory
+
+ROLES = [
+    "first_line",
+    "second_line",
+    "front_office",
+    "support_agent",
+    "dossier_handler",
+    "payment_agent",
+    "supervisor",
+    "admin",
+]
+LEVELS = ["D", "C", "B", "A1", "A2"]
+SERVING = {
+    "first_line",
+    "second_line",
+    "front_office",
+    "support_agent",
+    "dossier_handler",
+    "payment_agent",
+    "supervisor",
+}
+CLERKS = {"support_agent", "front_office", "supervisor"}
+
+# action -> (roles allowed, lowest level allowed)
+EXPECTED: dict[str, tuple[set[str], str]] = {
+    "letter.view": (SERVING, "D"),
+    "letter.draft": (SERVING, "D"),
+    "letter.send_standard": (SERVING, "D"),
+    "letter.fill_free_fields": (SERVING, "C"),
+    "letter.adapt": (SERVING, "B"),
+    "letter.approve": ({"supervisor"}, "D"),
+    "letter.dispatch": (SERVING, "D"),
+    "letter.batch": (
+        {"support_agent", "dossier_handler", "payment_agent", "supervisor"},
+        "C",
+    ),
+    "mail.view": (SERVING, "D"),
+    "mail.register": (CLERKS, "D"),
+    "mail.dispatch": (CLERKS, "D"),
+    "minutes.view": (SERVING, "D"),
+    "minutes.create": (SERVING, "D"),
+    "action_item.view": (SERVING, "D"),
+    "action_item.complete": (SERVING, "D"),
+    "form.render": (SERVING, "D"),
+}
+
+
+def test_every_correspondence_action_has_an_expected_row() -> None:
+    assert set(EXPECTED) == {str(action) for action in correspondence.Action}
+
+
+def _allowed(action: str, role: str, level: str) -> bool:
+    roles, minimum = EXPECTED[action]
+    return role in roles and LEVELS.index(level) >= LEVELS.index(minimum)
+
+
+@pytest.fixture
+def agents(db: Any) -> dict[tuple[str, str], Agent]:
+    team = TeamFactory(code="legalisations")
+    return {
+        (role, level): AgentFactory(
+            username=f"{role}-{level}", roles=[role], level=level, teams=[team]
+        )
+        for role, level in itertools.product(ROLES, LEVELS)
+    }
+
+
+@pytest.mark.django_db
+def test_actions_without_object_follow_the_table(
+    agents: dict[tuple[str, str], Agent],
+) -> None:
+    for (role, level), agent in agents.items():
+        for action in EXPECTED:
+            assert policy.may(agent, action) == _allowed(action, role, level), (
+                role,
+                level,
+                action,
+            )
+
+
+def _letter(team: Any, status: str, person: Any, author: Any, number: int) -> Letter:
+    issued = status in {"issued", "sent"}
+    return Letter.objects.create(
+        team=team,
+        author=author,
+        person=person,
+        language="fr",
+        body_text="x",
+        subject_text="x",
+        status=status,
+        number=f"LEG/2026/{number:06d}" if issued else None,
+        year=2026 if issued else None,
+        sequence=number if issued else None,
+    )
+
+
+LETTER_ACTIONS = [
+    "letter.view",
+    "letter.draft",
+    "letter.send_standard",
+    "letter.fill_free_fields",
+    "letter.adapt",
+    "letter.approve",
+    "letter.dispatch",
+]
+
+
+@pytest.mark.django_db
+def test_drafts_stay_in_their_service_and_issued_letters_follow_the_person(
+    agents: dict[tuple[str, str], Agent],
+) -> None:
+    own = TeamFactory(code="legalisations")
+    other = TeamFactory(code="visas")
+    LetterheadFactory(team=own)
+    author = agents[("front_office", "C")]
+    public = PersonFactory()
+    hidden = PersonFactory(confidential_team=other)
+    own_draft = _letter(own, "pending_approval", public, author, 1)
+    other_draft = _letter(other, "draft", public, author, 2)
+    other_issued = _letter(other, "issued", public, author, 3)
+    hidden_issued = _letter(other, "sent", hidden, author, 4)
+    for (role, level), agent in agents.items():
+        for action in LETTER_ACTIONS:
+            allowed = _allowed(action, role, level)
+            assert policy.may(agent, action, own_draft) == allowed, (
+                role,
+                level,
+                action,
+            )
+            assert policy.may(agent, action, other_issued) == allowed, (
+                role,
+                level,
+                action,
+            )
+            assert policy.may(agent, action, other_draft) is False, (
+                role,
+                level,
+                action,
+            )
+            assert policy.may(agent, action, hidden_issued) is False, (
+                role,
+                level,
+                action,
+            )
+        expected = (
+            {own_draft, other_issued} if _allowed("letter.view", role, level) else set()
+        )
+        assert set(policy.visible(agent, Letter.objects.all())) == expected, (
+            role,
+            level,
+        )
+
+
+@pytest.mark.django_db
+def test_mail_is_seen_by_the_registering_and_the_receiving_service(
+    agents: dict[tuple[str, str], Agent],
+) -> None:
+    own = TeamFactory(code="legalisations")
+    other = TeamFactory(code="visas")
+    third = TeamFactory(code="support")
+    clerk = agents[("support_agent", "C")]
+
+    def mail(
+        team: Any, dispatched: Any, sequence: int, sender: Any = None
+    ) -> IncomingMail:
+        return IncomingMail.objects.create(
+            team=team,
+            number=f"X/IN/2026/{sequence:06d}",
+            year=2026,
+            sequence=sequence,
+            received_on="2026-01-05",
+            sender_name="Someone",
+            sender_person=sender,
+            subject="Letter",
+            scan_sha256="0" * 64,
+            scan_name="scan.pdf",
+            scan_content_type="application/pdf",
+            scan_size=10,
+            registered_by=clerk,
+            status="dispatched" if dispatched else "registered",
+            dispatched_team=dispatched,
+        )
+
+    registered_here = mail(own, None, 1)
+    sent_here = mail(third, own, 2)
+    elsewhere = mail(third, other, 3)
+    confidential = mail(own, None, 4, sender=PersonFactory(confidential_team=other))
+    for (role, level), agent in agents.items():
+        for action in ("mail.view", "mail.dispatch"):
+            allowed = _allowed(action, role, level)
+            assert policy.may(agent, action, registered_here) == allowed, (role, level)
+            assert policy.may(agent, action, sent_here) == allowed, (role, level)
+            assert policy.may(agent, action, elsewhere) is False, (role, level)
+            assert policy.may(agent, action, confidential) is False, (role, level)
+        expected = (
+            {registered_here, sent_here}
+            if _allowed("mail.view", role, level)
+            else set()
+        )
+        assert set(policy.visible(agent, IncomingMail.objects.all())) == expected
+
+
+@pytest.mark.django_db
+def test_unknown_or_foreign_actions_on_letters_are_refused() -> None:
+    team = TeamFactory(code="legalisations")
+    agent = AgentFactory(roles=["supervisor"], level="A2", teams=[team])
+    letter = _letter(team, "issued", PersonFactory(), agent, 9)
+    assert policy.may(agent, "letter.fly", letter) is False
+    assert policy.may(agent, "person.view", letter) is False
+    assert policy.may(agent, "mail.dispatch", letter) is False
+    agent.is_active = False
+    assert policy.may(agent, "letter.view", letter) is False
+
+
+class LetterVisibilityAgreesWithPredicate(HypothesisTestCase):
+    """`visible()` (a queryset filter) and `may(view)` (one letter) never disagree."""
+
+    @given(
+        roles=st.sets(st.sampled_from(ROLES), max_size=3),
+        level=st.sampled_from(LEVELS),
+        agent_teams=st.sets(st.sampled_from(["a", "b", "c"]), max_size=3),
+        letters=st.lists(
+            st.tuples(
+                st.sampled_from(["a", "b", "c"]),
+                st.sampled_from(
+                    [
+                        "draft",
+                        "pending_approval",
+                        "rejected",
+                        "issued",
+                        "sent",
+                        "cancelled",
+                    ]
+                ),
+                st.sampled_from([None, "a", "b", "c"]),
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+    )
+    def test_queryset_and_predicate_agree(
+        self,
+        roles: set[str],
+        level: str,
+        agent_teams: set[str],
+        letters: list[tuple[str, str, str | None]],
+    ) -> None:
+        teams = {code: TeamFactory(code=code) for code in ["a", "b", "c"]}
+        agent = AgentFactory(
+            roles=sorted(roles),
+            level=level,
+            teams=[teams[code] for code in sorted(agent_teams)],
+        )
+        rows = [
+            _letter(
+                teams[team],
+                status,
+                PersonFactory(
+                    confidential_team=teams[confidential] if confidential else None
+                ),
+                agent,
+                index + 1,
+            )
+            for index, (team, status, confidential) in enumerate(letters)
+        ]
+        visible = set(
+            policy.visible(agent, Letter.objects.filter(pk__in=[r.pk for r in rows]))
+        )
+        for row in rows:
+            assert (row in visible) == policy.may(agent, "letter.view", row)

@@ -1,0 +1,33 @@
+"""The OpenAPI description: served, and every error response declared."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_openapi_is_served_and_declares_every_error() -> None:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.1")
+    operations = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    assert len(operations) >= 12
+    for path, method, operation in operations:
+        declared = set(operation["responses"])
+        assert {"400", "401", "422"} <= declared, (path, method)
+        if "{" in path:
+            assert "404" in declared, (path, method)
+        if method == "patch":
+            assert {"412", "428"} <= declared, (path, method)
+        for status, body in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                assert body["content"]["application/json"]["schema"]["$ref"].endswith(
+                    "/Problem"
+                ), (path, method, status)

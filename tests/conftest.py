@@ -1,0 +1,120 @@
+"""Fixtures shared by every test: agents with roles and teams, API clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.test import Client
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.factories import AgentFactory, TeamFactory
+
+# The machine is shared and noisy: no per-example deadline, fewer examples in CI.
+settings.register_profile(
+    "guichet",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "60")),
+)
+settings.load_profile("guichet")
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in English: a request or command elsewhere may leave
+    another language active on the thread (Django never resets it)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def make_agent(db: Any) -> Callable[..., Any]:
+    """An agent with the given roles, level and team codes (teams created on demand)."""
+
+    def make(
+        *roles: str,
+        level: str = "C",
+        teams: Sequence[str] = ("cc-fr",),
+        language: str = "en",
+        **fields: Any,
+    ) -> Any:
+        team_rows = [TeamFactory(code=code) for code in teams]
+        return AgentFactory(
+            roles=roles, level=level, teams=team_rows, language=language, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def first_line(make_agent: Callable[..., Any]) -> Any:
+    return make_agent("first_line", level="C", teams=("cc-fr",), username="first")
+
+
+class ApiClient:
+    """Calls /api/v1/ with a bearer token, as a machine would."""
+
+    def __init__(self, token: str, language: str = "en") -> None:
+        self.client = Client(
+            HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE=language
+        )
+
+    def _url(self, path: str) -> str:
+        return "/api/v1" + path
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(self._url(path), **kwargs)
+
+    def post(self, path: str, data: Any = None, **kwargs: Any) -> Any:
+        return self.client.post(
+            self._url(path), data=data or {}, content_type="application/json", **kwargs
+        )
+
+    def patch(self, path: str, data: Any = None, **kwargs: Any) -> Any:
+        return self.client.patch(
+            self._url(path), data=data or {}, content_type="application/json", **kwargs
+        )
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.client.delete(self._url(path), **kwargs)
+
+
+@pytest.fixture
+def api_for(db: Any) -> Callable[..., ApiClient]:
+    from guichet.agents.services import token_create
+
+    def make(agent: Any, language: str = "en") -> ApiClient:
+        issued = token_create(actor=None, agent=agent, name="tests")
+        return ApiClient(issued.secret, language=language)
+
+    return make
+
+
+@pytest.fixture
+def cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str, str]]:
+    """Run `guichet ARGS...` as a user would; return (exit code, stdout, stderr).
+
+    Django closes every connection after a command run from the command line,
+    which would end the test's transaction: that one call is made harmless here.
+    """
+    from django.db import connections
+
+    from guichet.__main__ import main
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

@@ -1,0 +1,46 @@
+"""The demo debts: one of each case a payment office meets, loaded once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from guichet.agents.models import Agent
+from guichet.debts import selectors
+from guichet.debts.garnishment import Income
+from guichet.debts.models import Debt, DebtEntry, InstalmentPlan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_registers_each_kind_of_debt_once(cli: Any) -> None:
+    assert cli("demo", "--i-know-this-is-not-production")[0] == 0
+    assert sorted(Debt.objects.values_list("kind", flat=True)) == [
+        "maintenance",
+        "recovery",
+        "seizure",
+        "seizure",
+        "subrogation",
+    ]
+    assert set(Debt.objects.values_list("team__code", flat=True)) == {"payment-office"}
+    assert InstalmentPlan.objects.get().amount == Decimal("60.00")
+    entries = DebtEntry.objects.count()
+    assert cli("demo", "--i-know-this-is-not-production")[0] == 0
+    assert (Debt.objects.count(), DebtEntry.objects.count()) == (5, entries)
+    # The two seizures of one person share the seizable part of a payment.
+    seizures = list(Debt.objects.filter(kind="seizure"))
+    agent = Agent.objects.get(username="payment.b")
+    preview = selectors.person_allocation_preview(
+        agent=agent,
+        person_id=seizures[0].person.uuid,
+        paid_on=dt.date(2025, 6, 27),
+        period="2025-06",
+        income=Income(replacement=Decimal("1750.00")),
+        children=0,
+    )
+    assert {line.group for line in preview.allocation.lines} == {"pro_rata"}
+    # 2025, replacement 1 750: 20.80 + (1 750 - 1 492) x 40 % = 124.00.
+    assert sum(line.amount for line in preview.allocation.lines) == Decimal("124.00")

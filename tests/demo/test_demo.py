@@ -1,0 +1,81 @@
+"""The demo data set: valid, complete, and idempotent."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from guichet.agents.models import Agent, Team
+from guichet.audit.models import AuditEvent
+from guichet.checks.bce import check_bce
+from guichet.checks.niss import check_niss
+from guichet.parties.models import Organisation, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "teams": Team.objects.count(),
+        "agents": Agent.objects.count(),
+        "persons": Person.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+def test_demo_loads_the_seed_teams_agents_and_valid_people(cli: Any) -> None:
+    code, out, _ = cli("demo", "--i-know-this-is-not-production", "--json")
+    assert code == 0
+    assert json.loads(out)["created"]["persons"] == 200
+    assert set(Team.objects.values_list("code", flat=True)) == {
+        "cc-fr",
+        "cc-nl",
+        "legalisations",
+        "travel-documents",
+        "visas",
+        "payment-office",
+        "support",
+    }
+    levels = set(Agent.objects.values_list("level", flat=True))
+    assert levels == {"D", "C", "B", "A1", "A2"}
+    roles = set(Agent.objects.values_list("roles__code", flat=True))
+    assert roles == {
+        "first_line",
+        "second_line",
+        "front_office",
+        "support_agent",
+        "dossier_handler",
+        "payment_agent",
+        "supervisor",
+        "admin",
+    }
+    assert Agent.objects.get(username="first.fr").check_password("guichet-demo")
+    assert Organisation.objects.count() == 20
+    assert all(
+        check_niss(number).valid
+        for number in Person.objects.values_list("national_number", flat=True)
+    )
+    assert all(
+        check_bce(number).valid
+        for number in Organisation.objects.values_list("enterprise_number", flat=True)
+    )
+    assert Person.objects.filter(confidential_team__code="visas").exists()
+
+
+def test_running_demo_twice_changes_nothing(cli: Any) -> None:
+    cli("demo", "--i-know-this-is-not-production")
+    before = _counts()
+    code, out, _ = cli("demo", "--i-know-this-is-not-production", "--json")
+    assert code == 0
+    assert set(json.loads(out)["created"].values()) == {0}
+    assert _counts() == before
+
+
+def test_demo_refuses_to_run_in_production_without_confirmation(cli: Any) -> None:
+    code, _, err = cli("demo")
+    assert code == 2
+    assert "production" in err
+    assert Person.objects.count() == 0

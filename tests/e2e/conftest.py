@@ -1,0 +1,154 @@
+"""End-to-end tests in a real headless Chromium (Debian's), driven by Playwright.
+
+One browser for the whole session, a fresh context (cookies, storage) per test.
+Every page a test visits is checked by axe-core (vendored under vendor/, MPL-2.0)
+for serious and critical accessibility violations, and the test fails on any
+Content-Security-Policy violation or script error the browser reports.
+
+Without /usr/bin/chromium the tests are skipped, and the run says how to install
+it; with GUICHET_REQUIRE_E2E=1 (CI) a missing browser fails the run instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("GUICHET_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+INSTALL_HINT = "sudo apt-get install chromium chromium-driver"
+VENDOR = Path(__file__).resolve().parent / "vendor"
+AXE = VENDOR / "axe-4.14.1.min.js"
+# Served to the page from its own origin, so the strict CSP (script-src 'self')
+# lets it run without weakening the policy under test.
+AXE_PATH = "/__e2e__/axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "correct horse battery"
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM
+# calls from a thread with a running loop unless told it is safe (it is: the
+# loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = f"end-to-end tests need Chromium at {CHROMIUM}: {INSTALL_HINT}"
+        if os.environ.get("GUICHET_REQUIRE_E2E") == "1":
+            pytest.fail(message + " (GUICHET_REQUIRE_E2E=1: skipping is a failure)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+        )
+        yield launched
+        launched.close()
+
+
+class Browser:
+    """One page of a fresh context, with the checks every test wants."""
+
+    def __init__(self, page: Any, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.problems: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+    def _console(self, message: Any) -> None:
+        text = message.text
+        if message.type == "error" and "status of 40" not in text:
+            self.problems.append(f"console error: {text}")
+        elif "Content Security Policy" in text:
+            self.problems.append(f"CSP: {text}")
+
+    def go(self, path: str) -> Any:
+        return self.page.goto(self.base_url + path)
+
+    def login(self, username: str, password: str = PASSWORD) -> None:
+        self.go("/")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Log in").click()
+        self.page.wait_for_url("**/home/")
+
+    def check_accessibility(self, context: str) -> None:
+        """Run axe-core on the page as it is; fail on serious or critical findings."""
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(url=self.base_url + AXE_PATH)
+        violations = self.page.evaluate(
+            """async () => {
+                const result = await window.axe.run(document, {
+                    resultTypes: ["violations"],
+                });
+                return result.violations
+                    .filter((v) => v.impact === "serious" || v.impact === "critical")
+                    .map((v) => ({
+                        id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+                    }));
+            }"""
+        )
+        assert not violations, f"axe on {context}:\n" + json.dumps(violations, indent=1)
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.fixture
+def ui(browser: Any, live_server: Any, settings: Any) -> Iterator[Browser]:
+    settings.LANGUAGE_CODE = "en"
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="en-GB"
+    )
+    axe_source = AXE.read_text()
+    context.route(
+        "**" + AXE_PATH,
+        lambda route: route.fulfill(
+            status=200, content_type="text/javascript", body=axe_source
+        ),
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    session = Browser(page, live_server.url)
+    yield session
+    context.close()
+    assert not session.problems, "\n".join(session.problems)
+
+
+@pytest.fixture
+def checked(ui: Browser) -> Callable[[str, str | None], None]:
+    """Check the current page with axe and, when named, save its screenshot."""
+
+    def check(context: str, screenshot: str | None = None) -> None:
+        ui.check_accessibility(context)
+        if screenshot:
+            ui.screenshot(screenshot)
+
+    return check

@@ -1,0 +1,389 @@
+"""Registering and changing persons: validation, duplicates, versions, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import translation
+
+import pytest
+
+from guichet.audit.models import AuditEvent
+from guichet.core.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
+from guichet.demo.identifiers import national_number
+from guichet.parties import services
+from guichet.parties.errors import LikelyDuplicate
+from guichet.parties.models import Person, PhoneNumber
+from guichet.parties.services import AddressInput, EmailInput, Identity, PhoneInput
+from tests.factories import PersonFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+NN = national_number(dt.date(1985, 7, 30), 33)
+
+
+def _identity(**changes: Any) -> Identity:
+    values: dict[str, Any] = {
+        "given_names": "Jean",
+        "surname": "Dupont",
+        "national_number": NN,
+        "language": "fr",
+    }
+    values.update(changes)
+    return Identity(**values)
+
+
+def _counts() -> tuple[int, int, int]:
+    return (
+        Person.objects.count(),
+        PhoneNumber.objects.count(),
+        AuditEvent.objects.filter(chain="changes").count(),
+    )
+
+
+def test_registers_a_person_with_contact_points_and_audits_it(first_line: Any) -> None:
+    person = services.person_create(
+        actor=first_line,
+        identity=_identity(national_number="85.07.30-033.28"),
+        phones=[PhoneInput(number="0470 12 34 56", kind="mobile")],
+        emails=[EmailInput(address="Jean.Dupont@Example.BE")],
+        addresses=[
+            AddressInput(
+                street="Rue Haute",
+                house_number="12",
+                box="3",
+                postal_code="1000",
+                municipality="Bruxelles",
+            )
+        ],
+    )
+    assert person.national_number == "85073003328"
+    assert person.national_number_type == "nn"
+    assert person.birth_date == dt.date(1985, 7, 30)  # read from the number
+    assert person.sex == "M"
+    assert person.search_name == "dupont jean"
+    assert person.version == 1
+    assert list(person.phonenumbers.values_list("e164", flat=True)) == ["+32470123456"]
+    assert list(person.emailaddresss.values_list("address", "address_key")) == [
+        ("Jean.Dupont@example.be", "jean.dupont@example.be")
+    ]
+    assert person.postaladdresss.get().formatted_lines() == [
+        "Rue Haute 12 bte 3",
+        "1000 Bruxelles",
+    ]
+    event = AuditEvent.objects.get(chain="changes", action="person.create")
+    assert event.actor_id == first_line.pk
+    assert event.object_id == str(person.uuid)
+
+
+@pytest.mark.parametrize(
+    ("_case", "identity", "extra", "field", "code"),
+    [
+        (
+            "bad national number",
+            {"national_number": "85073003329"},
+            {},
+            "national_number",
+            "invalid_national_number",
+        ),
+        ("empty surname", {"surname": "  "}, {}, "surname", "required"),
+        (
+            "future birth date",
+            {"national_number": None, "birth_date": dt.date(2999, 1, 1)},
+            {},
+            "birth_date",
+            "birth_date_in_future",
+        ),
+        (
+            "birth date against number",
+            {"birth_date": dt.date(1985, 7, 31)},
+            {},
+            "birth_date",
+            "birth_date_mismatch",
+        ),
+        (
+            "bad phone",
+            {},
+            {"phones": [PhoneInput(number="12")]},
+            "phones[0].number",
+            "invalid_phone",
+        ),
+        (
+            "bad e-mail",
+            {},
+            {"emails": [EmailInput(address="jean@")]},
+            "emails[0].address",
+            "invalid_email",
+        ),
+        (
+            "bad postal code",
+            {},
+            {
+                "addresses": [
+                    AddressInput(street="Rue", postal_code="999", municipality="X")
+                ]
+            },
+            "addresses[0].postal_code",
+            "invalid_postal_code",
+        ),
+        ("bad language", {"language": "es"}, {}, "language", "invalid_choice"),
+    ],
+)
+def test_bad_input_names_the_field_and_writes_nothing(
+    first_line: Any,
+    _case: str,
+    identity: dict[str, Any],
+    extra: dict[str, Any],
+    field: str,
+    code: str,
+) -> None:
+    before = _counts()
+    with pytest.raises(ValidationFailed) as caught:
+        services.person_create(
+            actor=first_line, identity=_identity(**identity), **extra
+        )
+    assert [(error.field, error.code) for error in caught.value.errors] == [
+        (field, code)
+    ]
+    assert _counts() == before
+
+
+def test_error_messages_follow_the_language(first_line: Any) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        services.person_create(
+            actor=first_line, identity=_identity(national_number="85073003329")
+        )
+    error = caught.value.errors[0]
+    with translation.override("en"):
+        english = error.text
+    with translation.override("fr"):
+        french = error.text
+    with translation.override("nl"):
+        dutch = error.text
+    assert "check digits" in english
+    assert len({english, french, dutch}) == 3
+
+
+def test_refuses_a_national_number_registered_twice(first_line: Any) -> None:
+    services.person_create(actor=first_line, identity=_identity())
+    before = _counts()
+    with pytest.raises(ValidationFailed) as caught:
+        services.person_create(
+            actor=first_line, identity=_identity(given_names="Jan", surname="Other")
+        )
+    assert caught.value.errors[0].code == "national_number_taken"
+    assert _counts() == before
+
+
+def test_warns_of_a_likely_duplicate_until_confirmed(first_line: Any) -> None:
+    existing = services.person_create(
+        actor=first_line,
+        identity=_identity(
+            national_number=None,
+            birth_date=dt.date(1985, 7, 30),
+            given_names="François",
+        ),
+    )
+    before = _counts()
+    with pytest.raises(LikelyDuplicate) as caught:
+        services.person_create(
+            actor=first_line,
+            identity=_identity(
+                national_number=None,
+                birth_date=dt.date(1985, 7, 30),
+                surname="Dupond",
+                given_names="Francois",
+            ),
+        )
+    assert caught.value.extra["candidates"] == [str(existing.uuid)]
+    assert _counts() == before
+    confirmed = services.person_create(
+        actor=first_line,
+        identity=_identity(
+            national_number=None,
+            birth_date=dt.date(1985, 7, 30),
+            surname="Dupond",
+            given_names="Francois",
+        ),
+        acknowledge_duplicates=True,
+    )
+    assert confirmed.pk != existing.pk
+
+
+def test_a_different_birth_date_is_not_a_duplicate(first_line: Any) -> None:
+    services.person_create(
+        actor=first_line,
+        identity=_identity(national_number=None, birth_date=dt.date(1985, 7, 30)),
+    )
+    services.person_create(
+        actor=first_line,
+        identity=_identity(national_number=None, birth_date=dt.date(1985, 7, 31)),
+    )
+    assert Person.objects.count() == 2
+
+
+def test_update_with_the_current_version_applies_and_audits(first_line: Any) -> None:
+    person = PersonFactory(surname="Dupont")
+    updated = services.person_update(
+        actor=first_line,
+        person_id=person.uuid,
+        expected_version=1,
+        data={"surname": "Dupond"},
+        reason="typo",
+    )
+    assert (updated.surname, updated.version, updated.search_name) == (
+        "Dupond",
+        2,
+        "dupond marie",
+    )
+    event = AuditEvent.objects.get(chain="changes", action="person.update")
+    assert event.summary["changes"] == {"surname": ["Dupont", "Dupond"]}
+    assert event.reason == "typo"
+
+
+def test_a_stale_update_is_refused_and_changes_nothing(first_line: Any) -> None:
+    person = PersonFactory(surname="Dupont")
+    services.person_update(
+        actor=first_line,
+        person_id=person.uuid,
+        expected_version=1,
+        data={"language": "nl"},
+    )
+    with pytest.raises(StaleVersion) as caught:
+        services.person_update(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            data={"surname": "Other"},
+        )
+    assert caught.value.extra == {"current_version": 2}
+    person.refresh_from_db()
+    assert (person.surname, person.language, person.version) == ("Dupont", "nl", 2)
+
+
+def test_contact_changes_bump_the_version(first_line: Any) -> None:
+    person = PersonFactory()
+    phone = services.person_contact_add(
+        actor=first_line,
+        person_id=person.uuid,
+        expected_version=1,
+        phone=PhoneInput(number="+33 1 23 45 67 89"),
+    )
+    assert phone.e164 == "+33123456789"
+    with pytest.raises(StaleVersion):
+        services.person_contact_add(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            email=EmailInput(address="a@b.be"),
+        )
+    services.person_contact_remove(
+        actor=first_line,
+        person_id=person.uuid,
+        expected_version=2,
+        contact_point_id=phone.uuid,
+    )
+    person.refresh_from_db()
+    assert person.version == 3
+    assert not PhoneNumber.objects.exists()
+
+
+def test_level_d_may_edit_contact_points_but_not_identity(make_agent: Any) -> None:
+    agent = make_agent("support_agent", level="D", teams=("support",))
+    person = PersonFactory(surname="Dupont")
+    services.person_update(
+        actor=agent, person_id=person.uuid, expected_version=1, data={"language": "de"}
+    )
+    with pytest.raises(Forbidden):
+        services.person_update(
+            actor=agent,
+            person_id=person.uuid,
+            expected_version=2,
+            data={"surname": "X"},
+        )
+    person.refresh_from_db()
+    assert (person.surname, person.version) == ("Dupont", 2)
+
+
+def test_a_confidential_person_of_another_team_is_not_found(first_line: Any) -> None:
+    person = PersonFactory(confidential_team=TeamFactory(code="visas"))
+    with pytest.raises(NotFound):
+        services.person_update(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            data={"language": "nl"},
+        )
+
+
+def test_restrict_needs_a_supervisor_of_that_team_and_a_reason(make_agent: Any) -> None:
+    supervisor = make_agent("supervisor", level="A1", teams=("visas",))
+    person = PersonFactory()
+    with pytest.raises(ValidationFailed):
+        services.person_restrict(
+            actor=supervisor,
+            person_id=person.uuid,
+            expected_version=1,
+            team=TeamFactory(code="visas"),
+            reason=" ",
+        )
+    with pytest.raises(Forbidden):
+        services.person_restrict(
+            actor=supervisor,
+            person_id=person.uuid,
+            expected_version=1,
+            team=TeamFactory(code="cc-nl"),
+            reason="x",
+        )
+    restricted = services.person_restrict(
+        actor=supervisor,
+        person_id=person.uuid,
+        expected_version=1,
+        team=TeamFactory(code="visas"),
+        reason="protected",
+    )
+    assert restricted.confidential_team.code == "visas"
+
+
+def test_organisation_enterprise_number_is_validated_and_unique(
+    first_line: Any,
+) -> None:
+    organisation = services.organisation_create(
+        actor=first_line, name="Boulangerie", enterprise_number="BE 0403.170.701"
+    )
+    assert organisation.enterprise_number == "0403170701"
+    with pytest.raises(ValidationFailed) as caught:
+        services.organisation_create(
+            actor=first_line, name="Other", enterprise_number="0403170701"
+        )
+    assert caught.value.errors[0].code == "enterprise_number_taken"
+    with pytest.raises(ValidationFailed) as caught:
+        services.organisation_create(
+            actor=first_line, name="Other", enterprise_number="0403170702"
+        )
+    assert caught.value.errors[0].code == "invalid_enterprise_number"
+
+
+def test_links_a_person_to_an_organisation(first_line: Any) -> None:
+    person = PersonFactory()
+    organisation = services.organisation_create(actor=first_line, name="Garage")
+    link = services.party_link_create(
+        actor=first_line,
+        person_id=person.uuid,
+        organisation_id=organisation.uuid,
+        kind="employer",
+        since=dt.date(2020, 1, 1),
+    )
+    assert (link.person, link.organisation, link.kind) == (
+        person,
+        organisation,
+        "employer",
+    )
+    with pytest.raises(ValidationFailed):
+        services.party_link_create(
+            actor=first_line,
+            person_id=person.uuid,
+            organisation_id=organisation.uuid,
+            kind="employer",
+        )
