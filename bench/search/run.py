@@ -291,7 +291,7 @@ class Server:
             f"$ {self.shown} > {self.log_path.relative_to(database.ROOT)}", flush=True
         )
         log = self.log_path.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 - our own command line
+        self.process = subprocess.Popen(
             self.command, env=self.env, cwd=database.ROOT, stdout=log, stderr=log
         )
         deadline = time.monotonic() + 60
@@ -447,7 +447,7 @@ def other_database_activity(our_database: str) -> dict[str, int]:
             "AND datname <> %s AND pid <> pg_backend_pid() GROUP BY datname",
             [our_database],
         )
-        return {name: count for name, count in cursor.fetchall()}
+        return dict(cursor.fetchall())
 
 
 # --- The load client -----------------------------------------------------------------
@@ -733,7 +733,7 @@ def main(argv: Sequence[str]) -> int:
     print()
     print(block)
     database.OUT.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
     raw = database.OUT / f"search-{database.label(url)}-{stamp}.json"
     raw.write_text(json.dumps(asdict(report), indent=2))
     print(f"\nRaw figures: {raw.relative_to(database.ROOT)}")
