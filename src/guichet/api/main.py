@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import agents, correspondence, debts, errors, parties
+from . import agents, checks, correspondence, debts, errors, parties
 from .auth import AgentSession, BearerToken
 
 api = NinjaAPI(
@@ -24,3 +24,4 @@ api.add_router("/", agents.router)
 api.add_router("/", parties.router)
 api.add_router("/", correspondence.router)
 api.add_router("/", debts.router)
+api.add_router("/", checks.router)

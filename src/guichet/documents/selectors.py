@@ -6,7 +6,9 @@ Missing and forbidden look the same (`NotFound`). Every read of a person's docum
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid as uuid_module
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -16,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from guichet.access import policy
 from guichet.access.domains.documents import Action
 from guichet.audit.services import access_record
+from guichet.checks.kinds import run_check
+from guichet.checks.result import CheckResult
 from guichet.core.errors import Forbidden, NotFound
 from guichet.parties.models import Person
 
@@ -30,6 +34,19 @@ def _uuid(value: Any) -> uuid_module.UUID | None:
         return uuid_module.UUID(str(value))
     except ValueError:
         return None
+
+
+def check_run(
+    *, agent: Any, kind: str, values: Sequence[str], on: dt.date | None = None
+) -> CheckResult:
+    """Run an identifier or zone check for an agent who may (`check.run`).
+
+    The check reads no citizen record and stores nothing, so nothing is logged; an
+    unknown kind raises `UnknownCheck` (404, code `unknown_check`).
+    """
+    if not policy.may(agent, Action.CHECK_RUN):
+        raise Forbidden(_("You may not do this."), code="forbidden")
+    return run_check(kind, values, on=on)
 
 
 def person_visible(*, agent: Any, person_id: Any) -> Person:
