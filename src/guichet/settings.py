@@ -236,8 +236,8 @@ SECURE_COOKIES = env.boolean(
 )
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
-# Pages carry the token (forms, and htmx's hx-headers on <body>); scripts never
-# need to read the cookie.
+# Pages carry the token (forms, and <meta name="csrf-token"> that guichet.js sends
+# as X-CSRFToken on every htmx request); scripts never need to read the cookie.
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

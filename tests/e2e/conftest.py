@@ -79,13 +79,32 @@ class Browser:
         self.problems: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("response", self._response)
+        page.on("requestfailed", self._request_failed)
 
     def _console(self, message: Any) -> None:
         text = message.text
-        if message.type == "error" and "status of 40" not in text:
-            self.problems.append(f"console error: {text}")
-        elif "Content Security Policy" in text:
+        if "Content Security Policy" in text:
             self.problems.append(f"CSP: {text}")
+        elif message.type == "error" and not text.startswith("Failed to load resource"):
+            self.problems.append(f"console error: {text}")
+
+    def _response(self, response: Any) -> None:
+        """A page may answer 4xx (a form with errors, the 404 and 403 pages), but
+        nothing it loads may fail, and nothing may answer 5xx.
+
+        The browser also logs each 4xx page as "Failed to load resource"; those
+        console lines are judged here, by status and kind, instead.
+        """
+        status = response.status
+        kind = response.request.resource_type
+        if status >= 500 or (status >= 400 and kind != "document"):
+            self.problems.append(f"{kind} {response.url} answered {status}")
+
+    def _request_failed(self, request: Any) -> None:
+        # htmx aborts a search superseded by the next keystroke (hx-sync replace).
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"{request.resource_type} {request.url} failed")
 
     def go(self, path: str) -> Any:
         return self.page.goto(self.base_url + path)

@@ -6,10 +6,17 @@
  *   first result once the results for what is typed have arrived (otherwise the
  *   form is sent and the full results page opens), Escape clears the results.
  * - In the results: Up and Down arrows move between them, Escape goes back.
+ * - Every htmx request carries the page's CSRF token in the X-CSRFToken header,
+ *   read from <meta name="csrf-token"> (the cookie is HttpOnly).
  * Without JavaScript, the search field is a form and the results page a list of links.
  */
 (function () {
   "use strict";
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) event.detail.headers["X-CSRFToken"] = meta.getAttribute("content");
+  });
 
   function searchField() {
     return document.getElementById("global-search");
