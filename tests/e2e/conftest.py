@@ -53,6 +53,21 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+_skipped: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly, last, that the browser tests did not run and how to run them."""
+    if _skipped:
+        terminalreporter.section("end-to-end tests skipped", sep="!", yellow=True)
+        terminalreporter.line(
+            f"{len(_skipped)} end-to-end tests were SKIPPED: no Chromium at {CHROMIUM}.",
+            yellow=True,
+            bold=True,
+        )
+        terminalreporter.line(f"Install it to run them: {INSTALL_HINT}")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
@@ -141,9 +156,19 @@ class Browser:
 
 
 @pytest.fixture
-def ui(browser: Any, live_server: Any, settings: Any) -> Iterator[Browser]:
+def chromium(request: Any) -> Any:
+    """The session's browser; a test that cannot have it is counted as skipped."""
+    try:
+        return request.getfixturevalue("browser")
+    except pytest.skip.Exception:
+        _skipped.append(request.node.nodeid)
+        raise
+
+
+@pytest.fixture
+def ui(chromium: Any, live_server: Any, settings: Any) -> Iterator[Browser]:
     settings.LANGUAGE_CODE = "en"
-    context = browser.new_context(
+    context = chromium.new_context(
         viewport={"width": 1280, "height": 800}, locale="en-GB"
     )
     axe_source = AXE.read_text()
