@@ -262,16 +262,25 @@ def _with_details(debts: QuerySet[Debt]) -> QuerySet[Debt]:
     return with_balance(debts).select_related("person", "team", "creditor")
 
 
-def person_debts_for_agent(
-    *, agent: Any, person_id: str | uuid_module.UUID
-) -> PersonDebts:
-    """A person's debts the agent may see, with balances; the read is logged."""
-    person = _person_for_debts(agent, person_id)
-    debts = list(
-        _with_details(debts_visible(agent=agent).filter(person=person)).order_by(
-            "notified_on", "id"
-        )
+def _with_ledger(debts: QuerySet[Debt]) -> QuerySet[Debt]:
+    return debts.prefetch_related(
+        Prefetch("entries", queryset=DebtEntry.objects.order_by("booked_on", "id")),
+        Prefetch("plans", queryset=InstalmentPlan.objects.order_by("starts_on", "id")),
     )
+
+
+def person_debts_for_agent(
+    *, agent: Any, person_id: str | uuid_module.UUID, with_ledger: bool = False
+) -> PersonDebts:
+    """A person's debts the agent may see, with balances; the read is logged.
+
+    `with_ledger` also loads each debt's entries and instalment plans (two queries).
+    """
+    person = _person_for_debts(agent, person_id)
+    debts_query = _with_details(debts_visible(agent=agent).filter(person=person))
+    if with_ledger:
+        debts_query = _with_ledger(debts_query)
+    debts = list(debts_query.order_by("notified_on", "id"))
     access_record(
         actor=agent,
         action="debt.list",
@@ -285,15 +294,7 @@ def debt_get_for_agent(*, agent: Any, debt_id: str | uuid_module.UUID) -> Debt:
     """One debt with its ledger entries and instalment plans; the read is logged."""
     key = _uuid(debt_id)
     debt = (
-        _with_details(debts_visible(agent=agent))
-        .prefetch_related(
-            Prefetch("entries", queryset=DebtEntry.objects.order_by("booked_on", "id")),
-            Prefetch(
-                "plans", queryset=InstalmentPlan.objects.order_by("starts_on", "id")
-            ),
-        )
-        .filter(uuid=key)
-        .first()
+        _with_ledger(_with_details(debts_visible(agent=agent))).filter(uuid=key).first()
         if key
         else None
     )

@@ -279,6 +279,14 @@ class CaseRequest:
     claims: tuple[Claim, ...]
 
 
+@dataclass(frozen=True)
+class PaymentRequest:
+    paid_on: dt.date
+    period: str
+    income: Income
+    children: int
+
+
 COMPUTE_FIELDS = {"on", "earned", "replacement", "children", "maintenance"}
 CASE_FIELDS = {"on", "earned", "replacement", "children", "claims"}
 CLAIM_FIELDS = {"id", "kind", "notified_on", "balance", "fraud"}
@@ -389,4 +397,26 @@ def _claim(
         notified_on=present(notified_on),
         balance=present(balance),
         fraud=fraud,
+    )
+
+
+def payment_request(data: Mapping[str, object]) -> PaymentRequest:
+    """A payment to preview: its date, its month (default: that of the date), the
+    income paid and the dependent children."""
+    problems = Problems()
+    paid_on = date(problems, "paid_on", data.get("paid_on"))
+    raw_period = data.get("period")
+    if raw_period in (None, "") and paid_on is not None:
+        raw_period = paid_on.strftime("%Y-%m")
+    clean_period = (
+        None if raw_period in (None, "") else period(problems, "period", raw_period)
+    )
+    clean_income = income(problems, data.get("earned"), data.get("replacement"))
+    children = count(problems, "children", data.get("children", 0))
+    problems.raise_if_any()
+    return PaymentRequest(
+        paid_on=present(paid_on),
+        period=present(clean_period),
+        income=present(clean_income),
+        children=present(children),
     )

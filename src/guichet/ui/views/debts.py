@@ -1,0 +1,319 @@
+"""Payments: the garnishment calculator and the person's debts tab.
+
+Registers the "Payments" navigation section (payment agents and supervisors, as
+`access/domains/debts.py` grants) and the "Debts" tab of the 360° view. Nothing
+here decides anything: figures, their explanations and the legal order come from
+`guichet.debts` (selectors and their pure modules), input is read by
+`guichet.debts.validation`, so the screen, the API and the command line refuse the
+same input with the same messages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from guichet.access.domains.debts import Action
+from guichet.agents.models import Team
+from guichet.core.errors import FieldError, ValidationFailed
+from guichet.debts import selectors
+from guichet.debts import validation as v
+from guichet.debts.allocation import Allocation, Line
+from guichet.debts.errors import NoTableInForce
+from guichet.debts.garnishment import Band, Garnishment
+from guichet.debts.models import Debt
+from guichet.ui import workspace
+from guichet.ui.agent import agent_of, agent_required, require
+from guichet.ui.errors import apply_errors
+from guichet.ui.forms.debts import (
+    ClaimRowForm,
+    GarnishmentForm,
+    NextPaymentForm,
+    claim_rows,
+)
+
+workspace.register_section(
+    workspace.Section(
+        key="payments",
+        label=_("Payments"),
+        description=_(
+            "Garnishment calculator: the part of an income that can be seized, "
+            "and how it is shared among creditors."
+        ),
+        url_name="ui:garnishment_calculator",
+        action=Action.GARNISHMENT_COMPUTE,
+        order=40,
+    )
+)
+workspace.register_person_tab(
+    workspace.PersonTab(
+        key="debts",
+        label=_("Debts"),
+        url_name="ui:person_debts",
+        action=Action.DEBT_VIEW,
+        order=500,
+    )
+)
+
+
+def _language(chosen: str, default: str | None = None) -> str:
+    """The language the explanation is written in: as chosen, else `default`, else
+    the agent's."""
+    return chosen or default or translation.get_language() or "en"
+
+
+@dataclass(frozen=True)
+class ShownBand:
+    band: Band
+    text: str
+
+
+@dataclass(frozen=True)
+class ShownLine:
+    line: Line
+    text: str
+    debt: Debt | None = None
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A result and its sentences, rendered in the language chosen for the citizen."""
+
+    language: str
+    bands: list[ShownBand]
+    notes: list[str]
+    lines: list[ShownLine]
+    allocation_notes: list[str]
+
+
+def _explained(
+    language: str,
+    garnishment: Garnishment,
+    allocation: Allocation | None = None,
+    debts: dict[str, Debt] | None = None,
+) -> Explained:
+    with translation.override(language):
+        lines = [
+            ShownLine(
+                line=line,
+                text=" ".join(item.text() for item in line.explanations),
+                debt=(debts or {}).get(str(line.claim.id)),
+            )
+            for line in (allocation.lines if allocation else ())
+        ]
+        return Explained(
+            language=language,
+            bands=[
+                ShownBand(band=band, text=band.explanation.text())
+                for band in garnishment.bands
+            ],
+            notes=[note.text() for note in garnishment.notes],
+            lines=lines,
+            allocation_notes=[note.text() for note in allocation.notes]
+            if allocation
+            else [],
+        )
+
+
+def _apply_claim_errors(
+    rows: list[ClaimRowForm], filled: list[int], error: ValidationFailed
+) -> list[FieldError]:
+    """Put `claims[i].field` errors on their row; return the other errors."""
+    others = []
+    for field_error in error.errors:
+        name = field_error.field
+        if not name.startswith("claims["):
+            others.append(field_error)
+            continue
+        index_text, _sep, field = name.removeprefix("claims[").partition("].")
+        row = rows[filled[int(index_text)]]
+        field = "reference" if field == "id" else field
+        row.add_error(field if field in row.fields else None, field_error.text)
+    return others
+
+
+@agent_required
+def garnishment_calculator(request: HttpRequest) -> HttpResponse:
+    """The seizable part of an income, band by band, and optionally its sharing."""
+    agent = agent_of(request)
+    require(agent, Action.GARNISHMENT_COMPUTE)
+    submitted = "on" in request.GET
+    form = GarnishmentForm(
+        request.GET if submitted else None,
+        initial={"on": timezone.localdate().isoformat(), "children": "0"},
+    )
+    rows = claim_rows(request.GET if submitted else None)
+    context: dict[str, Any] = {"form": form, "rows": rows}
+    if not submitted or not (form.is_valid() and all(row.is_valid() for row in rows)):
+        return _calculator_page(request, context, status=422 if submitted else 200)
+    computed = _calculate(agent, form, rows)
+    if computed is None:
+        return _calculator_page(request, context, status=422)
+    garnishment, allocation = computed
+    context["result"] = garnishment
+    context["allocation"] = allocation
+    context["explained"] = _explained(
+        _language(form.cleaned_data["language"]), garnishment, allocation
+    )
+    return _calculator_page(request, context)
+
+
+def _calculate(
+    agent: Any, form: GarnishmentForm, rows: list[ClaimRowForm]
+) -> tuple[Garnishment, Allocation | None] | None:
+    """Read the input, then compute; None when refused (the errors are on the forms)."""
+    filled = [index for index, row in enumerate(rows) if row.is_filled()]
+    problems: list[FieldError] = []
+    try:
+        question = v.compute_request(form.compute_data())
+    except ValidationFailed as error:
+        problems.extend(error.errors)
+        question = None
+    case = None
+    if filled:
+        try:
+            case = v.case_request(
+                {
+                    **{
+                        key: value
+                        for key, value in form.compute_data().items()
+                        if key != "maintenance"
+                    },
+                    "claims": [rows[i].claim_data(i + 1) for i in filled],
+                }
+            )
+        except ValidationFailed as error:
+            others = _apply_claim_errors(rows, filled, error)
+            if question is not None:  # otherwise already reported by compute_request
+                problems.extend(others)
+    if problems or question is None or (filled and case is None):
+        if problems:
+            apply_errors(
+                form,
+                ValidationFailed(
+                    _("Some values are not valid; nothing was done."), errors=problems
+                ),
+            )
+        elif not form.errors:
+            form.add_error(None, _("Some claims are not valid; see each row."))
+        return None
+    try:
+        garnishment = selectors.garnishment_compute_for_agent(
+            agent=agent,
+            on=question.on,
+            income=question.income,
+            children=question.children,
+            maintenance=question.maintenance,
+        )
+        allocation = (
+            selectors.allocation_compute_for_agent(
+                agent=agent,
+                on=case.on,
+                income=case.income,
+                children=case.children,
+                claims=case.claims,
+            )
+            if case is not None
+            else None
+        )
+    except ValidationFailed as error:  # no table in force on that date
+        apply_errors(form, error)
+        return None
+    return garnishment, allocation
+
+
+def _calculator_page(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "ui/debts/garnishment_calculator.html", context, status=status
+    )
+
+
+# The person's debts tab.
+
+
+def _team_choices(agent: Any) -> list[tuple[str, str]]:
+    return [
+        (team.code, team.name)
+        for team in Team.objects.filter(id__in=agent.team_ids).order_by("name")
+    ]
+
+
+@agent_required
+def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """The claims against a person, their ledger, and what a payment would keep back."""
+    agent = agent_of(request)
+    found = selectors.person_debts_for_agent(
+        agent=agent, person_id=person_id, with_ledger=True
+    )
+    person = found.person
+    submitted = "paid_on" in request.GET
+    today = timezone.localdate()
+    form = NextPaymentForm(
+        request.GET if submitted else None,
+        teams=_team_choices(agent),
+        initial={
+            "paid_on": today.isoformat(),
+            "children": "0",
+            "language": person.language,
+        },
+    )
+    context: dict[str, Any] = {
+        "debts": found.debts,
+        "total": sum((debt.balance for debt in found.debts), Decimal("0.00")),  # type: ignore[attr-defined]  # annotated by with_balance
+        "form": form,
+        "today": today,
+    }
+    status = 200
+    if submitted:
+        preview = _preview(agent, person.uuid, form) if form.is_valid() else None
+        if preview is None:
+            status = 422
+        else:
+            context["preview"] = preview
+            context["explained"] = _explained(
+                _language(form.cleaned_data["language"], person.language),
+                preview.allocation.garnishment,
+                preview.allocation,
+                preview.debts,
+            )
+    tabs = [
+        {"tab": tab, "url": tab.url(person.uuid), "current": tab.key == "debts"}
+        for tab in workspace.person_tabs_for(agent)
+    ]
+    return render(
+        request,
+        "ui/debts/person_debts.html",
+        {"person": person, "tabs": tabs, **context},
+        status=status,
+    )
+
+
+def _preview(
+    agent: Any, person_id: uuid.UUID, form: NextPaymentForm
+) -> selectors.PersonAllocation | None:
+    try:
+        payment = v.payment_request(form.payment_data())
+        return selectors.person_allocation_preview(
+            agent=agent,
+            person_id=person_id,
+            paid_on=payment.paid_on,
+            period=payment.period,
+            income=payment.income,
+            children=payment.children,
+            team_code=form.cleaned_data.get("team") or None,
+        )
+    except NoTableInForce as error:  # the service's field is "on"
+        form.add_error("paid_on", error.text)
+        return None
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return None
