@@ -1,0 +1,380 @@
+"""Forms of the correspondence screens: letters, approval, dispatch, mail, minutes.
+
+Forms only parse what the agent typed; every rule (which placeholders exist, what a
+level allows, what a scan is) is the correspondence services', and their field
+errors come back next to the field (`field_for_error` maps their names).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guichet.agents.models import Language
+from guichet.ui.errors import ServiceForm
+
+# The rows of actions a minutes form offers; empty rows are ignored.
+ACTION_ROWS = 5
+TEXTAREA = {"rows": 8}
+
+
+def _required(field: forms.Field) -> forms.Field:
+    """Mark a field required for assistive technology; the service checks it."""
+    field.widget.attrs["aria-required"] = "true"
+    return field
+
+
+def lines(text: str) -> list[str]:
+    """One item per non-empty line (attendees, agenda points, decisions)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def normalised(text: str | None) -> str:
+    """A text as typed in a textarea, compared without its line-ending style."""
+    return (text or "").replace("\r\n", "\n").strip()
+
+
+class VersionedForm(ServiceForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class LetterNewForm(ServiceForm):
+    """Step one of a letter: which letter, in which language, for which service."""
+
+    letter_type = forms.ChoiceField(label=_("Letter"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    team = forms.ChoiceField(label=_("Service"), required=False)
+    subject = forms.CharField(
+        label=_("Subject of your own letter"), required=False, max_length=300
+    )
+    body = forms.CharField(
+        label=_("Text of your own letter"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_(
+            "Only for a letter without a standard template; placeholders such as "
+            "{{ person.surname }} are filled in."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        letter_types: Sequence[tuple[str, str]],
+        teams: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = cast(forms.ChoiceField, self.fields["letter_type"])
+        choices.choices = [
+            *letter_types,
+            ("", _("Own letter, without a standard template (needs approval)")),
+        ]
+        team = cast(forms.ChoiceField, self.fields["team"])
+        team.choices = list(teams)
+        if len(teams) <= 1:
+            team.widget = forms.HiddenInput()
+
+
+class LetterEditForm(VersionedForm):
+    """A draft's free fields, its texts and the out-of-the-ordinary flag."""
+
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "Placeholders such as {{ person.surname }} are filled in when the letter "
+            "is issued."
+        ),
+    )
+    is_flagged = forms.BooleanField(
+        label=_("This letter is out of the ordinary: a supervisor approves it"),
+        required=False,
+    )
+    flag_reason = forms.CharField(
+        label=_("Why it is out of the ordinary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, free_fields: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.free_names = list(free_fields)
+        for name in self.free_names:
+            self.fields[f"free_{name}"] = forms.CharField(
+                label=name.replace("_", " ").capitalize(),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields(
+            [
+                "version",
+                *(f"free_{name}" for name in self.free_names),
+                "subject",
+                "body",
+                "is_flagged",
+                "flag_reason",
+            ]
+        )
+
+    def free_field_list(self) -> list[forms.BoundField]:
+        return [self[f"free_{name}"] for name in self.free_names]
+
+    def text_field_list(self) -> list[forms.BoundField]:
+        return [self["subject"], self["body"]]
+
+    def flag_field_list(self) -> list[forms.BoundField]:
+        return [self["is_flagged"], self["flag_reason"]]
+
+    def free_values(self) -> dict[str, str]:
+        return {name: self.cleaned_data[f"free_{name}"] for name in self.free_names}
+
+
+class DocxUploadForm(VersionedForm):
+    file = forms.FileField(
+        label=_("Edited Word document (DOCX)"),
+        help_text=_("The document downloaded from this letter, edited; at most 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument."
+                "wordprocessingml.document"
+            }
+        ),
+    )
+
+
+class ApproveForm(VersionedForm):
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 14})
+    )
+    note = forms.CharField(
+        label=_("Note for the author (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RejectForm(VersionedForm):
+    reason = _required(
+        forms.CharField(
+            label=_("Reason for the rejection"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("The author sees it and can correct the letter."),
+        )
+    )
+
+
+class EmailForm(ServiceForm):
+    address = forms.CharField(
+        label=_("E-mail address"),
+        required=False,
+        max_length=254,
+        help_text=_("Leave empty to use the person's preferred address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class TeamForm(ServiceForm):
+    """The service an agent of several services acts for."""
+
+    team = forms.ChoiceField(label=_("Service"), required=False)
+
+    def __init__(
+        self, *args: Any, teams: Sequence[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["team"])
+        field.choices = list(teams)
+        if len(teams) <= 1:
+            field.widget = forms.HiddenInput()
+
+
+class MailRegisterForm(TeamForm):
+    received_on = _required(
+        forms.DateField(
+            label=_("Received on"),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
+    )
+    sender_name = _required(
+        forms.CharField(label=_("Sender"), required=False, max_length=300)
+    )
+    subject = _required(
+        forms.CharField(label=_("Subject"), required=False, max_length=300)
+    )
+    scan = forms.FileField(
+        label=_("Scanned mail"),
+        required=False,
+        help_text=_("PDF, JPEG, PNG or TIFF; at most 20 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff", "aria-required": "true"}
+        ),
+    )
+
+
+class MailDispatchForm(VersionedForm):
+    team = forms.ChoiceField(label=_("Send to the service"))
+
+    def __init__(
+        self, *args: Any, teams: Sequence[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["team"])
+        field.choices = list(teams)
+
+
+class MinutesForm(TeamForm):
+    title = _required(forms.CharField(label=_("Title"), required=False, max_length=200))
+    meeting_date = _required(
+        forms.DateField(
+            label=_("Meeting date"),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
+    )
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    attendees = _required(
+        forms.CharField(
+            label=_("Present"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_("One person per line."),
+        )
+    )
+    absentees = forms.CharField(
+        label=_("Excused"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One person per line."),
+    )
+    agenda = _required(
+        forms.CharField(
+            label=_("Agenda"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_("One point per line."),
+        )
+    )
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One decision per line."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        teams: Sequence[tuple[str, str]],
+        owners: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, teams=teams, **kwargs)
+        for index in range(ACTION_ROWS):
+            number = index + 1
+            self.fields[f"action_{index}_description"] = forms.CharField(
+                label=_("Action %(number)d") % {"number": number},
+                required=False,
+                max_length=500,
+            )
+            self.fields[f"action_{index}_owner"] = forms.ChoiceField(
+                label=_("Owner of action %(number)d") % {"number": number},
+                required=False,
+                choices=[("", "—"), *owners],
+            )
+            self.fields[f"action_{index}_due_date"] = forms.DateField(
+                label=_("Due date of action %(number)d") % {"number": number},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [
+            self[name]
+            for name in (
+                "team",
+                "title",
+                "meeting_date",
+                "place",
+                "language",
+                "attendees",
+                "absentees",
+                "agenda",
+                "decisions",
+            )
+        ]
+
+    def action_rows(self) -> list[list[forms.BoundField]]:
+        return [
+            [
+                self[f"action_{index}_description"],
+                self[f"action_{index}_owner"],
+                self[f"action_{index}_due_date"],
+            ]
+            for index in range(ACTION_ROWS)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for index in range(ACTION_ROWS):
+            parts = [
+                data.get(f"action_{index}_{part}")
+                for part in ("description", "owner", "due_date")
+            ]
+            if any(parts) and not all(parts):
+                self.add_error(
+                    f"action_{index}_description",
+                    _("Give the action, its owner and its due date."),
+                )
+        return data
+
+    def actions(self) -> list[tuple[int, str, str, Any]]:
+        """The filled rows: (row, description, owner's username, due date)."""
+        rows = []
+        for index in range(ACTION_ROWS):
+            description = self.cleaned_data.get(f"action_{index}_description", "")
+            if description:
+                rows.append(
+                    (
+                        index,
+                        description,
+                        self.cleaned_data[f"action_{index}_owner"],
+                        self.cleaned_data[f"action_{index}_due_date"],
+                    )
+                )
+        return rows
+
+
+_INDEXED = re.compile(r"^(?P<name>\w+)\[(?P<index>\d+)\](?:\.(?P<part>\w+))?$")
+
+
+def minutes_field(name: str, rows: Sequence[int]) -> str:
+    """The form field of a minutes service error (`agenda[2]`, `actions[0].owner`).
+
+    `rows` maps the service's action index to the form's row (empty rows are skipped).
+    """
+    match = _INDEXED.match(name)
+    if match is None:
+        return name
+    if match["name"] == "actions" and match["part"]:
+        index = int(match["index"])
+        row = rows[index] if index < len(rows) else index
+        return f"action_{row}_{match['part']}"
+    return match["name"]
+
+
+def letter_field(name: str) -> str:
+    """The form field of a letter service error (`free_values.date`, `free.date`)."""
+    for prefix in ("free_values.", "free."):
+        if name.startswith(prefix):
+            return "free_" + name.removeprefix(prefix)
+    return name

@@ -1,0 +1,939 @@
+"""Correspondence: a person's letters, writing and issuing a letter, the approval
+queue, sending letters, the incoming mail register and meeting minutes.
+
+Registers the person's "Letters" tab and the "Correspondence" section. Every rule
+(what a level may send alone, the holes of a letter, numbering, what a scan is) is
+the correspondence services'; the views parse, call one service or selector, and
+render. Files are served through the selectors, which ask the policy and write the
+access log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from guichet.access import policy
+from guichet.access.domains.correspondence import Action
+from guichet.agents.models import Agent, Team
+from guichet.core.errors import StaleVersion, ValidationFailed
+from guichet.correspondence import autonomy, placeholders, selectors, services
+from guichet.correspondence import templating as letter_templating
+from guichet.correspondence.models import (
+    EDITABLE_STATUSES,
+    Letter,
+    LetterStatus,
+    MailStatus,
+)
+from guichet.parties import selectors as party_selectors
+from guichet.ui import workspace
+from guichet.ui.agent import agent_of, agent_required, require
+from guichet.ui.errors import ServiceForm
+from guichet.ui.forms.correspondence import (
+    ApproveForm,
+    DocxUploadForm,
+    EmailForm,
+    LetterEditForm,
+    LetterNewForm,
+    MailDispatchForm,
+    MailRegisterForm,
+    MinutesForm,
+    RejectForm,
+    TeamForm,
+    VersionedForm,
+    letter_field,
+    lines,
+    minutes_field,
+    normalised,
+)
+
+T = TypeVar("T")
+
+workspace.register_section(
+    workspace.Section(
+        key="correspondence",
+        label=_("Correspondence"),
+        description=_(
+            "Letters waiting for approval or to be sent, incoming mail, minutes."
+        ),
+        url_name="ui:correspondence",
+        action=Action.LETTER_DISPATCH,
+        order=40,
+    )
+)
+workspace.register_person_tab(
+    workspace.PersonTab(
+        key="letters",
+        label=_("Letters"),
+        url_name="ui:person_letters",
+        action=Action.LETTER_VIEW,
+        order=500,
+    )
+)
+
+# How each kind of letter is named to the agent, in the order of `autonomy`.
+KIND_LABELS = {
+    autonomy.LetterKind.STANDARD: _("A standard letter, unchanged"),
+    autonomy.LetterKind.FREE_FIELDS: _("A standard letter with its free fields filled"),
+    autonomy.LetterKind.ADAPTED: _("A standard letter whose text you adapted"),
+    autonomy.LetterKind.NO_TEMPLATE: _("A letter without a standard template"),
+    autonomy.LetterKind.FLAGGED: _("A letter you mark as out of the ordinary"),
+}
+
+MISSING_VALUE = "missing_value"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# Helpers.
+
+
+def _call(
+    form: ServiceForm,
+    call: Callable[[], T],
+    field_of: Callable[[str], str] = letter_field,
+) -> T | None:
+    """Run a service; on refusal put each error next to its field (renamed)."""
+    try:
+        return call()
+    except ValidationFailed as error:
+        for field_error in error.errors:
+            name = field_of(field_error.field)
+            form.add_error(name if name in form.fields else None, field_error.text)
+        if not error.errors:
+            form.add_error(None, error.text)
+    except StaleVersion as error:
+        form.stale = error
+        form.add_error(None, error.text)
+    return None
+
+
+def _teams(agent: Agent) -> list[tuple[str, str]]:
+    return [
+        (team.code, team.name)
+        for team in Team.objects.filter(pk__in=agent.team_ids, is_active=True).order_by(
+            "code"
+        )
+    ]
+
+
+def _file(
+    data: bytes, content_type: str, filename: str, *, inline: bool = False
+) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _pdf_name(number: str | None, fallback: str) -> str:
+    return f"{(number or fallback).replace('/', '-')}.pdf"
+
+
+def _autonomy_rows(agent: Agent, letter: Letter | None = None) -> list[dict[str, Any]]:
+    """What this agent may send alone, kind by kind (the policy decides)."""
+    return [
+        {
+            "label": label,
+            "alone": autonomy.decide(agent=agent, kind=kind, obj=letter).may_send_alone,
+        }
+        for kind, label in KIND_LABELS.items()
+    ]
+
+
+def _letter_type_name(letter: Letter) -> str:
+    version = letter.template_version
+    if version is None:
+        return gettext("Own letter")
+    return str(version.template.letter_type.name)
+
+
+# The person's letters (the tab of the 360° view).
+
+
+@agent_required
+def person_letters(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    person = party_selectors.person_get_for_agent(agent=agent, person_id=person_id)
+    letters = selectors.letters_for_person(agent=agent, person_id=person.uuid)
+    tabs = [
+        {"tab": item, "url": item.url(person.uuid), "current": item.key == "letters"}
+        for item in workspace.person_tabs_for(agent)
+    ]
+    return render(
+        request,
+        "ui/correspondence/person_letters.html",
+        {
+            "person": person,
+            "tabs": tabs,
+            "letters": [
+                {"letter": letter, "type": _letter_type_name(letter)}
+                for letter in letters
+            ],
+            "may_write": policy.may(agent, Action.LETTER_DRAFT),
+        },
+    )
+
+
+@agent_required
+def letter_new(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Choose a letter type and language (the person's by default), then a draft."""
+    agent = agent_of(request)
+    require(agent, Action.LETTER_DRAFT)
+    person = party_selectors.person_get_for_agent(
+        agent=agent, person_id=person_id, purpose="letter"
+    )
+    choices = selectors.letter_types_available(agent=agent)
+    teams = _teams(agent)
+    options = {
+        "letter_types": [(choice.code, choice.name) for choice in choices],
+        "teams": teams,
+    }
+    if request.method != "POST":
+        form = LetterNewForm(
+            initial={
+                "language": person.language,
+                "team": teams[0][0] if teams else "",
+                "letter_type": choices[0].code if choices else "",
+            },
+            **options,
+        )
+        return _new_page(request, person, form, choices)
+    form = LetterNewForm(request.POST, **options)
+    if not form.is_valid():
+        return _new_page(request, person, form, choices, status=422)
+    data = form.cleaned_data
+    own = not data["letter_type"]
+    letter = _call(
+        form,
+        lambda: services.letter_draft_create(
+            actor=agent,
+            person_id=person.uuid,
+            letter_type=data["letter_type"] or None,
+            language=data["language"],
+            team=data["team"] or None,
+            subject=data["subject"] if own else None,
+            body=data["body"] if own else None,
+        ),
+    )
+    if letter is None:
+        return _new_page(request, person, form, choices, status=422)
+    messages.success(
+        request,
+        gettext("The draft was created. Fill it in, preview it, then issue it."),
+    )
+    return redirect("ui:letter_detail", letter.uuid)
+
+
+def _new_page(
+    request: HttpRequest,
+    person: Any,
+    form: LetterNewForm,
+    choices: list[selectors.TemplateChoice],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "ui/correspondence/letter_new.html",
+        {
+            "person": person,
+            "form": form,
+            "choices": choices,
+            "autonomy": _autonomy_rows(agent_of(request)),
+        },
+        status=status,
+    )
+
+
+# One letter: the draft, its approval, its sending.
+
+
+def _free_fields(letter: Letter) -> list[str]:
+    """The letter's free fields: its template's and those of the agent's own text."""
+    version = letter.template_version
+    names = list(version.free_fields) if version else []
+    for text in (letter.subject_text, letter.body_text):
+        if text:
+            names += placeholders.free_field_names(letter_templating.parse(text).names)
+    return list(dict.fromkeys(names))
+
+
+def _texts(letter: Letter) -> tuple[str, str]:
+    """The subject and text the letter is written from (the template's by default)."""
+    version = letter.template_version
+    subject = letter.subject_text
+    body = letter.body_text
+    if subject is None:
+        subject = version.subject if version else ""
+    if body is None:
+        body = version.body if version else ""
+    return subject, body
+
+
+def _edit_initial(letter: Letter) -> dict[str, Any]:
+    subject, body = _texts(letter)
+    return {
+        "version": letter.version,
+        "subject": subject,
+        "body": body,
+        "is_flagged": letter.is_flagged,
+        "flag_reason": letter.flag_reason,
+        **{
+            f"free_{name}": letter.free_values.get(name, "")
+            for name in _free_fields(letter)
+        },
+    }
+
+
+def _composed(letter: Letter) -> tuple[dict[str, Any] | None, list[str]]:
+    """The letter as it would read now, or the placeholders that have no value."""
+    if letter.number:
+        return letter.content, []
+    try:
+        return services.compose(letter, draft=True).content, []
+    except ValidationFailed as error:
+        if error.code != MISSING_VALUE:
+            raise
+        return None, [item.field for item in error.errors]
+
+
+def _letter_page(
+    request: HttpRequest,
+    letter: Letter,
+    *,
+    status: int = 200,
+    **forms: Any,
+) -> HttpResponse:
+    agent = agent_of(request)
+    editable = letter.status in EDITABLE_STATUSES and policy.may(
+        agent, Action.LETTER_DRAFT, letter
+    )
+    waiting = letter.status == LetterStatus.PENDING_APPROVAL
+    may_decide = (
+        waiting
+        and policy.may(agent, Action.LETTER_APPROVE, letter)
+        and agent.pk not in {letter.author_id, letter.submitted_by_id}
+    )
+    sendable = letter.status in (LetterStatus.ISSUED, LetterStatus.SENT)
+    may_dispatch = sendable and policy.may(agent, Action.LETTER_DISPATCH, letter)
+    composed, missing = _composed(letter)
+    version = {"version": letter.version}
+    subject, body = _texts(letter)
+    context: dict[str, Any] = {
+        "letter": letter,
+        "type_name": _letter_type_name(letter),
+        "composed": composed,
+        "missing": missing,
+        "editable": editable,
+        "waiting": waiting,
+        "may_decide": may_decide,
+        "may_dispatch": may_dispatch,
+        "autonomy": _autonomy_rows(agent, letter),
+        "dispatches": list(letter.dispatches.all()) if letter.number else [],
+    }
+    if editable:
+        context["edit_form"] = forms.get("edit_form") or LetterEditForm(
+            initial=_edit_initial(letter), free_fields=_free_fields(letter)
+        )
+        context["upload_form"] = forms.get("upload_form") or DocxUploadForm(
+            initial=version
+        )
+        context["submit_form"] = forms.get("submit_form") or VersionedForm(
+            initial=version
+        )
+    if may_decide:
+        context["approve_form"] = forms.get("approve_form") or ApproveForm(
+            initial={**version, "subject": subject, "body": body}
+        )
+        context["reject_form"] = forms.get("reject_form") or RejectForm(initial=version)
+    if may_dispatch:
+        context["email_form"] = forms.get("email_form") or EmailForm()
+    return render(
+        request, "ui/correspondence/letter_detail.html", context, status=status
+    )
+
+
+def _after(
+    request: HttpRequest, letter_id: uuid.UUID, form_name: str, form: ServiceForm
+) -> HttpResponse:
+    """The letter page again with the refused form: 409 when stale, else 422."""
+    letter = selectors.letter_get_for_agent(
+        agent=agent_of(request), letter_id=letter_id
+    )
+    if form.stale is not None:
+        messages.warning(
+            request,
+            gettext("The letter changed meanwhile; here it is as it is now."),
+        )
+        return _letter_page(request, letter, status=409)
+    return _letter_page(request, letter, status=422, **{form_name: form})
+
+
+@agent_required
+def letter_detail(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    """The letter; a POST saves the draft's free fields, texts and flag."""
+    agent = agent_of(request)
+    letter = selectors.letter_get_for_agent(agent=agent, letter_id=letter_id)
+    if request.method != "POST":
+        return _letter_page(request, letter)
+    require(agent, Action.LETTER_DRAFT, letter)
+    form = LetterEditForm(request.POST, free_fields=_free_fields(letter))
+    if not form.is_valid():
+        return _letter_page(request, letter, status=422, edit_form=form)
+    data = form.cleaned_data
+    changes: dict[str, Any] = {
+        "free_values": form.free_values(),
+        "is_flagged": data["is_flagged"],
+        "flag_reason": data["flag_reason"],
+    }
+    version = letter.template_version
+    for name, template_text, current in (
+        ("subject", version.subject if version else None, letter.subject_text),
+        ("body", version.body if version else None, letter.body_text),
+    ):
+        typed = normalised(data[name])
+        if template_text is not None and typed == normalised(template_text):
+            if current is not None:
+                changes[name] = None  # back to the template's text
+        elif typed != normalised(current):
+            changes[name] = data[name]
+    saved = _call(
+        form,
+        lambda: services.letter_update(
+            actor=agent,
+            letter_id=letter.uuid,
+            expected_version=data["version"],
+            data=changes,
+        ),
+    )
+    if saved is None:
+        return _after(request, letter.uuid, "edit_form", form)
+    messages.success(request, gettext("The draft was saved."))
+    return redirect("ui:letter_detail", letter.uuid)
+
+
+@agent_required
+@require_POST
+def letter_submit(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    """Issue the letter, or put it in the supervisor's queue when the level asks it."""
+    agent = agent_of(request)
+    form = VersionedForm(request.POST)
+    letter = None
+    if form.is_valid():
+        letter = _call(
+            form,
+            lambda: services.letter_submit(
+                actor=agent,
+                letter_id=letter_id,
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+    if letter is None:
+        return _after(request, letter_id, "submit_form", form)
+    if letter.status == LetterStatus.PENDING_APPROVAL:
+        messages.info(
+            request,
+            gettext(
+                "Your level does not let you send this letter alone: it is now in the "
+                "approval queue of the supervisors of %(team)s. It is sent once approved."
+            )
+            % {"team": letter.team.name},
+        )
+    else:
+        messages.success(
+            request,
+            gettext("Letter %(number)s was issued.") % {"number": letter.number},
+        )
+    return redirect("ui:letter_detail", letter.uuid)
+
+
+@agent_required
+def letter_cancel(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    """Drop a letter that has no number yet, after a confirmation step."""
+    agent = agent_of(request)
+    letter = selectors.letter_get_for_agent(
+        agent=agent, letter_id=letter_id, purpose="cancel"
+    )
+    require(agent, Action.LETTER_DRAFT, letter)
+    form = VersionedForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": letter.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _call(
+            form,
+            lambda: services.letter_cancel(
+                actor=agent,
+                letter_id=letter.uuid,
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, gettext("The letter was withdrawn."))
+            return redirect("ui:person_letters", letter.person.uuid)
+    return render(
+        request,
+        "ui/correspondence/letter_cancel.html",
+        {"letter": letter, "form": form, "type_name": _letter_type_name(letter)},
+        status=409 if form.stale else 200,
+    )
+
+
+@agent_required
+def letter_preview(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    """The draft as PDF, marked DRAFT; with holes, the letter page lists them."""
+    agent = agent_of(request)
+    try:
+        rendered = selectors.letter_preview(agent=agent, letter_id=letter_id)
+    except ValidationFailed as error:
+        if error.code != MISSING_VALUE:
+            raise
+        messages.error(request, error.text)
+        return redirect("ui:letter_detail", letter_id)
+    return _file(
+        rendered.data, "application/pdf", f"draft-{letter_id}.pdf", inline=True
+    )
+
+
+@agent_required
+def letter_pdf(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    letter, data = selectors.letter_pdf(agent=agent_of(request), letter_id=letter_id)
+    response = _file(data, "application/pdf", _pdf_name(letter.number, str(letter_id)))
+    response["X-Content-SHA256"] = letter.pdf_sha256
+    return response
+
+
+@agent_required
+def letter_docx(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    data = selectors.letter_docx(agent=agent_of(request), letter_id=letter_id)
+    return _file(data, DOCX_TYPE, f"letter-{letter_id}.docx")
+
+
+@agent_required
+@require_POST
+def letter_docx_upload(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    form = DocxUploadForm(request.POST, request.FILES)
+    saved = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        saved = _call(
+            form,
+            lambda: services.letter_docx_upload(
+                actor=agent,
+                letter_id=letter_id,
+                expected_version=form.cleaned_data["version"],
+                data=upload.read(),
+            ),
+        )
+    if saved is None:
+        return _after(request, letter_id, "upload_form", form)
+    messages.success(
+        request,
+        gettext(
+            "The edited document is now the letter's text. Preview it, then issue it."
+        ),
+    )
+    return redirect("ui:letter_detail", letter_id)
+
+
+@agent_required
+@require_POST
+def letter_approve(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    letter = selectors.letter_get_for_agent(
+        agent=agent, letter_id=letter_id, purpose="approve"
+    )
+    form = ApproveForm(request.POST)
+    approved = None
+    if form.is_valid():
+        data = form.cleaned_data
+        subject, body = _texts(letter)
+        edited = normalised(data["subject"]) != normalised(subject) or normalised(
+            data["body"]
+        ) != normalised(body)
+        approved = _call(
+            form,
+            lambda: services.letter_approve(
+                actor=agent,
+                letter_id=letter.uuid,
+                expected_version=data["version"],
+                subject=data["subject"] if edited else None,
+                body=data["body"] if edited else None,
+                note=data["note"],
+            ),
+        )
+    if approved is None:
+        return _after(request, letter_id, "approve_form", form)
+    messages.success(
+        request,
+        gettext("Letter %(number)s was approved and issued.")
+        % {"number": approved.number},
+    )
+    return redirect("ui:correspondence")
+
+
+@agent_required
+@require_POST
+def letter_reject(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    form = RejectForm(request.POST)
+    rejected = None
+    if form.is_valid():
+        rejected = _call(
+            form,
+            lambda: services.letter_reject(
+                actor=agent,
+                letter_id=letter_id,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+    if rejected is None:
+        return _after(request, letter_id, "reject_form", form)
+    messages.success(
+        request, gettext("The letter was sent back to its author with your reason.")
+    )
+    return redirect("ui:correspondence")
+
+
+@agent_required
+@require_POST
+def letter_email(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    form = EmailForm(request.POST)
+    dispatch = None
+    if form.is_valid():
+        dispatch = _call(
+            form,
+            lambda: services.letter_send_email(
+                actor=agent,
+                letter_id=letter_id,
+                address=form.cleaned_data["address"] or None,
+            ),
+        )
+    if dispatch is None:
+        return _after(request, letter_id, "email_form", form)
+    messages.success(
+        request,
+        gettext("The letter is being sent by e-mail to %(address)s.")
+        % {"address": dispatch.address},
+    )
+    return redirect("ui:letter_detail", letter_id)
+
+
+@agent_required
+@require_POST
+def letter_hand_over(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    services.letter_hand_over(actor=agent_of(request), letter_id=letter_id)
+    messages.success(
+        request, gettext("The letter is recorded as handed over at the counter.")
+    )
+    return redirect("ui:letter_detail", letter_id)
+
+
+# The correspondence section: approvals, letters to send, print batches.
+
+
+@agent_required
+def correspondence(request: HttpRequest) -> HttpResponse:
+    agent = agent_of(request)
+    require(agent, Action.LETTER_DISPATCH)
+    teams = _teams(agent)
+    team_form = TeamForm(request.GET or None, teams=teams)
+    team = teams[0][0] if teams else None
+    if team_form.is_bound and team_form.is_valid() and team_form.cleaned_data["team"]:
+        team = team_form.cleaned_data["team"]
+    if not team_form.is_bound:
+        team_form = TeamForm(initial={"team": team}, teams=teams)
+    may_approve = policy.may(agent, Action.LETTER_APPROVE)
+    return render(
+        request,
+        "ui/correspondence/correspondence.html",
+        {
+            "queue": selectors.letters_waiting_approval(agent=agent)
+            if may_approve
+            else None,
+            "to_post": selectors.letters_to_post(agent=agent, team=team)
+            if team
+            else [],
+            "team": team,
+            "team_form": team_form,
+            "several_teams": len(teams) > 1,
+            "batch_form": TeamForm(initial={"team": team}, teams=teams),
+            "actions": selectors.action_items_for_agent(agent=agent),
+            "may_register_mail": policy.may(agent, Action.MAIL_REGISTER),
+            "may_write_minutes": policy.may(agent, Action.MINUTES_CREATE),
+        },
+    )
+
+
+@agent_required
+@require_POST
+def print_batch_create(request: HttpRequest) -> HttpResponse:
+    agent = agent_of(request)
+    form = TeamForm(request.POST, teams=_teams(agent))
+    batch = None
+    if form.is_valid():
+        batch = _call(
+            form,
+            lambda: services.print_batch_create(
+                actor=agent, team=form.cleaned_data["team"] or None
+            ),
+        )
+    if batch is None:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
+        return redirect("ui:correspondence")
+    messages.success(
+        request,
+        gettext(
+            "The print batch of %(count)d letters is ready; print it and post the "
+            "letters."
+        )
+        % {"count": batch.letter_count},
+    )
+    return render(
+        request,
+        "ui/correspondence/print_batch.html",
+        {"batch": batch},
+        status=201,
+    )
+
+
+@agent_required
+def print_batch_pdf(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch, data = selectors.print_batch_pdf(agent=agent_of(request), batch_id=batch_id)
+    return _file(data, "application/pdf", f"print-batch-{batch.uuid}.pdf")
+
+
+# The incoming mail register.
+
+
+@agent_required
+def mail_list(request: HttpRequest) -> HttpResponse:
+    agent = agent_of(request)
+    require(agent, Action.MAIL_VIEW)
+    rows = selectors.incoming_mail_list(agent=agent)
+    return render(
+        request,
+        "ui/correspondence/mail_list.html",
+        {
+            "waiting": [row for row in rows if row.status == MailStatus.REGISTERED],
+            "dispatched": [row for row in rows if row.status == MailStatus.DISPATCHED],
+            "may_register": policy.may(agent, Action.MAIL_REGISTER),
+        },
+    )
+
+
+@agent_required
+def mail_register(request: HttpRequest) -> HttpResponse:
+    agent = agent_of(request)
+    require(agent, Action.MAIL_REGISTER)
+    teams = _teams(agent)
+    if request.method != "POST":
+        form = MailRegisterForm(
+            initial={"team": teams[0][0] if teams else ""}, teams=teams
+        )
+        return _mail_register_page(request, form)
+    form = MailRegisterForm(request.POST, request.FILES, teams=teams)
+    if not form.is_valid():
+        return _mail_register_page(request, form, status=422)
+    data = form.cleaned_data
+    scan = data["scan"]
+    mail = _call(
+        form,
+        lambda: services.incoming_mail_register(
+            actor=agent,
+            received_on=data["received_on"],
+            subject=data["subject"],
+            sender_name=data["sender_name"],
+            scan=scan.read() if scan else b"",
+            scan_name=scan.name if scan else "",
+            team=data["team"] or None,
+        ),
+    )
+    if mail is None:
+        return _mail_register_page(request, form, status=422)
+    messages.success(
+        request,
+        gettext("The mail was registered under number %(number)s.")
+        % {"number": mail.number},
+    )
+    return redirect("ui:mail_detail", mail.uuid)
+
+
+def _mail_register_page(
+    request: HttpRequest, form: MailRegisterForm, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "ui/correspondence/mail_register.html", {"form": form}, status=status
+    )
+
+
+def _all_teams() -> list[tuple[str, str]]:
+    return [
+        (team.code, team.name)
+        for team in Team.objects.filter(is_active=True).order_by("name")
+    ]
+
+
+@agent_required
+def mail_detail(request: HttpRequest, mail_id: uuid.UUID) -> HttpResponse:
+    """A piece of mail; a POST dispatches it to a service."""
+    agent = agent_of(request)
+    mail = selectors.incoming_mail_get_for_agent(agent=agent, mail_id=mail_id)
+    may_dispatch = policy.may(agent, Action.MAIL_DISPATCH, mail)
+    form = MailDispatchForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": mail.version},
+        teams=_all_teams(),
+    )
+    status = 200
+    if request.method == "POST":
+        require(agent, Action.MAIL_DISPATCH, mail)
+        dispatched = None
+        if form.is_valid():
+            dispatched = _call(
+                form,
+                lambda: services.incoming_mail_dispatch(
+                    actor=agent,
+                    mail_id=mail.uuid,
+                    expected_version=form.cleaned_data["version"],
+                    team=form.cleaned_data["team"],
+                ),
+            )
+        if dispatched is not None:
+            messages.success(
+                request,
+                gettext("Mail %(number)s was dispatched to %(team)s.")
+                % {
+                    "number": dispatched.number,
+                    "team": dispatched.dispatched_team.name
+                    if dispatched.dispatched_team
+                    else "",
+                },
+            )
+            return redirect("ui:mail_list")
+        status = 409 if form.stale else 422
+        if form.stale:
+            form = MailDispatchForm(
+                initial={"version": mail.version}, teams=_all_teams()
+            )
+    return render(
+        request,
+        "ui/correspondence/mail_detail.html",
+        {"mail": mail, "form": form, "may_dispatch": may_dispatch},
+        status=status,
+    )
+
+
+@agent_required
+def mail_scan(request: HttpRequest, mail_id: uuid.UUID) -> HttpResponse:
+    mail, data = selectors.incoming_mail_scan(agent=agent_of(request), mail_id=mail_id)
+    return _file(data, mail.scan_content_type, mail.scan_name.replace('"', ""))
+
+
+# Minutes.
+
+
+def _owners(agent: Agent) -> list[tuple[str, str]]:
+    members = (
+        Agent.objects.filter(memberships__team_id__in=agent.team_ids, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return [
+        (member.get_username(), member.get_full_name() or member.get_username())
+        for member in members
+    ]
+
+
+@agent_required
+def minutes_new(request: HttpRequest) -> HttpResponse:
+    agent = agent_of(request)
+    require(agent, Action.MINUTES_CREATE)
+    options = {"teams": _teams(agent), "owners": _owners(agent)}
+    if request.method != "POST":
+        teams = options["teams"]
+        form = MinutesForm(
+            initial={
+                "team": teams[0][0] if teams else "",
+                "language": agent.language,
+            },
+            **options,
+        )
+        return _minutes_page(request, form)
+    form = MinutesForm(request.POST, **options)
+    if not form.is_valid():
+        return _minutes_page(request, form, status=422)
+    data = form.cleaned_data
+    actions = form.actions()
+    rows = [row for row, *_rest in actions]
+    minutes = _call(
+        form,
+        lambda: services.minutes_create(
+            actor=agent,
+            title=data["title"],
+            meeting_date=data["meeting_date"],
+            language=data["language"],
+            attendees=lines(data["attendees"]),
+            absentees=lines(data["absentees"]),
+            agenda=lines(data["agenda"]),
+            decisions=lines(data["decisions"]),
+            place=data["place"],
+            team=data["team"] or None,
+            actions=[
+                services.ActionInput(description=text, owner=owner, due_date=due)
+                for _row, text, owner, due in actions
+            ],
+        ),
+        lambda name: minutes_field(name, rows),
+    )
+    if minutes is None:
+        return _minutes_page(request, form, status=422)
+    messages.success(
+        request,
+        gettext("The minutes were recorded, with %(count)d actions.")
+        % {"count": len(actions)},
+    )
+    return redirect("ui:minutes_detail", minutes.uuid)
+
+
+def _minutes_page(
+    request: HttpRequest, form: MinutesForm, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "ui/correspondence/minutes_new.html", {"form": form}, status=status
+    )
+
+
+@agent_required
+def minutes_detail(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
+    minutes = selectors.minutes_get_for_agent(
+        agent=agent_of(request), minutes_id=minutes_id
+    )
+    return render(
+        request,
+        "ui/correspondence/minutes_detail.html",
+        {"minutes": minutes, "actions": list(minutes.actions.all())},
+    )
+
+
+@agent_required
+def minutes_pdf(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
+    minutes, data = selectors.minutes_pdf(
+        agent=agent_of(request), minutes_id=minutes_id
+    )
+    return _file(data, "application/pdf", f"minutes-{minutes.meeting_date}.pdf")
