@@ -8,6 +8,7 @@ content, kept here as data in the four languages rather than in the UI catalogue
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import dateformat, translation
 
@@ -86,6 +87,21 @@ def mail_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}/IN/{year}/{sequence:06d}"
 
 
+DRAFT_NUMBER_MARK = "······"
+NUMBER_PLACEHOLDER = "{{ letter.number }}"
+
+
 def draft_number(prefix: str, year: int) -> str:
     """What a draft shows where its number will be."""
-    return f"{prefix}/{year}/······"
+    return f"{prefix}/{year}/{DRAFT_NUMBER_MARK}"
+
+
+def restore_number_placeholder(text: str, prefix: str) -> str:
+    """Put the number's placeholder back where a draft showed its future number.
+
+    A DOCX downloaded from a draft shows `LEG/2026/······`; once edited and uploaded,
+    that text must become the letter's real number when it is issued, not stay as is.
+    """
+    return re.sub(
+        rf"{re.escape(prefix)}/\d{{4}}/{DRAFT_NUMBER_MARK}", NUMBER_PLACEHOLDER, text
+    )

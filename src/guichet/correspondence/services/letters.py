@@ -442,10 +442,18 @@ def letter_docx_upload(
             _("This document was made for another letter (%(identifier)s)."),
             identifier=edited.identifier,
         )
+    prefix = Letterhead.objects.values_list("prefix", flat=True).get(
+        team_id=letter.team_id
+    )
+    edited_subject = (
+        formatting.restore_number_placeholder(edited.subject, prefix)
+        if edited.subject is not None
+        else letter.subject_text
+    )
     subject, body, _free = _texts(
         problems,
-        subject=edited.subject if edited.subject is not None else letter.subject_text,
-        body=edited.body,
+        subject=edited_subject,
+        body=formatting.restore_number_placeholder(edited.body, prefix),
         has_template=letter.template_version_id is not None,
     )
     problems.raise_if_any()
