@@ -723,3 +723,20 @@ def test_minutes_with_a_half_filled_action_are_refused(
     assert response.status_code == 422
     assert "Give at least one." in response.content.decode()
     assert Minutes.objects.count() == 0
+
+
+def test_the_letter_page_speaks_the_agents_language(
+    client_for: Any, make_agent: Callable[..., Any], service: Any, shipped: int
+) -> None:
+    agent = make_agent(
+        "front_office", level="C", teams=("legalisations",), language="fr"
+    )
+    person = person_with_address(surname="Dupont", language="de")
+    client = client_for(agent)
+    letter = _start(client, person, "documents_missing")
+    html = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
+    assert '<html lang="fr">' in html
+    assert "Émettre la lettre" in html
+    assert "Champ libre free.deadline" in html
+    assert "<code>free.deadline</code>" in html
+    assert letter.language == "de"

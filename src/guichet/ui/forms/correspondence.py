@@ -108,7 +108,7 @@ class LetterEditForm(VersionedForm):
         self.free_names = list(free_fields)
         for name in self.free_names:
             self.fields[f"free_{name}"] = forms.CharField(
-                label=name.replace("_", " ").capitalize(),
+                label=_("Free field %(name)s") % {"name": f"free.{name}"},
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
