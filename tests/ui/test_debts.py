@@ -13,6 +13,8 @@ from django.test import Client
 import pytest
 
 from guichet.audit.models import AuditEvent
+from guichet.debts import services
+from guichet.debts.garnishment import Income
 from guichet.debts.models import DebtEntry
 from tests.debts.factories import DebtFactory, load_shipped_tables
 from tests.factories import PersonFactory, TeamFactory
@@ -496,3 +498,30 @@ def test_an_agent_of_several_offices_chooses_the_office(
     assert preview.team.code == "payment-office-liege"
     assert [line.amount for line in preview.allocation.lines] == [D("201.00")]
     assert [debt.creditor_name for debt in preview.debts.values()] == ["Huissier Liège"]
+
+
+def test_the_preview_starts_from_the_last_payment_posted(
+    client_for: Callable[[Any], Client], payer: Any, debtor: Any
+) -> None:
+    # given the May 2024 payment was posted
+    services.allocation_post(
+        actor=payer,
+        person_id=debtor.uuid,
+        period="2024-05",
+        paid_on=dt.date(2024, 5, 31),
+        income=Income(replacement=D("1800.00")),
+        children=1,
+    )
+    # when the tab is opened without a payment typed in
+    response = client_for(payer).get(_debts_url(debtor))
+    # then June is previewed with the same income and children, on the new balance
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert (preview.period, preview.paid_on) == ("2024-06", dt.date(2024, 6, 30))
+    assert [(line.claim.balance, line.amount) for line in preview.allocation.lines] == [
+        (D("917.40"), D("118.00"))
+    ]  # 1 035.40 - 118.00 kept back in May
+    assert (
+        "Filled in from the last payment posted (month 2024-05, paid on 31/05/2024)"
+        in (_text(response))
+    )

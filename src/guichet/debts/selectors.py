@@ -40,7 +40,15 @@ from guichet.parties.selectors import persons_visible
 from . import allocation, garnishment
 from .errors import Code, NoTableInForce
 from .garnishment import Income, IncomeKind
-from .models import BracketTable, Debt, DebtEntry, DebtKind, DebtStatus, InstalmentPlan
+from .models import (
+    AllocationPosting,
+    BracketTable,
+    Debt,
+    DebtEntry,
+    DebtKind,
+    DebtStatus,
+    InstalmentPlan,
+)
 
 
 def _uuid(value: str | uuid_module.UUID) -> uuid_module.UUID | None:
@@ -256,6 +264,7 @@ def team_for(agent: Any, team_code: str | None) -> Team:
 class PersonDebts:
     person: Person
     debts: list[Debt]  # each annotated with `balance`
+    last_posting: AllocationPosting | None = None  # loaded `with_ledger` only
 
 
 def _with_details(debts: QuerySet[Debt]) -> QuerySet[Debt]:
@@ -281,13 +290,19 @@ def person_debts_for_agent(
     if with_ledger:
         debts_query = _with_ledger(debts_query)
     debts = list(debts_query.order_by("notified_on", "id"))
-    access_record(
-        actor=agent,
-        action="debt.list",
-        obj=person,
-        context={"debts": [str(debt.uuid) for debt in debts]},
+    last_posting = (
+        AllocationPosting.objects.filter(person=person, team_id__in=agent.team_ids)
+        .select_related("team")
+        .order_by("-period", "-id")
+        .first()
+        if with_ledger
+        else None
     )
-    return PersonDebts(person=person, debts=debts)
+    context: dict[str, Any] = {"debts": [str(debt.uuid) for debt in debts]}
+    if last_posting is not None:
+        context["posting"] = str(last_posting.uuid)
+    access_record(actor=agent, action="debt.list", obj=person, context=context)
+    return PersonDebts(person=person, debts=debts, last_posting=last_posting)
 
 
 def debt_get_for_agent(*, agent: Any, debt_id: str | uuid_module.UUID) -> Debt:

@@ -10,6 +10,8 @@ same input with the same messages.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,7 +30,7 @@ from guichet.debts import validation as v
 from guichet.debts.allocation import Allocation, Line
 from guichet.debts.errors import NoTableInForce
 from guichet.debts.garnishment import Band, Garnishment
-from guichet.debts.models import Debt
+from guichet.debts.models import AllocationPosting, Debt
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required, require
 from guichet.ui.errors import apply_errors
@@ -256,12 +258,14 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     )
     person = found.person
     submitted = "paid_on" in request.GET
-    today = timezone.localdate()
+    last = found.last_posting
+    # Without a payment typed in, the next payment is the last one posted, a month on.
+    data = request.GET if submitted else _next_after(last) if last else None
     form = NextPaymentForm(
-        request.GET if submitted else None,
+        data,
         teams=_team_choices(agent),
         initial={
-            "paid_on": today.isoformat(),
+            "paid_on": timezone.localdate().isoformat(),
             "children": "0",
             "language": person.language,
         },
@@ -270,13 +274,13 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "debts": found.debts,
         "total": sum((debt.balance for debt in found.debts), Decimal("0.00")),  # type: ignore[attr-defined]  # annotated by with_balance
         "form": form,
-        "today": today,
+        "last_posting": None if submitted else last,
     }
     status = 200
-    if submitted:
+    if data is not None:
         preview = _preview(agent, person.uuid, form) if form.is_valid() else None
         if preview is None:
-            status = 422
+            status = 422 if submitted else 200
         else:
             context["preview"] = preview
             context["explained"] = _explained(
@@ -295,6 +299,26 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         {"person": person, "tabs": tabs, **context},
         status=status,
     )
+
+
+def _next_after(posting: AllocationPosting) -> dict[str, str]:
+    """The payment a month after `posting`: same income, children and office."""
+    year, month = (int(part) for part in posting.period.split("-"))
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    paid_year, paid_month = posting.paid_on.year, posting.paid_on.month
+    paid_year, paid_month = (
+        (paid_year + 1, 1) if paid_month == 12 else (paid_year, paid_month + 1)
+    )
+    day = min(posting.paid_on.day, calendar.monthrange(paid_year, paid_month)[1])
+    return {
+        "paid_on": dt.date(paid_year, paid_month, day).isoformat(),
+        "period": f"{year:04d}-{month:02d}",
+        "earned": "" if posting.earned is None else str(posting.earned),
+        "replacement": "" if posting.replacement is None else str(posting.replacement),
+        "children": str(posting.children),
+        "team": posting.team.code,
+        "language": "",
+    }
 
 
 def _preview(
