@@ -75,9 +75,25 @@ def _with_verifications(queryset: QuerySet[Document]) -> QuerySet[Document]:
     )
 
 
-def document_list_for_person(*, agent: Any, person_id: Any) -> list[Document]:
-    """A person's documents, newest first, each with its verifications; logged."""
-    person = person_visible(agent=agent, person_id=person_id)
+@dataclass(frozen=True)
+class PersonDocuments:
+    person: Person
+    documents: list[Document]
+
+
+def person_documents_for_agent(*, agent: Any, person_id: Any) -> PersonDocuments:
+    """A person and their documents, newest first, each with its verifications;
+    logged. The person comes with their confidential team, for the page header."""
+    key = _uuid(person_id)
+    person = (
+        policy.visible(agent, Person.objects.select_related("confidential_team"))
+        .filter(uuid=key)
+        .first()
+        if key
+        else None
+    )
+    if person is None:
+        raise NotFound(_("No such person."))
     documents = list(
         _with_verifications(documents_visible(agent=agent).filter(person=person))
     )
@@ -87,7 +103,12 @@ def document_list_for_person(*, agent: Any, person_id: Any) -> list[Document]:
         obj=person,
         objects=documents,
     )
-    return documents
+    return PersonDocuments(person=person, documents=documents)
+
+
+def document_list_for_person(*, agent: Any, person_id: Any) -> list[Document]:
+    """A person's documents, newest first, each with its verifications; logged."""
+    return person_documents_for_agent(agent=agent, person_id=person_id).documents
 
 
 def document_get_for_agent(

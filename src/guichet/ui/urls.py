@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, debts, home, parties, search
+from .views import auth, checks, debts, documents, home, parties, search
 from .views import correspondence as letters
 
 app_name = "ui"
@@ -52,6 +52,27 @@ urlpatterns = [
         "payments/garnishment/",
         debts.garnishment_calculator,
         name="garnishment_calculator",
+    ),
+    path("checks/", checks.check_tool, name="check_tool"),
+    path(
+        "persons/<uuid:person_id>/documents/",
+        documents.person_documents,
+        name="person_documents",
+    ),
+    path(
+        "persons/<uuid:person_id>/documents/upload/",
+        documents.document_upload,
+        name="document_upload",
+    ),
+    path(
+        "documents/<uuid:document_id>/verify/",
+        documents.document_verify,
+        name="document_verify",
+    ),
+    path(
+        "documents/<uuid:document_id>/download/",
+        documents.document_download,
+        name="document_download",
     ),
     path("organisations/", parties.organisation_list, name="organisation_list"),
     path(

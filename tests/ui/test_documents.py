@@ -1,0 +1,358 @@
+"""A person's "Documents" tab: list, expiry flags, upload, verify, download."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+import pytest
+
+from guichet.audit.models import AuditEvent
+from guichet.documents import services
+from guichet.documents.models import Document, DocumentVerification
+from tests.checks import zones
+from tests.documents.factories import ELF, PDF, DocumentFactory, upload
+from tests.factories import PersonFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def desk(make_agent: Callable[..., Any]) -> Any:
+    return make_agent("front_office", level="C", teams=("consular",), username="desk")
+
+
+@pytest.fixture
+def peeters() -> Any:
+    return PersonFactory(
+        surname="Peeters", given_names="Jan", birth_date=dt.date(1985, 7, 30), sex="M"
+    )
+
+
+def _text(response: Any) -> str:
+    html = response.content.decode()
+    html = re.sub(r"<[^>]+>", " ", html).replace("\xa0", " ")
+    return " ".join(html.split())
+
+
+def _tab(person: Any) -> str:
+    return f"/persons/{person.uuid}/documents/"
+
+
+def _upload(client: Client, person: Any, file: Any, **fields: str) -> Any:
+    data = {
+        "document_type": "passport",
+        "document_number": "AB1234567",
+        "issued_on": "2021-05-02",
+        "expires_on": "2031-05-01",
+        "dossier_reference": "DOS-2026-0042",
+        "description": "",
+        **fields,
+        "file": file,
+    }
+    return client.post(f"/persons/{person.uuid}/documents/upload/", data)
+
+
+def _verify(client: Client, document: Any, kind: str, value: str) -> Any:
+    prefix = f"verify-{document.uuid.hex}"
+    return client.post(
+        f"/documents/{document.uuid}/verify/",
+        {f"{prefix}-kind": kind, f"{prefix}-value": value},
+    )
+
+
+# The list
+
+
+def test_an_empty_tab_says_so_and_offers_the_upload_form(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    response = client_for(desk).get(_tab(peeters))
+    assert response.status_code == 200
+    assert response.context["documents"] == []
+    assert "No document of this person is on file yet." in _text(response)
+    html = response.content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    tabs = [entry["tab"].key for entry in response.context["tabs"]]
+    assert "documents" in tabs
+
+
+def test_lists_documents_with_dates_verifications_and_flags_expired_ones(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    expiring = DocumentFactory(
+        person=peeters, expires_on=dt.date(2026, 2, 28), document_number="EX0000001"
+    )
+    lasting = DocumentFactory(person=peeters, expires_on=dt.date(2031, 5, 1))
+    services.document_verify(
+        actor=desk,
+        document_id=lasting.uuid,
+        kind="mrz",
+        values=zones.td3(),
+        on=dt.date(2026, 1, 10),
+    )
+    response = client_for(desk).get(_tab(peeters), {"decision_date": "2026-03-01"})
+    assert response.status_code == 200
+    shown = {item.document: item for item in response.context["documents"]}
+    assert shown[expiring].expires_before is True
+    assert shown[lasting].expires_before is False
+    assert response.context["flagged"] == 1
+    text = _text(response)
+    assert "1 document expires before 01/03/2026" in text
+    assert "expires before 01/03/2026" in text
+    verification = shown[lasting].verifications[0]
+    assert verification.verification.verified_by == desk
+    assert "Check mrz by" in text
+    assert "(reference date 10/01/2026)" in text
+    fields = {field.name: field.value for field in verification.fields}
+    assert fields["surname"] == "PEETERS"
+    assert (
+        AuditEvent.objects.filter(chain="access", action="document.list").count() == 1
+    )
+
+
+def test_the_decision_date_defaults_to_today(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    old = DocumentFactory(
+        person=peeters, issued_on=dt.date(2010, 1, 1), expires_on=dt.date(2020, 1, 1)
+    )
+    response = client_for(desk).get(_tab(peeters))
+    assert response.context["documents"][0].document == old
+    assert response.context["documents"][0].expires_before is True
+
+
+def test_the_contact_center_sees_the_list_but_cannot_add_verify_or_download(
+    client_for: Callable[[Any], Client], first_line: Any, peeters: Any
+) -> None:
+    document = DocumentFactory(person=peeters)
+    client = client_for(first_line)
+    response = client.get(_tab(peeters))
+    assert response.status_code == 200
+    assert response.context["upload_form"] is None
+    item = response.context["documents"][0]
+    assert (item.verify_form, item.may_download) == (None, False)
+    html = response.content.decode()
+    assert "/verify/" not in html
+    assert "/download/" not in html
+    assert _upload(client, peeters, upload()).status_code == 403
+    assert _verify(client, document, "mrz", "\n".join(zones.td3())).status_code == 403
+    assert client.get(f"/documents/{document.uuid}/download/").status_code == 403
+    assert Document.objects.count() == 1
+    assert DocumentVerification.objects.count() == 0
+
+
+def test_an_agent_of_another_team_sees_nothing_of_a_confidential_person(
+    client_for: Callable[[Any], Client], desk: Any
+) -> None:
+    hidden = PersonFactory(confidential_team=TeamFactory(code="social"))
+    document = DocumentFactory(person=hidden)
+    client = client_for(desk)
+    assert client.get(_tab(hidden)).status_code == 404
+    assert _upload(client, hidden, upload()).status_code == 404
+    assert _verify(client, document, "mrz", "x").status_code == 404
+    assert client.get(f"/documents/{document.uuid}/download/").status_code == 404
+    assert Document.objects.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(peeters: Any) -> None:
+    response = Client().get(_tab(peeters))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/?next=")
+
+
+# Upload
+
+
+def test_uploads_a_document_and_says_so(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    client = client_for(desk)
+    response = _upload(client, peeters, upload(PDF, name="passport.pdf"))
+    assert response.status_code == 302
+    assert response["Location"] == _tab(peeters)
+    document = Document.objects.get()
+    assert (document.person, document.content_type, document.uploaded_by) == (
+        peeters,
+        "application/pdf",
+        desk,
+    )
+    assert document.dossier_reference == "DOS-2026-0042"
+    page = client.get(response["Location"])
+    assert "The document was added: passport." in _text(page)
+    assert AuditEvent.objects.filter(action="document.upload").count() == 1
+
+
+def test_a_renamed_program_is_refused_next_to_the_file_field(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    response = _upload(client_for(desk), peeters, upload(ELF, name="passport.pdf"))
+    assert response.status_code == 422
+    errors = response.context["upload_form"].errors
+    assert list(errors) == ["file"]
+    assert errors["file"] == [
+        "This file is a Linux program, whatever its name says; only PDF, JPEG, PNG "
+        "and TIFF files are accepted."
+    ]
+    assert 'class="field-error"' in response.content.decode()
+    assert Document.objects.count() == 0
+
+
+def test_an_oversize_file_is_refused_with_the_limit(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any, settings: Any
+) -> None:
+    settings.DOCUMENT_MAX_BYTES = 10
+    response = _upload(client_for(desk), peeters, upload(PDF))
+    assert response.status_code == 422
+    assert response.context["upload_form"].errors["file"] == [
+        f"The file is {len(PDF)}\xa0bytes; at most 10\xa0bytes are accepted."
+    ]
+    assert Document.objects.count() == 0
+
+
+def test_an_empty_file_is_refused(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    response = _upload(client_for(desk), peeters, SimpleUploadedFile("scan.pdf", b""))
+    assert response.status_code == 422
+    assert response.context["upload_form"].errors["file"] == ["The file is empty."]
+
+
+def test_wrong_dates_are_refused_next_to_their_field_in_the_agents_language(
+    make_agent: Callable[..., Any], peeters: Any
+) -> None:
+    agent = make_agent(
+        "front_office", teams=("consular",), username="fr", language="fr"
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(agent)
+    response = _upload(
+        client, peeters, upload(), issued_on="2030-01-01", expires_on="2029-01-01"
+    )
+    assert response.status_code == 422
+    errors = response.context["upload_form"].errors
+    assert set(errors) == {"issued_on", "expires_on"}
+    assert errors["issued_on"] == [
+        "Un document ne peut pas être délivré dans le futur."
+    ]
+    assert Document.objects.count() == 0
+
+
+def test_a_missing_file_is_refused(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    response = client_for(desk).post(
+        f"/persons/{peeters.uuid}/documents/upload/", {"document_type": "passport"}
+    )
+    assert response.status_code == 422
+    assert list(response.context["upload_form"].errors) == ["file"]
+
+
+# Verify
+
+
+def test_verifies_a_passport_zone_and_keeps_the_result(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    document = services.document_upload(
+        actor=desk,
+        person_id=peeters.uuid,
+        file=upload(),
+        details=services.DocumentDetails(
+            document_type="passport",
+            document_number="AB1234567",
+            expires_on=dt.date(2031, 5, 1),
+        ),
+    )
+    client = client_for(desk)
+    response = _verify(client, document, "mrz", "\r\n".join(zones.td3()))
+    assert response.status_code == 302
+    assert response["Location"] == f"{_tab(peeters)}#document-{document.uuid}"
+    verification = DocumentVerification.objects.get()
+    assert (verification.kind, verification.is_valid, verification.verified_by) == (
+        "mrz",
+        True,
+        desk,
+    )
+    page = client.get(_tab(peeters))
+    assert "Verified: the document passes the check." in _text(page)
+
+
+def test_a_failed_verification_is_kept_and_said(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    document = DocumentFactory(person=peeters, document_type="bank_document")
+    client = client_for(desk)
+    response = _verify(client, document, "iban", "BE71 0961 2345 6768")
+    assert response.status_code == 302
+    verification = DocumentVerification.objects.get()
+    assert verification.is_valid is False
+    page = client.get(_tab(peeters))
+    assert "Verified: the document fails the check; see why below." in _text(page)
+    shown = page.context["documents"][0].verifications[0]
+    assert [problem.code for problem in shown.errors] == [
+        "checksum",
+        "account_checksum",
+    ]
+
+
+def test_a_check_that_does_not_fit_the_document_is_refused_next_to_its_field(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    document = DocumentFactory(person=peeters, document_type="passport")
+    response = _verify(client_for(desk), document, "iban", "BE71096123456769")
+    assert response.status_code == 422
+    item = next(
+        item for item in response.context["documents"] if item.document == document
+    )
+    assert list(item.verify_form.errors) == ["kind"]
+    assert DocumentVerification.objects.count() == 0
+
+
+def test_an_empty_value_is_refused(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    document = DocumentFactory(person=peeters)
+    response = _verify(client_for(desk), document, "mrz", "   \n  ")
+    assert response.status_code == 422
+    item = response.context["documents"][0]
+    assert list(item.verify_form.errors) == ["value"]
+    assert DocumentVerification.objects.count() == 0
+
+
+# Download
+
+
+def test_downloads_the_file_as_an_attachment_only(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    document = services.document_upload(
+        actor=desk,
+        person_id=peeters.uuid,
+        file=upload(PDF, name="<script>.pdf"),
+        details=services.DocumentDetails(document_type="other"),
+    )
+    response = client_for(desk).get(f"/documents/{document.uuid}/download/")
+    assert response.status_code == 200
+    assert response.content == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="document-{document.uuid}.pdf"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert (
+        AuditEvent.objects.filter(chain="access", action="document.download").count()
+        == 1
+    )
