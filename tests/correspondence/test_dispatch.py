@@ -1,0 +1,263 @@
+"""Sending issued letters: by e-mail through a real SMTP server, in a print batch,
+at the counter; and the letter in the person's timeline."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.core.management import call_command
+
+import pikepdf
+import pytest
+from aiosmtpd.controller import Controller
+
+from guichet.audit.models import AuditEvent
+from guichet.core.errors import ValidationFailed
+from guichet.correspondence import archive, pdfcheck, selectors, services
+from guichet.correspondence.errors import WrongState
+from guichet.correspondence.models import (
+    DispatchStatus,
+    Letter,
+    LetterDispatch,
+    PrintBatch,
+)
+from tests.correspondence.factories import person_with_address
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        with self.lock:
+            self.messages.append(
+                (envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+            )
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Inbox]:
+    """A real SMTP server on 127.0.0.1 and a random port; Django sends to it."""
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.DEFAULT_FROM_EMAIL = "Guichet <noreply@guichet.example>"
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def _issue(agent: Any, someone: Any, letter_type: str = "acknowledgement") -> Letter:
+    draft = services.letter_draft_create(
+        actor=agent, person_id=someone.uuid, letter_type=letter_type
+    )
+    letter = services.letter_submit(
+        actor=agent, letter_id=draft.uuid, expected_version=1
+    )
+    letter.refresh_from_db()
+    return letter
+
+
+def test_an_email_reaches_the_smtp_server_with_the_pdf_attached(
+    smtp: Inbox, writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    agent = writer("C")
+    letter = _issue(agent, person)
+
+    dispatch = services.letter_send_email(actor=agent, letter_id=letter.uuid)
+
+    dispatch.refresh_from_db()
+    assert (dispatch.status, dispatch.attempts, dispatch.error) == ("sent", 1, "")
+    assert dispatch.address == "helene.lefevre@example.be"
+    assert len(smtp.messages) == 1
+    sender, recipients, raw = smtp.messages[0]
+    assert (sender, recipients) == (
+        "noreply@guichet.example",
+        ["helene.lefevre@example.be"],
+    )
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert str(message["Subject"]).strip() == (
+        f"Notre lettre {letter.number} : Réception de votre demande"
+    )
+    assert message["Message-ID"] == f"<{dispatch.uuid}@guichet.example>"
+    assert message["Reply-To"] == "legalisation@guichet.example"
+    attachments = list(message.iter_attachments())
+    assert [part.get_filename() for part in attachments] == [
+        f"LEG-{letter.year}-000001.pdf"
+    ]
+    attached = attachments[0].get_content()
+    assert attached == archive.read(letter.pdf_sha256, "pdf")
+    assert pdfcheck.inspect(attached).is_pdfa_3b
+    letter.refresh_from_db()
+    assert (letter.status, letter.channel) == ("sent", "email")
+    assert letter.sent_at == dispatch.sent_at
+    assert (
+        AuditEvent.objects.filter(
+            action="letter.send", object_id=str(letter.uuid)
+        ).count()
+        == 1
+    )
+
+    # Delivering the same dispatch again sends nothing more.
+    services.letter_email_deliver(dispatch_id=dispatch.uuid)
+    assert len(smtp.messages) == 1
+
+
+def test_an_unreachable_server_marks_the_dispatch_failed_and_a_retry_sends_it(
+    settings: Any, writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    agent = writer("C")
+    letter = _issue(agent, person)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
+    settings.EMAIL_TIMEOUT = 5
+
+    dispatch = services.letter_send_email(
+        actor=agent, letter_id=letter.uuid, address="autre@example.be"
+    )
+
+    dispatch.refresh_from_db()
+    assert (dispatch.status, dispatch.attempts) == ("failed", 1)
+    assert dispatch.error
+    letter.refresh_from_db()
+    assert (letter.status, letter.channel) == ("issued", "")
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=settings.EMAIL_PORT)
+    controller.start()
+    try:
+        call_command("letters", "retry-mail", "--json", stdout=io.StringIO())
+    finally:
+        controller.stop()
+    dispatch.refresh_from_db()
+    assert (dispatch.status, dispatch.attempts) == ("sent", 2)
+    assert [recipients for _from, recipients, _raw in inbox.messages] == [
+        ["autre@example.be"]
+    ]
+    letter.refresh_from_db()
+    assert letter.status == "sent"
+
+
+def test_an_email_needs_an_address(writer: Callable[..., Any], templates: int) -> None:
+    agent = writer("C")
+    letter = _issue(agent, person_with_address(email=None))
+    with pytest.raises(ValidationFailed) as caught:
+        services.letter_send_email(actor=agent, letter_id=letter.uuid)
+    assert [(e.field, e.code) for e in caught.value.errors] == [("address", "no_email")]
+    with pytest.raises(ValidationFailed) as caught:
+        services.letter_send_email(
+            actor=agent, letter_id=letter.uuid, address="not an address"
+        )
+    assert [(e.field, e.code) for e in caught.value.errors] == [
+        ("address", "invalid_email")
+    ]
+    assert LetterDispatch.objects.count() == 0
+
+
+def test_a_print_batch_is_one_pdf_with_a_list_then_each_letter(
+    writer: Callable[..., Any], templates: int
+) -> None:
+    agent = writer("C")
+    letters = [
+        _issue(agent, person_with_address(surname=f"Dupont{index}"))
+        for index in range(3)
+    ]
+    other = _issue(agent, person_with_address(surname="Ailleurs"))
+    services.letter_hand_over(actor=agent, letter_id=other.uuid)
+
+    waiting = selectors.letters_to_post(agent=agent)
+    assert [letter.uuid for letter in waiting] == [letter.uuid for letter in letters]
+    batch = services.print_batch_create(actor=agent)
+
+    assert batch.letter_count == 3
+    _batch, data = selectors.print_batch_pdf(agent=agent, batch_id=batch.uuid)
+    assert archive.digest(data) == batch.pdf_sha256
+    with pikepdf.open(io.BytesIO(data)) as merged:
+        assert len(merged.pages) == 1 + 3
+        for page, letter in zip(merged.pages[1:], letters, strict=True):
+            with pikepdf.open(
+                io.BytesIO(archive.read(letter.pdf_sha256, "pdf"))
+            ) as single:
+                assert (
+                    page.Contents.read_bytes() == single.pages[0].Contents.read_bytes()
+                )
+    for letter in letters:
+        letter.refresh_from_db()
+        assert (letter.status, letter.channel) == ("sent", "post")
+    assert (
+        LetterDispatch.objects.filter(
+            print_batch=batch, status=DispatchStatus.SENT
+        ).count()
+        == 3
+    )
+    cover = services.letters._cover_html("Légalisations", letters, "fr", [1, 1, 1])
+    assert "Lettres à poster" in cover
+    for letter in letters:
+        assert letter.number in cover
+        assert letter.content["recipient"][0] in cover
+    # Nothing is left to print: a second batch is refused and nothing is created.
+    with pytest.raises(ValidationFailed) as caught:
+        services.print_batch_create(actor=agent)
+    assert caught.value.errors[0].code == "nothing_to_print"
+    assert PrintBatch.objects.count() == 1
+
+
+def test_a_letter_handed_over_at_the_counter_is_sent_and_in_the_timeline(
+    writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    agent = writer("C")
+    letter = _issue(agent, person)
+
+    dispatch = services.letter_hand_over(actor=agent, letter_id=letter.uuid)
+
+    assert (dispatch.channel, dispatch.status) == ("counter", "sent")
+    letter.refresh_from_db()
+    assert (letter.status, letter.channel) == ("sent", "counter")
+    timeline = selectors.letters_for_person(agent=agent, person_id=person.uuid)
+    assert [(item.uuid, item.status, item.channel) for item in timeline] == [
+        (letter.uuid, "sent", "counter")
+    ]
+    # A second copy handed over later does not change when it was first sent.
+    services.letter_hand_over(actor=agent, letter_id=letter.uuid)
+    first_sent = letter.sent_at
+    letter.refresh_from_db()
+    assert letter.sent_at == first_sent
+    assert LetterDispatch.objects.filter(letter=letter).count() == 2
+
+
+def test_a_draft_cannot_be_sent(
+    writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    agent = writer("C")
+    draft = services.letter_draft_create(
+        actor=agent, person_id=person.uuid, letter_type="acknowledgement"
+    )
+    with pytest.raises(WrongState):
+        services.letter_hand_over(actor=agent, letter_id=draft.uuid)
+    with pytest.raises(WrongState):
+        services.letter_send_email(actor=agent, letter_id=draft.uuid)
+    assert LetterDispatch.objects.count() == 0
