@@ -68,7 +68,7 @@ class DocumentUploadForm(ServiceForm):
 
 
 class DocumentVerifyForm(ServiceForm):
-    kind = forms.ChoiceField(label=_("Check"), choices=kind_choices)
+    kind = forms.ChoiceField(label=_("Kind of check"), choices=kind_choices)
     value = forms.CharField(
         label=_("What the document shows"),
         strip=False,
