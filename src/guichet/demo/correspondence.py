@@ -6,14 +6,21 @@ type and language, and the two letters by their author, recipient and type.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from typing import Any
 
 from guichet.agents.models import Agent, Team
-from guichet.correspondence.models import Letter, Letterhead
+from guichet.core import clock
+from guichet.correspondence.models import IncomingMail, Letter, Letterhead, Minutes
 from guichet.correspondence.services import (
+    ActionInput,
+    incoming_mail_dispatch,
+    incoming_mail_register,
     letter_draft_create,
     letter_submit,
     letterhead_ensure,
+    minutes_create,
     templates_load,
 )
 from guichet.parties.models import Person
@@ -126,9 +133,86 @@ def letters(agents: dict[str, Agent]) -> int:
     return created
 
 
+def _blank_scan() -> bytes:
+    """A one-page PDF standing in for a scanned letter."""
+    import pikepdf
+
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(595, 842))
+    data = io.BytesIO()
+    document.save(data)
+    return data.getvalue()
+
+
+# subject, sender, days ago, team it is dispatched to (None: still waiting)
+MAIL: list[tuple[str, str, int, str | None]] = [
+    ("Demande de légalisation d'un diplôme", "Marc Dupont", 2, None),
+    ("Vraag om een nieuw paspoort", "Ann Peeters", 3, "travel-documents"),
+]
+
+
+def incoming_mail(agents: dict[str, Agent]) -> int:
+    """Paper mail in the register: one piece waiting, one already dispatched."""
+    clerk = agents["support.c"]
+    created = 0
+    for subject, sender, days_ago, target in MAIL:
+        if IncomingMail.objects.filter(subject=subject).exists():
+            continue
+        mail = incoming_mail_register(
+            actor=clerk,
+            received_on=clock.today() - dt.timedelta(days=days_ago),
+            subject=subject,
+            sender_name=sender,
+            scan=_blank_scan(),
+            scan_name="scan.pdf",
+        )
+        if target:
+            incoming_mail_dispatch(
+                actor=clerk,
+                mail_id=mail.uuid,
+                expected_version=mail.version,
+                team=target,
+            )
+        created += 1
+    return created
+
+
+def minutes(agents: dict[str, Agent]) -> int:
+    """The support team's weekly meeting, with an action for each of two agents."""
+    title = "Réunion d'équipe du support administratif"
+    if Minutes.objects.filter(title=title).exists():
+        return 0
+    meeting = clock.today() - dt.timedelta(days=7)
+    minutes_create(
+        actor=agents["support.b"],
+        title=title,
+        meeting_date=meeting,
+        language="fr",
+        place="Salle 2.14",
+        attendees=["Anna Schmitz", "Els Jacobs", "Kevin Dubois"],
+        agenda=["Courrier entrant en retard", "Nouveaux modèles de lettres"],
+        decisions=["Le courrier est dispatché le jour même de sa réception."],
+        actions=[
+            ActionInput(
+                description="Relire les modèles de lettres en néerlandais",
+                owner="support.c",
+                due_date=meeting + dt.timedelta(days=14),
+            ),
+            ActionInput(
+                description="Classer le courrier de la semaine passée",
+                owner="support.d",
+                due_date=meeting + dt.timedelta(days=10),
+            ),
+        ],
+    )
+    return 1
+
+
 def build(agents: dict[str, Agent]) -> dict[str, int]:
     return {
         "letterheads": letterheads(),
         "templates": templates_load(actor=None),
         "letters": letters(agents),
+        "incoming_mail": incoming_mail(agents),
+        "minutes": minutes(agents),
     }
