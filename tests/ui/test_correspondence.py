@@ -11,7 +11,9 @@ from typing import Any
 
 from django.core import mail as outbox
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 import pytest
 
@@ -740,3 +742,33 @@ def test_the_letter_page_speaks_the_agents_language(
     assert "Champ libre free.deadline" in html
     assert "<code>free.deadline</code>" in html
     assert letter.language == "de"
+
+
+def test_list_pages_cost_the_same_queries_for_one_letter_or_many(
+    client_for: Any, writer: Callable[..., Any], citizen: Any, clerk: Any
+) -> None:
+    agent = writer("C")
+    client = client_for(agent)
+
+    def issue() -> None:
+        draft = services.letter_draft_create(
+            actor=agent, person_id=citizen.uuid, letter_type="acknowledgement"
+        )
+        services.letter_submit(
+            actor=agent, letter_id=draft.uuid, expected_version=draft.version
+        )
+
+    def cost(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    issue()
+    tab, section = (
+        cost(f"/persons/{citizen.uuid}/letters/"),
+        cost("/correspondence/"),
+    )
+    issue()
+    issue()
+    assert cost(f"/persons/{citizen.uuid}/letters/") == tab
+    assert cost("/correspondence/") == section
