@@ -772,3 +772,39 @@ def test_list_pages_cost_the_same_queries_for_one_letter_or_many(
     issue()
     assert cost(f"/persons/{citizen.uuid}/letters/") == tab
     assert cost("/correspondence/") == section
+
+
+def test_the_owner_marks_an_action_done_once(
+    client_for: Any, writer: Callable[..., Any], supervisor: Any
+) -> None:
+    meeting = clock.today() - dt.timedelta(days=1)
+    minutes = services.minutes_create(
+        actor=writer("C"),
+        title="Overleg",
+        meeting_date=meeting,
+        language="nl",
+        attendees=["Hendrik"],
+        agenda=["Rooster"],
+        actions=[
+            services.ActionInput(
+                description="Rooster aanpassen", owner="chief", due_date=meeting
+            )
+        ],
+    )
+    item = minutes.actions.get()
+    client = client_for(supervisor)
+    assert (
+        f"/correspondence/actions/{item.uuid}/done/"
+        in client.get("/correspondence/").content.decode()
+    )
+    url = f"/correspondence/actions/{item.uuid}/done/"
+    response = client.post(url, {"version": item.version}, follow=True)
+    item.refresh_from_db()
+    assert (item.status, item.done_by) == ("done", supervisor)
+    html = response.content.decode()
+    assert "“Rooster aanpassen” is marked as done." in html
+    assert "No open action." in html
+    stale = client.post(url, {"version": 1}, follow=True)
+    assert "Someone else changed this record meanwhile" in stale.content.decode()
+    item.refresh_from_db()
+    assert item.version == 2

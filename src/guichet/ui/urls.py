@@ -179,4 +179,9 @@ urlpatterns = [
         letters.minutes_pdf,
         name="minutes_pdf",
     ),
+    path(
+        "correspondence/actions/<uuid:item_id>/done/",
+        letters.action_item_done,
+        name="action_item_done",
+    ),
 ]

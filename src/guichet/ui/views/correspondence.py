@@ -932,6 +932,33 @@ def minutes_detail(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
 
 
 @agent_required
+@require_POST
+def action_item_done(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    """Mark one of the agent's actions from minutes as done."""
+    form = VersionedForm(request.POST)
+    done = None
+    if form.is_valid():
+        done = _call(
+            form,
+            lambda: services.action_item_complete(
+                actor=agent_of(request),
+                item_id=item_id,
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+    if done is None:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
+    else:
+        messages.success(
+            request,
+            gettext("“%(action)s” is marked as done.") % {"action": done.description},
+        )
+    return redirect("ui:correspondence")
+
+
+@agent_required
 def minutes_pdf(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
     minutes, data = selectors.minutes_pdf(
         agent=agent_of(request), minutes_id=minutes_id
