@@ -60,3 +60,13 @@ def test_a_bad_payment_names_every_field(
     with pytest.raises(ValidationFailed) as refused:
         v.payment_request(data)
     assert [(error.field, error.code) for error in refused.value.errors] == errors
+
+
+def test_a_posting_needs_its_month() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        v.payment_request(
+            {"paid_on": "2025-02-03", "earned": "1"}, period_required=True
+        )
+    assert [(error.field, error.code) for error in refused.value.errors] == [
+        ("period", "invalid_period")
+    ]

@@ -513,18 +513,6 @@ class PostingOut(Schema):
     retentions: list[dict[str, Any]]
 
 
-def _payment(data: dict[str, Any], *, period_default: bool) -> tuple[Any, str, Any]:
-    problems = v.Problems()
-    period = data.get("period") or (
-        data["paid_on"].strftime("%Y-%m") if period_default else None
-    )
-    clean_period = v.period(problems, "period", period)
-    income = v.income(problems, data.get("earned"), data.get("replacement"))
-    children = v.count(problems, "children", data.get("children"))
-    problems.raise_if_any()
-    return v.present(income), v.present(clean_period), v.present(children)
-
-
 @router.get(
     "/persons/{person_id}/debts/next-payment",
     by_alias=True,
@@ -536,14 +524,14 @@ def person_next_payment(
     request: HttpRequest, person_id: UUID, query: Query[PaymentIn]
 ) -> Any:
     data = query.model_dump()
-    income, period, children = _payment(data, period_default=True)
+    payment = v.payment_request(data)
     preview = selectors.person_allocation_preview(
         agent=actor(request),
         person_id=person_id,
-        paid_on=data["paid_on"],
-        period=period,
-        income=income,
-        children=children,
+        paid_on=payment.paid_on,
+        period=payment.period,
+        income=payment.income,
+        children=payment.children,
         team_code=data.get("team"),
     )
     shown = serialize.allocation_dict(preview.allocation)
@@ -575,14 +563,14 @@ def person_posting(
     request: HttpRequest, person_id: UUID, payload: PaymentBodyIn
 ) -> Any:
     data = payload.model_dump()
-    income, period, children = _payment(data, period_default=False)
+    payment = v.payment_request(data, period_required=True)
     result = services.allocation_post(
         actor=actor(request),
         person_id=person_id,
-        period=period,
-        paid_on=data["paid_on"],
-        income=income,
-        children=children,
+        period=payment.period,
+        paid_on=payment.paid_on,
+        income=payment.income,
+        children=payment.children,
         team_code=data.get("team"),
     )
     posting = result.posting

@@ -400,13 +400,17 @@ def _claim(
     )
 
 
-def payment_request(data: Mapping[str, object]) -> PaymentRequest:
-    """A payment to preview: its date, its month (default: that of the date), the
-    income paid and the dependent children."""
+def payment_request(
+    data: Mapping[str, object], *, period_required: bool = False
+) -> PaymentRequest:
+    """A payment to preview or post: its date, its month (default: that of the date,
+    unless `period_required`), the income paid and the dependent children."""
     problems = Problems()
     paid_on = date(problems, "paid_on", data.get("paid_on"))
     raw_period = data.get("period")
-    if raw_period in (None, "") and paid_on is not None:
+    if period_required and raw_period in (None, ""):
+        period(problems, "period", raw_period)
+    elif raw_period in (None, "") and paid_on is not None:
         raw_period = paid_on.strftime("%Y-%m")
     clean_period = (
         None if raw_period in (None, "") else period(problems, "period", raw_period)
