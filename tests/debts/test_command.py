@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from guichet.audit.models import AuditEvent
+from guichet.debts.garnishment import IncomeKind
 from guichet.debts.models import BracketTable
+from tests.debts.factories import shipped
+from tests.debts.test_garnishment import EDGES
 
 pytestmark = pytest.mark.usefixtures("tables")
 
@@ -66,6 +70,43 @@ def test_compute_reproduces_every_published_example(
     code, out = _json(cli, "compute", *args)
     assert code == 0
     assert (out["seizable"], out["kept"]) == (seizable, kept)
+
+
+@pytest.mark.parametrize("code", sorted(EDGES))
+def test_compute_at_every_threshold_of_every_shipped_table(cli: Any, code: str) -> None:
+    # The same hand-written figures as the pure tests, through the database's rows,
+    # the choice of the table in force and the JSON output.
+    table = shipped(code)
+    on = table.valid_from.isoformat()
+    at_t1, at_t2, at_t3, repl_t2, repl_t3 = EDGES[code]
+    t0, t1, t2, t3 = (f"{value:.2f}" for value in table.thresholds)
+    over_t3 = f"{table.thresholds[3] + 1:.2f}"
+    expected: list[tuple[str, str, str | None]] = []
+    if IncomeKind.EARNED in table.income_kinds:
+        expected += [
+            ("earned", t0, "0.00"),
+            ("earned", t1, at_t1),
+            ("earned", t2, at_t2),
+            ("earned", t3, at_t3),
+            ("earned", over_t3, f"{Decimal(at_t3) + 1:.2f}"),
+        ]
+    if IncomeKind.REPLACEMENT in table.income_kinds:
+        expected += [
+            ("replacement", t0, "0.00"),
+            ("replacement", t1, at_t1),
+            ("replacement", t2, repl_t2),
+            ("replacement", t3, repl_t3),
+            ("replacement", over_t3, f"{Decimal(str(repl_t3)) + 1:.2f}"),
+        ]
+    for kind, income, seizable in expected:
+        code_, out = _json(cli, "compute", f"--{kind}", income, "--on", on)
+        assert (code_, out["table"]["id"], kind, income, out["seizable"]) == (
+            0,
+            code,
+            kind,
+            income,
+            seizable,
+        )
 
 
 def test_compute_shows_the_table_and_each_band(cli: Any) -> None:
