@@ -8,7 +8,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 import pytest
 
@@ -525,3 +527,26 @@ def test_the_preview_starts_from_the_last_payment_posted(
         "Filled in from the last payment posted (month 2024-05, paid on 31/05/2024)"
         in (_text(response))
     )
+
+
+def test_the_tab_reads_the_same_number_of_queries_whatever_the_number_of_debts(
+    client_for: Callable[[Any], Client], payer: Any, debtor: Any
+) -> None:
+    client = client_for(payer)
+    client.get(_debts_url(debtor))  # warm the session and caches
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(_debts_url(debtor)).status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries()
+    office = TeamFactory(code="payment-office")
+    for index in range(3):
+        debt = DebtFactory(
+            person=debtor, team=office, creditor_name=f"Creditor {index}"
+        )
+        DebtEntry.objects.create(
+            debt=debt, kind="interest", amount=D("1.00"), booked_on=dt.date(2024, 5, 1)
+        )
+    assert queries() == before
