@@ -39,6 +39,7 @@ from guichet.ui.forms.parties import (
     VersionedForm,
 )
 from guichet.ui.templatetags.guichet_ui import enterprise_number, national_number
+from guichet.ui.templatetags.guichet_ui import phone as format_phone
 
 workspace.register_section(
     workspace.Section(
@@ -494,7 +495,7 @@ def person_contact_remove(
         if saved is not None:
             messages.success(
                 request,
-                gettext("%(what)s was removed.") % {"what": contact_point["value"]},
+                gettext("%(what)s was removed.") % {"what": contact_point["shown"]},
             )
             return redirect("ui:person_contact", person.uuid)
         if form.stale is not None:
@@ -523,12 +524,18 @@ def _contact_point(person: Person, contact_point_id: uuid.UUID) -> dict[str, Any
     """The phone or e-mail address among the person's, already loaded; else 404."""
     for phone in person.phonenumbers.all():
         if phone.uuid == contact_point_id:
-            return {"kind": gettext("phone number"), "value": phone.e164, "row": phone}
+            return {
+                "kind": gettext("phone number"),
+                "value": phone.e164,
+                "shown": format_phone(phone.e164),
+                "row": phone,
+            }
     for email in person.emailaddresss.all():
         if email.uuid == contact_point_id:
             return {
                 "kind": gettext("e-mail address"),
                 "value": email.address,
+                "shown": email.address,
                 "row": email,
             }
     raise NotFound(gettext("No such phone or e-mail address."))
@@ -544,7 +551,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     require(agent, Action.ORGANISATION_VIEW)
     form = OrganisationFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        # A filter that is not valid gets its message next to its field and is
+        # left out; the valid ones still apply.
+        form.is_valid()
         filters = {key: value for key, value in form.cleaned_data.items() if value}
     page = selectors.organisation_list_for_agent(
         agent=agent,
