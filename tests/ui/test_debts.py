@@ -550,3 +550,28 @@ def test_the_tab_reads_the_same_number_of_queries_whatever_the_number_of_debts(
             debt=debt, kind="interest", amount=D("1.00"), booked_on=dt.date(2024, 5, 1)
         )
     assert queries() == before
+
+
+@pytest.mark.parametrize(
+    ("_case", "role", "level", "team", "sees_claim"),
+    [
+        ("supervisor of the office", "supervisor", "B", "payment-office", True),
+        ("payment agent at level D", "payment_agent", "D", "payment-office", True),
+        ("supervisor of another service", "supervisor", "B", "cc-fr", False),
+    ],
+)
+def test_who_reads_the_claims(
+    client_for: Callable[[Any], Client],
+    make_agent: Callable[..., Any],
+    debtor: Any,
+    _case: str,
+    role: str,
+    level: str,
+    team: str,
+    sees_claim: bool,
+) -> None:
+    agent = make_agent(role, level=level, teams=(team,), username=f"{role}.{team}")
+    response = client_for(agent).get(_debts_url(debtor))
+    assert response.status_code == 200
+    assert ("Étude Leroy" in _text(response)) is sees_claim
+    assert "Huissier Liège" not in _text(response)
