@@ -89,6 +89,7 @@ def test_keeps_an_accepted_file_under_its_hash_with_its_type_sniffed(
     assert document.person == person
     assert document.uploaded_by == front_office
     assert document.version == 1
+    assert str(document) == f"passport ({document.uuid})"
     assert (document.document_number, document.dossier_reference) == (
         "AB1234567",
         "DOS-2026-0042",
@@ -341,6 +342,7 @@ def test_a_verification_runs_the_zone_check_and_keeps_who_when_and_the_result(
     )
     assert verification.is_valid is True
     assert (verification.kind, verification.checked_on) == ("mrz", ON)
+    assert str(verification) == f"mrz ok ({verification.uuid})"
     assert verification.verified_by == front_office
     assert verification.verified_at is not None
     assert verification.value == "\n".join(zones.td3())
@@ -413,6 +415,8 @@ def test_verifications_are_append_only(front_office: Any, person: Any) -> None:
         DocumentVerification.objects.filter(pk=first.pk).update(is_valid=False)
     with pytest.raises(AppendOnlyError):
         DocumentVerification.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        DocumentVerification.objects.bulk_update([first], ["is_valid"])
     first.refresh_from_db()
     assert first.is_valid is True
 
