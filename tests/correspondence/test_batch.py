@@ -1,0 +1,256 @@
+"""Mass letters: `guichet letters render --template NAME --for QUERY`, its progress
+bar and JSON summary, and a run interrupted by a crash then resumed."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management import CommandError, call_command
+
+import pytest
+
+from guichet.correspondence import archive, batchrun, pdfcheck, services
+from guichet.correspondence.models import Counter, Letter, LetterBatch
+from tests.correspondence.factories import person_with_address
+
+pytestmark = pytest.mark.django_db
+
+COUNT = 5
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class PowerCut(Exception):
+    pass
+
+
+@pytest.fixture
+def recipients(db: Any) -> list[Any]:
+    return [
+        person_with_address(
+            surname=f"Claes{index}",
+            language=("fr", "nl", "de", "en")[index % 4],
+            address={
+                "street": "Kerkstraat",
+                "house_number": str(index + 1),
+                "postal_code": "9000",
+                "municipality": "Gent",
+            },
+        )
+        for index in range(COUNT)
+    ]
+
+
+@pytest.fixture
+def clerk(writer: Callable[..., Any], templates: int) -> Any:
+    return writer("C", role="support_agent")
+
+
+def _render(*args: str) -> dict[str, Any]:
+    out = io.StringIO()
+    call_command(
+        "letters",
+        "render",
+        "--agent",
+        "support_agent-C",
+        "--workers",
+        "1",
+        "--chunk",
+        "2",
+        "--json",
+        *args,
+        stdout=out,
+    )
+    return json.loads(out.getvalue())
+
+
+def _sequences() -> list[int]:
+    return sorted(Letter.objects.values_list("sequence", flat=True))
+
+
+def test_renders_one_archived_letter_per_person_with_a_json_summary(
+    clerk: Any, recipients: list[Any]
+) -> None:
+    summary = _render("--template", "acknowledgement", "--for", "municipality=gent")
+
+    batch = LetterBatch.objects.get()
+    assert summary["batch"] == str(batch.uuid)
+    assert (summary["selected"], summary["issued"], summary["archived"]) == (5, 5, 5)
+    assert (summary["pages"], summary["multi_page"], summary["refused"]) == (5, 0, {})
+    assert batch.finished_at is not None
+    letters = list(Letter.objects.order_by("sequence"))
+    assert [letter.sequence for letter in letters] == [1, 2, 3, 4, 5]
+    assert sorted(letter.person_id for letter in letters) == sorted(
+        person.pk for person in recipients
+    )
+    for letter in letters:
+        assert letter.status == "issued"
+        assert letter.language == letter.person.language
+        assert pdfcheck.inspect(archive.read(letter.pdf_sha256, "pdf")).is_pdfa_3b
+
+
+def test_shows_a_progress_bar_on_standard_error(
+    clerk: Any, recipients: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    out = io.StringIO()
+    call_command(
+        "letters",
+        "render",
+        "--template",
+        "acknowledgement",
+        "--for",
+        "postal_code=9000",
+        "--agent",
+        "support_agent-C",
+        "--workers",
+        "1",
+        stdout=out,
+    )
+    bar = terminal.getvalue()
+    assert "letters" in bar
+    assert f"{COUNT}/{COUNT}" in bar
+    assert "issued: 5" in out.getvalue()
+
+
+def test_a_run_interrupted_by_a_crash_resumes_and_issues_each_letter_once(
+    clerk: Any, recipients: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The crash strikes in the middle of the second chunk, after its first letter
+    # was numbered and written: the chunk's transaction rolls back with its numbers.
+    from guichet.correspondence.services import batches
+
+    real_audit = batches.audit_record
+    calls = {"count": 0}
+
+    def audit_then_crash(**kwargs: Any) -> Any:
+        if kwargs["action"] == "letter.submit":
+            calls["count"] += 1
+            if calls["count"] == 3:
+                raise PowerCut
+        return real_audit(**kwargs)
+
+    monkeypatch.setattr(batches, "audit_record", audit_then_crash)
+    batch = services.letter_batch_start(
+        actor=clerk, letter_type="acknowledgement", query="municipality=Gent"
+    )
+    report = batchrun.Report(batch=str(batch.uuid))
+    events: list[str] = []
+
+    def run() -> None:
+        events.extend(
+            batchrun.run(actor=clerk, batch=batch, report=report, workers=1, chunk=2)
+        )
+
+    with pytest.raises(PowerCut):
+        run()
+    # The first chunk was committed; its PDFs were still being rendered.
+    assert events == []
+    assert _sequences() == [1, 2]
+    assert Letter.objects.filter(pdf_sha256="").count() == 2
+    assert Counter.objects.get().last == 2
+    monkeypatch.setattr(batches, "audit_record", real_audit)
+
+    summary = _render("--resume", str(batch.uuid))
+
+    assert (summary["selected"], summary["issued"], summary["archived"]) == (5, 3, 5)
+    assert _sequences() == [1, 2, 3, 4, 5]
+    assert Letter.objects.filter(batch=batch).values("person").distinct().count() == 5
+    assert not Letter.objects.filter(pdf_sha256="").exists()
+    batch.refresh_from_db()
+    assert batch.finished_at is not None
+    # Resuming a finished batch does nothing more.
+    again = _render("--resume", str(batch.uuid))
+    assert (again["issued"], again["archived"]) == (0, 0)
+    assert _sequences() == [1, 2, 3, 4, 5]
+
+
+def test_letters_numbered_before_a_crash_are_archived_on_resume(
+    clerk: Any, recipients: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = services.letter_batch_start(
+        actor=clerk, letter_type="acknowledgement", query="all"
+    )
+    # The crash strikes after numbering, before any PDF was stored.
+    monkeypatch.setattr(
+        batchrun.pdf, "render_pdfa", lambda html: (_ for _ in ()).throw(PowerCut())
+    )
+    with pytest.raises(PowerCut):
+        list(
+            batchrun.run(
+                actor=clerk,
+                batch=batch,
+                report=batchrun.Report(batch=""),
+                workers=1,
+                chunk=10,
+            )
+        )
+    assert Letter.objects.filter(pdf_sha256="").count() == 5
+    monkeypatch.undo()
+
+    summary = _render("--resume", str(batch.uuid))
+
+    assert (summary["issued"], summary["archived"]) == (0, 5)
+    assert _sequences() == [1, 2, 3, 4, 5]
+    assert not Letter.objects.filter(pdf_sha256="").exists()
+
+
+def test_a_person_with_a_hole_is_reported_and_gets_no_letter(
+    clerk: Any, recipients: list[Any]
+) -> None:
+    recipients[0].postaladdresss.all().delete()
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as stopped:
+        call_command(
+            "letters",
+            "render",
+            "--template",
+            "acknowledgement",
+            "--for",
+            "all",
+            "--agent",
+            "support_agent-C",
+            "--workers",
+            "1",
+            "--json",
+            stdout=out,
+        )
+    assert stopped.value.code == 1
+    summary = json.loads(out.getvalue())
+    assert summary["refused"] == {str(recipients[0].uuid): ["person.address"]}
+    assert summary["issued"] == 4
+    assert _sequences() == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("_case", "args", "message"),
+    [
+        ("no query", ["--template", "acknowledgement"], "--for QUERY"),
+        (
+            "bad query",
+            ["--template", "acknowledgement", "--for", "colour=red"],
+            "colour=red",
+        ),
+        ("unknown template", ["--template", "nope", "--for", "all"], "nope"),
+        (
+            "nobody matches",
+            ["--template", "acknowledgement", "--for", "municipality=Arlon"],
+            "No person",
+        ),
+    ],
+)
+def test_usage_errors_say_what_is_wrong_and_start_nothing(
+    clerk: Any, recipients: list[Any], _case: str, args: list[str], message: str
+) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("letters", "render", "--agent", "support_agent-C", *args)
+    assert LetterBatch.objects.count() == 0
+    assert Letter.objects.count() == 0
