@@ -38,8 +38,22 @@ def normalised(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").strip()
 
 
-class VersionedForm(ServiceForm):
+class PageForm(ServiceForm):
+    """A form that shares its page with others: `ids` keeps its element ids apart."""
+
+    ids = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(PageForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SubmitForm(VersionedForm):
+    ids = "submit"
 
 
 class LetterNewForm(ServiceForm):
@@ -82,6 +96,8 @@ class LetterNewForm(ServiceForm):
 
 class LetterEditForm(VersionedForm):
     """A draft's free fields, its texts and the out-of-the-ordinary flag."""
+
+    ids = "edit"
 
     subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
     body = forms.CharField(
@@ -138,6 +154,8 @@ class LetterEditForm(VersionedForm):
 
 
 class DocxUploadForm(VersionedForm):
+    ids = "upload"
+
     file = forms.FileField(
         label=_("Edited Word document (DOCX)"),
         help_text=_("The document downloaded from this letter, edited; at most 5 MB."),
@@ -151,6 +169,8 @@ class DocxUploadForm(VersionedForm):
 
 
 class ApproveForm(VersionedForm):
+    ids = "approve"
+
     subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
     body = forms.CharField(
         label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 14})
@@ -163,6 +183,8 @@ class ApproveForm(VersionedForm):
 
 
 class RejectForm(VersionedForm):
+    ids = "reject"
+
     reason = _required(
         forms.CharField(
             label=_("Reason for the rejection"),
@@ -173,7 +195,9 @@ class RejectForm(VersionedForm):
     )
 
 
-class EmailForm(ServiceForm):
+class EmailForm(PageForm):
+    ids = "email"
+
     address = forms.CharField(
         label=_("E-mail address"),
         required=False,
@@ -183,7 +207,7 @@ class EmailForm(ServiceForm):
     )
 
 
-class TeamForm(ServiceForm):
+class TeamForm(PageForm):
     """The service an agent of several services acts for."""
 
     team = forms.ChoiceField(label=_("Service"), required=False)

@@ -47,6 +47,7 @@ from guichet.ui.forms.correspondence import (
     MailRegisterForm,
     MinutesForm,
     RejectForm,
+    SubmitForm,
     TeamForm,
     VersionedForm,
     letter_field,
@@ -348,9 +349,7 @@ def _letter_page(
         context["upload_form"] = forms.get("upload_form") or DocxUploadForm(
             initial=version
         )
-        context["submit_form"] = forms.get("submit_form") or VersionedForm(
-            initial=version
-        )
+        context["submit_form"] = forms.get("submit_form") or SubmitForm(initial=version)
     if may_decide:
         context["approve_form"] = forms.get("approve_form") or ApproveForm(
             initial={**version, "subject": subject, "body": body}
@@ -427,7 +426,7 @@ def letter_detail(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
 def letter_submit(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     """Issue the letter, or put it in the supervisor's queue when the level asks it."""
     agent = agent_of(request)
-    form = VersionedForm(request.POST)
+    form = SubmitForm(request.POST)
     letter = None
     if form.is_valid():
         letter = _call(
@@ -670,7 +669,9 @@ def correspondence(request: HttpRequest) -> HttpResponse:
             "team": team,
             "team_form": team_form,
             "several_teams": len(teams) > 1,
-            "batch_form": TeamForm(initial={"team": team}, teams=teams),
+            "batch_form": TeamForm(
+                initial={"team": team}, teams=teams, auto_id="batch_%s"
+            ),
             "actions": selectors.action_items_for_agent(agent=agent),
             "may_register_mail": policy.may(agent, Action.MAIL_REGISTER),
             "may_write_minutes": policy.may(agent, Action.MINUTES_CREATE),
