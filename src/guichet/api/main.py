@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import agents, checks, correspondence, debts, errors, parties
+from . import agents, checks, correspondence, debts, documents, errors, parties
 from .auth import AgentSession, BearerToken
 
 api = NinjaAPI(
@@ -25,3 +25,4 @@ api.add_router("/", parties.router)
 api.add_router("/", correspondence.router)
 api.add_router("/", debts.router)
 api.add_router("/", checks.router)
+api.add_router("/", documents.router)
