@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 import pytest
 
@@ -356,3 +358,25 @@ def test_downloads_the_file_as_an_attachment_only(
         AuditEvent.objects.filter(chain="access", action="document.download").count()
         == 1
     )
+
+
+def test_the_tab_costs_the_same_queries_for_one_document_or_many(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    client = client_for(desk)
+    first = DocumentFactory(person=peeters)
+    services.document_verify(
+        actor=desk, document_id=first.uuid, kind="mrz", values=["x"]
+    )
+    client.get(_tab(peeters))  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(_tab(peeters))
+    for _ in range(3):
+        document = DocumentFactory(person=peeters)
+        services.document_verify(
+            actor=desk, document_id=document.uuid, kind="mrz", values=["x"]
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(_tab(peeters))
+    assert len(response.context["documents"]) == 4
+    assert len(many) == len(one)
