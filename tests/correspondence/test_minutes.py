@@ -1,0 +1,248 @@
+"""Minutes archived as PDF/A with their actions as tasks; fillable PDF forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import translation
+
+import pikepdf
+import pytest
+
+from guichet.audit.models import AuditEvent
+from guichet.core import clock
+from guichet.core.errors import NotFound, StaleVersion, ValidationFailed
+from guichet.correspondence import archive, pdfcheck, selectors, services
+from guichet.correspondence.errors import WrongState
+from guichet.correspondence.models import ActionItem, Minutes
+from guichet.correspondence.services import ActionInput
+
+pytestmark = pytest.mark.django_db
+
+FORM_FIELDS = [
+    "person_surname",
+    "person_given_names",
+    "person_birth_date",
+    "person_national_number",
+    "person_address",
+    "person_email",
+    "person_phone",
+    "document",
+    "issuer",
+    "country",
+    "copies",
+    "urgent",
+    "remarks",
+    "signed_on",
+    "signature",
+]
+
+
+@pytest.fixture
+def team(writer: Callable[..., Any]) -> dict[str, Any]:
+    return {
+        "chair": writer("B", first_name="Anne", last_name="Dubois"),
+        "colleague": writer("C", role="support_agent", first_name="Luc"),
+    }
+
+
+def _minutes(chair: Any, colleague: Any, **fields: Any) -> Minutes:
+    meeting = clock.today() - dt.timedelta(days=1)
+    values: dict[str, Any] = {
+        "title": "Réunion d'équipe",
+        "meeting_date": meeting,
+        "language": "fr",
+        "place": "Salle 2",
+        "attendees": ["Anne Dubois", "Luc Martin"],
+        "absentees": ["Eva Maes"],
+        "agenda": ["Files d'attente au guichet", "Nouveaux formulaires"],
+        "decisions": ["Un deuxième guichet ouvre le lundi matin."],
+        "actions": [
+            ActionInput(
+                description="Prévoir le planning du lundi",
+                owner=colleague.username,
+                due_date=meeting + dt.timedelta(days=7),
+            ),
+            ActionInput(
+                description="Mettre le formulaire en ligne",
+                owner=chair.username,
+                due_date=meeting + dt.timedelta(days=14),
+            ),
+        ],
+    }
+    values.update(fields)
+    return services.minutes_create(actor=chair, **values)
+
+
+def test_minutes_are_archived_as_pdfa_and_their_actions_become_tasks(
+    team: dict[str, Any],
+) -> None:
+    chair, colleague = team["chair"], team["colleague"]
+
+    minutes = _minutes(chair, colleague)
+
+    minutes.refresh_from_db()
+    data = archive.read(minutes.pdf_sha256, "pdf")
+    report = pdfcheck.inspect(data)
+    assert report.problems == []
+    assert report.language == "fr"
+    assert minutes.content["actions"][0]["owner"] == colleague.get_full_name()
+    assert minutes.content["labels"]["decisions"] == "Décisions"
+    items = list(ActionItem.objects.filter(minutes=minutes).order_by("due_date"))
+    assert [
+        (item.description, item.owner, item.due_date, item.status) for item in items
+    ] == [
+        (
+            "Prévoir le planning du lundi",
+            colleague,
+            minutes.meeting_date + dt.timedelta(days=7),
+            "open",
+        ),
+        (
+            "Mettre le formulaire en ligne",
+            chair,
+            minutes.meeting_date + dt.timedelta(days=14),
+            "open",
+        ),
+    ]
+    assert [
+        item.uuid for item in selectors.action_items_for_agent(agent=colleague)
+    ] == [items[0].uuid]
+    created = AuditEvent.objects.get(action="minutes.create")
+    assert [action["owner"] for action in created.summary["actions"]] == [
+        colleague.username,
+        chair.username,
+    ]
+    _same, again = selectors.minutes_pdf(agent=chair, minutes_id=minutes.uuid)
+    assert again == data
+
+
+def test_an_owner_completes_an_action_once(team: dict[str, Any]) -> None:
+    chair, colleague = team["chair"], team["colleague"]
+    _minutes(chair, colleague)
+    item = selectors.action_items_for_agent(agent=colleague)[0]
+
+    done = services.action_item_complete(
+        actor=colleague, item_id=item.uuid, expected_version=1
+    )
+
+    assert (done.status, done.done_by, done.version) == ("done", colleague, 2)
+    assert selectors.action_items_for_agent(agent=colleague) == []
+    assert [
+        i.uuid
+        for i in selectors.action_items_for_agent(agent=colleague, open_only=False)
+    ] == [item.uuid]
+    with pytest.raises(StaleVersion):
+        services.action_item_complete(
+            actor=colleague, item_id=item.uuid, expected_version=1
+        )
+    with pytest.raises(WrongState):
+        services.action_item_complete(
+            actor=colleague, item_id=item.uuid, expected_version=2
+        )
+
+
+def test_bad_minutes_name_each_field_and_create_nothing(
+    team: dict[str, Any],
+) -> None:
+    chair, colleague = team["chair"], team["colleague"]
+    meeting = clock.today()
+    before = AuditEvent.objects.count()
+    with translation.override("nl"), pytest.raises(ValidationFailed) as caught:
+        _minutes(
+            chair,
+            colleague,
+            title="",
+            attendees=[],
+            meeting_date=meeting,
+            actions=[
+                ActionInput(description="Iets doen", owner="nobody", due_date=meeting),
+                ActionInput(
+                    description="",
+                    owner=colleague.username,
+                    due_date=meeting - dt.timedelta(days=1),
+                ),
+            ],
+        )
+    assert [(item.field, item.code) for item in caught.value.errors] == [
+        ("title", "required"),
+        ("attendees", "required"),
+        ("actions[0].owner", "unknown_agent"),
+        ("actions[1].description", "required"),
+        ("actions[1].due_date", "invalid_choice"),
+    ]
+    assert (Minutes.objects.count(), ActionItem.objects.count()) == (0, 0)
+    assert AuditEvent.objects.count() == before
+
+
+def test_minutes_stay_within_their_service(
+    team: dict[str, Any], make_agent: Callable[..., Any]
+) -> None:
+    minutes = _minutes(team["chair"], team["colleague"])
+    outsider = make_agent("front_office", level="B", teams=("visas",))
+    with pytest.raises(NotFound):
+        selectors.minutes_get_for_agent(agent=outsider, minutes_id=minutes.uuid)
+
+
+def _fields(data: bytes) -> dict[str, Any]:
+    with pikepdf.open(io.BytesIO(data)) as document:
+        return {
+            str(field.T): (str(field.FT), str(field.get("/V", "")))
+            for field in document.Root.AcroForm.Fields
+        }
+
+
+def test_a_form_prefilled_for_a_person_is_a_fillable_pdfa(
+    writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    agent = writer("C")
+
+    rendered = selectors.form_render(
+        agent=agent,
+        form="legalisation_request",
+        language="fr",
+        person_id=person.uuid,
+    )
+
+    report = pdfcheck.inspect(rendered.data)
+    assert report.problems == []
+    assert report.fields == FORM_FIELDS
+    assert not report.need_appearances
+    fields = _fields(rendered.data)
+    assert fields["person_surname"] == ("/Tx", "Lefèvre")
+    assert fields["person_given_names"] == ("/Tx", "Hélène")
+    assert fields["person_email"] == ("/Tx", "helene.lefevre@example.be")
+    assert fields["document"] == ("/Tx", "")
+    assert fields["urgent"] == ("/Btn", "/Off")
+    read = AuditEvent.objects.filter(chain="access", action="person.view").last()
+    assert read is not None
+    assert read.object_id == str(person.uuid)
+
+
+def test_a_blank_form_has_empty_fields_in_each_language(
+    writer: Callable[..., Any], templates: int
+) -> None:
+    agent = writer("C")
+    for language in ("fr", "nl", "de", "en"):
+        rendered = selectors.form_render(
+            agent=agent, form="legalisation_request", language=language
+        )
+        report = pdfcheck.inspect(rendered.data)
+        assert report.problems == [], language
+        assert report.language == language
+        assert report.fields == FORM_FIELDS
+        assert {value for _kind, value in _fields(rendered.data).values()} <= {
+            "",
+            "/Off",
+        }
+
+
+def test_an_unknown_form_is_named(writer: Callable[..., Any], templates: int) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        selectors.form_render(agent=writer("C"), form="acknowledgement", language="fr")
+    assert [(item.field, item.code) for item in caught.value.errors] == [
+        ("letter_type", "unknown_letter_type")
+    ]
