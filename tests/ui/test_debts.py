@@ -245,6 +245,7 @@ def test_shares_the_income_among_the_claims_entered(
         ),
     )
     assert response.status_code == 200
+    assert '<details class="claims" open>' in response.content.decode()
     allocation = response.context["allocation"]
     assert [(line.claim.id, line.amount) for line in allocation.lines] == [
         ("Bailiff A", D("134.00")),
@@ -342,6 +343,7 @@ def test_the_empty_calculator_shows_the_form_with_todays_date(
     response = client_for(payer).get(CALCULATOR)
     assert response.status_code == 200
     assert response.context["form"].errors == {}
+    assert '<details class="claims">' in response.content.decode()
     assert 'id="id_claim3-balance"' in response.content.decode()
     assert "<script>" not in response.content.decode()
     assert " style=" not in response.content.decode()
@@ -410,6 +412,8 @@ def test_the_tab_previews_what_the_next_payment_keeps_back_in_the_persons_langua
     assert "Paid to the person 1,599.00 €" in page
     assert 'lang="fr"' in response.content.decode()
     assert "Sur la partie de vos revenus entre 1 440,00 € et 1 738,00 €" in page
+    # the language field shows the language the explanation is written in
+    assert '<option value="fr" selected>' in response.content.decode()
     assert AuditEvent.objects.filter(action="debt.allocation_preview").count() == 1
 
 

@@ -140,7 +140,7 @@ class NextPaymentForm(IncomeFields):
     period = forms.CharField(
         label=_("Month paid"),
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM"}),
+        widget=forms.TextInput(attrs={"placeholder": _("YYYY-MM")}),
         help_text=_("YYYY-MM; the month of the payment date if left empty."),
     )
     team = forms.ChoiceField(label=_("Payment office"), required=False)

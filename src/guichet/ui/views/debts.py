@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -148,11 +148,15 @@ def garnishment_calculator(request: HttpRequest) -> HttpResponse:
     require(agent, Action.GARNISHMENT_COMPUTE)
     submitted = "on" in request.GET
     form = GarnishmentForm(
-        request.GET if submitted else None,
+        _with_language(request.GET, translation.get_language()) if submitted else None,
         initial={"on": timezone.localdate().isoformat(), "children": "0"},
     )
     rows = claim_rows(request.GET if submitted else None)
-    context: dict[str, Any] = {"form": form, "rows": rows}
+    context: dict[str, Any] = {
+        "form": form,
+        "rows": rows,
+        "claims_open": submitted and any(row.has_changed() for row in rows),
+    }
     if not submitted or not (form.is_valid() and all(row.is_valid() for row in rows)):
         return _calculator_page(request, context, status=422 if submitted else 200)
     computed = _calculate(agent, form, rows)
@@ -260,7 +264,13 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     submitted = "paid_on" in request.GET
     last = found.last_posting
     # Without a payment typed in, the next payment is the last one posted, a month on.
-    data = request.GET if submitted else _next_after(last) if last else None
+    data = (
+        _with_language(request.GET, person.language)
+        if submitted
+        else _next_after(last, person.language)
+        if last
+        else None
+    )
     form = NextPaymentForm(
         data,
         teams=_team_choices(agent),
@@ -301,7 +311,15 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def _next_after(posting: AllocationPosting) -> dict[str, str]:
+def _with_language(query: QueryDict, language: str | None) -> QueryDict:
+    """The query, with the explanation's language the page shows when none was sent."""
+    data = query.copy()
+    if not data.get("language") and language:
+        data["language"] = language
+    return data
+
+
+def _next_after(posting: AllocationPosting, language: str) -> dict[str, str]:
     """The payment a month after `posting`: same income, children and office."""
     year, month = (int(part) for part in posting.period.split("-"))
     year, month = (year + 1, 1) if month == 12 else (year, month + 1)
@@ -317,7 +335,7 @@ def _next_after(posting: AllocationPosting) -> dict[str, str]:
         "replacement": "" if posting.replacement is None else str(posting.replacement),
         "children": str(posting.children),
         "team": posting.team.code,
-        "language": "",
+        "language": language,
     }
 
 
