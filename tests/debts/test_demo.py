@@ -11,7 +11,7 @@ import pytest
 from guichet.agents.models import Agent
 from guichet.debts import selectors
 from guichet.debts.garnishment import Income
-from guichet.debts.models import Debt, DebtEntry, InstalmentPlan
+from guichet.debts.models import AllocationPosting, Debt, DebtEntry, InstalmentPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,18 @@ def test_demo_registers_each_kind_of_debt_once(cli: Any) -> None:
     ]
     assert set(Debt.objects.values_list("team__code", flat=True)) == {"payment-office"}
     assert InstalmentPlan.objects.get().amount == Decimal("60.00")
+    # May 2025 was posted for the person with two seizures: 124.00 kept back, pro rata.
+    posting = AllocationPosting.objects.get()
+    assert (posting.period, posting.to_beneficiary) == ("2025-05", Decimal("1626.00"))
+    retentions = DebtEntry.objects.filter(kind="retention")
+    assert sorted(entry.amount for entry in retentions) == [
+        Decimal("-87.60"),  # 124 x 3 546.65 / 5 020.55, largest remainder
+        Decimal("-36.40"),
+    ]
     entries = DebtEntry.objects.count()
     assert cli("demo", "--i-know-this-is-not-production")[0] == 0
     assert (Debt.objects.count(), DebtEntry.objects.count()) == (5, entries)
+    assert AllocationPosting.objects.count() == 1
     # The two seizures of one person share the seizable part of a payment.
     seizures = list(Debt.objects.filter(kind="seizure"))
     agent = Agent.objects.get(username="payment.b")

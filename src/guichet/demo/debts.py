@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from guichet.agents.models import Agent
+from guichet.debts.garnishment import Income
 from guichet.debts.models import Debt
-from guichet.debts.services import DebtInput, debt_register, instalment_plan_add
+from guichet.debts.services import (
+    DebtInput,
+    allocation_post,
+    debt_register,
+    instalment_plan_add,
+)
 from guichet.parties.models import Person
 
 ACTOR = "payment.c"
@@ -90,6 +97,20 @@ DEBTS = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoPosting:
+    person_index: int
+    period: str
+    paid_on: dt.date
+    replacement: str
+    children: int
+
+
+# The May 2025 unemployment benefit of the person with two seizures was paid and its
+# retentions booked, so the debts tab opens on what the June payment will keep back.
+POSTINGS = [DemoPosting(4, "2025-05", dt.date(2025, 5, 28), "1750.00", 0)]
+
+
 def build(agents: dict[str, Agent]) -> int:
     """Register the demo debts that are missing; return how many were created."""
     from .builders import person_specs  # builders calls this module: import late
@@ -114,4 +135,16 @@ def build(agents: dict[str, Agent]) -> int:
                 note="Plan convenu avec l'assuré.",
             )
         created += 1
+    for posting in POSTINGS:
+        # Posting a month again with the same figures changes nothing.
+        allocation_post(
+            actor=actor,
+            person_id=Person.objects.get(
+                national_number=numbers[posting.person_index]
+            ).uuid,
+            period=posting.period,
+            paid_on=posting.paid_on,
+            income=Income(replacement=Decimal(posting.replacement)),
+            children=posting.children,
+        )
     return created
