@@ -197,3 +197,60 @@ def test_a_stale_or_repeated_dispatch_is_refused(clerk: Any) -> None:
     ]
     mail.refresh_from_db()
     assert (mail.version, mail.dispatched_team.code) == (2, "visas")
+
+
+def test_mail_dispatched_to_a_dossier_is_in_that_dossier_s_timeline(
+    clerk: Any,
+) -> None:
+    TeamFactory(code="visas")
+    first = _register(clerk, subject="Pièces pour le dossier")
+    other = _register(clerk, subject="Autre courrier")
+    services.incoming_mail_dispatch(
+        actor=clerk,
+        mail_id=other.uuid,
+        expected_version=1,
+        team="legalisations",
+        dossier="D-2026-9",
+    )
+
+    mail = services.incoming_mail_dispatch(
+        actor=clerk,
+        mail_id=first.uuid,
+        expected_version=1,
+        team="legalisations",
+        dossier=" D-2026-17 ",
+    )
+
+    assert (mail.status, mail.dispatched_dossier) == ("dispatched", "D-2026-17")
+    assert [
+        m.uuid
+        for m in selectors.incoming_mail_for_dossier(agent=clerk, dossier="D-2026-17")
+    ] == [first.uuid]
+    event = AuditEvent.objects.filter(action="mail.dispatch").last()
+    assert event is not None
+    assert (event.summary["to"], event.summary["to_dossier"]) == (
+        "legalisations",
+        "D-2026-17",
+    )
+    read = AuditEvent.objects.filter(chain="access", action="mail.list").last()
+    assert read is not None
+    assert read.summary["dossier"] == "D-2026-17"
+    # Moving it to another dossier of the same service is a new dispatch.
+    moved = services.incoming_mail_dispatch(
+        actor=clerk,
+        mail_id=first.uuid,
+        expected_version=2,
+        team="legalisations",
+        dossier="D-2026-18",
+    )
+    assert (moved.version, moved.dispatched_dossier) == (3, "D-2026-18")
+    assert selectors.incoming_mail_for_dossier(agent=clerk, dossier="D-2026-17") == []
+    with pytest.raises(ValidationFailed) as caught:
+        services.incoming_mail_dispatch(
+            actor=clerk,
+            mail_id=first.uuid,
+            expected_version=3,
+            team="legalisations",
+            dossier="D" * 65,
+        )
+    assert [(e.field, e.code) for e in caught.value.errors] == [("dossier", "too_long")]

@@ -509,6 +509,7 @@ class MailOut(Schema):
     scan_sha256: str
     status: str
     dispatched_to: str | None
+    dispatched_dossier: str
     dispatched_at: dt.datetime | None
     registered_by: AgentRef
     created_at: dt.datetime
@@ -545,6 +546,9 @@ class MailIn(Schema):
 
 class DispatchIn(Schema):
     team: str
+    dossier: str = Field(
+        "", description="The dossier the mail belongs to, if it is about one."
+    )
 
 
 def _mail(
@@ -621,6 +625,7 @@ def mail_dispatch(
         mail_id=mail_id,
         expected_version=expected_version(request),
         team=payload.team,
+        dossier=payload.dossier,
     )
     return _mail(request, response, mail)
 

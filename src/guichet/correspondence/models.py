@@ -608,6 +608,12 @@ class IncomingMail(VersionedModel):
         related_name="+",
         verbose_name=_("dispatched to"),
     )
+    dispatched_dossier = models.CharField(
+        _("dossier"),
+        max_length=64,
+        blank=True,
+        help_text=_("The dossier the mail belongs to, when it was dispatched to one."),
+    )
     dispatched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -623,7 +629,10 @@ class IncomingMail(VersionedModel):
         verbose_name = _("incoming mail")
         verbose_name_plural = _("incoming mail")
         indexes = [
-            models.Index(fields=["status", "team"], name="correspondence_mail_queue")
+            models.Index(fields=["status", "team"], name="correspondence_mail_queue"),
+            models.Index(
+                fields=["dispatched_dossier"], name="correspondence_mail_dossier"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

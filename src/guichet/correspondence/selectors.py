@@ -354,6 +354,20 @@ def incoming_mail_list(*, agent: Any, undispatched: bool = False) -> list[Incomi
     return rows
 
 
+def incoming_mail_for_dossier(*, agent: Any, dossier: str) -> list[IncomingMail]:
+    """The mail dispatched to a dossier, oldest first (the dossier's timeline)."""
+    rows = list(
+        incoming_mail_visible(agent=agent)
+        .filter(dispatched_dossier=dossier.strip())
+        .exclude(dispatched_dossier="")
+        .order_by("received_on", "id")
+    )
+    access_record(
+        actor=agent, action="mail.list", objects=rows, context={"dossier": dossier}
+    )
+    return rows
+
+
 def incoming_mail_get_for_agent(
     *, agent: Any, mail_id: Any, purpose: str = "view"
 ) -> IncomingMail:

@@ -23,6 +23,7 @@ from guichet.parties.models import Organisation, Person
 from .common import as_uuid, bump, check_version, letterhead_of, require, team_of, text
 
 SCAN_MAX = 20 * 1024 * 1024
+DOSSIER_MAX = 64
 # What a scanner produces, recognised by the file's first bytes, not its name.
 SCAN_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "application/pdf": (b"%PDF-",),
@@ -183,9 +184,10 @@ def incoming_mail_register(
 
 @transaction.atomic
 def incoming_mail_dispatch(
-    *, actor: Any, mail_id: Any, expected_version: int, team: str
+    *, actor: Any, mail_id: Any, expected_version: int, team: str, dossier: str = ""
 ) -> IncomingMail:
-    """Send a registered piece of mail on to the service that handles it."""
+    """Send a registered piece of mail on to the service that handles it, and to
+    one of its dossiers when the mail is about a known dossier."""
     key = as_uuid(mail_id)
     mail = (
         policy.visible(actor, IncomingMail.objects.all())
@@ -208,17 +210,25 @@ def incoming_mail_dispatch(
             _("There is no active service %(team)s."),
             team=team,
         )
+    clean_dossier = text(
+        problems, "dossier", dossier, required=False, max_length=DOSSIER_MAX
+    )
     problems.raise_if_any()
     target = cast(Team, target)
-    if mail.dispatched_team_id == target.pk:
+    if (
+        mail.dispatched_team_id == target.pk
+        and mail.dispatched_dossier == clean_dossier
+    ):
         raise WrongState(_("This mail is already with that service."))
     before = mail.dispatched_team.code if mail.dispatched_team else None
+    before_dossier = mail.dispatched_dossier or None
     bump(
         IncomingMail,
         mail,
         expected_version,
         status=MailStatus.DISPATCHED,
         dispatched_team=target,
+        dispatched_dossier=clean_dossier,
         dispatched_by=actor,
         dispatched_at=clock.now(),
     )
@@ -226,6 +236,12 @@ def incoming_mail_dispatch(
         actor=actor,
         action="mail.dispatch",
         obj=mail,
-        summary={"number": mail.number, "from": before, "to": target.code},
+        summary={
+            "number": mail.number,
+            "from": before,
+            "to": target.code,
+            "from_dossier": before_dossier,
+            "to_dossier": clean_dossier or None,
+        },
     )
     return mail
