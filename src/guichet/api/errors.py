@@ -80,13 +80,18 @@ def problem(
     return response
 
 
+LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
 def _field_name(location: list[Any]) -> str:
-    # ninja locations look like ["body", "payload", "phones", 0, "number"].
-    parts = [
-        str(part)
-        for part in location
-        if part not in {"body", "query", "path", "header", "payload"}
-    ]
+    # ninja locations look like ["body", "payload", "phones", 0, "number"], or
+    # ["form", "document_type"] and ["file", "file"] for multipart uploads: the
+    # first part says where the value came from, not which field it is.
+    parts = [str(part) for part in location]
+    if parts and parts[0] in LOCATIONS:
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
     name = ""
     for part in parts:
         name += f"[{part}]" if part.isdigit() else (f".{part}" if name else part)
