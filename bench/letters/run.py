@@ -262,7 +262,7 @@ def write_results(text: str) -> None:
         rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE
     )
     if pattern.search(existing):
-        updated = pattern.sub(lambda _match: text, existing)
+        updated = pattern.sub(lambda _match: text.rstrip("\n") + "\n\n", existing)
     else:
         updated = existing.rstrip("\n") + "\n\n" + text
     RESULTS.write_text(updated.rstrip("\n") + "\n")
