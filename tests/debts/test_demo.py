@@ -6,12 +6,20 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
+
 import pytest
 
 from guichet.agents.models import Agent
 from guichet.debts import selectors
 from guichet.debts.garnishment import Income
-from guichet.debts.models import AllocationPosting, Debt, DebtEntry, InstalmentPlan
+from guichet.debts.models import (
+    AllocationPosting,
+    BracketTable,
+    Debt,
+    DebtEntry,
+    InstalmentPlan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +61,19 @@ def test_demo_registers_each_kind_of_debt_once(cli: Any) -> None:
     assert {line.group for line in preview.allocation.lines} == {"pro_rata"}
     # 2025, replacement 1 750: 20.80 + (1 750 - 1 492) x 40 % = 124.00.
     assert sum(line.amount for line in preview.allocation.lines) == Decimal("124.00")
+
+
+def test_demo_without_bracket_tables_registers_the_debts_and_posts_nothing(
+    cli: Any,
+) -> None:
+    # given a database flushed after migrating (as transactional tests leave it)
+    table = BracketTable._meta.db_table
+    with connection.cursor() as cursor:  # the model refuses deletes; so does PostgreSQL
+        cursor.execute(
+            f"TRUNCATE {table}"
+            if connection.vendor == "postgresql"
+            else f"DELETE FROM {table}"  # noqa: S608 - a model's table name
+        )
+    assert cli("demo", "--i-know-this-is-not-production")[0] == 0
+    assert Debt.objects.count() == 5
+    assert AllocationPosting.objects.count() == 0
