@@ -315,6 +315,9 @@ def test_a_bad_claim_is_shown_on_its_row(
         field: [message]
     }
     assert [row.errors for index, row in enumerate(rows) if index != 1] == [{}] * 3
+    assert response.context["form"].non_field_errors() == [
+        "Some claims are not valid; see each row."
+    ]
     assert "result" not in response.context
 
 

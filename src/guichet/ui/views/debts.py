@@ -157,8 +157,13 @@ def garnishment_calculator(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "claims_open": submitted and any(row.has_changed() for row in rows),
     }
-    if not submitted or not (form.is_valid() and all(row.is_valid() for row in rows)):
-        return _calculator_page(request, context, status=422 if submitted else 200)
+    if not submitted:
+        return _calculator_page(request, context)
+    rows_valid = all(row.is_valid() for row in rows)
+    if not form.is_valid() or not rows_valid:
+        if not form.errors:
+            form.add_error(None, _("Some claims are not valid; see each row."))
+        return _calculator_page(request, context, status=422)
     computed = _calculate(agent, form, rows)
     if computed is None:
         return _calculator_page(request, context, status=422)
