@@ -1,0 +1,124 @@
+"""/api/v1 correspondence: a letter from draft to archived PDF/A, and the incoming
+mail register, through HTTP as a client uses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+import pytest
+
+from guichet.core import clock
+from guichet.correspondence import pdfcheck
+from guichet.correspondence.models import IncomingMail, Letter
+from guichet.correspondence.services import templates_load
+from tests.correspondence.factories import LetterheadFactory, person_with_address
+from tests.factories import TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def clerk(make_agent: Any) -> Any:
+    LetterheadFactory(team=TeamFactory(code="legalisations"))
+    templates_load(actor=None)
+    return make_agent(
+        "support_agent", level="C", teams=("legalisations",), username="clerk"
+    )
+
+
+def test_a_letter_is_drafted_submitted_and_downloaded_as_pdfa(
+    clerk: Any, api_for: Any
+) -> None:
+    api = api_for(clerk)
+    person = person_with_address()
+    created = api.post(
+        "/letters", {"person_id": str(person.uuid), "letter_type": "acknowledgement"}
+    )
+    assert created.status_code == 201, created.content
+    letter_id = created.json()["id"]
+    assert created["ETag"] == '"1"'
+
+    assert api.post(f"/letters/{letter_id}/submit").status_code == 428
+    stale = api.post(f"/letters/{letter_id}/submit", HTTP_IF_MATCH='"7"')
+    assert stale.status_code == 412
+    submitted = api.post(f"/letters/{letter_id}/submit", HTTP_IF_MATCH='"1"')
+    assert submitted.status_code == 200, submitted.content
+    body = submitted.json()
+    assert body["status"] == "issued"
+    assert body["number"].startswith("LEG/")
+
+    downloaded = api.get(f"/letters/{letter_id}/pdf")
+    assert downloaded.status_code == 200
+    assert downloaded["Content-Type"] == "application/pdf"
+    assert pdfcheck.inspect(downloaded.content).is_pdfa_3b
+    letter = Letter.objects.get(uuid=letter_id)
+    assert downloaded["X-Content-SHA256"] == letter.pdf_sha256
+
+
+def test_a_file_that_is_not_a_docx_is_a_422_naming_the_file(
+    clerk: Any, api_for: Any
+) -> None:
+    api = api_for(clerk, language="fr")
+    person = person_with_address()
+    letter_id = api.post(
+        "/letters", {"person_id": str(person.uuid), "letter_type": "acknowledgement"}
+    ).json()["id"]
+    response = api.client.post(
+        f"/api/v1/letters/{letter_id}/docx",
+        {"file": SimpleUploadedFile("lettre.docx", b"%PDF-1.7 not a docx")},
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert [(e["field"], e["code"]) for e in problem["errors"]] == [
+        ("file", "invalid_file")
+    ]
+    assert "Word" in problem["errors"][0]["message"]
+    assert Letter.objects.get(uuid=letter_id).version == 1
+
+
+def test_mail_is_registered_listed_and_dispatched_to_a_dossier(
+    clerk: Any, api_for: Any
+) -> None:
+    api = api_for(clerk)
+    registered = api.client.post(
+        "/api/v1/incoming-mail",
+        {
+            "received_on": clock.today().isoformat(),
+            "subject": "Demande",
+            "sender_name": "Jan Peeters",
+            "scan": SimpleUploadedFile("scan.pdf", PNG),
+        },
+    )
+    assert registered.status_code == 201, registered.content
+    mail = registered.json()
+    assert (mail["scan_content_type"], mail["status"]) == ("image/png", "registered")
+    waiting = api.get("/incoming-mail?undispatched=true").json()
+    assert [item["id"] for item in waiting] == [mail["id"]]
+
+    dispatched = api.post(
+        f"/incoming-mail/{mail['id']}/dispatch",
+        {"team": "legalisations", "dossier": "D-2026-17"},
+        HTTP_IF_MATCH='"1"',
+    )
+
+    assert dispatched.status_code == 200, dispatched.content
+    assert (
+        dispatched.json()["dispatched_to"],
+        dispatched.json()["dispatched_dossier"],
+    ) == (
+        "legalisations",
+        "D-2026-17",
+    )
+    assert api.get("/incoming-mail?undispatched=true").json() == []
+    assert IncomingMail.objects.get().version == 2
