@@ -152,11 +152,7 @@ def garnishment_calculator(request: HttpRequest) -> HttpResponse:
         initial={"on": timezone.localdate().isoformat(), "children": "0"},
     )
     rows = claim_rows(request.GET if submitted else None)
-    context: dict[str, Any] = {
-        "form": form,
-        "rows": rows,
-        "claims_open": submitted and any(row.has_changed() for row in rows),
-    }
+    context: dict[str, Any] = {"form": form, "rows": rows}
     if not submitted:
         return _calculator_page(request, context)
     rows_valid = all(row.is_valid() for row in rows)
