@@ -96,6 +96,13 @@ def test_logs_in_and_switches_language(
     assert Agent.objects.get(username="first.fr").language == "nl"
     checked("home in Dutch", None)
 
+    # Remembered for the agent, not the browser: another browser, in Dutch too.
+    ui.page.get_by_role("button", name="Afmelden").click()
+    ui.page.context.clear_cookies()
+    ui.login("first.fr")
+    expect(ui.page.locator("html")).to_have_attribute("lang", "nl")
+    expect(ui.page.get_by_role("button", name="Afmelden")).to_be_visible()
+
 
 def test_finds_a_misspelt_name_with_the_keyboard_and_opens_the_360_view(
     ui: Any, checked: Check, world: dict[str, Any]
