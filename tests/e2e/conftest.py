@@ -37,7 +37,14 @@ AXE = VENDOR / "axe-4.14.1.min.js"
 # Served to the page from its own origin, so the strict CSP (script-src 'self')
 # lets it run without weakening the policy under test.
 AXE_PATH = "/__e2e__/axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Every run takes the screenshots (so they cannot rot) into var/, which git
+# ignores; `make screenshots` writes them into docs/screenshots/ for the README.
+SCREENSHOTS = Path(
+    os.environ.get(
+        "GUICHET_SCREENSHOTS",
+        Path(__file__).resolve().parents[2] / "var" / "screenshots",
+    )
+)
 PASSWORD = "correct horse battery"
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM
