@@ -19,7 +19,6 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from django.db import connection
 from django.test import Client
 
 import pytest
@@ -65,15 +64,6 @@ def keystrokes(
     return best if best is not None and best <= BUDGET else None
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason=(
-        "pg_trgm word similarity gives a partly typed word little weight: "
-        "'yilmaz no' ranks Noémie above Nora, 'louise da' D'Hondt above Da Silva "
-        "(3 of 200 demo persons need a third keystroke); SQLite's re-ranking does not"
-    ),
-    strict=True,
-)
 def test_every_demo_person_is_found_in_under_three_keystrokes() -> None:
     agents = builders.teams_and_agents(builders.Report())
     builders.persons(builders.Report(), agents)

@@ -9,13 +9,14 @@ policy inside the query, so what an agent may not see never leaves the database.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from guichet.core.text import fold
 
@@ -25,6 +26,9 @@ from .similarity import coverage, trigrams
 # pg_trgm word similarity a name must reach to be a match. 0.6 is pg_trgm's
 # default; one typo in a 6-letter name scores about 0.57, hence lower.
 WORD_SIMILARITY_THRESHOLD = 0.45
+# A last word this short is a word still being typed ("yilmaz no"): names with a
+# word starting with it come first, since trigram similarity gives it little weight.
+TYPING_MAX_LENGTH = 3
 # On SQLite, how many FTS candidates are re-ranked in Python.
 SQLITE_CANDIDATES = 300
 
@@ -61,10 +65,22 @@ def _postgres(
             "SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD]
         )
     offset = (page - 1) * page_size
+    last = folded.split()[-1]
+    typing = (
+        Case(
+            When(search_name__regex=rf"(^| ){re.escape(last)}", then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        if len(folded.split()) > 1 and len(last) <= TYPING_MAX_LENGTH
+        else Value(0, output_field=IntegerField())
+    )
     rows = list(
         visible.filter(search_name__trigram_word_similar=folded)
-        .annotate(rank=TrigramWordSimilarity(folded, "search_name"))
-        .order_by("-rank", "search_name", "id")[offset : offset + page_size + 1]
+        .annotate(rank=TrigramWordSimilarity(folded, "search_name"), typing=typing)
+        .order_by("-typing", "-rank", "search_name", "id")[
+            offset : offset + page_size + 1
+        ]
     )
     return Page(
         items=rows[:page_size],
