@@ -161,13 +161,15 @@ def test_search_says_when_nothing_is_found(
 
 @pytest.fixture
 def with_phone(agents: dict[str, Any], person: Person) -> tuple[Person, PhoneNumber]:
-    updated = services.person_contact_add(
+    phone = services.person_contact_add(
         actor=agents["first_line"],
         person_id=person.uuid,
         expected_version=person.version,
         phone=services.PhoneInput(number="0471 11 22 33", kind="mobile"),
     )
-    return Person.objects.get(pk=updated.pk), PhoneNumber.objects.get(person=person)
+    # The contact point is returned; the person is read again for its new version.
+    assert isinstance(phone, PhoneNumber)
+    return Person.objects.get(pk=person.pk), phone
 
 
 def test_removal_asks_first_then_removes_and_says_so(
