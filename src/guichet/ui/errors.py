@@ -71,21 +71,35 @@ class ServiceForm(forms.Form):
 
 
 def apply_errors(
-    form: forms.Form, error: ValidationFailed, *, prefix: str = ""
+    form: forms.Form,
+    error: ValidationFailed,
+    *,
+    prefix: str = "",
+    rename: Callable[[str], str] | None = None,
 ) -> None:
     """Put each field error of `error` on the form field of the same name.
 
     Service field names may carry a prefix (`phone.number`); `prefix` is removed
-    first. An error on a field the form does not show goes on top of the form.
+    first, then `rename`, if given, maps the service's name to the form's
+    (`free_values.date` to `free_date`, say). An error on a field the form does
+    not show goes on top of the form.
     """
     for field_error in error.errors:
         name = field_error.field.removeprefix(prefix)
+        if rename is not None:
+            name = rename(name)
         form.add_error(name if name in form.fields else None, field_error.text)
     if not error.errors:
         form.add_error(None, error.text)
 
 
-def submit(form: ServiceForm, call: Callable[[], T], *, prefix: str = "") -> T | None:
+def submit(
+    form: ServiceForm,
+    call: Callable[[], T],
+    *,
+    prefix: str = "",
+    rename: Callable[[str], str] | None = None,
+) -> T | None:
     """Run a service for a bound, valid form; on refusal, show why on the form.
 
     Returns the service's result, or None when it refused: field errors are on the
@@ -94,7 +108,7 @@ def submit(form: ServiceForm, call: Callable[[], T], *, prefix: str = "") -> T |
     try:
         return call()
     except ValidationFailed as error:
-        apply_errors(form, error, prefix=prefix)
+        apply_errors(form, error, prefix=prefix, rename=rename)
     except StaleVersion as error:
         form.stale = error
         form.add_error(None, error.text)

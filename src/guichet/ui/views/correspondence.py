@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
 from guichet.agents.models import Agent, Team
-from guichet.core.errors import StaleVersion, ValidationFailed
+from guichet.core.errors import ValidationFailed
 from guichet.correspondence import autonomy, placeholders, selectors, services
 from guichet.correspondence import templating as letter_templating
 from guichet.correspondence.models import (
@@ -36,7 +36,7 @@ from guichet.correspondence.models import (
 from guichet.parties import selectors as party_selectors
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required, require
-from guichet.ui.errors import ServiceForm
+from guichet.ui.errors import ServiceForm, submit
 from guichet.ui.forms.correspondence import (
     ApproveForm,
     DocxUploadForm,
@@ -96,24 +96,9 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # Helpers.
 
 
-def _call(
-    form: ServiceForm,
-    call: Callable[[], T],
-    field_of: Callable[[str], str] = letter_field,
-) -> T | None:
-    """Run a service; on refusal put each error next to its field (renamed)."""
-    try:
-        return call()
-    except ValidationFailed as error:
-        for field_error in error.errors:
-            name = field_of(field_error.field)
-            form.add_error(name if name in form.fields else None, field_error.text)
-        if not error.errors:
-            form.add_error(None, error.text)
-    except StaleVersion as error:
-        form.stale = error
-        form.add_error(None, error.text)
-    return None
+def _call(form: ServiceForm, call: Callable[[], T]) -> T | None:
+    """Run a letter service; its free-field errors go next to the form's fields."""
+    return submit(form, call, rename=letter_field)
 
 
 def _teams(agent: Agent) -> list[tuple[str, str]]:
@@ -882,7 +867,7 @@ def minutes_new(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     actions = form.actions()
     rows = [row for row, *_rest in actions]
-    minutes = _call(
+    minutes = submit(
         form,
         lambda: services.minutes_create(
             actor=agent,
@@ -900,7 +885,7 @@ def minutes_new(request: HttpRequest) -> HttpResponse:
                 for _row, text, owner, due in actions
             ],
         ),
-        lambda name: minutes_field(name, rows),
+        rename=lambda name: minutes_field(name, rows),
     )
     if minutes is None:
         return _minutes_page(request, form, status=422)
