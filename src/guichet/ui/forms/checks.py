@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.checks.kinds import KINDS
 from guichet.ui.errors import ServiceForm
+from guichet.ui.forms import date_input
 
 KIND_LABELS: dict[str, Promise] = {
     "mrz": _("Machine-readable zone (passport, identity card, residence permit)"),
@@ -34,10 +35,6 @@ def values_of(kind: str, text: str) -> list[str]:
     if kind == "mrz":
         return [line for line in text.splitlines() if line.strip()]
     return [text]
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CheckForm(ServiceForm):
@@ -63,7 +60,7 @@ class CheckForm(ServiceForm):
     on = forms.DateField(
         label=_("Reference date"),
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         help_text=_(
             "Decides whether a document is expired and how two-digit years are "
             "read. Empty: today."

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Language
 from guichet.ui.errors import ServiceForm
+from guichet.ui.forms import date_input
 
 # The rows of actions a minutes form offers; empty rows are ignored.
 ACTION_ROWS = 5
@@ -226,7 +227,7 @@ class MailRegisterForm(TeamForm):
     received_on = _required(
         forms.DateField(
             label=_("Received on"),
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=date_input(),
         )
     )
     sender_name = _required(
@@ -261,7 +262,7 @@ class MinutesForm(TeamForm):
     meeting_date = _required(
         forms.DateField(
             label=_("Meeting date"),
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=date_input(),
         )
     )
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
@@ -318,7 +319,7 @@ class MinutesForm(TeamForm):
             self.fields[f"action_{index}_due_date"] = forms.DateField(
                 label=_("Due date of action %(number)d") % {"number": number},
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                widget=date_input(),
             )
 
     def main_fields(self) -> list[forms.BoundField]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.agents.models import Language
 from guichet.debts.models import DebtKind
 from guichet.ui.errors import ServiceForm
+from guichet.ui.forms import date_input
 
 # How many claims the calculator offers to share the income among.
 CLAIM_ROWS = 4
@@ -24,10 +25,6 @@ CLAIM_ROWS = 4
 
 def _amount_input() -> forms.TextInput:
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class IncomeFields(ServiceForm):
@@ -57,7 +54,7 @@ class GarnishmentForm(IncomeFields):
     on = forms.CharField(
         label=_("Payment date"),
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         help_text=_("It decides which legal amounts apply."),
     )
     maintenance = forms.BooleanField(
@@ -100,7 +97,7 @@ class ClaimRowForm(ServiceForm):
         required=False,
     )
     notified_on = forms.CharField(
-        label=_("Notice date"), required=False, widget=_date_input()
+        label=_("Notice date"), required=False, widget=date_input()
     )
     balance = forms.CharField(
         label=_("Balance due"), required=False, widget=_amount_input()
@@ -135,7 +132,7 @@ class NextPaymentForm(IncomeFields):
     """A payment to preview on the person's debts."""
 
     paid_on = forms.CharField(
-        label=_("Payment date"), required=False, widget=_date_input()
+        label=_("Payment date"), required=False, widget=date_input()
     )
     period = forms.CharField(
         label=_("Month paid"),

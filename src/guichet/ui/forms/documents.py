@@ -15,12 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from guichet.documents.models import DocumentType
 from guichet.documents.services import DocumentDetails
 from guichet.ui.errors import ServiceForm
+from guichet.ui.forms import date_input
 
 from .checks import kind_choices
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DocumentUploadForm(ServiceForm):
@@ -40,12 +37,12 @@ class DocumentUploadForm(ServiceForm):
         label=_("Document number"), required=False, max_length=40
     )
     issued_on = forms.DateField(
-        label=_("Issued on"), required=False, widget=_date_input()
+        label=_("Issued on"), required=False, widget=date_input()
     )
     expires_on = forms.DateField(
         label=_("Expires on"),
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         help_text=_("Last day of validity; leave empty if it does not expire."),
     )
     dossier_reference = forms.CharField(
@@ -93,7 +90,7 @@ class DecisionDateForm(forms.Form):
     decision_date = forms.DateField(
         label=_("Valid on"),
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         help_text=_(
             "The decision date of the dossier: documents that expire before it "
             "are flagged. Empty: today."

@@ -20,6 +20,7 @@ from guichet.agents.models import Language
 from guichet.parties.models import PhoneKind, Sex
 from guichet.parties.services import IDENTITY_FIELDS
 from guichet.ui.errors import ServiceForm
+from guichet.ui.forms import date_input
 
 _NUMBER_SEPARATORS = re.compile(r"[\s./-]+")
 
@@ -71,7 +72,7 @@ class PersonIdentityForm(VersionedForm):
         label=_("Birth date"),
         required=False,
         show_hidden_initial=True,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
     )
     sex = forms.ChoiceField(
         label=_("Sex"), choices=Sex.choices, show_hidden_initial=True
