@@ -8,8 +8,10 @@ GIN trigram index (migration 0002) run: on a million names it reads thousands of
 candidates (bench/RESULTS.md). Either way the matches are ranked by word
 similarity to the whole query.
 
-SQLite: an FTS5 trigram index (migration 0002) yields candidates sharing trigrams
-with the query, ranked by bm25, then re-ranked here with the same trigram measure.
+SQLite: the same words and neighbours, matched in an FTS5 table of name words
+(migration 0003); when none match, an FTS5 trigram table (migration 0002) yields
+candidates sharing trigrams with the query. Either way the best candidates by
+bm25 are re-ranked here with the same trigram measures as PostgreSQL's.
 
 Both filter by the access
 policy inside the query, so what an agent may not see never leaves the database.
@@ -17,6 +19,7 @@ policy inside the query, so what an agent may not see never leaves the database.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,12 +27,12 @@ from typing import Generic, TypeVar
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from guichet.core.text import fold
 
 from .models import Person
-from .similarity import coverage, deletions, trigrams, within_one_edit
+from .similarity import coverage, deletions, similarity, trigrams, within_one_edit
 
 # pg_trgm word similarity a name must reach to be a match. 0.6 is pg_trgm's
 # default; one typo in a 6-letter name scores about 0.57, hence lower.
@@ -42,7 +45,7 @@ WORDS_MATCH = (
 # A last word this short is a word still being typed ("yilmaz no"): names with a
 # word starting with it come first, since trigram similarity gives it little weight.
 TYPING_MAX_LENGTH = 3
-# On SQLite, how many FTS candidates are re-ranked in Python.
+# On SQLite, how many FTS candidates (the best by bm25) are re-ranked in Python.
 SQLITE_CANDIDATES = 300
 
 
@@ -128,30 +131,55 @@ def _ranked_page(
     )
 
 
-def _tsquery(words: list[str]) -> str:
-    """Every typed word, as typed or as a name word one edit away; the last one may
-    also be the start of a word still being typed.
+def _neighbours(words: Sequence[str]) -> list[list[str]]:
+    """For each typed word, the name words it may stand for: itself and the known
+    words one edit away (found through their shared one-letter deletions)."""
+    spellings = sorted(
+        {spelling for word in words for spelling in deletions(word) if spelling}
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT DISTINCT word FROM parties_name_variant WHERE spelling = ANY(%s)",
+                [spellings],
+            )
+        else:
+            cursor.execute(
+                "SELECT DISTINCT word FROM parties_name_variant "
+                "WHERE spelling IN (SELECT value FROM json_each(%s))",
+                [json.dumps(spellings)],
+            )
+        known = [row[0] for row in cursor.fetchall()]
+    return [
+        sorted({word} | {name for name in known if within_one_edit(word, name)})
+        for word in words
+    ]
+
+
+def _tsquery(words: Sequence[str]) -> str:
+    """PostgreSQL: every typed word, as typed or as a name word one edit away; the
+    last one may also be the start of a word still being typed.
 
     `fold` leaves only [a-z0-9] in a word, so quoting it is enough.
     """
-    spellings = {spelling for word in words for spelling in deletions(word) if spelling}
-    neighbours: dict[str, set[str]] = {word: {word} for word in words}
-    if spellings:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT DISTINCT word FROM parties_name_variant WHERE spelling = ANY(%s)",
-                [sorted(spellings)],
-            )
-            known = [row[0] for row in cursor.fetchall()]
-        for word, near in neighbours.items():
-            near.update(name for name in known if within_one_edit(word, name))
     clauses = []
-    for index, word in enumerate(words):
-        terms = [f"'{name}'" for name in sorted(neighbours[word])]
+    for index, (word, near) in enumerate(zip(words, _neighbours(words), strict=True)):
+        terms = [f"'{name}'" for name in near]
         if index == len(words) - 1:
             terms.append(f"'{word}':*")
         clauses.append("(" + " | ".join(terms) + ")")
     return " & ".join(clauses)
+
+
+def _fts_words_query(words: Sequence[str]) -> str:
+    """SQLite: the same as `_tsquery`, in FTS5's query syntax."""
+    clauses = []
+    for index, (word, near) in enumerate(zip(words, _neighbours(words), strict=True)):
+        terms = [f'"{name}"' for name in near]
+        if index == len(words) - 1:
+            terms.append(f'"{word}"*')
+        clauses.append("(" + " OR ".join(terms) + ")")
+    return " AND ".join(clauses)
 
 
 def _fts_query(folded: str) -> str:
@@ -164,31 +192,51 @@ def _fts_query(folded: str) -> str:
 def _sqlite(
     visible: QuerySet[Person], folded: str, *, page: int, page_size: int
 ) -> Page[Person]:
-    match = _fts_query(folded)
-    if match:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid FROM parties_person_fts WHERE parties_person_fts MATCH %s "
-                "ORDER BY rank LIMIT %s",
-                [match, SQLITE_CANDIDATES],
+    candidates = _fts_candidates(
+        visible, "parties_person_words", _fts_words_query(folded.split())
+    )
+    threshold = 0.0  # every candidate holds every typed word, or one edit from it
+    if not candidates:
+        # As on PostgreSQL, trigrams for the names the words miss.
+        match = _fts_query(folded)
+        if match:
+            candidates = _fts_candidates(visible, "parties_person_fts", match)
+            threshold = WORD_SIMILARITY_THRESHOLD
+        else:
+            # Only one- or two-letter words: match them as a prefix of the name.
+            candidates = list(
+                visible.filter(search_name__startswith=folded)[:SQLITE_CANDIDATES]
             )
-            candidate_ids = [row[0] for row in cursor.fetchall()]
-        condition = Q(id__in=candidate_ids)
-    else:
-        # Only one- or two-letter words: match them as a prefix of the name.
-        condition = Q(search_name__startswith=folded)
-    candidates = list(visible.filter(condition)[:SQLITE_CANDIDATES])
-    scored = [(coverage(folded, person.search_name), person) for person in candidates]
-    threshold = WORD_SIMILARITY_THRESHOLD if match else 0.0
+    scored = [
+        (
+            coverage(folded, person.search_name),
+            similarity(folded, person.search_name),
+            person,
+        )
+        for person in candidates
+    ]
     ranked = sorted(
-        ((score, person) for score, person in scored if score >= threshold),
-        key=lambda pair: (-pair[0], pair[1].search_name, pair[1].id),
+        (entry for entry in scored if entry[0] >= threshold),
+        key=lambda entry: (-entry[0], -entry[1], entry[2].search_name, entry[2].id),
     )
     offset = (page - 1) * page_size
-    window = [person for _, person in ranked[offset : offset + page_size + 1]]
+    window = [person for _, _, person in ranked[offset : offset + page_size + 1]]
     return Page(
         items=window[:page_size],
         page=page,
         page_size=page_size,
         has_next=len(window) > page_size,
     )
+
+
+def _fts_candidates(visible: QuerySet[Person], table: str, match: str) -> list[Person]:
+    """The best `SQLITE_CANDIDATES` matches of an FTS5 table by bm25, that the agent
+    may see."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s "  # noqa: S608  # our own table names
+            "ORDER BY rank LIMIT %s",
+            [match, SQLITE_CANDIDATES],
+        )
+        candidate_ids = [row[0] for row in cursor.fetchall()]
+    return list(visible.filter(id__in=candidate_ids)) if candidate_ids else []

@@ -1,13 +1,16 @@
-"""Word index for name search on PostgreSQL (see parties/search.py).
+"""Word index for name search (see parties/search.py).
 
-A GIN index over the words of `search_name` (`to_tsvector('simple', ...)`), and
+An index of the words of `search_name` (PostgreSQL: GIN over
+`to_tsvector('simple', ...)`; SQLite: an FTS5 table with the unicode61
+tokenizer, kept in step by triggers), and
 `parties_name_variant`: every distinct name word of two letters or more, with
 each spelling obtained by deleting one of its letters (a "deletion neighbourhood").
 A typed word and a name word one edit apart share a spelling there, so the words
 a typo may stand for are found by an index lookup, not by scanning every name.
-A trigger keeps the table in step with every write of `search_name`, including
+Triggers keep the table in step with every write of `search_name`, including
 bulk loads; words are never removed (a stale word only adds a candidate that
-matches nobody). SQLite keeps its FTS5 trigram table (migration 0002).
+matches nobody). The trigram indexes of migration 0002 stay, for the names the
+words do not find.
 """
 
 from django.db import migrations
@@ -69,16 +72,70 @@ POSTGRES_BACKWARDS = [
 ]
 
 
+# SQLite triggers may not use a recursive CTE (or generate_series, an extension):
+# json_each over the list 0..63 gives the positions. Position 0 is the word itself;
+# a word longer than 63 letters (no name has one) gets no deletion past the 63rd.
+POSITIONS = "[" + ",".join(str(position) for position in range(64)) + "]"
+SQLITE_VARIANTS = f"""
+    INSERT OR IGNORE INTO parties_name_variant (spelling, word)
+    SELECT DISTINCT
+        CASE WHEN position.value = 0 THEN word.value
+        ELSE substr(word.value, 1, position.value - 1) || substr(word.value, position.value + 1)
+        END,
+        word.value
+    FROM {{words}} AS word, json_each('{POSITIONS}') AS position
+    WHERE length(word.value) >= 2 AND position.value <= length(word.value)
+"""
+# `fold` leaves only [a-z0-9] and single spaces in search_name: a JSON list of its
+# words needs no escaping.
+SQLITE_WORDS = "json_each('[\"' || replace({name}, ' ', '\",\"') || '\"]')"
+
+SQLITE_FORWARDS = [
+    "CREATE TABLE parties_name_variant ("
+    "spelling text NOT NULL, word text NOT NULL, PRIMARY KEY (spelling, word)) WITHOUT ROWID",
+    "CREATE VIRTUAL TABLE parties_person_words USING fts5("
+    "search_name, content='parties_person', content_rowid='id', tokenize='unicode61')",
+    "CREATE TRIGGER parties_person_words_insert AFTER INSERT ON parties_person BEGIN "
+    "INSERT INTO parties_person_words(rowid, search_name) VALUES (new.id, new.search_name); "
+    + SQLITE_VARIANTS.format(words=SQLITE_WORDS.format(name="new.search_name"))
+    + "; END",
+    "CREATE TRIGGER parties_person_words_delete AFTER DELETE ON parties_person BEGIN "
+    "INSERT INTO parties_person_words(parties_person_words, rowid, search_name) "
+    "VALUES ('delete', old.id, old.search_name); END",
+    "CREATE TRIGGER parties_person_words_update AFTER UPDATE OF search_name ON parties_person BEGIN "
+    "INSERT INTO parties_person_words(parties_person_words, rowid, search_name) "
+    "VALUES ('delete', old.id, old.search_name); "
+    "INSERT INTO parties_person_words(rowid, search_name) VALUES (new.id, new.search_name); "
+    + SQLITE_VARIANTS.format(words=SQLITE_WORDS.format(name="new.search_name"))
+    + "; END",
+    "INSERT INTO parties_person_words(parties_person_words) VALUES ('rebuild')",
+    SQLITE_VARIANTS.format(
+        words="(SELECT DISTINCT typed.value AS value FROM parties_person, "
+        + SQLITE_WORDS.format(name="parties_person.search_name")
+        + " AS typed)"
+    ),
+]
+SQLITE_BACKWARDS = [
+    "DROP TRIGGER IF EXISTS parties_person_words_update",
+    "DROP TRIGGER IF EXISTS parties_person_words_delete",
+    "DROP TRIGGER IF EXISTS parties_person_words_insert",
+    "DROP TABLE IF EXISTS parties_person_words",
+    "DROP TABLE IF EXISTS parties_name_variant",
+]
+
+
+def _run(schema_editor, postgres, sqlite):
+    statements = postgres if schema_editor.connection.vendor == "postgresql" else sqlite
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRES_FORWARDS:
-            schema_editor.execute(statement)
+    _run(schema_editor, POSTGRES_FORWARDS, SQLITE_FORWARDS)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRES_BACKWARDS:
-            schema_editor.execute(statement)
+    _run(schema_editor, POSTGRES_BACKWARDS, SQLITE_BACKWARDS)
 
 
 class Migration(migrations.Migration):
