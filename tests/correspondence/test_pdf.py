@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -84,6 +85,29 @@ def test_every_language_renders_a_pdfa_3b_with_fonts_embedded_and_tags(
         assert report.fonts
         assert all(report.fonts.values())
         assert report.pages == 1
+
+
+def test_letters_are_styled_by_the_stylesheet_parsed_once_per_thread(
+    letters: dict[str, bytes],
+) -> None:
+    # Given letters rendered in this thread (the fixture), the stylesheet is the same
+    # parsed object each time; another thread parses its own, with its own fonts.
+    sheet = pdf._stylesheet()
+    assert pdf._stylesheet() is sheet
+    other: list[Any] = []
+    thread = threading.Thread(target=lambda: other.append(pdf._stylesheet()))
+    thread.start()
+    thread.join()
+    assert other[0] is not sheet
+    # The letters were drawn in its fonts (the @font-face rules are only in
+    # data/pdf.css), embedded, and still pass the PDF/A check.
+    for language, data in letters.items():
+        report = pdfcheck.inspect(data)
+        assert report.problems == [], language
+        assert sorted(name.split("+", 1)[1] for name in report.fonts) == [
+            "Guichet-Sans",
+            "Guichet-Sans-Bold",
+        ], language
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ letter can never make the renderer read a file or call the network.
 
 from __future__ import annotations
 
+import atexit
 import io
 import logging
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+STYLESHEET = DATA_DIR / "pdf.css"
 VARIANT = "pdf/a-3b"
 
 
@@ -67,6 +69,17 @@ def _fetcher() -> Any:
 _local = threading.local()
 
 
+@atexit.register
+def _forget_fonts() -> None:
+    """Drop this thread's fonts and stylesheet before the interpreter shuts down.
+
+    WeasyPrint removes the folder where it copied the @font-face files when the font
+    configuration is deleted; during shutdown the modules it needs for that are
+    already gone, so the folder would stay and an error be printed.
+    """
+    _local.__dict__.clear()
+
+
 def _fonts() -> Any:
     """One font configuration per thread: @font-face files are loaded once, and
     Pango's font maps are not shared between threads."""
@@ -78,12 +91,31 @@ def _fonts() -> Any:
     return config
 
 
+def _stylesheet() -> Any:
+    """The stylesheet shared by every document (`data/pdf.css`), parsed once per
+    thread, with that thread's font configuration (its @font-face rules load the
+    fonts there).
+
+    Parsing it again from each letter's <style> cost about a tenth of a letter
+    (measured in one run, median of 20 rounds: 82 ms a letter, 70 ms with this
+    sheet); a document's own <style> now holds only its footer and page label.
+    """
+    sheet = getattr(_local, "stylesheet", None)
+    if sheet is None:
+        from weasyprint import CSS
+
+        sheet = _local.stylesheet = CSS(
+            filename=STYLESHEET, url_fetcher=_fetcher(), font_config=_fonts()
+        )
+    return sheet
+
+
 def _document(html: str, **options: Any) -> Any:
     from weasyprint import HTML
 
     return HTML(
         string=html, base_url=DATA_DIR.as_uri() + "/", url_fetcher=_fetcher()
-    ).render(font_config=_fonts(), **options)
+    ).render(font_config=_fonts(), stylesheets=[_stylesheet()], **options)
 
 
 def _write(document: Any, **options: Any) -> bytes:
