@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from django.template.loader import render_to_string
 
 import pikepdf
 import pytest
+import tinycss2
+import weasyprint
 
-from guichet.correspondence import archive, pdf, pdfcheck, services
+from guichet.correspondence import archive, content, pdf, pdfcheck, services
+from guichet.correspondence.services.minutes import minutes_html
 from tests.correspondence.factories import person_with_address
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +184,159 @@ def test_fonts_are_subset_with_harfbuzz() -> None:
             pytest.fail(message)
         pytest.skip(message)
     assert pdf.subsets_with_harfbuzz() is True
+
+
+TEMPLATES = Path(pdf.__file__).parent / "templates" / "correspondence" / "pdf"
+MARGIN_BOX = re.compile(r"@((?:top|bottom|left|right)(?:-[a-z]+)*)")
+
+
+def _user_agent_selectors() -> tuple[set[str], set[str]]:
+    """The element names and margin boxes that data/pdf_ua.css has rules for."""
+    text = pdf.USER_AGENT_STYLESHEET.read_text()
+    elements: set[str] = set()
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True):
+        if rule.type == "qualified-rule":
+            prelude = tinycss2.serialize(rule.prelude)
+            elements |= set(re.findall(r"(?:^|[\s,(])([a-z][a-z0-9]*)", prelude))
+    return elements, set(MARGIN_BOX.findall(text))
+
+
+def test_every_element_and_margin_box_of_the_documents_has_user_agent_rules() -> None:
+    # Forms keep WeasyPrint's own user-agent stylesheets (their fields need them).
+    elements, margin_boxes = _user_agent_selectors()
+    used = {
+        tag
+        for template in TEMPLATES.glob("*.html")
+        if template.name != "form.html"
+        for tag in re.findall(r"<([a-z][a-z0-9]*)", template.read_text())
+    }
+    assert used
+    assert used - elements == set()
+    boxes = set(MARGIN_BOX.findall(pdf.STYLESHEET.read_text()))
+    boxes |= set(MARGIN_BOX.findall((TEMPLATES / "_style.html").read_text()))
+    assert boxes == {"bottom-left", "bottom-right"}
+    assert boxes - margin_boxes == set()
+
+
+def _letter_content(*, draft: bool) -> dict[str, Any]:
+    return {
+        "language": "fr",
+        "service": {
+            "name": "Service des légalisations",
+            "lines": ["Rue de la Loi 1", "1000 Bruxelles"],
+            "contact": ["legal@guichet.example"],
+            "footer": f"Service des légalisations{content.SEPARATOR}legal@guichet.example",
+        },
+        "recipient": ["Madame Hélène Lefèvre", "Rue du Test 12", "1000 Bruxelles"],
+        "labels": content.labels("fr"),
+        "number": "LEG/2026/000042",
+        "contact": f"Anne Writer{content.SEPARATOR}anne@guichet.example",
+        "place_date": "Bruxelles, le 23 novembre 2026",
+        "subject": "Réception de votre demande",
+        "body": ["Madame,", "Nous avons bien reçu votre demande.\nÀ bientôt."],
+        "signature": ["Anne Writer", "Service des légalisations"],
+        "draft": draft,
+    }
+
+
+def _minutes_html() -> str:
+    labels = "minutes date place author attendees absentees agenda decisions actions"
+    labels += " action owner due none page"
+    return minutes_html(
+        {
+            "language": "nl",
+            "title": "Teamoverleg",
+            "date": "23 november 2026",
+            "place": "Brussel",
+            "author": "Anne Writer",
+            "service": {"name": "Legalisaties", "lines": ["Wetstraat 1"]},
+            "labels": {label: label.capitalize() for label in labels.split()},
+            "attendees": ["Anne", "Bert"],
+            "absentees": ["Chris"],
+            "agenda": ["Punt een\nmet een tweede regel", "Punt twee"],
+            "decisions": ["Een besluit"],
+            "actions": [
+                {"description": "Iets doen", "owner": "Anne", "due": "1 december"}
+            ],
+        }
+    )
+
+
+def _print_list_html() -> str:
+    rows = [
+        {"number": f"LEG/2026/{index:06d}", "recipient": ["A", "B"], "pages": 1}
+        for index in range(90)
+    ]
+    return render_to_string(
+        "correspondence/pdf/print_list.html",
+        {
+            "language": "en",
+            "service": "Legalisations",
+            "labels": {"title": "Letters", "page": "Page"},
+            "rows": rows,
+            "printed": "23 November 2026",
+            "footer": content.css_string("Legalisations"),
+            "page_label": content.css_string("Page"),
+        },
+    )
+
+
+def _drawn(data: bytes) -> tuple[list[bytes], list[str], list[str]]:
+    """What a PDF shows and how it is tagged: page contents, structure, outline."""
+
+    def kinds(node: Any) -> list[str]:
+        if isinstance(node, pikepdf.Array):
+            return [kind for child in node for kind in kinds(child)]
+        if isinstance(node, pikepdf.Dictionary):
+            below = node.get("/K")
+            return [str(node.get("/S")), *(kinds(below) if below is not None else [])]
+        return ["content"]
+
+    with pikepdf.open(io.BytesIO(data)) as document:
+        pages = [page.Contents.read_bytes() for page in document.pages]
+        outline = [str(item.title) for item in document.open_outline().root]
+        return pages, kinds(document.Root.StructTreeRoot.K), outline
+
+
+@pytest.mark.parametrize(
+    ("_case", "html"),
+    [
+        ("letter", lambda: content.letter_html(_letter_content(draft=False))),
+        ("draft letter", lambda: content.letter_html(_letter_content(draft=True))),
+        ("minutes: headings, lists, tables", _minutes_html),
+        ("print list of three pages", _print_list_html),
+    ],
+)
+def test_documents_are_drawn_and_tagged_as_with_weasyprints_own_stylesheet(
+    monkeypatch: pytest.MonkeyPatch, _case: str, html: Callable[[], str]
+) -> None:
+    source = html()
+    ours = pdf.render_pdfa(source)
+    document_class = pdf._html_class()
+    monkeypatch.setattr(
+        document_class,
+        "_ua_stylesheets",
+        lambda self, forms=False: weasyprint.HTML._ua_stylesheets(self, forms),
+    )
+    stock = pdf.render_pdfa(source)
+    assert ours.pages == stock.pages
+    assert _drawn(ours.data) == _drawn(stock.data)
+    assert pdfcheck.inspect(ours.data).problems == []
+
+
+def test_weasyprint_lays_documents_out_with_the_trimmed_stylesheet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # _ua_stylesheets is WeasyPrint's hook, not a public API: if it stopped asking,
+    # letters would silently go back to the slower cascade.
+    document_class = pdf._html_class()
+    trimmed = document_class._ua_stylesheets
+    asked: list[list[Any]] = []
+
+    def spy(self: Any, forms: bool = False) -> list[Any]:
+        asked.append(trimmed(self, forms))
+        return asked[-1]
+
+    monkeypatch.setattr(document_class, "_ua_stylesheets", spy)
+    pdf.render_pdfa(content.letter_html(_letter_content(draft=False)))
+    assert asked == [[pdf._user_agent_stylesheet()]]
