@@ -16,6 +16,7 @@ import pikepdf
 import pytest
 import tinycss2
 import weasyprint
+from weasyprint.formatting_structure import boxes
 
 from guichet.correspondence import archive, content, pdf, pdfcheck, services
 from guichet.correspondence.services.minutes import minutes_html
@@ -340,3 +341,28 @@ def test_weasyprint_lays_documents_out_with_the_trimmed_stylesheet(
     monkeypatch.setattr(document_class, "_ua_stylesheets", spy)
     pdf.render_pdfa(content.letter_html(_letter_content(draft=False)))
     assert asked == [[pdf._user_agent_stylesheet()]]
+
+
+def _lines_per_block(box: Any, found: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """(tag.class, lines) for each block of laid-out text, in document order."""
+    children = getattr(box, "children", [])
+    lines = sum(isinstance(child, boxes.LineBox) for child in children)
+    if lines and box.element is not None:
+        found.append((f"{box.element_tag}.{box.element.get('class', '')}", lines))
+    for child in children:
+        if not isinstance(child, boxes.LineBox):
+            _lines_per_block(child, found)
+    return found
+
+
+def test_a_letter_breaks_its_lines_where_its_texts_do() -> None:
+    # The letter's lines are broken by newlines (white-space: pre-line), not <br>.
+    letter = _letter_content(draft=False)
+    html = content.letter_html(letter)
+    assert "<br" not in html
+    document = pdf._document(html, pdf_variant=pdf.VARIANT, pdf_tags=True)
+    found = _lines_per_block(document.pages[0]._page_box, [])
+    assert ("div.lines", 3) in found  # two address lines and the e-mail
+    assert ("address.recipient", 3) in found
+    assert [lines for name, lines in found if name == "p."] == [1, 2]
+    assert ("div.signature", 2) in found
