@@ -68,7 +68,21 @@ _MARK_CONTROLS = """() => {
 
 
 def check_keyboard_order(ui: Browser, context: str) -> None:
-    """Tab through the page: every control is reached, one after the other."""
+    """Tab through the page: every control is reached, one after the other.
+
+    On a loaded machine Chromium has once sent the focus from the second control
+    back to the first (CI, 2026-11-23, a page with no script moving the focus): a
+    page that fails is loaded again and checked once more, so a real order fault,
+    which fails both times, still fails the test.
+    """
+    try:
+        _check_keyboard_order(ui, context)
+    except AssertionError:
+        ui.page.reload(wait_until="load")
+        _check_keyboard_order(ui, context)
+
+
+def _check_keyboard_order(ui: Browser, context: str) -> None:
     found = ui.page.evaluate(_MARK_CONTROLS)
     assert found["positive"] == [], f"positive tabindex on {context}"
     count = found["count"]
