@@ -174,6 +174,8 @@ def test_the_renderer_refuses_any_resource_outside_its_fonts(tmp_path: Any) -> N
     assert fonts
     fetched = fetcher.fetch(fonts[0].as_uri())
     assert fetched is not None
+    # The same fetcher serves every document of this thread.
+    assert pdf._fetcher() is fetcher
 
 
 def test_fonts_are_subset_with_harfbuzz() -> None:

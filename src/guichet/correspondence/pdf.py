@@ -55,7 +55,11 @@ class Rendered:
     pages: int
 
 
-def _fetcher() -> Any:
+_local = threading.local()
+
+
+@functools.cache
+def _fetcher_class() -> Any:
     from weasyprint.urls import URLFetcher
 
     class DataOnly(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints
@@ -65,10 +69,20 @@ def _fetcher() -> Any:
                 raise ValueError(f"letters may only use their own fonts, not {url}")
             return super().fetch(url, headers)
 
-    return DataOnly(allowed_protocols={"file"})
+    return DataOnly
 
 
-_local = threading.local()
+def _fetcher() -> Any:
+    """This thread's fetcher, which refuses every URL outside `data/`.
+
+    One per thread (it is a urllib opener, which keeps the request it serves), made
+    once: defining its class and opener again for every letter cost about 1% of a
+    letter (measured in one run: 42.3 ms a letter, 42.0 ms with this one).
+    """
+    fetcher = getattr(_local, "fetcher", None)
+    if fetcher is None:
+        fetcher = _local.fetcher = _fetcher_class()(allowed_protocols={"file"})
+    return fetcher
 
 
 @atexit.register
