@@ -71,6 +71,18 @@ def _render(*args: str) -> dict[str, Any]:
     return json.loads(out.getvalue())
 
 
+def _run_in_process(clerk: Any, batch: LetterBatch, *, chunk: int) -> list[str]:
+    return list(
+        batchrun.run(
+            actor=clerk,
+            batch=batch,
+            report=batchrun.Report(batch=""),
+            workers=1,
+            chunk=chunk,
+        )
+    )
+
+
 def _sequences() -> list[int]:
     return sorted(Letter.objects.values_list("sequence", flat=True))
 
@@ -184,15 +196,7 @@ def test_letters_numbered_before_a_crash_are_archived_on_resume(
         batchrun.pdf, "render_pdfa", lambda html: (_ for _ in ()).throw(PowerCut())
     )
     with pytest.raises(PowerCut):
-        list(
-            batchrun.run(
-                actor=clerk,
-                batch=batch,
-                report=batchrun.Report(batch=""),
-                workers=1,
-                chunk=10,
-            )
-        )
+        _run_in_process(clerk, batch, chunk=10)
     assert Letter.objects.filter(pdf_sha256="").count() == 5
     monkeypatch.undo()
 
@@ -254,3 +258,31 @@ def test_usage_errors_say_what_is_wrong_and_start_nothing(
         call_command("letters", "render", "--agent", "support_agent-C", *args)
     assert LetterBatch.objects.count() == 0
     assert Letter.objects.count() == 0
+
+
+def test_the_workers_keep_a_chunk_to_render_while_the_next_one_is_numbered(
+    clerk: Any, recipients: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(COUNT, 2 * COUNT):
+        person_with_address(
+            surname=f"Claes{index}",
+            address={"postal_code": "9000", "municipality": "Gent"},
+        )
+    batch = services.letter_batch_start(
+        actor=clerk, letter_type="acknowledgement", query="municipality=Gent"
+    )
+    unstored_when_numbering: list[int] = []
+    real_issue = services.letter_batch_issue
+
+    def issue(**kwargs: Any) -> Any:
+        numbered = Letter.objects.filter(batch=batch)
+        unstored_when_numbering.append(numbered.filter(pdf_sha256="").count())
+        return real_issue(**kwargs)
+
+    monkeypatch.setattr(batchrun.services, "letter_batch_issue", issue)
+    events = _run_in_process(clerk, batch, chunk=2)
+    # Up to a chunk (2) more than the workers' own few (4) wait to be stored; past
+    # that, every rendered letter is stored (here, in one process, all of them).
+    assert unstored_when_numbering == [0, 2, 4, 6, 1]
+    assert events == ["archived"] * 2 * COUNT
+    assert not Letter.objects.filter(pdf_sha256="").exists()
