@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 import pytest
 
-from guichet.correspondence import archive, batchrun, pdfcheck, services
+from guichet.correspondence import archive, batchrun, pdf, pdfcheck, services
 from guichet.correspondence.models import Counter, Letter, LetterBatch
 from tests.correspondence.factories import person_with_address
 
@@ -286,3 +286,11 @@ def test_the_workers_keep_a_chunk_to_render_while_the_next_one_is_numbered(
     assert unstored_when_numbering == [0, 2, 4, 6, 1]
     assert events == ["archived"] * 2 * COUNT
     assert not Letter.objects.filter(pdf_sha256="").exists()
+
+
+def test_the_pool_prepares_its_workers_for_rendering() -> None:
+    import gc
+
+    with batchrun._pool(2) as pool:
+        thresholds = pool.submit(gc.get_threshold).result(timeout=60)
+    assert thresholds[0] == pdf.YOUNG_OBJECTS_BEFORE_COLLECTION

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import re
@@ -368,3 +369,12 @@ def test_a_letter_breaks_its_lines_where_its_texts_do() -> None:
     assert ("address.recipient", 3) in found
     assert [lines for name, lines in found if name == "p."] == [1, 2]
     assert ("div.signature", 2) in found
+
+
+def test_a_worker_collects_young_objects_less_often() -> None:
+    before = gc.get_threshold()
+    try:
+        pdf.prepare_worker()
+        assert gc.get_threshold() == (20_000, before[1], before[2])
+    finally:
+        gc.set_threshold(*before)

@@ -56,7 +56,9 @@ def _pool(workers: int) -> Executor:
     # forkserver: the workers do not inherit the parent's database connections.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["guichet.correspondence.pdf"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=pdf.prepare_worker
+    )
 
 
 def total(batch: LetterBatch) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import gc
 import io
 import logging
 import threading
@@ -168,6 +169,22 @@ def _write(document: Any, **options: Any) -> bytes:
             "ignore", category=ResourceWarning, message=r"unclosed file .*sRGB2014\.icc"
         )
         return bytes(document.write_pdf(**options))
+
+
+YOUNG_OBJECTS_BEFORE_COLLECTION = 20_000
+
+
+def prepare_worker() -> None:
+    """Tune a process that does nothing but render (a batch's pool worker).
+
+    Laying a letter out makes many short-lived objects, and Python's collector,
+    which looks for cycles every 700 new objects, ran two or three times a letter:
+    about 3 ms of each (measured over 60 letters). Every 20,000 instead, a letter
+    took 6% less (measured in one run, median of 25 rounds: 45.6 ms, 42.6 ms); less
+    often gained nothing more. Not for the web or command processes, which do
+    other work.
+    """
+    gc.set_threshold(YOUNG_OBJECTS_BEFORE_COLLECTION)
 
 
 def render_pdfa(html: str) -> Rendered:
