@@ -10,7 +10,13 @@ from django.db import DatabaseError, connection, transaction
 import pytest
 
 from guichet.audit.models import AppendOnlyError, AuditEvent, ChainHead
-from guichet.audit.services import access_record, audit_record, chain_verify
+from guichet.audit.services import (
+    Entry,
+    access_record,
+    audit_record,
+    audit_record_many,
+    chain_verify,
+)
 from tests.factories import AgentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +45,33 @@ def test_records_are_chained_in_sequence() -> None:
     head = ChainHead.objects.get(chain="changes")
     assert (head.seq, head.hash) == (3, events[2].hash)
     assert chain_verify(chain="changes").is_intact
+
+
+def test_many_records_are_chained_as_if_appended_one_by_one() -> None:
+    first = _three_events()
+    actor = AgentFactory()
+    person = PersonFactory()
+    assert audit_record_many(actor=actor, entries=[]) == []
+    events = audit_record_many(
+        actor=actor,
+        entries=[
+            Entry(action="letter.submit", obj=person, summary={"n": i}, reason=f"m{i}")
+            for i in range(3)
+        ],
+    )
+    assert [event.seq for event in events] == [4, 5, 6]
+    assert events[0].prev_hash == first[2].hash
+    assert [event.prev_hash for event in events[1:]] == [e.hash for e in events[:2]]
+    head = ChainHead.objects.get(chain="changes")
+    assert (head.seq, head.hash) == (6, events[2].hash)
+    assert audit_record(actor=actor, action="after", obj=person).seq == 7
+    assert chain_verify(chain="changes").is_intact
+    stored = AuditEvent.objects.get(chain="changes", seq=5)
+    assert (stored.object_id, stored.summary, stored.reason) == (
+        str(person.uuid),
+        {"n": 1},
+        "m1",
+    )
 
 
 def test_access_log_is_its_own_chain_and_holds_no_names() -> None:

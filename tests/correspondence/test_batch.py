@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 
 import pytest
 
+from guichet.audit.models import AuditEvent
+from guichet.audit.services import chain_verify
 from guichet.correspondence import archive, batchrun, pdf, pdfcheck, services
 from guichet.correspondence.models import Counter, Letter, LetterBatch
 from tests.correspondence.factories import person_with_address
@@ -69,6 +71,14 @@ def _render(*args: str) -> dict[str, Any]:
         stdout=out,
     )
     return json.loads(out.getvalue())
+
+
+def _five_more_in_gent() -> None:
+    for index in range(COUNT, 2 * COUNT):
+        person_with_address(
+            surname=f"Claes{index}",
+            address={"postal_code": "9000", "municipality": "Gent"},
+        )
 
 
 def _run_in_process(clerk: Any, batch: LetterBatch, *, chunk: int) -> list[str]:
@@ -136,21 +146,21 @@ def test_shows_a_progress_bar_on_standard_error(
 def test_a_run_interrupted_by_a_crash_resumes_and_issues_each_letter_once(
     clerk: Any, recipients: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The crash strikes in the middle of the second chunk, after its first letter
-    # was numbered and written: the chunk's transaction rolls back with its numbers.
+    # The crash strikes at the end of the second chunk, after its letters were
+    # numbered and written: the chunk's transaction rolls back with its numbers.
     from guichet.correspondence.services import batches
 
-    real_audit = batches.audit_record
+    real_audit = batches.audit_record_many
     calls = {"count": 0}
 
     def audit_then_crash(**kwargs: Any) -> Any:
-        if kwargs["action"] == "letter.submit":
-            calls["count"] += 1
-            if calls["count"] == 3:
-                raise PowerCut
+        calls["count"] += 1
+        if calls["count"] == 2:
+            assert Letter.objects.filter(number__isnull=False).count() == 4
+            raise PowerCut
         return real_audit(**kwargs)
 
-    monkeypatch.setattr(batches, "audit_record", audit_then_crash)
+    monkeypatch.setattr(batches, "audit_record_many", audit_then_crash)
     batch = services.letter_batch_start(
         actor=clerk, letter_type="acknowledgement", query="municipality=Gent"
     )
@@ -169,7 +179,7 @@ def test_a_run_interrupted_by_a_crash_resumes_and_issues_each_letter_once(
     assert _sequences() == [1, 2]
     assert Letter.objects.filter(pdf_sha256="").count() == 2
     assert Counter.objects.get().last == 2
-    monkeypatch.setattr(batches, "audit_record", real_audit)
+    monkeypatch.setattr(batches, "audit_record_many", real_audit)
 
     summary = _render("--resume", str(batch.uuid))
 
@@ -263,11 +273,7 @@ def test_usage_errors_say_what_is_wrong_and_start_nothing(
 def test_the_workers_keep_a_chunk_to_render_while_the_next_one_is_numbered(
     clerk: Any, recipients: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for index in range(COUNT, 2 * COUNT):
-        person_with_address(
-            surname=f"Claes{index}",
-            address={"postal_code": "9000", "municipality": "Gent"},
-        )
+    _five_more_in_gent()
     batch = services.letter_batch_start(
         actor=clerk, letter_type="acknowledgement", query="municipality=Gent"
     )
@@ -280,12 +286,39 @@ def test_the_workers_keep_a_chunk_to_render_while_the_next_one_is_numbered(
         return real_issue(**kwargs)
 
     monkeypatch.setattr(batchrun.services, "letter_batch_issue", issue)
+    monkeypatch.setattr(batchrun, "STORE_GROUP", 1)
     events = _run_in_process(clerk, batch, chunk=2)
     # Up to a chunk (2) more than the workers' own few (4) wait to be stored; past
     # that, every rendered letter is stored (here, in one process, all of them).
     assert unstored_when_numbering == [0, 2, 4, 6, 1]
     assert events == ["archived"] * 2 * COUNT
     assert not Letter.objects.filter(pdf_sha256="").exists()
+
+
+def test_rendered_letters_are_stored_in_groups_and_the_rest_at_the_end(
+    clerk: Any, recipients: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _five_more_in_gent()
+    batch = services.letter_batch_start(
+        actor=clerk, letter_type="acknowledgement", query="municipality=Gent"
+    )
+    groups: list[int] = []
+    real_store = services.letter_archive_store_many
+
+    def store(rendered: Any) -> Any:
+        groups.append(len(rendered))
+        return real_store(rendered)
+
+    monkeypatch.setattr(batchrun.services, "letter_archive_store_many", store)
+    monkeypatch.setattr(batchrun, "STORE_GROUP", 5)
+    events = _run_in_process(clerk, batch, chunk=1)
+    # Up to 1 + 4 letters are out. The sixth makes the six rendered ones a group
+    # (at least 5); the last four are stored when the run ends.
+    assert groups == [6, 4]
+    assert events == ["archived"] * 2 * COUNT
+    changes = AuditEvent.objects.filter(action="letter.archive")
+    assert changes.count() == 2 * COUNT
+    assert chain_verify(chain="changes").is_intact
 
 
 def test_the_pool_prepares_its_workers_for_rendering() -> None:

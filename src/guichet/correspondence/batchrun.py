@@ -24,6 +24,11 @@ from typing import Any
 from . import content, pdf, services
 from .models import Letter, LetterBatch
 
+# Rendered letters stored together, in one transaction: one commit and one move of
+# the audit chain's head for the group. A run stopped before a group is stored
+# renders those letters again when resumed.
+STORE_GROUP = 25
+
 
 @dataclass
 class Report:
@@ -89,21 +94,31 @@ def run(
     # and 34.7 s before, 35.2 s and 29.8 s after).
     window = chunk + max(4, workers * 4)
     inflight: dict[Future[pdf.Rendered], int] = {}
+    ready: list[tuple[int, pdf.Rendered]] = []  # rendered, not stored yet
     with _pool(workers) as pool:
 
         def collect(until: int) -> Iterator[str]:
+            """Wait until at most `until` letters are out; store what came back."""
             while len(inflight) > until:
                 done, _pending = wait(list(inflight), return_when=FIRST_COMPLETED)
-                for future in done:
-                    letter_pk = inflight.pop(future)
-                    rendered = future.result()
-                    services.letter_archive_store(
-                        letter_id=letter_pk, data=rendered.data, pages=rendered.pages
-                    )
-                    report.archived += 1
-                    report.pages += rendered.pages
-                    report.multi_page += rendered.pages > 1
-                    yield "archived"
+                ready.extend((inflight.pop(future), future.result()) for future in done)
+                if len(ready) >= STORE_GROUP:
+                    yield from store()
+            if until == 0:
+                yield from store()
+
+        def store() -> Iterator[str]:
+            if not ready:
+                return
+            services.letter_archive_store_many(
+                [(pk, rendered.data, rendered.pages) for pk, rendered in ready]
+            )
+            for _pk, rendered in ready:
+                report.archived += 1
+                report.pages += rendered.pages
+                report.multi_page += rendered.pages > 1
+                yield "archived"
+            ready.clear()
 
         for letter in Letter.objects.filter(pk__in=leftovers).order_by("sequence"):
             inflight[

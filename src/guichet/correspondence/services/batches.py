@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
 from guichet.agents.models import Language, Team
-from guichet.audit.services import audit_record
+from guichet.audit.services import Entry, audit_record, audit_record_many
 from guichet.core import clock
 from guichet.core.errors import NotFound
 from guichet.correspondence import (
@@ -300,6 +300,7 @@ def letter_batch_issue(
         if issuing
         else iter(())
     )
+    entries: list[Entry] = []
     for letter, context, sources in ready:
         decision = decisions[cast(int, letter.template_version_id)]
         letter.autonomy_kind = decision.kind.value
@@ -321,22 +322,24 @@ def letter_batch_issue(
         else:
             letter.status = LetterStatus.PENDING_APPROVAL
         letter.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            action="letter.submit",
-            obj=letter,
-            summary={
-                "batch": str(batch.uuid),
-                "person": str(letter.person.uuid),
-                "kind": decision.kind.value,
-                "outcome": letter.status,
-                "number": letter.number,
-            },
+        entries.append(
+            Entry(
+                action="letter.submit",
+                obj=letter,
+                summary={
+                    "batch": str(batch.uuid),
+                    "person": str(letter.person.uuid),
+                    "kind": decision.kind.value,
+                    "outcome": letter.status,
+                    "number": letter.number,
+                },
+            )
         )
         if letter.status == LetterStatus.ISSUED:
             result.issued.append(letter)
         else:
             result.waiting_approval += 1
+    audit_record_many(actor=actor, entries=entries)
     return result
 
 

@@ -28,7 +28,7 @@ from django.utils.translation import pgettext
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
 from guichet.agents.models import Language, Team
-from guichet.audit.services import audit_record, changes
+from guichet.audit.services import Entry, audit_record, audit_record_many, changes
 from guichet.core import clock
 from guichet.core.errors import Conflict, Forbidden, NotFound
 from guichet.correspondence import (
@@ -699,27 +699,47 @@ def letter_archive(*, letter_id: int) -> Letter:
     )
 
 
-@transaction.atomic
 def letter_archive_store(*, letter_id: int, data: bytes, pages: int) -> Letter:
     """Keep a rendered PDF as the letter's archive, unless it already has one."""
-    stored = archive.store(data, "pdf")
-    updated = Letter.objects.filter(
-        pk=letter_id, pdf_sha256="", number__isnull=False
-    ).update(pdf_sha256=stored.sha256, pdf_size=stored.size)
-    letter = Letter.objects.get(pk=letter_id)
-    if updated:
-        audit_record(
-            actor=None,
-            action="letter.archive",
-            obj=letter,
-            summary={
-                "number": letter.number,
-                "sha256": stored.sha256,
-                "size": stored.size,
-                "pages": pages,
-            },
-        )
-    return letter
+    return letter_archive_store_many([(letter_id, data, pages)])[0]
+
+
+@transaction.atomic
+def letter_archive_store_many(
+    rendered: Sequence[tuple[int, bytes, int]],
+) -> list[Letter]:
+    """Keep rendered PDFs (letter id, PDF, pages) as their letters' archives, in one
+    transaction: a batch stores its letters in groups, one commit and one move of the
+    audit chain's head for many letters (bench/RESULTS.md, Letters). A letter that
+    already has its archive keeps it."""
+    entries: list[Entry] = []
+    stored_letters: list[Letter] = []
+    letters = Letter.objects.in_bulk([letter_id for letter_id, _, _ in rendered])
+    for letter_id, data, pages in rendered:
+        stored = archive.store(data, "pdf")
+        updated = Letter.objects.filter(
+            pk=letter_id, pdf_sha256="", number__isnull=False
+        ).update(pdf_sha256=stored.sha256, pdf_size=stored.size)
+        letter = letters[letter_id]
+        if updated:
+            letter.pdf_sha256, letter.pdf_size = stored.sha256, stored.size
+            entries.append(
+                Entry(
+                    action="letter.archive",
+                    obj=letter,
+                    summary={
+                        "number": letter.number,
+                        "sha256": stored.sha256,
+                        "size": stored.size,
+                        "pages": pages,
+                    },
+                )
+            )
+        else:
+            letter.refresh_from_db()
+        stored_letters.append(letter)
+    audit_record_many(actor=None, entries=entries)
+    return stored_letters
 
 
 def _email_address(problems: Problems, letter: Letter, address: str | None) -> str:
