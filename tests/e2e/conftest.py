@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from django.core.signals import request_finished, request_started
 
 import pytest
 
@@ -46,6 +49,35 @@ SCREENSHOTS = Path(
     )
 )
 PASSWORD = "correct horse battery"
+
+
+class _InFlight:
+    """Requests the live server is still handling, counted by Django's request
+    signals: a test must not end (and its database be flushed) under a request that
+    the browser gave up on, such as a search htmx aborted for the next keystroke;
+    on SQLite the flush then fails on a locked table (CI, 2026-11-23)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **_kwargs: Any) -> None:
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **_kwargs: Any) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout=timeout)
+
+
+_in_flight = _InFlight()
+request_started.connect(_in_flight.started, dispatch_uid="e2e-in-flight-started")
+request_finished.connect(_in_flight.finished, dispatch_uid="e2e-in-flight-finished")
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM
 # calls from a thread with a running loop unless told it is safe (it is: the
@@ -190,6 +222,7 @@ def ui(chromium: Any, live_server: Any, settings: Any) -> Iterator[Browser]:
     session = Browser(page, live_server.url)
     yield session
     context.close()
+    assert _in_flight.wait_idle(), "the live server still handles a request"
     assert not session.problems, "\n".join(session.problems)
 
 
