@@ -75,7 +75,7 @@ def _postgres(
     visible: QuerySet[Person], folded: str, *, page: int, page_size: int
 ) -> Page[Person]:
     by_words = visible.extra(  # noqa: S610  # the tsquery is a parameter
-        where=[WORDS_MATCH], params=[_tsquery(folded.split())]
+        where=[WORDS_MATCH], params=[_words_query(folded.split(), POSTGRES_TSQUERY)]
     )
     result = _ranked_page(by_words, folded, page=page, page_size=page_size)
     if result.items or (page > 1 and by_words.exists()):
@@ -156,30 +156,34 @@ def _neighbours(words: Sequence[str]) -> list[list[str]]:
     ]
 
 
-def _tsquery(words: Sequence[str]) -> str:
-    """PostgreSQL: every typed word, as typed or as a name word one edit away; the
-    last one may also be the start of a word still being typed.
+@dataclass(frozen=True)
+class _Syntax:
+    """How a full-text engine writes a term, a prefix, OR and AND."""
+
+    quote: str
+    prefix: str
+    any_of: str
+    all_of: str
+
+
+POSTGRES_TSQUERY = _Syntax(quote="'", prefix=":*", any_of=" | ", all_of=" & ")
+SQLITE_FTS5 = _Syntax(quote='"', prefix="*", any_of=" OR ", all_of=" AND ")
+
+
+def _words_query(words: Sequence[str], syntax: _Syntax) -> str:
+    """Every typed word, as typed or as a name word one edit away; the last one may
+    also be the start of a word still being typed.
 
     `fold` leaves only [a-z0-9] in a word, so quoting it is enough.
     """
+    q = syntax.quote
     clauses = []
     for index, (word, near) in enumerate(zip(words, _neighbours(words), strict=True)):
-        terms = [f"'{name}'" for name in near]
+        terms = [f"{q}{name}{q}" for name in near]
         if index == len(words) - 1:
-            terms.append(f"'{word}':*")
-        clauses.append("(" + " | ".join(terms) + ")")
-    return " & ".join(clauses)
-
-
-def _fts_words_query(words: Sequence[str]) -> str:
-    """SQLite: the same as `_tsquery`, in FTS5's query syntax."""
-    clauses = []
-    for index, (word, near) in enumerate(zip(words, _neighbours(words), strict=True)):
-        terms = [f'"{name}"' for name in near]
-        if index == len(words) - 1:
-            terms.append(f'"{word}"*')
-        clauses.append("(" + " OR ".join(terms) + ")")
-    return " AND ".join(clauses)
+            terms.append(f"{q}{word}{q}{syntax.prefix}")
+        clauses.append("(" + syntax.any_of.join(terms) + ")")
+    return syntax.all_of.join(clauses)
 
 
 def _fts_query(folded: str) -> str:
@@ -193,7 +197,7 @@ def _sqlite(
     visible: QuerySet[Person], folded: str, *, page: int, page_size: int
 ) -> Page[Person]:
     candidates = _fts_candidates(
-        visible, "parties_person_words", _fts_words_query(folded.split())
+        visible, "parties_person_words", _words_query(folded.split(), SQLITE_FTS5)
     )
     threshold = 0.0  # every candidate holds every typed word, or one edit from it
     if not candidates:

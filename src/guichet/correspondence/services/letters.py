@@ -711,7 +711,7 @@ def letter_archive_store_many(
     """Keep rendered PDFs (letter id, PDF, pages) as their letters' archives, in one
     transaction: a batch stores its letters in groups, one commit and one move of the
     audit chain's head for many letters (bench/RESULTS.md, Letters). A letter that
-    already has its archive keeps it."""
+    already has its archive keeps it (read in this transaction, it is current)."""
     entries: list[Entry] = []
     stored_letters: list[Letter] = []
     letters = Letter.objects.in_bulk([letter_id for letter_id, _, _ in rendered])
@@ -735,8 +735,6 @@ def letter_archive_store_many(
                     },
                 )
             )
-        else:
-            letter.refresh_from_db()
         stored_letters.append(letter)
     audit_record_many(actor=None, entries=entries)
     return stored_letters
