@@ -121,9 +121,7 @@ def prepare(count: int) -> str:
         )
     municipality = f"Benchville{count}"
     have = (
-        Person.objects.filter(postaladdresss__municipality=municipality)
-        .distinct()
-        .count()
+        Person.objects.filter(addresses__municipality=municipality).distinct().count()
     )
     languages = ("fr", "nl", "de", "en")
     with transaction.atomic():

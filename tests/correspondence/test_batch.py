@@ -220,7 +220,7 @@ def test_letters_numbered_before_a_crash_are_archived_on_resume(
 def test_a_person_with_a_hole_is_reported_and_gets_no_letter(
     clerk: Any, recipients: list[Any]
 ) -> None:
-    recipients[0].postaladdresss.all().delete()
+    recipients[0].addresses.all().delete()
     out = io.StringIO()
     with pytest.raises(SystemExit) as stopped:
         call_command(

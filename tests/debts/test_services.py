@@ -14,12 +14,12 @@ import pytest
 
 from guichet.audit.models import AuditEvent
 from guichet.core.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
+from guichet.core.models import AppendOnlyError
 from guichet.debts import selectors, services
 from guichet.debts.errors import AlreadyPosted, NoTableInForce
 from guichet.debts.garnishment import Income
 from guichet.debts.models import (
     AllocationPosting,
-    AppendOnlyError,
     BracketTable,
     Debt,
     DebtEntry,

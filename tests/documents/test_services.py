@@ -13,9 +13,9 @@ import pytest
 
 from guichet.audit.models import AuditEvent
 from guichet.core.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
+from guichet.core.models import AppendOnlyError
 from guichet.documents import services
 from guichet.documents.models import (
-    AppendOnlyError,
     Document,
     DocumentVerification,
 )

@@ -127,9 +127,7 @@ def persons_to_open(agent: Agent) -> list[Person]:
     specs = builders.person_specs()
     numbers = [specs[4].identity.national_number]
     recipient = (
-        Person.objects.filter(
-            confidential_team__isnull=True, postaladdresss__isnull=False
-        )
+        Person.objects.filter(confidential_team__isnull=True, addresses__isnull=False)
         .order_by("national_number")
         .first()
     )

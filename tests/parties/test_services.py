@@ -64,11 +64,11 @@ def test_registers_a_person_with_contact_points_and_audits_it(first_line: Any) -
     assert person.sex == "M"
     assert person.search_name == "dupont jean"
     assert person.version == 1
-    assert list(person.phonenumbers.values_list("e164", flat=True)) == ["+32470123456"]
-    assert list(person.emailaddresss.values_list("address", "address_key")) == [
+    assert list(person.phones.values_list("e164", flat=True)) == ["+32470123456"]
+    assert list(person.emails.values_list("address", "address_key")) == [
         ("Jean.Dupont@example.be", "jean.dupont@example.be")
     ]
-    assert person.postaladdresss.get().formatted_lines() == [
+    assert person.addresses.get().formatted_lines() == [
         "Rue Haute 12 bte 3",
         "1000 Bruxelles",
     ]

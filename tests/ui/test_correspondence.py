@@ -805,6 +805,6 @@ def test_the_owner_marks_an_action_done_once(
     assert "“Rooster aanpassen” is marked as done." in html
     assert "No open action." in html
     stale = client.post(url, {"version": 1}, follow=True)
-    assert "Someone else changed this record meanwhile" in stale.content.decode()
+    assert "Another agent changed this record meanwhile" in stale.content.decode()
     item.refresh_from_db()
     assert item.version == 2

@@ -16,9 +16,12 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from rules.permissions import set_perm
 from rules.predicates import predicate
+
+from guichet.core.errors import Forbidden
 
 from .domains import MODULES, administration
 from .domains.base import Grant, Kind
@@ -75,6 +78,12 @@ def may(agent: Any, action: str, obj: models.Model | None = None) -> bool:
     if not GRANTS[kind.view_action].admits(agent):
         return False
     return kind.is_visible(agent, obj)
+
+
+def require(agent: Any, action: str, obj: models.Model | None = None) -> None:
+    """Raise `Forbidden` unless `may(agent, action, obj)`: what a service asks first."""
+    if not may(agent, action, obj):
+        raise Forbidden(_("You may not do this."))
 
 
 def visible(agent: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:

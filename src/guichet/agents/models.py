@@ -179,12 +179,6 @@ class Agent(AbstractBaseUser, BaseModel):
     def team_ids(self) -> frozenset[int]:
         return frozenset(self.memberships.values_list("team_id", flat=True))
 
-    @cached_property
-    def led_team_ids(self) -> frozenset[int]:
-        return frozenset(
-            self.memberships.filter(is_lead=True).values_list("team_id", flat=True)
-        )
-
     @property
     def is_staff(self) -> bool:
         """Django's admin site lets in administrators only."""
@@ -210,7 +204,7 @@ class Agent(AbstractBaseUser, BaseModel):
 
     def forget_cached_access(self) -> None:
         """Drop the cached roles and teams after they change."""
-        for name in ("role_codes", "team_ids", "led_team_ids"):
+        for name in ("role_codes", "team_ids"):
             self.__dict__.pop(name, None)
 
 

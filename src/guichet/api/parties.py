@@ -156,15 +156,15 @@ class PersonOut(PersonSummaryOut):
 
     @staticmethod
     def resolve_phones(obj: Person) -> list[Any]:
-        return list(obj.phonenumbers.all())
+        return list(obj.phones.all())
 
     @staticmethod
     def resolve_emails(obj: Person) -> list[Any]:
-        return list(obj.emailaddresss.all())
+        return list(obj.emails.all())
 
     @staticmethod
     def resolve_addresses(obj: Person) -> list[Any]:
-        return list(obj.postaladdresss.all())
+        return list(obj.addresses.all())
 
     @staticmethod
     def resolve_links(obj: Person) -> list[Any]:
@@ -398,15 +398,15 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_phones(obj: Organisation) -> list[Any]:
-        return list(obj.phonenumbers.all())
+        return list(obj.phones.all())
 
     @staticmethod
     def resolve_emails(obj: Organisation) -> list[Any]:
-        return list(obj.emailaddresss.all())
+        return list(obj.emails.all())
 
     @staticmethod
     def resolve_addresses(obj: Organisation) -> list[Any]:
-        return list(obj.postaladdresss.all())
+        return list(obj.addresses.all())
 
 
 class OrganisationPageOut(PageOut):

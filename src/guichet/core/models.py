@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, NoReturn
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +25,8 @@ class BaseModel(models.Model):
 class VersionedModel(BaseModel):
     """A record agents edit: every change increments `version`.
 
-    Writers update with `WHERE version = expected` (see `core.concurrency`), so a
-    stale edit is refused instead of silently overwriting another agent's change.
+    Writers update with `WHERE version = expected` (`core.versioning`), so a stale
+    edit is refused instead of silently overwriting another agent's change.
     """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -33,6 +34,39 @@ class VersionedModel(BaseModel):
     class Meta:
         abstract = True
 
-    @property
-    def etag(self) -> str:
-        return f'"{self.version}"'
+
+class AppendOnlyError(RuntimeError):
+    """Raised on any attempt to change or remove a row that is written once."""
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Refuses the bulk ways of changing or removing rows."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated")
+
+
+class AppendOnlyModel(BaseModel):
+    """A row that is written once (a ledger entry, a verification): saving it again
+    or deleting it is refused, one by one or in bulk. On PostgreSQL the app's
+    migrations add a trigger that refuses it in the database too, where it matters.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")

@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.admin import AuditedAdmin
 from guichet.core.errors import GuichetError
+from guichet.core.validation import Problems
 
 from . import placeholders, preview, templating
-from .errors import Problems
 from .models import Letterhead, LetterTemplate, LetterTemplateVersion, LetterType
 from .services import template_check, template_save
 

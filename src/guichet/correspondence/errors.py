@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -36,9 +35,6 @@ class Code(StrEnum):
     INVALID_REFERENCE = "invalid_reference"
 
 
-INVALID = _("Some fields are not valid; nothing was saved.")
-
-
 class WrongState(Conflict):
     """The letter (or mail) is not in a state that allows this action."""
 
@@ -65,17 +61,3 @@ def missing_values(names: Iterable[str]) -> ValidationFailed:
             for name in listed
         ],
     )
-
-
-class Problems:
-    """Collects field errors; `raise_if_any` raises them together."""
-
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def add(self, field: str, code: str, message: Any, **params: Any) -> None:
-        self.errors.append(FieldError(field, code, message, params))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(INVALID, errors=self.errors)

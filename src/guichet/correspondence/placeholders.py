@@ -68,7 +68,7 @@ class Source:
 
 def postal_address(person: Any) -> PostalAddress | None:
     """The address letters go to: a postal address first, then the preferred one."""
-    addresses = list(person.postaladdresss.all())
+    addresses = list(person.addresses.all())
     if not addresses:
         return None
     postal = [item for item in addresses if item.kind == AddressKind.POSTAL]
@@ -90,8 +90,8 @@ def recipient_lines(person: Any, language: str) -> list[str] | None:
 def _person(context: LetterContext) -> dict[str, str | None]:
     person = context.person
     address = postal_address(person)
-    emails = list(person.emailaddresss.all())
-    phones = list(person.phonenumbers.all())
+    emails = list(person.emails.all())
+    phones = list(person.phones.all())
     return {
         "given_names": person.given_names,
         "surname": person.surname,
@@ -206,19 +206,6 @@ BUILT_IN: tuple[Source, ...] = (
     Source(FREE, {}, _free),
 )
 
-_extra: list[PlaceholderSource] = []
-
-
-def register(source: PlaceholderSource) -> None:
-    """Add a source at run time (apps above correspondence, and tests)."""
-    if source.prefix in {item.prefix for item in sources()}:
-        raise ValueError(f"placeholder prefix {source.prefix!r} is already provided")
-    _extra.append(source)
-
-
-def unregister(prefix: str) -> None:
-    _extra[:] = [source for source in _extra if source.prefix != prefix]
-
 
 @functools.cache
 def discovered() -> tuple[PlaceholderSource, ...]:
@@ -238,7 +225,7 @@ def discovered() -> tuple[PlaceholderSource, ...]:
 
 
 def sources() -> list[PlaceholderSource]:
-    return [*BUILT_IN, *discovered(), *_extra]
+    return [*BUILT_IN, *discovered()]
 
 
 def by_prefix() -> dict[str, PlaceholderSource]:

@@ -33,7 +33,7 @@ class SamplePerson:
     birth_date: Any = None
     national_number: str | None = "90051700283"
     confidential_team_id: int | None = None
-    postaladdresss: _Related = field(
+    addresses: _Related = field(
         default_factory=lambda: _Related(
             [
                 PostalAddress(
@@ -47,12 +47,12 @@ class SamplePerson:
             ]
         )
     )
-    emailaddresss: _Related = field(
+    emails: _Related = field(
         default_factory=lambda: _Related(
             [EmailAddress(address="marie.exemple@example.be")]
         )
     )
-    phonenumbers: _Related = field(
+    phones: _Related = field(
         default_factory=lambda: _Related([PhoneNumber(e164="+32470123456")])
     )
 

@@ -17,10 +17,11 @@ from guichet.access.domains.correspondence import Action
 from guichet.audit.services import access_record
 from guichet.core import clock
 from guichet.core.errors import Forbidden, NotFound, ValidationFailed
+from guichet.core.validation import Problems, parse_uuid
 from guichet.parties.models import Person
 
 from . import archive, content, docx_io, pdf, placeholders, templating
-from .errors import Code, Problems, WrongState
+from .errors import Code, WrongState
 from .models import (
     ActionItem,
     ActionStatus,
@@ -36,13 +37,8 @@ from .models import (
     PrintBatch,
     TypeKind,
 )
-from .services.common import as_uuid, team_of
+from .services.common import team_of
 from .services.letters import compose, template_current
-
-
-def _require(agent: Any, action: str) -> None:
-    if not policy.may(agent, action):
-        raise Forbidden(_("You may not do this."))
 
 
 def letters_visible(*, agent: Any) -> QuerySet[Letter]:
@@ -55,7 +51,7 @@ def letter_get_for_agent(
     *, agent: Any, letter_id: Any, purpose: str = "view"
 ) -> Letter:
     """One letter the agent may see, with its references and dispatches; logged."""
-    key = as_uuid(letter_id)
+    key = parse_uuid(letter_id)
     letter = (
         letters_visible(agent=agent)
         .select_related("submitted_by", "decided_by")
@@ -75,7 +71,7 @@ def letter_get_for_agent(
 
 def letters_for_person(*, agent: Any, person_id: Any) -> list[Letter]:
     """A person's letters, newest first, as the agent may see them (the timeline)."""
-    key = as_uuid(person_id)
+    key = parse_uuid(person_id)
     person = (
         policy.visible(agent, Person.objects.all()).filter(uuid=key).first()
         if key
@@ -119,7 +115,7 @@ def letters_for_reference(*, agent: Any, kind: str, object_id: str) -> list[Lett
 
 def letters_waiting_approval(*, agent: Any) -> list[Letter]:
     """The approval queue: letters of the agent's services that wait for a supervisor."""
-    _require(agent, Action.LETTER_APPROVE)
+    policy.require(agent, Action.LETTER_APPROVE)
     letters = list(
         letters_visible(agent=agent)
         .filter(status=LetterStatus.PENDING_APPROVAL)
@@ -132,7 +128,7 @@ def letters_waiting_approval(*, agent: Any) -> list[Letter]:
 
 def letters_to_post(*, agent: Any, team: str | None = None) -> list[Letter]:
     """Issued letters of a service that nobody has sent yet (for a print batch)."""
-    _require(agent, Action.LETTER_DISPATCH)
+    policy.require(agent, Action.LETTER_DISPATCH)
     problems = Problems()
     chosen = team_of(problems, agent, team)
     problems.raise_if_any()
@@ -194,8 +190,8 @@ def letter_pdf(*, agent: Any, letter_id: Any) -> tuple[Letter, bytes]:
 
 
 def print_batch_pdf(*, agent: Any, batch_id: Any) -> tuple[PrintBatch, bytes]:
-    _require(agent, Action.LETTER_DISPATCH)
-    key = as_uuid(batch_id)
+    policy.require(agent, Action.LETTER_DISPATCH)
+    key = parse_uuid(batch_id)
     batch = (
         PrintBatch.objects.filter(uuid=key, team_id__in=agent.team_ids).first()
         if key
@@ -228,7 +224,7 @@ def letter_types_available(
     *, agent: Any, kind: str = TypeKind.LETTER
 ) -> list[TemplateChoice]:
     """The active letter types and their templates, for an agent choosing a letter."""
-    _require(agent, Action.LETTER_DRAFT)
+    policy.require(agent, Action.LETTER_DRAFT)
     templates = LetterTemplate.objects.filter(is_active=True).order_by("language")
     types = LetterType.objects.filter(is_active=True, kind=kind).prefetch_related(
         Prefetch("templates", queryset=templates)
@@ -264,7 +260,7 @@ def form_render(
     team: str | None = None,
 ) -> pdf.Rendered:
     """A fillable PDF form, prefilled with a person's data when one is given."""
-    _require(agent, Action.FORM_RENDER)
+    policy.require(agent, Action.FORM_RENDER)
     problems = Problems()
     chosen = team_of(problems, agent, team)
     head = Letterhead.objects.filter(team=chosen).first() if chosen else None
@@ -278,13 +274,11 @@ def form_render(
     version = template_current(problems, form, language, kind=TypeKind.FORM)
     person = None
     if person_id is not None:
-        key = as_uuid(person_id)
+        key = parse_uuid(person_id)
         person = (
             policy.visible(
                 agent,
-                Person.objects.prefetch_related(
-                    "postaladdresss", "emailaddresss", "phonenumbers"
-                ),
+                Person.objects.prefetch_related("addresses", "emails", "phones"),
             )
             .filter(uuid=key)
             .first()
@@ -371,7 +365,7 @@ def incoming_mail_for_dossier(*, agent: Any, dossier: str) -> list[IncomingMail]
 def incoming_mail_get_for_agent(
     *, agent: Any, mail_id: Any, purpose: str = "view"
 ) -> IncomingMail:
-    key = as_uuid(mail_id)
+    key = parse_uuid(mail_id)
     mail = incoming_mail_visible(agent=agent).filter(uuid=key).first() if key else None
     if mail is None:
         raise NotFound(_("No such mail."))
@@ -393,7 +387,7 @@ def incoming_mail_scan(*, agent: Any, mail_id: Any) -> tuple[IncomingMail, bytes
 
 
 def minutes_get_for_agent(*, agent: Any, minutes_id: Any) -> Minutes:
-    key = as_uuid(minutes_id)
+    key = parse_uuid(minutes_id)
     minutes = (
         policy.visible(agent, Minutes.objects.select_related("team", "author"))
         .prefetch_related("actions__owner")

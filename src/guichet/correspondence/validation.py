@@ -6,8 +6,10 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.validation import Problems, text
+
 from . import placeholders, templating
-from .errors import Code, Problems
+from .errors import Code
 
 FREE_VALUE_MAX = 2000
 
@@ -74,16 +76,14 @@ def free_values(
         if not isinstance(raw, str):
             problems.add(field, Code.INVALID_CHOICE, _("Give a text value."))
             continue
-        value = raw.strip()
-        if len(value) > FREE_VALUE_MAX:
-            problems.add(
-                field,
-                Code.TOO_LONG,
-                _("At most %(max)d characters (%(count)d given)."),
-                max=FREE_VALUE_MAX,
-                count=len(value),
-            )
-            continue
-        if value:
+        value = text(
+            problems,
+            field,
+            raw,
+            required=False,
+            max_length=FREE_VALUE_MAX,
+            multiline=True,
+        )
+        if value and len(value) <= FREE_VALUE_MAX:
             clean[name] = value
     return clean

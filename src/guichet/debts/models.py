@@ -18,46 +18,17 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Team
-from guichet.core.models import BaseModel, VersionedModel
+from guichet.core.models import (
+    AppendOnlyModel,
+    VersionedModel,
+)
 from guichet.parties.models import Organisation, Person
-
-
-class AppendOnlyError(RuntimeError):
-    """Raised on any attempt to change or remove a ledger row."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated")
-
-
-class AppendOnlyModel(BaseModel):
-    """A row that is written once: saving it again or deleting it is refused."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
 
 
 class Confidence(models.TextChoices):
@@ -92,8 +63,6 @@ class BracketTable(AppendOnlyModel):
         _("confidence"), max_length=6, choices=Confidence.choices
     )
     note = models.TextField(_("note"), blank=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["valid_from", "code"]
@@ -279,8 +248,6 @@ class AllocationPosting(AppendOnlyModel):
         verbose_name=_("posted by"),
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["person", "period", "id"]
         verbose_name = _("allocation posting")
@@ -329,8 +296,6 @@ class DebtEntry(AppendOnlyModel):
         verbose_name=_("entered by"),
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["debt", "booked_on", "id"]
         verbose_name = _("debt entry")
@@ -372,8 +337,6 @@ class InstalmentPlan(AppendOnlyModel):
         related_name="+",
         verbose_name=_("agreed by"),
     )
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["debt", "starts_on", "id"]

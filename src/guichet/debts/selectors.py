@@ -34,6 +34,7 @@ from guichet.access.domains.debts import Action
 from guichet.agents.models import Team
 from guichet.audit.services import access_record
 from guichet.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from guichet.core.validation import parse_uuid
 from guichet.parties.models import Person
 from guichet.parties.selectors import persons_visible
 
@@ -49,18 +50,6 @@ from .models import (
     DebtStatus,
     InstalmentPlan,
 )
-
-
-def _uuid(value: str | uuid_module.UUID) -> uuid_module.UUID | None:
-    try:
-        return (
-            value
-            if isinstance(value, uuid_module.UUID)
-            else uuid_module.UUID(str(value))
-        )
-    except ValueError:
-        return None
-
 
 # Bracket tables and the calculations
 
@@ -219,7 +208,7 @@ def debts_visible(*, agent: Any) -> QuerySet[Debt]:
 
 def _person_for_debts(agent: Any, person_id: str | uuid_module.UUID) -> Person:
     """The person, if the agent may see them and their debts; else `NotFound`."""
-    key = _uuid(person_id)
+    key = parse_uuid(person_id)
     person = None
     if key is not None and policy.may(agent, Action.DEBT_VIEW):
         person = persons_visible(agent=agent).filter(uuid=key).first()
@@ -307,7 +296,7 @@ def person_debts_for_agent(
 
 def debt_get_for_agent(*, agent: Any, debt_id: str | uuid_module.UUID) -> Debt:
     """One debt with its ledger entries and instalment plans; the read is logged."""
-    key = _uuid(debt_id)
+    key = parse_uuid(debt_id)
     debt = (
         _with_ledger(_with_details(debts_visible(agent=agent))).filter(uuid=key).first()
         if key

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
@@ -22,10 +21,11 @@ from guichet.core.errors import (
     FieldError,
     Forbidden,
     NotFound,
-    StaleVersion,
     ValidationFailed,
 )
 from guichet.core.money import format_amount
+from guichet.core.validation import choice, parse_uuid, text
+from guichet.core.versioning import versioned_update
 
 from . import selectors, serialize
 from . import validation as v
@@ -43,12 +43,6 @@ from .models import (
     EntryKind,
     InstalmentPlan,
 )
-
-
-def _require(actor: Any, action: Action, obj: Any = None) -> None:
-    if not policy.may(actor, action, obj):
-        raise Forbidden(_("You may not do this."))
-
 
 # Bracket tables
 
@@ -103,7 +97,7 @@ def _table_row(problems: v.Problems, prefix: str, raw: object) -> BracketTable |
         return None
     before = len(problems.errors)
     v.unknown_fields(problems, raw, TABLE_FIELDS, prefix=f"{prefix}.")
-    code = v.text(
+    code = text(
         problems, f"{prefix}.code", raw.get("code"), required=True, max_length=40
     )
     if code and not all(char.isalnum() or char == "-" for char in code):
@@ -133,13 +127,13 @@ def _table_row(problems: v.Problems, prefix: str, raw: object) -> BracketTable |
             _("The thresholds must rise: T0 < T1 < T2 < T3."),
         )
     child = v.amount(problems, f"{prefix}.child_reduction", raw.get("child_reduction"))
-    source = v.text(
+    source = text(
         problems, f"{prefix}.source", raw.get("source"), required=True, max_length=1000
     )
-    confidence = v.choice(
+    confidence = choice(
         problems, f"{prefix}.confidence", raw.get("confidence"), list(Confidence.values)
     )
-    note = v.text(
+    note = text(
         problems, f"{prefix}.note", raw.get("note"), required=False, max_length=2000
     )
     if len(problems.errors) != before:
@@ -200,7 +194,7 @@ def bracket_tables_import(*, actor: Any, rows: Sequence[object]) -> ImportResult
     loaded, and no two tables may be in force on the same day for the same kind of
     income. `actor` None is the command line, run by whoever operates the server."""
     if actor is not None:
-        _require(actor, Action.GARNISHMENT_TABLES_IMPORT)
+        policy.require(actor, Action.GARNISHMENT_TABLES_IMPORT)
     problems = v.Problems()
     parsed: list[tuple[int, BracketTable]] = []
     for index, raw in enumerate(rows):
@@ -360,11 +354,11 @@ def debt_register(
 
     The original amount, interest and costs become the debt's first entries.
     """
-    _require(actor, Action.DEBT_REGISTER)
+    policy.require(actor, Action.DEBT_REGISTER)
     person = selectors._person_for_debts(actor, person_id)
     team = selectors.team_for(actor, team_code)
     problems = v.Problems()
-    kind = v.choice(problems, "kind", data.kind, list(DebtKind.values))
+    kind = choice(problems, "kind", data.kind, list(DebtKind.values))
     notified_on = v.date(problems, "notified_on", data.notified_on)
     today = clock.today()
     if notified_on is not None and notified_on > today:
@@ -378,17 +372,17 @@ def debt_register(
         problems.add("principal", Code.NOT_ZERO, _("The amount owed cannot be zero."))
     interest = v.amount(problems, "interest", data.interest, required=False)
     costs = v.amount(problems, "costs", data.costs, required=False)
-    creditor_name = v.text(
+    creditor_name = text(
         problems,
         "creditor_name",
         data.creditor_name,
         required=kind != DebtKind.RECOVERY,
         max_length=200,
     )
-    reference = v.text(
+    reference = text(
         problems, "reference", data.reference, required=False, max_length=100
     )
-    comment = v.text(problems, "comment", data.comment, required=False, max_length=4000)
+    comment = text(problems, "comment", data.comment, required=False, max_length=4000)
     fraud = v.boolean(problems, "fraud", data.fraud)
     if fraud and kind is not None and kind != DebtKind.RECOVERY:
         problems.add(
@@ -457,33 +451,15 @@ def debt_register(
 
 def _locked_debt(actor: Any, debt_id: str | uuid_module.UUID, action: Action) -> Debt:
     """The debt, locked, if the actor sees it (else NotFound) and may act (else Forbidden)."""
-    key = selectors._uuid(debt_id)
+    key = parse_uuid(debt_id)
     found = (
         lock_debts(selectors.debts_visible(agent=actor).filter(uuid=key)) if key else []
     )
     if not found:
         raise NotFound(_("No such debt."))
     debt = Debt.objects.select_related("person", "team").get(pk=found[0].pk)
-    _require(actor, action, debt)
+    policy.require(actor, action, debt)
     return debt
-
-
-def _bump(debt: Debt, expected_version: int, **values: Any) -> None:
-    """Save `values` and the next version, only if nobody changed the debt since."""
-    updated = Debt.objects.filter(pk=debt.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=clock.now(), **values
-    )
-    if updated != 1:
-        current = Debt.objects.values_list("version", flat=True).get(pk=debt.pk)
-        raise StaleVersion(
-            _(
-                "Another agent changed this debt meanwhile (version %(current)d, you edited "
-                "version %(expected)d). Reload to see their change; nothing was saved."
-            ),
-            params={"current": current, "expected": expected_version},
-            extra={"current_version": current},
-        )
-    debt.refresh_from_db()
 
 
 # Entries an agent may add by hand; retentions come only from allocation postings.
@@ -516,9 +492,7 @@ def debt_entry_add(
     """
     debt = _locked_debt(actor, debt_id, Action.DEBT_ENTRY_ADD)
     problems = v.Problems()
-    clean_kind = v.choice(
-        problems, "kind", kind, [str(item) for item in MANUAL_ENTRIES]
-    )
+    clean_kind = choice(problems, "kind", kind, [str(item) for item in MANUAL_ENTRIES])
     signed = clean_kind == EntryKind.CORRECTION
     value = v.amount(problems, "amount", amount, signed=signed)
     if value is not None and value == 0:
@@ -528,7 +502,7 @@ def debt_entry_add(
         problems.add(
             "booked_on", Code.DATE_IN_FUTURE, _("This date cannot be in the future.")
         )
-    clean_note = v.text(
+    clean_note = text(
         problems,
         "note",
         note,
@@ -559,7 +533,7 @@ def debt_entry_add(
             ],
         )
     new_status = DebtStatus.EXTINGUISHED if balance + change == 0 else debt.status
-    _bump(debt, expected_version, status=new_status)
+    versioned_update(debt, expected_version=expected_version, status=new_status)
     entry = DebtEntry.objects.create(
         debt=debt,
         kind=v.present(clean_kind),
@@ -609,7 +583,7 @@ def debt_update(
     v.unknown_fields(problems, data, set(EDITABLE))
     values: dict[str, Any] = {}
     if "status" in data:
-        status = v.choice(problems, "status", data["status"], list(DebtStatus.values))
+        status = choice(problems, "status", data["status"], list(DebtStatus.values))
         balance = selectors.debt_balance(debt)
         if status == DebtStatus.EXTINGUISHED and balance != 0:
             problems.add(
@@ -631,7 +605,7 @@ def debt_update(
             problems.add("reason", Code.REQUIRED, _("Say why the status changes."))
         values["status"] = status
     if "creditor_name" in data:
-        values["creditor_name"] = v.text(
+        values["creditor_name"] = text(
             problems,
             "creditor_name",
             data["creditor_name"],
@@ -639,16 +613,16 @@ def debt_update(
             max_length=200,
         )
     if "reference" in data:
-        values["reference"] = v.text(
+        values["reference"] = text(
             problems, "reference", data["reference"], required=False, max_length=100
         )
     if "comment" in data:
-        values["comment"] = v.text(
+        values["comment"] = text(
             problems, "comment", data["comment"], required=False, max_length=4000
         )
     problems.raise_if_any()
     before = _snapshot(debt)
-    _bump(debt, expected_version, **values)
+    versioned_update(debt, expected_version=expected_version, **values)
     audit_record(
         actor=actor,
         action="debt.update",
@@ -692,9 +666,9 @@ def instalment_plan_add(
             Code.TABLE_EXISTS,
             _("A plan already starts on this date; choose another date."),
         )
-    clean_note = v.text(problems, "note", note, required=False, max_length=2000)
+    clean_note = text(problems, "note", note, required=False, max_length=2000)
     problems.raise_if_any()
-    _bump(debt, expected_version)
+    versioned_update(debt, expected_version=expected_version)
     plan = InstalmentPlan.objects.create(
         debt=debt,
         amount=v.present(value),
@@ -756,7 +730,7 @@ def allocation_post(
     nothing; with other figures it is refused (`AlreadyPosted`). Each retention is
     an entry unique per debt and month; a debt paid off is extinguished.
     """
-    _require(actor, Action.DEBT_ALLOCATION_POST)
+    policy.require(actor, Action.DEBT_ALLOCATION_POST)
     person = selectors._person_for_debts(actor, person_id)
     team = selectors.team_for(actor, team_code)
     problems = v.Problems()
@@ -827,9 +801,7 @@ def allocation_post(
         values: dict[str, Any] = {}
         if line.balance_after == 0:
             values["status"] = DebtStatus.EXTINGUISHED
-        Debt.objects.filter(pk=debt.pk).update(
-            version=F("version") + 1, updated_at=clock.now(), **values
-        )
+        versioned_update(debt, expected_version=None, refresh=False, **values)
         booked.append(
             {"debt": str(debt.uuid), "amount": line.amount, "rank": line.rank}
         )

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.errors import FieldError, ValidationFailed
+from guichet.core import validation
+from guichet.core.errors import ValidationFailed
 from guichet.core.money import parse_amount
+from guichet.core.validation import choice
 
 from .allocation import Claim, ClaimKind
 from .errors import Code
@@ -30,20 +33,15 @@ T = TypeVar("T")
 _PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
+NOTHING_DONE = _("Some values are not valid; nothing was done.")
+
+
 @dataclass
-class Problems:
-    """Collects field errors; `raise_if_any` raises them together."""
+class Problems(validation.Problems):
+    """The shared collector; the calculator and the command line write nothing,
+    so their refusal says "nothing was done"."""
 
-    errors: list[FieldError] = field(default_factory=list)
-
-    def add(self, field_name: str, code: str, message: Any, **params: Any) -> None:
-        self.errors.append(FieldError(field_name, code, message, params))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(
-                _("Some values are not valid; nothing was done."), errors=self.errors
-            )
+    message: str | Promise = NOTHING_DONE
 
 
 def amount(
@@ -193,40 +191,6 @@ def boolean(problems: Problems, name: str, raw: object) -> bool:
         return raw
     problems.add(name, Code.NOT_A_BOOLEAN, _("Give true or false."))
     return False
-
-
-def choice(
-    problems: Problems, name: str, raw: object, allowed: Sequence[str]
-) -> str | None:
-    if raw is None or raw == "":
-        problems.add(name, Code.REQUIRED, _("This field is required."))
-        return None
-    if not isinstance(raw, str) or raw not in allowed:
-        problems.add(
-            name,
-            Code.INVALID_CHOICE,
-            _("Choose one of: %(allowed)s."),
-            allowed=", ".join(allowed),
-        )
-        return None
-    return raw
-
-
-def text(
-    problems: Problems, name: str, raw: object, *, required: bool, max_length: int
-) -> str:
-    cleaned = " ".join(str(raw or "").split())
-    if required and not cleaned:
-        problems.add(name, Code.REQUIRED, _("This field is required."))
-    elif len(cleaned) > max_length:
-        problems.add(
-            name,
-            Code.TOO_LONG,
-            _("At most %(max)d characters (%(count)d given)."),
-            max=max_length,
-            count=len(cleaned),
-        )
-    return cleaned
 
 
 def period(problems: Problems, name: str, raw: object) -> str | None:

@@ -88,9 +88,7 @@ def letters(agents: dict[str, Agent]) -> int:
     """An issued acknowledgement, and an adapted letter waiting for approval."""
     writer = agents["front.legal"]
     recipients = list(
-        Person.objects.filter(
-            confidential_team__isnull=True, postaladdresss__isnull=False
-        )
+        Person.objects.filter(confidential_team__isnull=True, addresses__isnull=False)
         .order_by("national_number")
         .distinct()[:2]
     )

@@ -9,14 +9,15 @@ append-only: a new check adds a row, none is ever changed or removed.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from guichet.core.models import BaseModel, VersionedModel
+from guichet.core.models import (
+    AppendOnlyModel,
+    VersionedModel,
+)
 from guichet.parties.models import Person
 
 from .sniffing import CONTENT_TYPES
@@ -118,22 +119,7 @@ class Document(VersionedModel):
         return f"{self.get_document_type_display()} ({self.uuid})"
 
 
-class AppendOnlyError(RuntimeError):
-    """Raised on any attempt to change or remove a verification."""
-
-
-class VerificationQuerySet(models.QuerySet["DocumentVerification"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("verifications cannot be updated")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("verifications cannot be deleted")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("verifications cannot be updated")
-
-
-class DocumentVerification(BaseModel):
+class DocumentVerification(AppendOnlyModel):
     """One check an agent ran on a document, with its full result. Append-only."""
 
     document = models.ForeignKey(
@@ -163,8 +149,6 @@ class DocumentVerification(BaseModel):
     )
     verified_at = models.DateTimeField(_("verified at"))
 
-    objects = VerificationQuerySet.as_manager()
-
     class Meta:
         ordering = ["-verified_at", "-id"]
         verbose_name = _("verification of a document")
@@ -172,11 +156,3 @@ class DocumentVerification(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {'ok' if self.is_valid else 'refused'} ({self.uuid})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("verifications cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("verifications cannot be deleted")

@@ -7,7 +7,6 @@ Missing and forbidden look the same (`NotFound`). Every read of a person's docum
 from __future__ import annotations
 
 import datetime as dt
-import uuid as uuid_module
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -21,19 +20,11 @@ from guichet.audit.services import access_record
 from guichet.checks.kinds import run_check
 from guichet.checks.result import CheckResult
 from guichet.core.errors import Forbidden, NotFound
+from guichet.core.validation import parse_uuid
 from guichet.parties.models import Person
 
 from . import storage
 from .models import Document, DocumentVerification
-
-
-def _uuid(value: Any) -> uuid_module.UUID | None:
-    if isinstance(value, uuid_module.UUID):
-        return value
-    try:
-        return uuid_module.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def check_run(
@@ -51,7 +42,7 @@ def check_run(
 
 def person_visible(*, agent: Any, person_id: Any) -> Person:
     """The person, if the agent may see them (the documents' owner)."""
-    key = _uuid(person_id)
+    key = parse_uuid(person_id)
     person = (
         policy.visible(agent, Person.objects.all()).filter(uuid=key).first()
         if key
@@ -84,7 +75,7 @@ class PersonDocuments:
 def person_documents_for_agent(*, agent: Any, person_id: Any) -> PersonDocuments:
     """A person and their documents, newest first, each with its verifications;
     logged. The person comes with their confidential team, for the page header."""
-    key = _uuid(person_id)
+    key = parse_uuid(person_id)
     person = (
         policy.visible(agent, Person.objects.select_related("confidential_team"))
         .filter(uuid=key)
@@ -115,7 +106,7 @@ def document_get_for_agent(
     *, agent: Any, document_id: Any, purpose: str = "view"
 ) -> Document:
     """One document with its verifications, if the agent may see it; logged."""
-    key = _uuid(document_id)
+    key = parse_uuid(document_id)
     document = (
         _with_verifications(documents_visible(agent=agent)).filter(uuid=key).first()
         if key
@@ -137,7 +128,7 @@ class Content:
 
 def document_content_for_agent(*, agent: Any, document_id: Any) -> Content:
     """The stored bytes of a document, for an agent who may open it; logged."""
-    key = _uuid(document_id)
+    key = parse_uuid(document_id)
     document = (
         documents_visible(agent=agent).select_related("person").filter(uuid=key).first()
         if key

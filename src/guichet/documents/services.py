@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Model
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -24,11 +23,11 @@ from guichet.checks.kinds import CHECKS, run_check
 from guichet.core import clock
 from guichet.core.errors import (
     FieldError,
-    Forbidden,
     NotFound,
-    StaleVersion,
     ValidationFailed,
 )
+from guichet.core.validation import Problems, choice, text
+from guichet.core.versioning import versioned_update
 
 from . import sniffing, storage
 from .checking import Record, checks_for, compared_with_record
@@ -59,47 +58,15 @@ class DocumentDetails:
     dossier_reference: str = ""
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def add(self, field: str, code: str, message: Any, **params: Any) -> None:
-        self.errors.append(FieldError(field, code, message, params))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(
-                _("Some fields are not valid; nothing was saved."), errors=self.errors
-            )
-
-
-def _require(agent: Any, action: Action, obj: Model | None = None) -> None:
-    if not policy.may(agent, action, obj):
-        raise Forbidden(_("You may not do this."), code="forbidden")
-
-
-def _clean_details(problems: _Problems, values: Mapping[str, Any]) -> dict[str, Any]:
+def _clean_details(problems: Problems, values: Mapping[str, Any]) -> dict[str, Any]:
     """Validate the record's fields (all of them, as they will be after the write)."""
     clean: dict[str, Any] = {}
-    if values["document_type"] not in DocumentType.values:
-        problems.add(
-            "document_type",
-            Code.INVALID_CHOICE,
-            _("Choose one of: %(allowed)s."),
-            allowed=", ".join(DocumentType.values),
-        )
+    choice(problems, "document_type", values["document_type"], DocumentType.values)
     clean["document_type"] = values["document_type"]
     for name, limit in _LENGTHS.items():
-        text = " ".join(str(values.get(name) or "").split())
-        if len(text) > limit:
-            problems.add(
-                name,
-                Code.TOO_LONG,
-                _("At most %(max)d characters (%(count)d given)."),
-                max=limit,
-                count=len(text),
-            )
-        clean[name] = text
+        clean[name] = text(
+            problems, name, values.get(name), required=False, max_length=limit
+        )
     issued_on, expires_on = values.get("issued_on"), values.get("expires_on")
     if issued_on is not None and issued_on > clock.today():
         problems.add(
@@ -130,7 +97,7 @@ def _clean_name(name: str | None) -> str:
     return printable.strip()[:255]
 
 
-def _check_file(problems: _Problems, file: File[Any]) -> sniffing.Format | None:
+def _check_file(problems: Problems, file: File[Any]) -> sniffing.Format | None:
     """Refuse an empty, oversize or unaccepted file; read only its first bytes."""
     limit = settings.DOCUMENT_MAX_BYTES
     size = file.size or 0
@@ -174,8 +141,8 @@ def document_upload(
     """Keep a document a person handed in: its content (checked, stored by hash) and
     what the agent says it is."""
     person = person_visible(agent=actor, person_id=person_id)
-    _require(actor, Action.DOCUMENT_UPLOAD)
-    problems = _Problems()
+    policy.require(actor, Action.DOCUMENT_UPLOAD)
+    problems = Problems()
     values = _clean_details(problems, asdict(details))
     found = _check_file(problems, file)
     if found is None or problems.errors:
@@ -250,7 +217,7 @@ def document_update(
 ) -> Document:
     """Correct what the record says about a document, if the version still matches."""
     document = _locked_visible(actor, document_id)
-    _require(actor, Action.DOCUMENT_EDIT, document)
+    policy.require(actor, Action.DOCUMENT_EDIT, document)
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValidationFailed(
@@ -262,24 +229,11 @@ def document_update(
                 for name in unknown
             ],
         )
-    problems = _Problems()
+    problems = Problems()
     values = _clean_details(problems, {**_snapshot(document), **data})
     problems.raise_if_any()
     before = _snapshot(document)
-    updated = Document.objects.filter(pk=document.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=clock.now(), **values
-    )
-    if updated != 1:
-        raise StaleVersion(
-            _(
-                "Another agent changed this document meanwhile (version %(current)d, you "
-                "edited version %(expected)d). Reload to see their change; nothing was "
-                "saved."
-            ),
-            params={"current": document.version, "expected": expected_version},
-            extra={"current_version": document.version},
-        )
-    document.refresh_from_db()
+    versioned_update(document, expected_version=expected_version, **values)
     audit_record(
         actor=actor,
         action="document.update",
@@ -305,8 +259,8 @@ def document_verify(
     """Run a check on what the agent read on the document; keep who, when and the
     full result (a new row each time: earlier verifications stay)."""
     document = _locked_visible(actor, document_id)
-    _require(actor, Action.DOCUMENT_VERIFY, document)
-    problems = _Problems()
+    policy.require(actor, Action.DOCUMENT_VERIFY, document)
+    problems = Problems()
     if kind not in CHECKS:
         problems.add(
             "kind",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -130,25 +132,22 @@ _ONE_OWNER = Q(person__isnull=False, organisation__isnull=True) | Q(
 )
 
 
-class ContactPoint(BaseModel):
-    """Shared fields of phones, e-mails and addresses: exactly one owner."""
+def _owner(model: type[models.Model], related_name: str, verbose_name: Any) -> Any:
+    """The link of a contact point to its owner (a person or an organisation)."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
 
-    person = models.ForeignKey(
-        Person,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="%(class)ss",
-        verbose_name=_("person"),
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="%(class)ss",
-        verbose_name=_("organisation"),
-    )
+
+class ContactPoint(BaseModel):
+    """Shared fields of phones, e-mails and addresses: exactly one owner, the
+    `person` or the `organisation` each concrete kind declares with `_owner`."""
+
     label = models.CharField(
         _("label"),
         max_length=100,
@@ -169,6 +168,8 @@ class PhoneKind(models.TextChoices):
 
 
 class PhoneNumber(ContactPoint):
+    person = _owner(Person, "phones", _("person"))
+    organisation = _owner(Organisation, "phones", _("organisation"))
     e164 = models.CharField(_("number (E.164)"), max_length=16, db_index=True)
     kind = models.CharField(
         _("kind"), max_length=8, choices=PhoneKind.choices, default=PhoneKind.OTHER
@@ -193,6 +194,8 @@ class PhoneNumber(ContactPoint):
 
 
 class EmailAddress(ContactPoint):
+    person = _owner(Person, "emails", _("person"))
+    organisation = _owner(Organisation, "emails", _("organisation"))
     address = models.CharField(_("e-mail address"), max_length=254)
     # Lower-cased copy for exact, case-insensitive search.
     address_key = models.CharField(max_length=254, editable=False, db_index=True)
@@ -216,6 +219,8 @@ class AddressKind(models.TextChoices):
 
 
 class PostalAddress(ContactPoint):
+    person = _owner(Person, "addresses", _("person"))
+    organisation = _owner(Organisation, "addresses", _("organisation"))
     """A Belgian address (street, number, box, postal code, municipality) or a foreign one.
 
     Belgian addresses follow bpost's layout: "Rue Haute 12 bte 3", then "1000 Bruxelles".

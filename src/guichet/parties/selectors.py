@@ -23,6 +23,7 @@ from guichet.audit.services import access_record
 from guichet.checks.bce import check_bce
 from guichet.core.errors import NotFound, ValidationFailed
 from guichet.core.text import digits, fold
+from guichet.core.validation import parse_uuid
 
 from . import search
 from .errors import Code
@@ -41,26 +42,15 @@ from .similarity import similarity
 DUPLICATE_SIMILARITY = 0.5
 
 
-def _uuid(value: str | uuid_module.UUID) -> uuid_module.UUID | None:
-    try:
-        return (
-            value
-            if isinstance(value, uuid_module.UUID)
-            else uuid_module.UUID(str(value))
-        )
-    except ValueError:
-        return None
-
-
 def persons_visible(*, agent: Any) -> QuerySet[Person]:
     return policy.visible(agent, Person.objects.all())
 
 
 def _with_contact_points(queryset: QuerySet[Person]) -> QuerySet[Person]:
     return queryset.select_related("confidential_team").prefetch_related(
-        Prefetch("phonenumbers", queryset=PhoneNumber.objects.all()),
-        Prefetch("emailaddresss", queryset=EmailAddress.objects.all()),
-        Prefetch("postaladdresss", queryset=PostalAddress.objects.all()),
+        Prefetch("phones", queryset=PhoneNumber.objects.all()),
+        Prefetch("emails", queryset=EmailAddress.objects.all()),
+        Prefetch("addresses", queryset=PostalAddress.objects.all()),
         "links__organisation",
     )
 
@@ -69,7 +59,7 @@ def person_get_for_agent(
     *, agent: Any, person_id: str | uuid_module.UUID, purpose: str = "view"
 ) -> Person:
     """One person, with contact points, if the agent may see them; logged."""
-    key = _uuid(person_id)
+    key = parse_uuid(person_id)
     person = (
         _with_contact_points(persons_visible(agent=agent)).filter(uuid=key).first()
         if key
@@ -185,12 +175,10 @@ def organisations_visible(*, agent: Any) -> QuerySet[Organisation]:
 def organisation_get_for_agent(
     *, agent: Any, organisation_id: str | uuid_module.UUID
 ) -> Organisation:
-    key = _uuid(organisation_id)
+    key = parse_uuid(organisation_id)
     organisation = (
         organisations_visible(agent=agent)
-        .prefetch_related(
-            "phonenumbers", "emailaddresss", "postaladdresss", "links__person"
-        )
+        .prefetch_related("phones", "emails", "addresses", "links__person")
         .filter(uuid=key)
         .first()
         if key
@@ -257,7 +245,7 @@ def person_changes_for_agent(
     another agent changed after the version an edit was based on. The read is
     logged like any read of the person's data.
     """
-    key = _uuid(person_id)
+    key = parse_uuid(person_id)
     person = persons_visible(agent=agent).filter(uuid=key).first() if key else None
     if person is None:
         raise NotFound(_("No such person."))

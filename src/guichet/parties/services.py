@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
@@ -21,10 +21,11 @@ from guichet.core.errors import (
     FieldError,
     Forbidden,
     NotFound,
-    StaleVersion,
     ValidationFailed,
 )
 from guichet.core.text import fold
+from guichet.core.validation import Problems, choice, text
+from guichet.core.versioning import versioned_update
 
 from . import validation as v
 from .errors import Code, LikelyDuplicate
@@ -86,18 +87,13 @@ class Identity:
     language: str = Language.FR
 
 
-def _require(agent: Any, action: Action, obj: Model | None = None) -> None:
-    if not policy.may(agent, action, obj):
-        raise Forbidden(_("You may not do this."), code="forbidden", params={})
-
-
 def _clean_identity(
-    problems: v.Problems, identity: Mapping[str, Any], *, person: Person | None
+    problems: Problems, identity: Mapping[str, Any], *, person: Person | None
 ) -> dict[str, Any]:
     """Validate identity fields; fill birth date and sex from the national number."""
     clean: dict[str, Any] = {}
     if "given_names" in identity:
-        clean["given_names"] = v.text(
+        clean["given_names"] = text(
             problems,
             "given_names",
             identity["given_names"],
@@ -105,13 +101,13 @@ def _clean_identity(
             max_length=200,
         )
     if "surname" in identity:
-        clean["surname"] = v.text(
+        clean["surname"] = text(
             problems, "surname", identity["surname"], required=True, max_length=200
         )
     if "sex" in identity:
-        clean["sex"] = v.choice(problems, "sex", identity["sex"], list(Sex.values))
+        clean["sex"] = choice(problems, "sex", identity["sex"], list(Sex.values))
     if "language" in identity:
-        clean["language"] = v.choice(
+        clean["language"] = choice(
             problems, "language", identity["language"], list(Language.values)
         )
     if "birth_date" in identity:
@@ -162,14 +158,14 @@ def _clean_identity(
 
 
 def _phones(
-    problems: v.Problems, phones: Sequence[PhoneInput], prefix: str = "phones"
+    problems: Problems, phones: Sequence[PhoneInput], prefix: str = "phones"
 ) -> list[PhoneNumber]:
     result = []
     for index, item in enumerate(phones):
         name = f"{prefix}[{index}]" if prefix == "phones" else prefix
         e164 = v.phone(problems, f"{name}.number", item.number)
-        kind = v.choice(problems, f"{name}.kind", item.kind, list(PhoneKind.values))
-        label = v.text(
+        kind = choice(problems, f"{name}.kind", item.kind, list(PhoneKind.values)) or ""
+        label = text(
             problems, f"{name}.label", item.label, required=False, max_length=100
         )
         result.append(
@@ -179,13 +175,13 @@ def _phones(
 
 
 def _emails(
-    problems: v.Problems, emails: Sequence[EmailInput], prefix: str = "emails"
+    problems: Problems, emails: Sequence[EmailInput], prefix: str = "emails"
 ) -> list[EmailAddress]:
     result = []
     for index, item in enumerate(emails):
         name = f"{prefix}[{index}]" if prefix == "emails" else prefix
         address = v.email(problems, f"{name}.address", item.address)
-        label = v.text(
+        label = text(
             problems, f"{name}.label", item.label, required=False, max_length=100
         )
         result.append(
@@ -200,20 +196,20 @@ def _emails(
 
 
 def _addresses(
-    problems: v.Problems, addresses: Sequence[AddressInput], prefix: str = "addresses"
+    problems: Problems, addresses: Sequence[AddressInput], prefix: str = "addresses"
 ) -> list[PostalAddress]:
     result = []
     for index, item in enumerate(addresses):
         name = f"{prefix}[{index}]" if prefix == "addresses" else prefix
         country = v.country(problems, f"{name}.country", item.country)
-        municipality = v.text(
+        municipality = text(
             problems,
             f"{name}.municipality",
             item.municipality,
             required=True,
             max_length=200,
         )
-        street = v.text(
+        street = text(
             problems,
             f"{name}.street",
             item.street,
@@ -225,7 +221,7 @@ def _addresses(
                 problems, f"{name}.postal_code", item.postal_code
             )
         else:
-            postal_code = v.text(
+            postal_code = text(
                 problems,
                 f"{name}.postal_code",
                 item.postal_code,
@@ -234,25 +230,26 @@ def _addresses(
             )
         result.append(
             PostalAddress(
-                kind=v.choice(
+                kind=choice(
                     problems, f"{name}.kind", item.kind, list(AddressKind.values)
-                ),
+                )
+                or "",
                 country=country,
                 street=street,
-                house_number=v.text(
+                house_number=text(
                     problems,
                     f"{name}.house_number",
                     item.house_number,
                     required=False,
                     max_length=20,
                 ),
-                box=v.text(
+                box=text(
                     problems, f"{name}.box", item.box, required=False, max_length=20
                 ),
                 postal_code=postal_code,
                 municipality=municipality,
                 lines=item.lines.strip(),
-                label=v.text(
+                label=text(
                     problems,
                     f"{name}.label",
                     item.label,
@@ -284,8 +281,8 @@ def person_create(
 ) -> Person:
     """Register a person. A similar name with the same birth date is refused as a
     likely duplicate unless the agent confirms (`acknowledge_duplicates`)."""
-    _require(actor, Action.PERSON_CREATE)
-    problems = v.Problems()
+    policy.require(actor, Action.PERSON_CREATE)
+    problems = Problems()
     values = _clean_identity(problems, asdict(identity), person=None)
     phone_rows = _phones(problems, phones)
     email_rows = _emails(problems, emails)
@@ -329,7 +326,12 @@ def person_create(
                 )
             ],
         ) from None
-    for row in (*phone_rows, *email_rows, *address_rows):
+    rows: list[PhoneNumber | EmailAddress | PostalAddress] = [
+        *phone_rows,
+        *email_rows,
+        *address_rows,
+    ]
+    for row in rows:
         row.person = person
         row.save(force_insert=True)
     audit_record(
@@ -360,24 +362,6 @@ def _locked_visible(actor: Any, person_id: Any) -> Person:
     return person
 
 
-def _bump(person: Person, expected_version: int, **values: Any) -> None:
-    """Save `values` and the next version, only if nobody changed the person since."""
-    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=clock.now(), **values
-    )
-    if updated != 1:
-        current = Person.objects.values_list("version", flat=True).get(pk=person.pk)
-        raise StaleVersion(
-            _(
-                "Another agent changed this person meanwhile (version %(current)d, you edited "
-                "version %(expected)d). Reload to see their change; nothing was saved."
-            ),
-            params={"current": current, "expected": expected_version},
-            extra={"current_version": current},
-        )
-    person.refresh_from_db()
-
-
 @transaction.atomic
 def person_update(
     *,
@@ -401,9 +385,9 @@ def person_update(
             ],
         )
     if set(data) & set(IDENTITY_FIELDS):
-        _require(actor, Action.PERSON_EDIT_IDENTITY, person)
-    _require(actor, Action.PERSON_EDIT_CONTACT, person)
-    problems = v.Problems()
+        policy.require(actor, Action.PERSON_EDIT_IDENTITY, person)
+    policy.require(actor, Action.PERSON_EDIT_CONTACT, person)
+    problems = Problems()
     values = _clean_identity(problems, data, person=person)
     problems.raise_if_any()
     before = _snapshot(person)
@@ -413,7 +397,7 @@ def person_update(
         )
     try:
         with transaction.atomic():
-            _bump(person, expected_version, **values)
+            versioned_update(person, expected_version=expected_version, **values)
     except IntegrityError:
         raise ValidationFailed(
             _("Some fields are not valid; nothing was saved."),
@@ -453,8 +437,8 @@ def person_contact_add(
 ) -> PhoneNumber | EmailAddress | PostalAddress:
     """Add one phone, e-mail address or postal address to a person."""
     person = _locked_visible(actor, person_id)
-    _require(actor, Action.PERSON_EDIT_CONTACT, person)
-    problems = v.Problems()
+    policy.require(actor, Action.PERSON_EDIT_CONTACT, person)
+    problems = Problems()
     rows: list[PhoneNumber | EmailAddress | PostalAddress] = []
     if phone is not None:
         rows.extend(_phones(problems, [phone], prefix="phone"))
@@ -468,7 +452,7 @@ def person_contact_add(
             code=Code.REQUIRED,
         )
     problems.raise_if_any()
-    _bump(person, expected_version)
+    versioned_update(person, expected_version=expected_version)
     row = rows[0]
     row.person = person
     if row.is_primary:
@@ -494,7 +478,7 @@ def person_contact_remove(
     *, actor: Any, person_id: Any, expected_version: int, contact_point_id: Any
 ) -> Person:
     person = _locked_visible(actor, person_id)
-    _require(actor, Action.PERSON_EDIT_CONTACT, person)
+    policy.require(actor, Action.PERSON_EDIT_CONTACT, person)
     models: tuple[ContactModel, ...] = (PhoneNumber, EmailAddress, PostalAddress)
     for model in models:
         queryset: QuerySet[Any] = model.objects.filter(
@@ -505,7 +489,7 @@ def person_contact_remove(
             break
     else:
         raise NotFound(_("No such phone, e-mail address or postal address."))
-    _bump(person, expected_version)
+    versioned_update(person, expected_version=expected_version)
     row.delete()
     audit_record(
         actor=actor,
@@ -526,7 +510,7 @@ def person_restrict(
 ) -> Person:
     """Make a person confidential to one of the actor's teams, or lift it (team None)."""
     person = _locked_visible(actor, person_id)
-    _require(actor, Action.PERSON_RESTRICT, person)
+    policy.require(actor, Action.PERSON_RESTRICT, person)
     if team is not None and team.pk not in actor.team_ids:
         raise Forbidden(_("You can only restrict a person to a team you belong to."))
     if not reason.strip():
@@ -539,7 +523,7 @@ def person_restrict(
             ],
         )
     before = _snapshot(person)
-    _bump(person, expected_version, confidential_team=team)
+    versioned_update(person, expected_version=expected_version, confidential_team=team)
     audit_record(
         actor=actor,
         action="person.restrict",
@@ -561,11 +545,11 @@ def organisation_create(
     emails: Sequence[EmailInput] = (),
     addresses: Sequence[AddressInput] = (),
 ) -> Organisation:
-    _require(actor, Action.ORGANISATION_CREATE)
-    problems = v.Problems()
-    clean_name = v.text(problems, "name", name, required=True, max_length=300)
+    policy.require(actor, Action.ORGANISATION_CREATE)
+    problems = Problems()
+    clean_name = text(problems, "name", name, required=True, max_length=300)
     number = v.enterprise_number(problems, "enterprise_number", enterprise_number)
-    clean_language = v.choice(problems, "language", language, list(Language.values))
+    clean_language = choice(problems, "language", language, list(Language.values)) or ""
     if number and Organisation.objects.filter(enterprise_number=number).exists():
         problems.add(
             "enterprise_number",
@@ -617,13 +601,13 @@ def organisation_update(
     )
     if organisation is None:
         raise NotFound(_("No such organisation."))
-    _require(actor, Action.ORGANISATION_EDIT, organisation)
-    problems = v.Problems()
+    policy.require(actor, Action.ORGANISATION_EDIT, organisation)
+    problems = Problems()
     values: dict[str, Any] = {}
     for name in sorted(set(data) - {"name", "enterprise_number", "language"}):
         problems.add(name, Code.UNKNOWN_FIELD, _("This field cannot be changed here."))
     if "name" in data:
-        values["name"] = v.text(
+        values["name"] = text(
             problems, "name", data["name"], required=True, max_length=300
         )
         values["search_name"] = fold(values["name"])
@@ -644,7 +628,7 @@ def organisation_update(
                 _("An organisation with this enterprise number is already registered."),
             )
     if "language" in data:
-        values["language"] = v.choice(
+        values["language"] = choice(
             problems, "language", data["language"], list(Language.values)
         )
     problems.raise_if_any()
@@ -653,22 +637,7 @@ def organisation_update(
         "enterprise_number": organisation.enterprise_number,
         "language": organisation.language,
     }
-    updated = Organisation.objects.filter(
-        pk=organisation.pk, version=expected_version
-    ).update(version=F("version") + 1, updated_at=clock.now(), **values)
-    if updated != 1:
-        current = Organisation.objects.values_list("version", flat=True).get(
-            pk=organisation.pk
-        )
-        raise StaleVersion(
-            _(
-                "Another agent changed this organisation meanwhile (version %(current)d, you edited "
-                "version %(expected)d). Reload to see their change; nothing was saved."
-            ),
-            params={"current": current, "expected": expected_version},
-            extra={"current_version": current},
-        )
-    organisation.refresh_from_db()
+    versioned_update(organisation, expected_version=expected_version, **values)
     after = {
         "name": organisation.name,
         "enterprise_number": organisation.enterprise_number,
@@ -697,14 +666,14 @@ def party_link_create(
     from .selectors import organisations_visible
 
     person = _locked_visible(actor, person_id)
-    _require(actor, Action.PERSON_EDIT_CONTACT, person)
+    policy.require(actor, Action.PERSON_EDIT_CONTACT, person)
     organisation = (
         organisations_visible(agent=actor).filter(uuid=organisation_id).first()
     )
     if organisation is None:
         raise NotFound(_("No such organisation."))
-    problems = v.Problems()
-    v.choice(problems, "kind", kind, list(LinkKind.values))
+    problems = Problems()
+    choice(problems, "kind", kind, list(LinkKind.values))
     if since and until and until < since:
         problems.add(
             "until", Code.INVALID_CHOICE, _("The end date is before the start date.")

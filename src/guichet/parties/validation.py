@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -19,63 +18,13 @@ import phonenumbers
 from guichet.checks.bce import check_bce
 from guichet.checks.niss import check_niss
 from guichet.checks.result import CheckResult
-from guichet.core.errors import FieldError, ValidationFailed
+from guichet.core.errors import FieldError
+from guichet.core.validation import Problems
 
 from .errors import Code
 
 EARLIEST_BIRTH_DATE = dt.date(1890, 1, 1)
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-
-@dataclass
-class Problems:
-    """Collects field errors; `raise_if_any` raises them together."""
-
-    errors: list[FieldError] = field(default_factory=list)
-
-    def add(
-        self, field_name: str, code: str, message: object, **params: object
-    ) -> None:
-        self.errors.append(FieldError(field_name, code, message, params))  # type: ignore[arg-type]  # lazy strings are Promise
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(
-                _("Some fields are not valid; nothing was saved."), errors=self.errors
-            )
-
-
-def text(
-    problems: Problems,
-    field_name: str,
-    value: str | None,
-    *,
-    required: bool,
-    max_length: int,
-) -> str:
-    cleaned = " ".join((value or "").split())
-    if required and not cleaned:
-        problems.add(field_name, Code.REQUIRED, _("This field is required."))
-    elif len(cleaned) > max_length:
-        problems.add(
-            field_name,
-            Code.TOO_LONG,
-            _("At most %(max)d characters (%(count)d given)."),
-            max=max_length,
-            count=len(cleaned),
-        )
-    return cleaned
-
-
-def choice(problems: Problems, field_name: str, value: str, allowed: list[str]) -> str:
-    if value not in allowed:
-        problems.add(
-            field_name,
-            Code.INVALID_CHOICE,
-            _("Choose one of: %(allowed)s."),
-            allowed=", ".join(allowed),
-        )
-    return value
 
 
 def national_number(

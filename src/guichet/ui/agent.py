@@ -6,15 +6,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
 
 from django_htmx.http import HttpResponseClientRedirect
 
-from guichet.access import policy
 from guichet.agents.models import Agent
-from guichet.core.errors import Forbidden
 
 
 def agent_of(request: HttpRequest) -> Agent:
@@ -46,13 +42,3 @@ def agent_required(
         return redirect_to_login(request.get_full_path())
 
     return guarded
-
-
-def require(agent: Agent, action: str, obj: Model | None = None) -> None:
-    """Ask the policy before showing a form for `action`; refuse with the 403 page.
-
-    The service asks again when the form is sent: this only spares the agent a
-    form they could never save.
-    """
-    if not policy.may(agent, action, obj):
-        raise Forbidden(_("You may not do this."))

@@ -25,6 +25,7 @@ from guichet.agents.models import Language, Team
 from guichet.audit.services import Entry, audit_record, audit_record_many
 from guichet.core import clock
 from guichet.core.errors import NotFound
+from guichet.core.validation import Problems, parse_uuid
 from guichet.correspondence import (
     autonomy,
     batch_query,
@@ -35,7 +36,7 @@ from guichet.correspondence import (
     templating,
     validation,
 )
-from guichet.correspondence.errors import Code, Problems
+from guichet.correspondence.errors import Code
 from guichet.correspondence.models import (
     Letter,
     LetterBatch,
@@ -49,7 +50,7 @@ from guichet.correspondence.models import (
 )
 from guichet.parties.models import Person, PostalAddress
 
-from .common import as_uuid, letterhead_of, require, team_of
+from .common import letterhead_of, team_of
 
 
 def query_q(terms: Sequence[batch_query.Term]) -> Q:
@@ -107,7 +108,7 @@ def letter_batch_start(
     free_values: Mapping[str, Any] | None = None,
 ) -> LetterBatch:
     """Fix a mass letter's selection: the persons the agent may see that match `query`."""
-    require(actor, Action.LETTER_BATCH)
+    policy.require(actor, Action.LETTER_BATCH)
     problems = Problems()
     chosen = team_of(problems, actor, team)
     letterhead_of(problems, chosen)
@@ -177,7 +178,7 @@ def letter_batch_start(
 
 
 def batch_get(*, actor: Any, batch_id: Any) -> LetterBatch:
-    key = as_uuid(batch_id)
+    key = parse_uuid(batch_id)
     batch = (
         LetterBatch.objects.select_related("team", "letter_type")
         .filter(uuid=key)
@@ -218,7 +219,7 @@ def letter_batch_issue(
 ) -> ChunkResult:
     """Write, classify and number the letters of some persons of the batch, in one
     transaction. A person whose letter would have a hole is left out and reported."""
-    require(actor, Action.LETTER_BATCH)
+    policy.require(actor, Action.LETTER_BATCH)
     result = ChunkResult()
     head = Letterhead.objects.get(team_id=batch.team_id)
     versions = _versions(batch.letter_type)
@@ -229,7 +230,7 @@ def letter_batch_issue(
     )
     persons = (
         Person.objects.filter(pk__in=[pk for pk in person_ids if pk not in done])
-        .prefetch_related("postaladdresss", "emailaddresss", "phonenumbers")
+        .prefetch_related("addresses", "emails", "phones")
         .order_by("id")
     )
     today, now = clock.today(), clock.now()

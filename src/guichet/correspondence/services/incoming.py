@@ -15,12 +15,14 @@ from guichet.agents.models import Team
 from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.errors import NotFound
+from guichet.core.validation import Problems, parse_uuid, text
+from guichet.core.versioning import check_version, versioned_update
 from guichet.correspondence import archive, formatting, locks
-from guichet.correspondence.errors import Code, Problems, WrongState
+from guichet.correspondence.errors import Code, WrongState
 from guichet.correspondence.models import IncomingMail, Letterhead, MailStatus, Series
 from guichet.parties.models import Organisation, Person
 
-from .common import as_uuid, bump, check_version, letterhead_of, require, team_of, text
+from .common import letterhead_of, team_of
 
 SCAN_MAX = 20 * 1024 * 1024
 DOSSIER_MAX = 64
@@ -51,7 +53,7 @@ def scan_type(data: bytes) -> str | None:
 def _visible_person(actor: Any, problems: Problems, person_id: Any) -> Person | None:
     if person_id is None:
         return None
-    key = as_uuid(person_id)
+    key = parse_uuid(person_id)
     person = (
         policy.visible(actor, Person.objects.all()).filter(uuid=key).first()
         if key
@@ -67,7 +69,7 @@ def _visible_organisation(
 ) -> Organisation | None:
     if organisation_id is None:
         return None
-    key = as_uuid(organisation_id)
+    key = parse_uuid(organisation_id)
     organisation = (
         policy.visible(actor, Organisation.objects.all()).filter(uuid=key).first()
         if key
@@ -94,7 +96,7 @@ def incoming_mail_register(
     team: str | None = None,
 ) -> IncomingMail:
     """Register a piece of paper mail with its scan; it gets the next number."""
-    require(actor, Action.MAIL_REGISTER)
+    policy.require(actor, Action.MAIL_REGISTER)
     problems = Problems()
     chosen = team_of(problems, actor, team)
     head = letterhead_of(problems, chosen)
@@ -188,7 +190,7 @@ def incoming_mail_dispatch(
 ) -> IncomingMail:
     """Send a registered piece of mail on to the service that handles it, and to
     one of its dossiers when the mail is about a known dossier."""
-    key = as_uuid(mail_id)
+    key = parse_uuid(mail_id)
     mail = (
         policy.visible(actor, IncomingMail.objects.all())
         .filter(uuid=key)
@@ -199,8 +201,8 @@ def incoming_mail_dispatch(
     )
     if mail is None:
         raise NotFound(_("No such mail."))
-    require(actor, Action.MAIL_DISPATCH, mail)
-    check_version(IncomingMail, mail, expected_version)
+    policy.require(actor, Action.MAIL_DISPATCH, mail)
+    check_version(mail, expected_version)
     problems = Problems()
     target = Team.objects.filter(code=team, is_active=True).first()
     if target is None:
@@ -222,10 +224,9 @@ def incoming_mail_dispatch(
         raise WrongState(_("This mail is already with that service."))
     before = mail.dispatched_team.code if mail.dispatched_team else None
     before_dossier = mail.dispatched_dossier or None
-    bump(
-        IncomingMail,
+    versioned_update(
         mail,
-        expected_version,
+        expected_version=expected_version,
         status=MailStatus.DISPATCHED,
         dispatched_team=target,
         dispatched_dossier=clean_dossier,

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -31,6 +31,8 @@ from guichet.agents.models import Language, Team
 from guichet.audit.services import Entry, audit_record, audit_record_many, changes
 from guichet.core import clock
 from guichet.core.errors import Conflict, Forbidden, NotFound
+from guichet.core.validation import Problems, parse_uuid, text
+from guichet.core.versioning import check_version, versioned_update
 from guichet.correspondence import (
     archive,
     autonomy,
@@ -45,7 +47,6 @@ from guichet.correspondence import (
 )
 from guichet.correspondence.errors import (
     Code,
-    Problems,
     WrongState,
     missing_values,
 )
@@ -66,7 +67,7 @@ from guichet.correspondence.models import (
 )
 from guichet.parties.models import Person
 
-from .common import as_uuid, bump, check_version, letterhead_of, require, team_of, text
+from .common import letterhead_of, team_of
 
 logger = logging.getLogger(__name__)
 
@@ -78,14 +79,10 @@ DOCX_MAX = 5 * 1024 * 1024
 SENDING_TIMEOUT = dt.timedelta(minutes=15)
 
 
-def letters_visible(*, agent: Any) -> QuerySet[Letter]:
-    return policy.visible(agent, Letter.objects.all())
-
-
 def _locked(actor: Any, letter_id: Any) -> Letter:
-    key = as_uuid(letter_id)
+    key = parse_uuid(letter_id)
     letter = (
-        letters_visible(agent=actor)
+        policy.visible(actor, Letter.objects.all())
         .filter(uuid=key)
         .select_for_update(of=("self",))
         .first()
@@ -144,9 +141,7 @@ def context_for(
     head: Letterhead | None = None,
 ) -> placeholders.LetterContext:
     person = (
-        Person.objects.prefetch_related(
-            "postaladdresss", "emailaddresss", "phonenumbers"
-        )
+        Person.objects.prefetch_related("addresses", "emails", "phones")
         .select_related("confidential_team")
         .get(pk=letter.person_id)
     )
@@ -265,8 +260,8 @@ def letter_draft_create(
 
     Values may still be missing in a draft; `letter_submit` refuses a letter with a hole.
     """
-    require(actor, Action.LETTER_DRAFT)
-    key = as_uuid(person_id)
+    policy.require(actor, Action.LETTER_DRAFT)
+    key = parse_uuid(person_id)
     person = (
         policy.visible(actor, Person.objects.all()).filter(uuid=key).first()
         if key
@@ -352,7 +347,7 @@ def letter_update(
     `subject` or `body` set to None go back to the template's text.
     """
     letter = _locked(actor, letter_id)
-    require(actor, Action.LETTER_DRAFT, letter)
+    policy.require(actor, Action.LETTER_DRAFT, letter)
     if letter.status not in EDITABLE_STATUSES:
         raise _wrong_state(letter)
     problems = Problems()
@@ -393,7 +388,9 @@ def letter_update(
     values["is_flagged"], values["flag_reason"] = flagged, reason if flagged else ""
     problems.raise_if_any()
     before = _snapshot(letter)
-    bump(Letter, letter, expected_version, status=LetterStatus.DRAFT, **values)
+    versioned_update(
+        letter, expected_version=expected_version, status=LetterStatus.DRAFT, **values
+    )
     audit_record(
         actor=actor,
         action="letter.update",
@@ -412,7 +409,7 @@ def letter_docx_upload(
 ) -> Letter:
     """Take an edited DOCX as the letter's text; the file itself is archived as received."""
     letter = _locked(actor, letter_id)
-    require(actor, Action.LETTER_DRAFT, letter)
+    policy.require(actor, Action.LETTER_DRAFT, letter)
     if letter.status not in EDITABLE_STATUSES:
         raise _wrong_state(letter)
     problems = Problems()
@@ -459,10 +456,9 @@ def letter_docx_upload(
     problems.raise_if_any()
     stored = archive.store(data, "docx")
     before = _snapshot(letter)
-    bump(
-        Letter,
+    versioned_update(
         letter,
-        expected_version,
+        expected_version=expected_version,
         status=LetterStatus.DRAFT,
         subject_text=subject,
         body_text=body,
@@ -497,10 +493,9 @@ def _issue(letter: Letter, *, expected_version: int, **extra: Any) -> None:
         "issued_at": now.isoformat(),
         "template": _template_label(letter.template_version),
     }
-    bump(
-        Letter,
+    versioned_update(
         letter,
-        expected_version,
+        expected_version=expected_version,
         status=LetterStatus.ISSUED,
         number=number,
         year=today.year,
@@ -529,10 +524,10 @@ def letter_submit(*, actor: Any, letter_id: Any, expected_version: int) -> Lette
     """Send the letter on: issued at once if the agent's level covers its kind,
     otherwise into the approval queue of the service's supervisors."""
     letter = _locked(actor, letter_id)
-    require(actor, Action.LETTER_DRAFT, letter)
+    policy.require(actor, Action.LETTER_DRAFT, letter)
     if letter.status != LetterStatus.DRAFT:
         raise _wrong_state(letter)
-    check_version(Letter, letter, expected_version)
+    check_version(letter, expected_version)
     kind = classify(letter, compose(letter, draft=False))
     decision = autonomy.decide(agent=actor, kind=kind, obj=letter)
     submitted = {
@@ -543,10 +538,9 @@ def letter_submit(*, actor: Any, letter_id: Any, expected_version: int) -> Lette
     if decision.may_send_alone:
         _issue(letter, expected_version=expected_version, **submitted)
     else:
-        bump(
-            Letter,
+        versioned_update(
             letter,
-            expected_version,
+            expected_version=expected_version,
             status=LetterStatus.PENDING_APPROVAL,
             **submitted,
         )
@@ -585,11 +579,11 @@ def letter_approve(
 ) -> Letter:
     """Approve a waiting letter, as it is or with the supervisor's edits, and issue it."""
     letter = _locked(actor, letter_id)
-    require(actor, Action.LETTER_APPROVE, letter)
+    policy.require(actor, Action.LETTER_APPROVE, letter)
     if letter.status != LetterStatus.PENDING_APPROVAL:
         raise _wrong_state(letter)
     _not_own(actor, letter)
-    check_version(Letter, letter, expected_version)
+    check_version(letter, expected_version)
     problems = Problems()
     clean_note = text(problems, "note", note, required=False, max_length=REASON_MAX)
     edits: dict[str, Any] = {}
@@ -634,7 +628,7 @@ def letter_reject(
 ) -> Letter:
     """Send a waiting letter back to its author, saying why."""
     letter = _locked(actor, letter_id)
-    require(actor, Action.LETTER_APPROVE, letter)
+    policy.require(actor, Action.LETTER_APPROVE, letter)
     if letter.status != LetterStatus.PENDING_APPROVAL:
         raise _wrong_state(letter)
     _not_own(actor, letter)
@@ -643,10 +637,9 @@ def letter_reject(
         problems, "reason", reason, required=True, max_length=REASON_MAX, multiline=True
     )
     problems.raise_if_any()
-    bump(
-        Letter,
+    versioned_update(
         letter,
-        expected_version,
+        expected_version=expected_version,
         status=LetterStatus.REJECTED,
         decided_by=actor,
         decided_at=clock.now(),
@@ -668,11 +661,13 @@ def letter_cancel(
 ) -> Letter:
     """Drop a letter that has no number yet. Issued letters stay in the register."""
     letter = _locked(actor, letter_id)
-    require(actor, Action.LETTER_DRAFT, letter)
+    policy.require(actor, Action.LETTER_DRAFT, letter)
     if letter.status not in (*EDITABLE_STATUSES, LetterStatus.PENDING_APPROVAL):
         raise _wrong_state(letter)
     before = letter.status
-    bump(Letter, letter, expected_version, status=LetterStatus.CANCELLED)
+    versioned_update(
+        letter, expected_version=expected_version, status=LetterStatus.CANCELLED
+    )
     audit_record(
         actor=actor,
         action="letter.cancel",
@@ -750,7 +745,7 @@ def _email_address(problems: Problems, letter: Letter, address: str | None) -> s
                 "address", Code.INVALID_EMAIL, _("This is not a valid e-mail address.")
             )
         return cleaned
-    primary = letter.person.emailaddresss.order_by("-is_primary", "id").first()
+    primary = letter.person.emails.order_by("-is_primary", "id").first()
     if primary is None:
         problems.add(
             "address",
@@ -772,7 +767,7 @@ def letter_send_email(
 ) -> LetterDispatch:
     """Queue the letter for e-mail, its PDF/A attached (to the person's address by default)."""
     letter = _locked(actor, letter_id)
-    require(actor, Action.LETTER_DISPATCH, letter)
+    policy.require(actor, Action.LETTER_DISPATCH, letter)
     _sendable(letter)
     problems = Problems()
     to = _email_address(problems, letter, address)
@@ -900,7 +895,7 @@ def _mark_sent(letter: Letter, channel: str, when: dt.datetime) -> None:
 def letter_hand_over(*, actor: Any, letter_id: Any) -> LetterDispatch:
     """Record that the letter was handed to the person at the counter."""
     letter = _locked(actor, letter_id)
-    require(actor, Action.LETTER_DISPATCH, letter)
+    policy.require(actor, Action.LETTER_DISPATCH, letter)
     _sendable(letter)
     now = clock.now()
     dispatch = LetterDispatch.objects.create(
@@ -973,15 +968,15 @@ def print_batch_create(
 
     Without `letter_ids`: every issued letter of the service not sent yet.
     """
-    require(actor, Action.LETTER_DISPATCH)
+    policy.require(actor, Action.LETTER_DISPATCH)
     problems = Problems()
     chosen = team_of(problems, actor, team)
     problems.raise_if_any()
-    queryset = letters_visible(agent=actor).filter(
+    queryset = policy.visible(actor, Letter.objects.all()).filter(
         team=chosen, status=LetterStatus.ISSUED
     )
     if letter_ids is not None:
-        keys = [as_uuid(value) for value in letter_ids]
+        keys = [parse_uuid(value) for value in letter_ids]
         queryset = queryset.filter(uuid__in=[key for key in keys if key])
         found = set(queryset.values_list("uuid", flat=True))
         unknown = [

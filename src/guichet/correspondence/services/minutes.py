@@ -23,11 +23,13 @@ from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.errors import NotFound
+from guichet.core.validation import Problems, parse_uuid, text
+from guichet.core.versioning import check_version, versioned_update
 from guichet.correspondence import archive, content, formatting, pdf
-from guichet.correspondence.errors import Code, Problems, WrongState
+from guichet.correspondence.errors import Code, WrongState
 from guichet.correspondence.models import ActionItem, ActionStatus, Letterhead, Minutes
 
-from .common import as_uuid, bump, check_version, letterhead_of, require, team_of, text
+from .common import letterhead_of, team_of
 
 ITEM_MAX = 2000
 MAX_ITEMS = 100
@@ -97,7 +99,7 @@ def minutes_create(
     team: str | None = None,
 ) -> Minutes:
     """Record a meeting's minutes and create its actions as tasks of their owners."""
-    require(actor, Action.MINUTES_CREATE)
+    policy.require(actor, Action.MINUTES_CREATE)
     problems = Problems()
     chosen = team_of(problems, actor, team)
     head = letterhead_of(problems, chosen)
@@ -266,7 +268,7 @@ def action_item_complete(
     *, actor: Any, item_id: Any, expected_version: int
 ) -> ActionItem:
     """Mark an action done (its owner, or a member of the meeting's service)."""
-    key = as_uuid(item_id)
+    key = parse_uuid(item_id)
     item = (
         policy.visible(actor, ActionItem.objects.select_related("minutes"))
         .filter(uuid=key)
@@ -277,14 +279,13 @@ def action_item_complete(
     )
     if item is None:
         raise NotFound(_("No such action."))
-    require(actor, Action.ACTION_ITEM_COMPLETE, item)
-    check_version(ActionItem, item, expected_version)
+    policy.require(actor, Action.ACTION_ITEM_COMPLETE, item)
+    check_version(item, expected_version)
     if item.status == ActionStatus.DONE:
         raise WrongState(_("This action is already done."))
-    bump(
-        ActionItem,
+    versioned_update(
         item,
-        expected_version,
+        expected_version=expected_version,
         status=ActionStatus.DONE,
         done_at=clock.now(),
         done_by=actor,

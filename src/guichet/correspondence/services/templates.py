@@ -16,11 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 import yaml
 
+from guichet.access import policy
 from guichet.access.domains.administration import Action as AdminAction
 from guichet.agents.models import Language, Team
 from guichet.audit.services import audit_record, changes
+from guichet.core.validation import Problems, text
+from guichet.core.versioning import check_version
 from guichet.correspondence import placeholders, validation
-from guichet.correspondence.errors import Code, Problems
+from guichet.correspondence.errors import Code
 from guichet.correspondence.models import (
     Letterhead,
     LetterTemplate,
@@ -28,8 +31,6 @@ from guichet.correspondence.models import (
     LetterType,
     TypeKind,
 )
-
-from .common import check_version, require, text
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "letter_templates.yaml"
 _PREFIX = re.compile(r"^[A-Z]{2,6}$")
@@ -39,7 +40,7 @@ def _require_admin(actor: Any) -> None:
     """Administrators keep reference data; None is the installation itself (the
     command line, the demo), as for `agents.services.team_ensure`."""
     if actor is not None:
-        require(actor, AdminAction.REFERENCE_MANAGE)
+        policy.require(actor, AdminAction.REFERENCE_MANAGE)
 
 
 def template_check(
@@ -104,7 +105,7 @@ def template_save(
         before: dict[str, Any] = {}
     else:
         if expected_version is not None:
-            check_version(LetterTemplate, template, expected_version)
+            check_version(template, expected_version)
         before = {
             "title": template.title,
             "subject": template.subject,

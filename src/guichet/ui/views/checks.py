@@ -21,12 +21,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from guichet.access import policy
 from guichet.access.domains.documents import Action
 from guichet.checks.mrz import LABELS as ZONE_LABELS
 from guichet.checks.result import CheckResult
 from guichet.documents import selectors
 from guichet.ui import workspace
-from guichet.ui.agent import agent_of, agent_required, require
+from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.forms.checks import KIND_LABELS, CheckForm, values_of
 
 workspace.register_section(
@@ -156,7 +157,7 @@ def shown_result(result: CheckResult) -> ShownResult:
 def check_tool(request: HttpRequest) -> HttpResponse:
     """Type or paste a value, see whether it is valid, why not, and what it says."""
     agent = agent_of(request)
-    require(agent, Action.CHECK_RUN)
+    policy.require(agent, Action.CHECK_RUN)
     if request.method != "POST":
         return _page(request, CheckForm(initial={"kind": "mrz"}))
     form = CheckForm(request.POST)

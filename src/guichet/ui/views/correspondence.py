@@ -35,7 +35,7 @@ from guichet.correspondence.models import (
 )
 from guichet.parties import selectors as party_selectors
 from guichet.ui import workspace
-from guichet.ui.agent import agent_of, agent_required, require
+from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import ServiceForm, submit
 from guichet.ui.forms.correspondence import (
     ApproveForm,
@@ -174,7 +174,7 @@ def person_letters(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 def letter_new(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Choose a letter type and language (the person's by default), then a draft."""
     agent = agent_of(request)
-    require(agent, Action.LETTER_DRAFT)
+    policy.require(agent, Action.LETTER_DRAFT)
     person = party_selectors.person_get_for_agent(
         agent=agent, person_id=person_id, purpose="letter"
     )
@@ -370,7 +370,7 @@ def letter_detail(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     letter = selectors.letter_get_for_agent(agent=agent, letter_id=letter_id)
     if request.method != "POST":
         return _letter_page(request, letter)
-    require(agent, Action.LETTER_DRAFT, letter)
+    policy.require(agent, Action.LETTER_DRAFT, letter)
     form = LetterEditForm(request.POST, free_fields=_free_fields(letter))
     if not form.is_valid():
         return _letter_page(request, letter, status=422, edit_form=form)
@@ -448,7 +448,7 @@ def letter_cancel(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     letter = selectors.letter_get_for_agent(
         agent=agent, letter_id=letter_id, purpose="cancel"
     )
-    require(agent, Action.LETTER_DRAFT, letter)
+    policy.require(agent, Action.LETTER_DRAFT, letter)
     form = VersionedForm(
         request.POST if request.method == "POST" else None,
         initial={"version": letter.version},
@@ -632,7 +632,7 @@ def letter_hand_over(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse
 @agent_required
 def correspondence(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
-    require(agent, Action.LETTER_DISPATCH)
+    policy.require(agent, Action.LETTER_DISPATCH)
     teams = _teams(agent)
     team_form = TeamForm(request.GET or None, teams=teams)
     team = teams[0][0] if teams else None
@@ -710,7 +710,7 @@ def print_batch_pdf(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 @agent_required
 def mail_list(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
-    require(agent, Action.MAIL_VIEW)
+    policy.require(agent, Action.MAIL_VIEW)
     rows = selectors.incoming_mail_list(agent=agent)
     return render(
         request,
@@ -726,7 +726,7 @@ def mail_list(request: HttpRequest) -> HttpResponse:
 @agent_required
 def mail_register(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
-    require(agent, Action.MAIL_REGISTER)
+    policy.require(agent, Action.MAIL_REGISTER)
     teams = _teams(agent)
     if request.method != "POST":
         form = MailRegisterForm(
@@ -788,7 +788,7 @@ def mail_detail(request: HttpRequest, mail_id: uuid.UUID) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        require(agent, Action.MAIL_DISPATCH, mail)
+        policy.require(agent, Action.MAIL_DISPATCH, mail)
         dispatched = None
         if form.is_valid():
             dispatched = _call(
@@ -849,7 +849,7 @@ def _owners(agent: Agent) -> list[tuple[str, str]]:
 @agent_required
 def minutes_new(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
-    require(agent, Action.MINUTES_CREATE)
+    policy.require(agent, Action.MINUTES_CREATE)
     options = {"teams": _teams(agent), "owners": _owners(agent)}
     if request.method != "POST":
         teams = options["teams"]

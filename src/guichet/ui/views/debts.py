@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from guichet.access import policy
 from guichet.access.domains.debts import Action
 from guichet.agents.models import Team
 from guichet.core.errors import FieldError, ValidationFailed
@@ -32,7 +33,7 @@ from guichet.debts.errors import NoTableInForce
 from guichet.debts.garnishment import Band, Garnishment
 from guichet.debts.models import AllocationPosting, Debt
 from guichet.ui import workspace
-from guichet.ui.agent import agent_of, agent_required, require
+from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import apply_errors
 from guichet.ui.forms.debts import (
     ClaimRowForm,
@@ -145,7 +146,7 @@ def _apply_claim_errors(
 def garnishment_calculator(request: HttpRequest) -> HttpResponse:
     """The seizable part of an income, band by band, and optionally its sharing."""
     agent = agent_of(request)
-    require(agent, Action.GARNISHMENT_COMPUTE)
+    policy.require(agent, Action.GARNISHMENT_COMPUTE)
     submitted = "on" in request.GET
     form = GarnishmentForm(
         _with_language(request.GET, translation.get_language()) if submitted else None,

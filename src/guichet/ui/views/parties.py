@@ -27,7 +27,7 @@ from guichet.core.errors import NotFound
 from guichet.parties import selectors, services
 from guichet.parties.models import Organisation, Person
 from guichet.ui import search, workspace
-from guichet.ui.agent import agent_of, agent_required, require
+from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import submit
 from guichet.ui.forms.parties import (
     ContactRemoveForm,
@@ -243,7 +243,7 @@ def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = selectors.person_get_for_agent(
         agent=agent, person_id=person_id, purpose="edit"
     )
-    require(agent, Action.PERSON_EDIT_IDENTITY, person)
+    policy.require(agent, Action.PERSON_EDIT_IDENTITY, person)
     if request.method != "POST":
         form = PersonIdentityForm(initial=PersonIdentityForm.initial_of(person))
         return _edit_page(request, person, form)
@@ -308,7 +308,7 @@ def person_contact(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = selectors.person_get_for_agent(
         agent=agent, person_id=person_id, purpose="edit"
     )
-    require(agent, Action.PERSON_EDIT_CONTACT, person)
+    policy.require(agent, Action.PERSON_EDIT_CONTACT, person)
     return _contact_page(request, person)
 
 
@@ -474,7 +474,7 @@ def person_contact_remove(
     person = selectors.person_get_for_agent(
         agent=agent, person_id=person_id, purpose="edit"
     )
-    require(agent, Action.PERSON_EDIT_CONTACT, person)
+    policy.require(agent, Action.PERSON_EDIT_CONTACT, person)
     contact_point = _contact_point(person, contact_point_id)
     form = ContactRemoveForm(
         request.POST if request.method == "POST" else None,
@@ -522,7 +522,7 @@ def person_contact_remove(
 
 def _contact_point(person: Person, contact_point_id: uuid.UUID) -> dict[str, Any]:
     """The phone or e-mail address among the person's, already loaded; else 404."""
-    for phone in person.phonenumbers.all():
+    for phone in person.phones.all():
         if phone.uuid == contact_point_id:
             return {
                 "kind": gettext("phone number"),
@@ -530,7 +530,7 @@ def _contact_point(person: Person, contact_point_id: uuid.UUID) -> dict[str, Any
                 "shown": format_phone(phone.e164),
                 "row": phone,
             }
-    for email in person.emailaddresss.all():
+    for email in person.emails.all():
         if email.uuid == contact_point_id:
             return {
                 "kind": gettext("e-mail address"),
@@ -548,7 +548,7 @@ def _contact_point(person: Person, contact_point_id: uuid.UUID) -> dict[str, Any
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """The list pattern: filters, sorting and pages, all done by the database."""
     agent = agent_of(request)
-    require(agent, Action.ORGANISATION_VIEW)
+    policy.require(agent, Action.ORGANISATION_VIEW)
     form = OrganisationFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_bound:
