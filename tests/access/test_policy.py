@@ -12,9 +12,6 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from guichet.access import policy
 from guichet.access.domains import administration, parties
@@ -169,36 +166,3 @@ def test_has_perm_answers_like_the_policy_without_superuser_bypass() -> None:
     assert admin.is_staff
     assert not agent.is_staff
     assert not admin.has_perm("person.view", person)
-
-
-class VisibilityAgreesWithPredicate(HypothesisTestCase):
-    """`visible()` (a queryset filter) and `may(view)` (one object) never disagree."""
-
-    @given(
-        roles=st.sets(st.sampled_from(ROLES), max_size=3),
-        level=st.sampled_from(LEVELS),
-        agent_teams=st.sets(st.sampled_from(["a", "b", "c"]), max_size=3),
-        person_teams=st.lists(
-            st.sampled_from([None, "a", "b", "c"]), min_size=1, max_size=6
-        ),
-    )
-    def test_queryset_and_predicate_agree(
-        self,
-        roles: set[str],
-        level: str,
-        agent_teams: set[str],
-        person_teams: list[str | None],
-    ) -> None:
-        teams = {code: TeamFactory(code=code) for code in ["a", "b", "c"]}
-        agent = AgentFactory(
-            roles=sorted(roles),
-            level=level,
-            teams=[teams[code] for code in sorted(agent_teams)],
-        )
-        persons = [
-            PersonFactory(confidential_team=teams[code] if code else None)
-            for code in person_teams
-        ]
-        seen = set(policy.visible(agent, Person.objects.all()))
-        for person in persons:
-            assert (person in seen) == policy.may(agent, "person.view", person)

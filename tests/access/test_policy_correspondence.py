@@ -11,9 +11,6 @@ import itertools
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from guichet.access import policy
 from guichet.access.domains import correspondence
@@ -233,61 +230,3 @@ def test_unknown_or_foreign_actions_on_letters_are_refused() -> None:
     assert policy.may(agent, "mail.dispatch", letter) is False
     agent.is_active = False
     assert policy.may(agent, "letter.view", letter) is False
-
-
-class LetterVisibilityAgreesWithPredicate(HypothesisTestCase):
-    """`visible()` (a queryset filter) and `may(view)` (one letter) never disagree."""
-
-    @given(
-        roles=st.sets(st.sampled_from(ROLES), max_size=3),
-        level=st.sampled_from(LEVELS),
-        agent_teams=st.sets(st.sampled_from(["a", "b", "c"]), max_size=3),
-        letters=st.lists(
-            st.tuples(
-                st.sampled_from(["a", "b", "c"]),
-                st.sampled_from(
-                    [
-                        "draft",
-                        "pending_approval",
-                        "rejected",
-                        "issued",
-                        "sent",
-                        "cancelled",
-                    ]
-                ),
-                st.sampled_from([None, "a", "b", "c"]),
-            ),
-            min_size=1,
-            max_size=6,
-        ),
-    )
-    def test_queryset_and_predicate_agree(
-        self,
-        roles: set[str],
-        level: str,
-        agent_teams: set[str],
-        letters: list[tuple[str, str, str | None]],
-    ) -> None:
-        teams = {code: TeamFactory(code=code) for code in ["a", "b", "c"]}
-        agent = AgentFactory(
-            roles=sorted(roles),
-            level=level,
-            teams=[teams[code] for code in sorted(agent_teams)],
-        )
-        rows = [
-            _letter(
-                teams[team],
-                status,
-                PersonFactory(
-                    confidential_team=teams[confidential] if confidential else None
-                ),
-                agent,
-                index + 1,
-            )
-            for index, (team, status, confidential) in enumerate(letters)
-        ]
-        visible = set(
-            policy.visible(agent, Letter.objects.filter(pk__in=[r.pk for r in rows]))
-        )
-        for row in rows:
-            assert (row in visible) == policy.may(agent, "letter.view", row)

@@ -10,9 +10,6 @@ import itertools
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from guichet.access import policy
 from guichet.access.domains import debts
@@ -143,45 +140,3 @@ def test_person_actions_are_not_debt_actions() -> None:
     assert policy.may(agent, "person.view", debt) is False
     assert policy.may(agent, "debt.register", debt) is False  # not an action on a debt
     assert policy.may(agent, "garnishment.compute", debt) is False
-
-
-class DebtVisibilityAgreesWithPredicate(HypothesisTestCase):
-    """`visible()` and `may(debt.view)` never disagree."""
-
-    @given(
-        roles=st.sets(st.sampled_from(ROLES), max_size=3),
-        level=st.sampled_from(LEVELS),
-        agent_teams=st.sets(st.sampled_from(["a", "b", "c"]), max_size=3),
-        debts=st.lists(
-            st.tuples(
-                st.sampled_from(["a", "b", "c"]), st.sampled_from([None, "a", "b", "c"])
-            ),
-            min_size=1,
-            max_size=5,
-        ),
-    )
-    def test_queryset_and_predicate_agree(
-        self,
-        roles: set[str],
-        level: str,
-        agent_teams: set[str],
-        debts: list[tuple[str, str | None]],
-    ) -> None:
-        teams = {code: TeamFactory(code=code) for code in ["a", "b", "c"]}
-        agent = AgentFactory(
-            roles=sorted(roles),
-            level=level,
-            teams=[teams[code] for code in sorted(agent_teams)],
-        )
-        rows = [
-            DebtFactory(
-                team=teams[office],
-                person=PersonFactory(
-                    confidential_team=teams[hidden] if hidden else None
-                ),
-            )
-            for office, hidden in debts
-        ]
-        seen = set(policy.visible(agent, Debt.objects.all()))
-        for debt in rows:
-            assert (debt in seen) == policy.may(agent, "debt.view", debt)

@@ -16,11 +16,19 @@ the service that registered it and the one it was dispatched to.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from django.db.models import Q
-
-from .base import CITIZEN_FACING, Grant, Kind, L, R, grant
+from .base import (
+    CITIZEN_FACING,
+    Grant,
+    Kind,
+    L,
+    R,
+    grant,
+    in_teams,
+    is_agent,
+    value_in,
+    via_person,
+)
 
 
 class Action(StrEnum):
@@ -69,49 +77,11 @@ GRANTS: dict[str, Grant] = {
 PUBLISHED = ("issued", "sent")
 
 
-def _person_visible_q(agent: Any, path: str) -> Q:
-    return Q(**{f"{path}__confidential_team__isnull": True}) | Q(
-        **{f"{path}__confidential_team_id__in": agent.team_ids}
-    )
-
-
-def _person_is_visible(agent: Any, person: Any) -> bool:
-    if person is None:
-        return True
-    team_id = person.confidential_team_id
-    return team_id is None or team_id in agent.team_ids
-
-
-def letter_visible_q(agent: Any) -> Q:
-    return _person_visible_q(agent, "person") & (
-        Q(status__in=PUBLISHED) | Q(team_id__in=agent.team_ids)
-    )
-
-
-def letter_is_visible(agent: Any, letter: Any) -> bool:
-    if not _person_is_visible(agent, letter.person):
-        return False
-    return letter.status in PUBLISHED or letter.team_id in agent.team_ids
-
-
-def mail_visible_q(agent: Any) -> Q:
-    sender = Q(sender_person__isnull=True) | _person_visible_q(agent, "sender_person")
-    return sender & (
-        Q(team_id__in=agent.team_ids) | Q(dispatched_team_id__in=agent.team_ids)
-    )
-
-
-def mail_is_visible(agent: Any, mail: Any) -> bool:
-    if not _person_is_visible(agent, mail.sender_person):
-        return False
-    return mail.team_id in agent.team_ids or mail.dispatched_team_id in agent.team_ids
-
-
 KINDS: dict[str, Kind] = {
     "correspondence.letter": Kind(
         view_action=Action.LETTER_VIEW,
-        visible_q=letter_visible_q,
-        is_visible=letter_is_visible,
+        rule=via_person("person")
+        & (value_in("status", PUBLISHED) | in_teams("team_id")),
         actions=frozenset(
             {
                 Action.LETTER_VIEW,
@@ -126,24 +96,18 @@ KINDS: dict[str, Kind] = {
     ),
     "correspondence.incomingmail": Kind(
         view_action=Action.MAIL_VIEW,
-        visible_q=mail_visible_q,
-        is_visible=mail_is_visible,
+        rule=via_person("sender_person")
+        & (in_teams("team_id") | in_teams("dispatched_team_id")),
         actions=frozenset({Action.MAIL_VIEW, Action.MAIL_DISPATCH}),
     ),
     "correspondence.minutes": Kind(
         view_action=Action.MINUTES_VIEW,
-        visible_q=lambda agent: Q(team_id__in=agent.team_ids),
-        is_visible=lambda agent, minutes: minutes.team_id in agent.team_ids,
+        rule=in_teams("team_id"),
         actions=frozenset({Action.MINUTES_VIEW}),
     ),
     "correspondence.actionitem": Kind(
         view_action=Action.ACTION_ITEM_VIEW,
-        visible_q=lambda agent: (
-            Q(owner_id=agent.pk) | Q(minutes__team_id__in=agent.team_ids)
-        ),
-        is_visible=lambda agent, item: (
-            item.owner_id == agent.pk or item.minutes.team_id in agent.team_ids
-        ),
+        rule=is_agent("owner_id") | in_teams("minutes__team_id"),
         actions=frozenset({Action.ACTION_ITEM_VIEW, Action.ACTION_ITEM_COMPLETE}),
     ),
 }

@@ -19,11 +19,8 @@ kept by administrators (or by the command line).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from django.db.models import Q
-
-from .base import Grant, Kind, L, R, grant
+from .base import Grant, Kind, L, R, grant, in_teams, via_person
 
 DEBT_ROLES = (R.PAYMENT_AGENT, R.SUPERVISOR)
 
@@ -51,27 +48,10 @@ GRANTS: dict[str, Grant] = {
 }
 
 
-def debt_visible_q(agent: Any) -> Q:
-    return Q(team_id__in=agent.team_ids) & (
-        Q(person__confidential_team__isnull=True)
-        | Q(person__confidential_team_id__in=agent.team_ids)
-    )
-
-
-def debt_is_visible(agent: Any, debt: Any) -> bool:
-    if debt.team_id not in agent.team_ids:
-        return False
-    team_id = debt.person.confidential_team_id
-    if team_id is None:
-        return True
-    return team_id in agent.team_ids
-
-
 KINDS: dict[str, Kind] = {
     "debts.debt": Kind(
         view_action=Action.DEBT_VIEW,
-        visible_q=debt_visible_q,
-        is_visible=debt_is_visible,
+        rule=in_teams("team_id") & via_person("person"),
         actions=frozenset(
             {
                 Action.DEBT_VIEW,

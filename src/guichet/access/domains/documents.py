@@ -22,11 +22,8 @@ may run them.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from django.db.models import Q
-
-from .base import CITIZEN_FACING, Grant, Kind, R, grant
+from .base import CITIZEN_FACING, Grant, Kind, R, grant, via_person
 
 
 class Action(StrEnum):
@@ -57,24 +54,10 @@ GRANTS: dict[str, Grant] = {
 }
 
 
-def document_visible_q(agent: Any) -> Q:
-    return Q(person__confidential_team__isnull=True) | Q(
-        person__confidential_team_id__in=agent.team_ids
-    )
-
-
-def document_is_visible(agent: Any, document: Any) -> bool:
-    team_id = document.person.confidential_team_id
-    if team_id is None:
-        return True
-    return team_id in agent.team_ids
-
-
 KINDS: dict[str, Kind] = {
     "documents.document": Kind(
         view_action=Action.DOCUMENT_VIEW,
-        visible_q=document_visible_q,
-        is_visible=document_is_visible,
+        rule=via_person("person"),
         actions=frozenset(
             {
                 Action.DOCUMENT_VIEW,

@@ -9,11 +9,8 @@ seen by that team's members only.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from django.db.models import Q
-
-from .base import CITIZEN_FACING, Grant, Kind, L, R, grant
+from .base import CITIZEN_FACING, EVERYONE, Grant, Kind, L, R, grant, via_person
 
 
 class Action(StrEnum):
@@ -39,24 +36,10 @@ GRANTS: dict[str, Grant] = {
 }
 
 
-def person_visible_q(agent: Any) -> Q:
-    return Q(confidential_team__isnull=True) | Q(
-        confidential_team_id__in=agent.team_ids
-    )
-
-
-def person_is_visible(agent: Any, person: Any) -> bool:
-    team_id = person.confidential_team_id
-    if team_id is None:
-        return True
-    return team_id in agent.team_ids
-
-
 KINDS: dict[str, Kind] = {
     "parties.person": Kind(
         view_action=Action.PERSON_VIEW,
-        visible_q=person_visible_q,
-        is_visible=person_is_visible,
+        rule=via_person(""),
         actions=frozenset(
             {
                 Action.PERSON_VIEW,
@@ -68,8 +51,7 @@ KINDS: dict[str, Kind] = {
     ),
     "parties.organisation": Kind(
         view_action=Action.ORGANISATION_VIEW,
-        visible_q=lambda agent: Q(),
-        is_visible=lambda agent, organisation: True,
+        rule=EVERYONE,
         actions=frozenset({Action.ORGANISATION_VIEW, Action.ORGANISATION_EDIT}),
     ),
 }
