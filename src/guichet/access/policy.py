@@ -13,14 +13,16 @@ so `agent.has_perm("person.view", person)` agrees.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rules.permissions import set_perm
 from rules.predicates import predicate
 
+from guichet.agents.models import Agent
 from guichet.core.errors import Forbidden
 
 from .domains import MODULES, administration
@@ -50,16 +52,16 @@ GRANTS, KINDS = _gather()
 ADMIN_MODELS = administration.ADMIN_MODELS
 
 
-def _is_acting_agent(agent: Any) -> bool:
-    return (
-        agent is not None
-        and agent.is_authenticated
-        and agent.is_active
-        and hasattr(agent, "role_codes")
-    )
+# Who may be asked about: an agent, or whatever else reaches the policy (an
+# anonymous user, None for the installation itself), which may do nothing.
+Someone = Agent | AnonymousUser | None
 
 
-def may(agent: Any, action: str, obj: models.Model | None = None) -> bool:
+def _is_acting_agent(agent: Someone) -> TypeGuard[Agent]:
+    return isinstance(agent, Agent) and agent.is_active
+
+
+def may(agent: Someone, action: str, obj: models.Model | None = None) -> bool:
     """May `agent` do `action` (on `obj`, when given)? Deny by default."""
     if not _is_acting_agent(agent):
         return False
@@ -80,18 +82,18 @@ def may(agent: Any, action: str, obj: models.Model | None = None) -> bool:
     return kind.is_visible(agent, obj)
 
 
-def require(agent: Any, action: str, obj: models.Model | None = None) -> None:
+def require(agent: Someone, action: str, obj: models.Model | None = None) -> None:
     """Raise `Forbidden` unless `may(agent, action, obj)`: what a service asks first."""
     if not may(agent, action, obj):
         raise Forbidden(_("You may not do this."))
 
 
-def visible(agent: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def visible(agent: Someone, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The part of `queryset` this agent may see (empty when they may see none)."""
     kind = KINDS.get(queryset.model._meta.label_lower)
     if kind is None:
         return queryset.none()
-    if not may(agent, kind.view_action):
+    if not _is_acting_agent(agent) or not may(agent, kind.view_action):
         return queryset.none()
     return queryset.filter(kind.visible_q(agent))
 
@@ -112,7 +114,7 @@ def register_rules() -> None:
 
 def _predicate(action: str) -> Any:
     @predicate
-    def check(agent: Any, obj: Any = None) -> bool:
+    def check(agent: Agent, obj: Any = None) -> bool:
         # Admin permissions concern the model, not one citizen's object.
         if obj is not None and obj._meta.label_lower in ADMIN_MODELS:
             return may(agent, action)

@@ -17,6 +17,11 @@ from guichet.audit.services import audit_record
 from .models import Agent, ApiToken, Membership, Role, Team
 
 
+def acting_agent(request: HttpRequest) -> Agent | None:
+    """The agent using the admin (an administrator: the admin site lets no one else in)."""
+    return request.user if isinstance(request.user, Agent) else None
+
+
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # shared by several models
     """Write an audit record for every change made through the admin."""
 
@@ -25,7 +30,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # shared by sev
     ) -> None:
         super().save_model(request, obj, form, change)
         audit_record(
-            actor=request.user if request.user.is_authenticated else None,
+            actor=acting_agent(request),
             action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
             obj=obj,
             summary={"fields": sorted(form.changed_data), "via": "admin"},
@@ -33,7 +38,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # shared by sev
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit_record(
-            actor=request.user if request.user.is_authenticated else None,
+            actor=acting_agent(request),
             action=f"{obj._meta.model_name}.delete",
             obj=obj,
             summary={"via": "admin", "label": str(obj)},

@@ -47,7 +47,7 @@ def roles_ensure() -> None:
 @transaction.atomic
 def agent_create(
     *,
-    actor: Any,
+    actor: Agent | None,
     username: str,
     password: str | None,
     level: str,
@@ -166,7 +166,7 @@ class IssuedToken:
 
 @transaction.atomic
 def token_create(
-    *, actor: Any, agent: Agent, name: str, days: int | None = None
+    *, actor: Agent | None, agent: Agent, name: str, days: int | None = None
 ) -> IssuedToken:
     """Issue an API token; the plain text is returned once and never stored."""
     if not name.strip():
@@ -191,7 +191,7 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Agent | None, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=clock.now())
         token.refresh_from_db()
@@ -205,7 +205,9 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
 
 
 @transaction.atomic
-def team_ensure(*, actor: Any, code: str, name: str, language: str = "") -> Team:
+def team_ensure(
+    *, actor: Agent | None, code: str, name: str, language: str = ""
+) -> Team:
     """Create a team, or return it unchanged if the code exists (idempotent)."""
     team, created = Team.objects.get_or_create(
         code=code, defaults={"name": name, "language": language}

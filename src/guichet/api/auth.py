@@ -9,10 +9,11 @@ from django.utils import translation
 
 from ninja.security import HttpBearer, SessionAuth
 
+from guichet.agents.models import Agent
 from guichet.agents.selectors import agent_for_token
 
 
-def _use_agent_language(request: HttpRequest, agent: Any) -> None:
+def _use_agent_language(request: HttpRequest, agent: Agent) -> None:
     """With no Accept-Language header, answer in the agent's own language."""
     language: str = getattr(agent, "language", "")
     if language and "Accept-Language" not in request.headers:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ninja import Schema
 
+from guichet.agents.models import Agent
 from guichet.core.errors import PreconditionRequired
 
 from .errors import Problem
@@ -42,9 +43,12 @@ def expected_version(request: HttpRequest) -> int:
     return int(match.group(1))
 
 
-def actor(request: HttpRequest) -> Any:
+def actor(request: HttpRequest) -> Agent:
     """The authenticated agent, as ninja's authentication left it on the request."""
-    return request.auth  # type: ignore[attr-defined]  # set by ninja after authentication
+    agent = request.auth  # type: ignore[attr-defined]  # set by ninja after authentication
+    if not isinstance(agent, Agent):  # pragma: no cover - every operation authenticates
+        raise TypeError("this operation needs an authenticated agent")
+    return agent
 
 
 def set_etag(response: HttpResponse, version: int) -> None:

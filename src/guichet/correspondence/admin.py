@@ -19,7 +19,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from guichet.agents.admin import AuditedAdmin
+from guichet.agents.admin import AuditedAdmin, acting_agent
 from guichet.core.errors import GuichetError
 from guichet.core.validation import Problems
 
@@ -153,7 +153,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         language = obj.language if change else data["language"]
         try:
             saved = template_save(
-                actor=request.user,
+                actor=acting_agent(request),
                 letter_type=letter_type,
                 language=language,
                 title=data["title"],
@@ -176,7 +176,8 @@ class LetterTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return [*own, *super().get_urls()]
 
     def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        if not self.has_view_permission(request):
+        agent = acting_agent(request)
+        if agent is None or not self.has_view_permission(request):
             raise PermissionDenied
         template = get_object_or_404(
             LetterTemplate.objects.select_related("letter_type"), pk=object_id
@@ -195,7 +196,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 subject=template.subject,
                 body=template.body,
                 head=head,
-                agent=request.user,
+                agent=agent,
             )
         except templating.MissingValues as missing:
             return HttpResponse(

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.db.models import Model
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
+from guichet.agents.models import Agent
 
 
 class LetterKind(StrEnum):
@@ -80,7 +80,7 @@ class Decision:
         return not self.may_send_alone
 
 
-def decide(*, agent: Any, kind: LetterKind, obj: Model | None = None) -> Decision:
+def decide(*, agent: Agent, kind: LetterKind, obj: Model | None = None) -> Decision:
     """Whether `agent` may send a letter of this kind without approval."""
     action = REQUIRED_ACTION[kind]
     allowed = action is not None and policy.may(agent, action, obj)

@@ -21,6 +21,8 @@ from concurrent.futures import (
 from dataclasses import dataclass, field
 from typing import Any
 
+from guichet.agents.models import Agent
+
 from . import content, pdf, services
 from .models import Letter, LetterBatch
 
@@ -75,7 +77,7 @@ def total(batch: LetterBatch) -> int:
 
 def run(
     *,
-    actor: Any,
+    actor: Agent,
     batch: LetterBatch,
     report: Report,
     workers: int = 2,

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from guichet.agents.models import Agent
 from guichet.parties.models import AddressKind, PostalAddress
 
 from . import formatting
@@ -37,7 +38,7 @@ class LetterContext:
 
     language: str
     person: Any
-    agent: Any
+    agent: Agent
     team: Any
     letterhead: Any
     date: dt.date

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from guichet.agents.models import Agent
 from guichet.core import clock
 from guichet.parties.models import AddressKind, EmailAddress, PhoneNumber, PostalAddress
 
@@ -62,7 +63,7 @@ class SamplePerson:
 
 
 def template_preview(
-    *, kind: str, language: str, subject: str, body: str, head: Letterhead, agent: Any
+    *, kind: str, language: str, subject: str, body: str, head: Letterhead, agent: Agent
 ) -> pdf.Rendered:
     """The template filled with sample data, as the PDF an agent would get (DRAFT)."""
     import datetime as dt

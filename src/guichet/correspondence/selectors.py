@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
+from guichet.agents.models import Agent
 from guichet.audit.services import access_record
 from guichet.core import clock
 from guichet.core.errors import Forbidden, NotFound, ValidationFailed
@@ -41,14 +42,14 @@ from .services.common import team_of
 from .services.letters import compose, template_current
 
 
-def letters_visible(*, agent: Any) -> QuerySet[Letter]:
+def letters_visible(*, agent: Agent) -> QuerySet[Letter]:
     return policy.visible(agent, Letter.objects.all()).select_related(
         "person", "team", "author", "template_version__template__letter_type"
     )
 
 
 def letter_get_for_agent(
-    *, agent: Any, letter_id: Any, purpose: str = "view"
+    *, agent: Agent, letter_id: Any, purpose: str = "view"
 ) -> Letter:
     """One letter the agent may see, with its references and dispatches; logged."""
     key = parse_uuid(letter_id)
@@ -69,7 +70,7 @@ def letter_get_for_agent(
     return letter
 
 
-def letters_for_person(*, agent: Any, person_id: Any) -> list[Letter]:
+def letters_for_person(*, agent: Agent, person_id: Any) -> list[Letter]:
     """A person's letters, newest first, as the agent may see them (the timeline)."""
     key = parse_uuid(person_id)
     person = (
@@ -93,7 +94,7 @@ def letters_for_person(*, agent: Any, person_id: Any) -> list[Letter]:
     return letters
 
 
-def letters_for_reference(*, agent: Any, kind: str, object_id: str) -> list[Letter]:
+def letters_for_reference(*, agent: Agent, kind: str, object_id: str) -> list[Letter]:
     """The letters written about another app's object (a dossier's timeline)."""
     letters = list(
         letters_visible(agent=agent)
@@ -113,7 +114,7 @@ def letters_for_reference(*, agent: Any, kind: str, object_id: str) -> list[Lett
     return letters
 
 
-def letters_waiting_approval(*, agent: Any) -> list[Letter]:
+def letters_waiting_approval(*, agent: Agent) -> list[Letter]:
     """The approval queue: letters of the agent's services that wait for a supervisor."""
     policy.require(agent, Action.LETTER_APPROVE)
     letters = list(
@@ -126,7 +127,7 @@ def letters_waiting_approval(*, agent: Any) -> list[Letter]:
     return letters
 
 
-def letters_to_post(*, agent: Any, team: str | None = None) -> list[Letter]:
+def letters_to_post(*, agent: Agent, team: str | None = None) -> list[Letter]:
     """Issued letters of a service that nobody has sent yet (for a print batch)."""
     policy.require(agent, Action.LETTER_DISPATCH)
     problems = Problems()
@@ -143,14 +144,14 @@ def letters_to_post(*, agent: Any, team: str | None = None) -> list[Letter]:
     return letters
 
 
-def _draft_letter(agent: Any, letter_id: Any) -> Letter:
+def _draft_letter(agent: Agent, letter_id: Any) -> Letter:
     letter = letter_get_for_agent(agent=agent, letter_id=letter_id, purpose="preview")
     if not policy.may(agent, Action.LETTER_DRAFT, letter):
         raise Forbidden(_("You may not do this."))
     return letter
 
 
-def letter_preview(*, agent: Any, letter_id: Any) -> pdf.Rendered:
+def letter_preview(*, agent: Agent, letter_id: Any) -> pdf.Rendered:
     """A draft as PDF, marked DRAFT, without its number (nothing is stored).
 
     Refuses, with the list of names, when a placeholder has no value yet.
@@ -162,7 +163,7 @@ def letter_preview(*, agent: Any, letter_id: Any) -> pdf.Rendered:
     return pdf.render_pdfa(content.letter_html(composed.content))
 
 
-def letter_docx(*, agent: Any, letter_id: Any) -> bytes:
+def letter_docx(*, agent: Agent, letter_id: Any) -> bytes:
     """The letter as an editable DOCX: a draft to adapt, or an issued letter's copy."""
     letter = letter_get_for_agent(agent=agent, letter_id=letter_id, purpose="docx")
     if letter.number:
@@ -174,7 +175,7 @@ def letter_docx(*, agent: Any, letter_id: Any) -> bytes:
     return docx_io.write_docx(frozen, identifier=str(letter.uuid))
 
 
-def letter_pdf(*, agent: Any, letter_id: Any) -> tuple[Letter, bytes]:
+def letter_pdf(*, agent: Agent, letter_id: Any) -> tuple[Letter, bytes]:
     """The archived PDF/A of an issued letter, checked against its recorded hash.
 
     A letter issued a moment ago may not be archived yet: it is archived now.
@@ -189,7 +190,7 @@ def letter_pdf(*, agent: Any, letter_id: Any) -> tuple[Letter, bytes]:
     return letter, archive.read(letter.pdf_sha256, "pdf")
 
 
-def print_batch_pdf(*, agent: Any, batch_id: Any) -> tuple[PrintBatch, bytes]:
+def print_batch_pdf(*, agent: Agent, batch_id: Any) -> tuple[PrintBatch, bytes]:
     policy.require(agent, Action.LETTER_DISPATCH)
     key = parse_uuid(batch_id)
     batch = (
@@ -221,7 +222,7 @@ class TemplateChoice:
 
 
 def letter_types_available(
-    *, agent: Any, kind: str = TypeKind.LETTER
+    *, agent: Agent, kind: str = TypeKind.LETTER
 ) -> list[TemplateChoice]:
     """The active letter types and their templates, for an agent choosing a letter."""
     policy.require(agent, Action.LETTER_DRAFT)
@@ -253,7 +254,7 @@ def letter_types_available(
 
 def form_render(
     *,
-    agent: Any,
+    agent: Agent,
     form: str,
     language: str,
     person_id: Any = None,
@@ -323,7 +324,7 @@ def form_render(
     return pdf.render_form(html)
 
 
-def incoming_mail_visible(*, agent: Any) -> QuerySet[IncomingMail]:
+def incoming_mail_visible(*, agent: Agent) -> QuerySet[IncomingMail]:
     return policy.visible(agent, IncomingMail.objects.all()).select_related(
         "team",
         "dispatched_team",
@@ -333,7 +334,9 @@ def incoming_mail_visible(*, agent: Any) -> QuerySet[IncomingMail]:
     )
 
 
-def incoming_mail_list(*, agent: Any, undispatched: bool = False) -> list[IncomingMail]:
+def incoming_mail_list(
+    *, agent: Agent, undispatched: bool = False
+) -> list[IncomingMail]:
     """The register as the agent may see it; `undispatched`: what still waits."""
     queryset = incoming_mail_visible(agent=agent)
     if undispatched:
@@ -348,7 +351,7 @@ def incoming_mail_list(*, agent: Any, undispatched: bool = False) -> list[Incomi
     return rows
 
 
-def incoming_mail_for_dossier(*, agent: Any, dossier: str) -> list[IncomingMail]:
+def incoming_mail_for_dossier(*, agent: Agent, dossier: str) -> list[IncomingMail]:
     """The mail dispatched to a dossier, oldest first (the dossier's timeline)."""
     rows = list(
         incoming_mail_visible(agent=agent)
@@ -363,7 +366,7 @@ def incoming_mail_for_dossier(*, agent: Any, dossier: str) -> list[IncomingMail]
 
 
 def incoming_mail_get_for_agent(
-    *, agent: Any, mail_id: Any, purpose: str = "view"
+    *, agent: Agent, mail_id: Any, purpose: str = "view"
 ) -> IncomingMail:
     key = parse_uuid(mail_id)
     mail = incoming_mail_visible(agent=agent).filter(uuid=key).first() if key else None
@@ -375,7 +378,7 @@ def incoming_mail_get_for_agent(
     return mail
 
 
-def incoming_mail_scan(*, agent: Any, mail_id: Any) -> tuple[IncomingMail, bytes]:
+def incoming_mail_scan(*, agent: Agent, mail_id: Any) -> tuple[IncomingMail, bytes]:
     mail = incoming_mail_get_for_agent(agent=agent, mail_id=mail_id, purpose="scan")
     extension = {
         "application/pdf": "pdf",
@@ -386,7 +389,7 @@ def incoming_mail_scan(*, agent: Any, mail_id: Any) -> tuple[IncomingMail, bytes
     return mail, archive.read(mail.scan_sha256, extension[mail.scan_content_type])
 
 
-def minutes_get_for_agent(*, agent: Any, minutes_id: Any) -> Minutes:
+def minutes_get_for_agent(*, agent: Agent, minutes_id: Any) -> Minutes:
     key = parse_uuid(minutes_id)
     minutes = (
         policy.visible(agent, Minutes.objects.select_related("team", "author"))
@@ -401,7 +404,7 @@ def minutes_get_for_agent(*, agent: Any, minutes_id: Any) -> Minutes:
     return minutes
 
 
-def minutes_pdf(*, agent: Any, minutes_id: Any) -> tuple[Minutes, bytes]:
+def minutes_pdf(*, agent: Agent, minutes_id: Any) -> tuple[Minutes, bytes]:
     from .services import minutes_archive
 
     minutes = minutes_get_for_agent(agent=agent, minutes_id=minutes_id)
@@ -410,7 +413,7 @@ def minutes_pdf(*, agent: Any, minutes_id: Any) -> tuple[Minutes, bytes]:
     return minutes, archive.read(minutes.pdf_sha256, "pdf")
 
 
-def action_items_for_agent(*, agent: Any, open_only: bool = True) -> list[ActionItem]:
+def action_items_for_agent(*, agent: Agent, open_only: bool = True) -> list[ActionItem]:
     """The agent's own actions from meeting minutes, soonest due first."""
     queryset = policy.visible(
         agent, ActionItem.objects.select_related("minutes", "owner")

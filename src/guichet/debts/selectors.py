@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.debts import Action
-from guichet.agents.models import Team
+from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
 from guichet.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from guichet.core.validation import parse_uuid
@@ -145,18 +145,18 @@ def allocation_compute(
     )
 
 
-def _require_calculator(agent: Any) -> None:
+def _require_calculator(agent: Agent) -> None:
     if not policy.may(agent, Action.GARNISHMENT_COMPUTE):
         raise Forbidden(_("You may not use the garnishment calculator."))
 
 
-def bracket_tables_for_agent(*, agent: Any) -> list[garnishment.BracketTable]:
+def bracket_tables_for_agent(*, agent: Agent) -> list[garnishment.BracketTable]:
     _require_calculator(agent)
     return bracket_tables()
 
 
 def garnishment_compute_for_agent(
-    *, agent: Any, on: dt.date, income: Income, children: int, maintenance: bool
+    *, agent: Agent, on: dt.date, income: Income, children: int, maintenance: bool
 ) -> garnishment.Garnishment:
     _require_calculator(agent)
     return garnishment_compute(
@@ -166,7 +166,7 @@ def garnishment_compute_for_agent(
 
 def allocation_compute_for_agent(
     *,
-    agent: Any,
+    agent: Agent,
     on: dt.date,
     income: Income,
     children: int,
@@ -202,11 +202,11 @@ def debt_balance(debt: Debt) -> Decimal:
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
-def debts_visible(*, agent: Any) -> QuerySet[Debt]:
+def debts_visible(*, agent: Agent) -> QuerySet[Debt]:
     return policy.visible(agent, Debt.objects.all())
 
 
-def _person_for_debts(agent: Any, person_id: str | uuid_module.UUID) -> Person:
+def _person_for_debts(agent: Agent, person_id: str | uuid_module.UUID) -> Person:
     """The person, if the agent may see them and their debts; else `NotFound`."""
     key = parse_uuid(person_id)
     person = None
@@ -217,7 +217,7 @@ def _person_for_debts(agent: Any, person_id: str | uuid_module.UUID) -> Person:
     return person
 
 
-def team_for(agent: Any, team_code: str | None) -> Team:
+def team_for(agent: Agent, team_code: str | None) -> Team:
     """The payment office the agent acts for: the one named, or their only team."""
     teams = Team.objects.filter(id__in=agent.team_ids).order_by("code")
     if team_code:
@@ -268,7 +268,7 @@ def _with_ledger(debts: QuerySet[Debt]) -> QuerySet[Debt]:
 
 
 def person_debts_for_agent(
-    *, agent: Any, person_id: str | uuid_module.UUID, with_ledger: bool = False
+    *, agent: Agent, person_id: str | uuid_module.UUID, with_ledger: bool = False
 ) -> PersonDebts:
     """A person's debts the agent may see, with balances; the read is logged.
 
@@ -294,7 +294,7 @@ def person_debts_for_agent(
     return PersonDebts(person=person, debts=debts, last_posting=last_posting)
 
 
-def debt_get_for_agent(*, agent: Any, debt_id: str | uuid_module.UUID) -> Debt:
+def debt_get_for_agent(*, agent: Agent, debt_id: str | uuid_module.UUID) -> Debt:
     """One debt with its ledger entries and instalment plans; the read is logged."""
     key = parse_uuid(debt_id)
     debt = (
@@ -391,7 +391,7 @@ def person_debts_in_allocation(
 
 def person_allocation_preview(
     *,
-    agent: Any,
+    agent: Agent,
     person_id: str | uuid_module.UUID,
     paid_on: dt.date,
     period: str,

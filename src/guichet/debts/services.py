@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.debts import Action
+from guichet.agents.models import Agent
 from guichet.audit.services import audit_record, changes
 from guichet.core import clock
 from guichet.core.errors import (
@@ -188,7 +189,9 @@ def _overlaps(one: BracketTable, other: BracketTable) -> bool:
 
 
 @transaction.atomic
-def bracket_tables_import(*, actor: Any, rows: Sequence[object]) -> ImportResult:
+def bracket_tables_import(
+    *, actor: Agent | None, rows: Sequence[object]
+) -> ImportResult:
     """Add bracket tables, all or none. A table already loaded with the same figures is
     left as it is (importing twice changes nothing); a table is never changed once
     loaded, and no two tables may be in force on the same day for the same kind of
@@ -345,7 +348,7 @@ def _snapshot(debt: Debt) -> dict[str, Any]:
 @transaction.atomic
 def debt_register(
     *,
-    actor: Any,
+    actor: Agent,
     person_id: str | uuid_module.UUID,
     data: DebtInput,
     team_code: str | None = None,
@@ -449,7 +452,7 @@ def debt_register(
     return debt
 
 
-def _locked_debt(actor: Any, debt_id: str | uuid_module.UUID, action: Action) -> Debt:
+def _locked_debt(actor: Agent, debt_id: str | uuid_module.UUID, action: Action) -> Debt:
     """The debt, locked, if the actor sees it (else NotFound) and may act (else Forbidden)."""
     key = parse_uuid(debt_id)
     found = (
@@ -475,7 +478,7 @@ MANUAL_ENTRIES = (
 @transaction.atomic
 def debt_entry_add(
     *,
-    actor: Any,
+    actor: Agent,
     debt_id: str | uuid_module.UUID,
     expected_version: int,
     kind: object,
@@ -565,7 +568,7 @@ EDITABLE = ("status", "creditor_name", "reference", "comment")
 @transaction.atomic
 def debt_update(
     *,
-    actor: Any,
+    actor: Agent,
     debt_id: str | uuid_module.UUID,
     expected_version: int,
     data: Mapping[str, object],
@@ -636,7 +639,7 @@ def debt_update(
 @transaction.atomic
 def instalment_plan_add(
     *,
-    actor: Any,
+    actor: Agent,
     debt_id: str | uuid_module.UUID,
     expected_version: int,
     amount: object,
@@ -714,7 +717,7 @@ def _same_inputs(
 @transaction.atomic
 def allocation_post(
     *,
-    actor: Any,
+    actor: Agent,
     person_id: str | uuid_module.UUID,
     period: str,
     paid_on: dt.date,

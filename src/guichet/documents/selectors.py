@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.documents import Action
+from guichet.agents.models import Agent
 from guichet.audit.services import access_record
 from guichet.checks.kinds import run_check
 from guichet.checks.result import CheckResult
@@ -28,7 +29,7 @@ from .models import Document, DocumentVerification
 
 
 def check_run(
-    *, agent: Any, kind: str, values: Sequence[str], on: dt.date | None = None
+    *, agent: Agent, kind: str, values: Sequence[str], on: dt.date | None = None
 ) -> CheckResult:
     """Run an identifier or zone check for an agent who may (`check.run`).
 
@@ -40,7 +41,7 @@ def check_run(
     return run_check(kind, values, on=on)
 
 
-def person_visible(*, agent: Any, person_id: Any) -> Person:
+def person_visible(*, agent: Agent, person_id: Any) -> Person:
     """The person, if the agent may see them (the documents' owner)."""
     key = parse_uuid(person_id)
     person = (
@@ -53,7 +54,7 @@ def person_visible(*, agent: Any, person_id: Any) -> Person:
     return person
 
 
-def documents_visible(*, agent: Any) -> QuerySet[Document]:
+def documents_visible(*, agent: Agent) -> QuerySet[Document]:
     return policy.visible(agent, Document.objects.all())
 
 
@@ -72,7 +73,7 @@ class PersonDocuments:
     documents: list[Document]
 
 
-def person_documents_for_agent(*, agent: Any, person_id: Any) -> PersonDocuments:
+def person_documents_for_agent(*, agent: Agent, person_id: Any) -> PersonDocuments:
     """A person and their documents, newest first, each with its verifications;
     logged. The person comes with their confidential team, for the page header."""
     key = parse_uuid(person_id)
@@ -97,13 +98,13 @@ def person_documents_for_agent(*, agent: Any, person_id: Any) -> PersonDocuments
     return PersonDocuments(person=person, documents=documents)
 
 
-def document_list_for_person(*, agent: Any, person_id: Any) -> list[Document]:
+def document_list_for_person(*, agent: Agent, person_id: Any) -> list[Document]:
     """A person's documents, newest first, each with its verifications; logged."""
     return person_documents_for_agent(agent=agent, person_id=person_id).documents
 
 
 def document_get_for_agent(
-    *, agent: Any, document_id: Any, purpose: str = "view"
+    *, agent: Agent, document_id: Any, purpose: str = "view"
 ) -> Document:
     """One document with its verifications, if the agent may see it; logged."""
     key = parse_uuid(document_id)
@@ -126,7 +127,7 @@ class Content:
     handle: IO[bytes]
 
 
-def document_content_for_agent(*, agent: Any, document_id: Any) -> Content:
+def document_content_for_agent(*, agent: Agent, document_id: Any) -> Content:
     """The stored bytes of a document, for an agent who may open it; logged."""
     key = parse_uuid(document_id)
     document = (

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.documents import Action
+from guichet.agents.models import Agent
 from guichet.audit.services import audit_record, changes
 from guichet.checks.kinds import CHECKS, run_check
 from guichet.core import clock
@@ -136,7 +137,7 @@ def _snapshot(document: Document) -> dict[str, Any]:
 
 @transaction.atomic
 def document_upload(
-    *, actor: Any, person_id: Any, file: File[Any], details: DocumentDetails
+    *, actor: Agent, person_id: Any, file: File[Any], details: DocumentDetails
 ) -> Document:
     """Keep a document a person handed in: its content (checked, stored by hash) and
     what the agent says it is."""
@@ -193,7 +194,7 @@ def document_upload(
     return document
 
 
-def _locked_visible(actor: Any, document_id: Any) -> Document:
+def _locked_visible(actor: Agent, document_id: Any) -> Document:
     document = (
         documents_visible(agent=actor)
         .filter(uuid=document_id)
@@ -209,7 +210,7 @@ def _locked_visible(actor: Any, document_id: Any) -> Document:
 @transaction.atomic
 def document_update(
     *,
-    actor: Any,
+    actor: Agent,
     document_id: Any,
     expected_version: int,
     data: Mapping[str, Any],
@@ -250,7 +251,7 @@ def document_update(
 @transaction.atomic
 def document_verify(
     *,
-    actor: Any,
+    actor: Agent,
     document_id: Any,
     kind: str,
     values: Sequence[str],

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 import phonenumbers
 
 from guichet.access import policy
+from guichet.agents.models import Agent
 from guichet.audit.models import AuditEvent, Chain
 from guichet.audit.services import access_record
 from guichet.checks.bce import check_bce
@@ -42,7 +43,7 @@ from .similarity import similarity
 DUPLICATE_SIMILARITY = 0.5
 
 
-def persons_visible(*, agent: Any) -> QuerySet[Person]:
+def persons_visible(*, agent: Agent) -> QuerySet[Person]:
     return policy.visible(agent, Person.objects.all())
 
 
@@ -56,7 +57,7 @@ def _with_contact_points(queryset: QuerySet[Person]) -> QuerySet[Person]:
 
 
 def person_get_for_agent(
-    *, agent: Any, person_id: str | uuid_module.UUID, purpose: str = "view"
+    *, agent: Agent, person_id: str | uuid_module.UUID, purpose: str = "view"
 ) -> Person:
     """One person, with contact points, if the agent may see them; logged."""
     key = parse_uuid(person_id)
@@ -75,7 +76,7 @@ def person_get_for_agent(
 
 def person_search(
     *,
-    agent: Any,
+    agent: Agent,
     national_number: str | None = None,
     name: str | None = None,
     email: str | None = None,
@@ -168,12 +169,12 @@ def person_find_likely_duplicates(
     ]
 
 
-def organisations_visible(*, agent: Any) -> QuerySet[Organisation]:
+def organisations_visible(*, agent: Agent) -> QuerySet[Organisation]:
     return policy.visible(agent, Organisation.objects.all())
 
 
 def organisation_get_for_agent(
-    *, agent: Any, organisation_id: str | uuid_module.UUID
+    *, agent: Agent, organisation_id: str | uuid_module.UUID
 ) -> Organisation:
     key = parse_uuid(organisation_id)
     organisation = (
@@ -191,7 +192,7 @@ def organisation_get_for_agent(
 
 def organisation_search(
     *,
-    agent: Any,
+    agent: Agent,
     enterprise_number: str | None = None,
     name: str | None = None,
     page: int = 1,
@@ -234,7 +235,7 @@ class PersonChange:
 
 def person_changes_for_agent(
     *,
-    agent: Any,
+    agent: Agent,
     person_id: str | uuid_module.UUID,
     since_version: int = 0,
     limit: int = 50,
@@ -285,7 +286,7 @@ def person_changes_for_agent(
 
 
 def organisation_people_for_agent(
-    *, agent: Any, organisation: Organisation
+    *, agent: Agent, organisation: Organisation
 ) -> list[PartyLink]:
     """The organisation's links to persons the agent may see; the read is logged.
 
@@ -324,7 +325,7 @@ def _changed_fields(summary: Mapping[str, Any]) -> dict[str, list[Any]]:
 
 def organisation_list_for_agent(
     *,
-    agent: Any,
+    agent: Agent,
     name: str = "",
     language: str = "",
     order: str = "name",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.parties import Action
-from guichet.agents.models import Language, Team
+from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record, changes
 from guichet.core import clock
 from guichet.core.errors import (
@@ -272,7 +272,7 @@ def _snapshot(person: Person) -> dict[str, Any]:
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Agent,
     identity: Identity,
     phones: Sequence[PhoneInput] = (),
     emails: Sequence[EmailInput] = (),
@@ -351,7 +351,7 @@ def person_create(
     return person
 
 
-def _locked_visible(actor: Any, person_id: Any) -> Person:
+def _locked_visible(actor: Agent, person_id: Any) -> Person:
     from .selectors import persons_visible
 
     person = (
@@ -365,7 +365,7 @@ def _locked_visible(actor: Any, person_id: Any) -> Person:
 @transaction.atomic
 def person_update(
     *,
-    actor: Any,
+    actor: Agent,
     person_id: Any,
     expected_version: int,
     data: Mapping[str, Any],
@@ -428,7 +428,7 @@ ContactModel = type[PhoneNumber] | type[EmailAddress] | type[PostalAddress]
 @transaction.atomic
 def person_contact_add(
     *,
-    actor: Any,
+    actor: Agent,
     person_id: Any,
     expected_version: int,
     phone: PhoneInput | None = None,
@@ -475,7 +475,7 @@ def person_contact_add(
 
 @transaction.atomic
 def person_contact_remove(
-    *, actor: Any, person_id: Any, expected_version: int, contact_point_id: Any
+    *, actor: Agent, person_id: Any, expected_version: int, contact_point_id: Any
 ) -> Person:
     person = _locked_visible(actor, person_id)
     policy.require(actor, Action.PERSON_EDIT_CONTACT, person)
@@ -506,7 +506,12 @@ def person_contact_remove(
 
 @transaction.atomic
 def person_restrict(
-    *, actor: Any, person_id: Any, expected_version: int, team: Team | None, reason: str
+    *,
+    actor: Agent,
+    person_id: Any,
+    expected_version: int,
+    team: Team | None,
+    reason: str,
 ) -> Person:
     """Make a person confidential to one of the actor's teams, or lift it (team None)."""
     person = _locked_visible(actor, person_id)
@@ -537,7 +542,7 @@ def person_restrict(
 @transaction.atomic
 def organisation_create(
     *,
-    actor: Any,
+    actor: Agent,
     name: str,
     enterprise_number: str | None = None,
     language: str = Language.FR,
@@ -589,7 +594,11 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation_id: Any, expected_version: int, data: Mapping[str, Any]
+    *,
+    actor: Agent,
+    organisation_id: Any,
+    expected_version: int,
+    data: Mapping[str, Any],
 ) -> Organisation:
     from .selectors import organisations_visible
 
@@ -655,7 +664,7 @@ def organisation_update(
 @transaction.atomic
 def party_link_create(
     *,
-    actor: Any,
+    actor: Agent,
     person_id: Any,
     organisation_id: Any,
     kind: str,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 
 from guichet.access import policy
+from guichet.agents.models import Agent
 from guichet.core.text import fold
 
 # Below this many characters (after trimming) the search does not run: one letter
@@ -109,14 +110,14 @@ def register_provider(provider: Provider) -> Provider:
     return provider
 
 
-def available_to(agent: object) -> bool:
+def available_to(agent: Agent) -> bool:
     """True when the agent may use at least one provider."""
     return any(policy.may(agent, item.action) for item in _PROVIDERS.values())
 
 
 def run(
     *,
-    agent: object,
+    agent: Agent,
     query: str,
     only: str = "",
     page: int = 1,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from guichet.access import policy
+from guichet.agents.models import Agent
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def register_person_tab(tab: PersonTab) -> PersonTab:
     return tab
 
 
-def sections_for(agent: object) -> list[Section]:
+def sections_for(agent: Agent) -> list[Section]:
     """The sections this agent may use, in navigation order."""
     return [
         section
@@ -75,7 +76,7 @@ def sections_for(agent: object) -> list[Section]:
     ]
 
 
-def person_tabs_for(agent: object) -> list[PersonTab]:
+def person_tabs_for(agent: Agent) -> list[PersonTab]:
     """The tabs of the 360° view this agent may open (the person is already visible)."""
     return [
         tab

@@ -21,7 +21,7 @@ class Grant:
     roles: frozenset[str]
     min_level: str = L.D
 
-    def admits(self, agent: Any) -> bool:
+    def admits(self, agent: Agent) -> bool:
         return bool(self.roles & agent.role_codes) and level_at_least(
             agent.level, self.min_level
         )

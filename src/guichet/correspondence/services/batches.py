@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
-from guichet.agents.models import Language, Team
+from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import Entry, audit_record, audit_record_many
 from guichet.core import clock
 from guichet.core.errors import NotFound
@@ -100,7 +100,7 @@ def _versions(letter_type: LetterType) -> dict[str, LetterTemplateVersion]:
 @transaction.atomic
 def letter_batch_start(
     *,
-    actor: Any,
+    actor: Agent,
     letter_type: str,
     query: str,
     language: str = "",
@@ -177,7 +177,7 @@ def letter_batch_start(
     return batch
 
 
-def batch_get(*, actor: Any, batch_id: Any) -> LetterBatch:
+def batch_get(*, actor: Agent, batch_id: Any) -> LetterBatch:
     key = parse_uuid(batch_id)
     batch = (
         LetterBatch.objects.select_related("team", "letter_type")
@@ -215,7 +215,7 @@ class ChunkResult:
 
 @transaction.atomic
 def letter_batch_issue(
-    *, actor: Any, batch: LetterBatch, person_ids: Sequence[int]
+    *, actor: Agent, batch: LetterBatch, person_ids: Sequence[int]
 ) -> ChunkResult:
     """Write, classify and number the letters of some persons of the batch, in one
     transaction. A person whose letter would have a hole is left out and reported."""
@@ -345,7 +345,7 @@ def letter_batch_issue(
 
 
 @transaction.atomic
-def letter_batch_finish(*, actor: Any, batch: LetterBatch) -> LetterBatch:
+def letter_batch_finish(*, actor: Agent, batch: LetterBatch) -> LetterBatch:
     """Close the batch once every selected person has a letter and every letter its PDF."""
     if (
         batch.finished_at is None

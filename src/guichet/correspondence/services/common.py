@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from guichet.agents.models import Team
+from guichet.agents.models import Agent, Team
 from guichet.core.validation import Problems
 from guichet.correspondence.errors import Code
 from guichet.correspondence.models import Letterhead
@@ -16,7 +16,7 @@ M = TypeVar("M", bound=models.Model)
 
 
 def team_of(
-    problems: Problems, actor: Any, code: str | None, field: str = "team"
+    problems: Problems, actor: Agent, code: str | None, field: str = "team"
 ) -> Team | None:
     """The service the agent acts for: the one named, or their only one."""
     teams = list(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
-from guichet.agents.models import Team
+from guichet.agents.models import Agent, Team
 from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.errors import NotFound
@@ -50,7 +50,7 @@ def scan_type(data: bytes) -> str | None:
     return None
 
 
-def _visible_person(actor: Any, problems: Problems, person_id: Any) -> Person | None:
+def _visible_person(actor: Agent, problems: Problems, person_id: Any) -> Person | None:
     if person_id is None:
         return None
     key = parse_uuid(person_id)
@@ -65,7 +65,7 @@ def _visible_person(actor: Any, problems: Problems, person_id: Any) -> Person | 
 
 
 def _visible_organisation(
-    actor: Any, problems: Problems, organisation_id: Any
+    actor: Agent, problems: Problems, organisation_id: Any
 ) -> Organisation | None:
     if organisation_id is None:
         return None
@@ -85,7 +85,7 @@ def _visible_organisation(
 @transaction.atomic
 def incoming_mail_register(
     *,
-    actor: Any,
+    actor: Agent,
     received_on: dt.date,
     subject: str,
     scan: bytes,
@@ -186,7 +186,7 @@ def incoming_mail_register(
 
 @transaction.atomic
 def incoming_mail_dispatch(
-    *, actor: Any, mail_id: Any, expected_version: int, team: str, dossier: str = ""
+    *, actor: Agent, mail_id: Any, expected_version: int, team: str, dossier: str = ""
 ) -> IncomingMail:
     """Send a registered piece of mail on to the service that handles it, and to
     one of its dossiers when the mail is about a known dossier."""

@@ -27,7 +27,7 @@ from django.utils.translation import pgettext
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
-from guichet.agents.models import Language, Team
+from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import Entry, audit_record, audit_record_many, changes
 from guichet.core import clock
 from guichet.core.errors import Conflict, Forbidden, NotFound
@@ -79,7 +79,7 @@ DOCX_MAX = 5 * 1024 * 1024
 SENDING_TIMEOUT = dt.timedelta(minutes=15)
 
 
-def _locked(actor: Any, letter_id: Any) -> Letter:
+def _locked(actor: Agent, letter_id: Any) -> Letter:
     key = parse_uuid(letter_id)
     letter = (
         policy.visible(actor, Letter.objects.all())
@@ -244,7 +244,7 @@ def _snapshot(letter: Letter) -> dict[str, Any]:
 @transaction.atomic
 def letter_draft_create(
     *,
-    actor: Any,
+    actor: Agent,
     person_id: Any,
     letter_type: str | None = None,
     language: str | None = None,
@@ -340,7 +340,7 @@ UPDATABLE = {"subject", "body", "free_values", "is_flagged", "flag_reason"}
 
 @transaction.atomic
 def letter_update(
-    *, actor: Any, letter_id: Any, expected_version: int, data: Mapping[str, Any]
+    *, actor: Agent, letter_id: Any, expected_version: int, data: Mapping[str, Any]
 ) -> Letter:
     """Change a draft (or a rejected letter, which becomes a draft again).
 
@@ -405,7 +405,7 @@ def letter_update(
 
 @transaction.atomic
 def letter_docx_upload(
-    *, actor: Any, letter_id: Any, expected_version: int, data: bytes
+    *, actor: Agent, letter_id: Any, expected_version: int, data: bytes
 ) -> Letter:
     """Take an edited DOCX as the letter's text; the file itself is archived as received."""
     letter = _locked(actor, letter_id)
@@ -520,7 +520,7 @@ def classify(letter: Letter, composed: content.Composed) -> autonomy.LetterKind:
 
 
 @transaction.atomic
-def letter_submit(*, actor: Any, letter_id: Any, expected_version: int) -> Letter:
+def letter_submit(*, actor: Agent, letter_id: Any, expected_version: int) -> Letter:
     """Send the letter on: issued at once if the agent's level covers its kind,
     otherwise into the approval queue of the service's supervisors."""
     letter = _locked(actor, letter_id)
@@ -530,7 +530,7 @@ def letter_submit(*, actor: Any, letter_id: Any, expected_version: int) -> Lette
     check_version(letter, expected_version)
     kind = classify(letter, compose(letter, draft=False))
     decision = autonomy.decide(agent=actor, kind=kind, obj=letter)
-    submitted = {
+    submitted: dict[str, Any] = {
         "autonomy_kind": kind.value,
         "submitted_by": actor,
         "submitted_at": clock.now(),
@@ -559,7 +559,7 @@ def letter_submit(*, actor: Any, letter_id: Any, expected_version: int) -> Lette
     return letter
 
 
-def _not_own(actor: Any, letter: Letter) -> None:
+def _not_own(actor: Agent, letter: Letter) -> None:
     if actor.pk in {letter.author_id, letter.submitted_by_id}:
         raise Forbidden(
             _("You wrote or submitted this letter; another supervisor decides on it."),
@@ -570,7 +570,7 @@ def _not_own(actor: Any, letter: Letter) -> None:
 @transaction.atomic
 def letter_approve(
     *,
-    actor: Any,
+    actor: Agent,
     letter_id: Any,
     expected_version: int,
     subject: str | None = None,
@@ -624,7 +624,7 @@ def letter_approve(
 
 @transaction.atomic
 def letter_reject(
-    *, actor: Any, letter_id: Any, expected_version: int, reason: str
+    *, actor: Agent, letter_id: Any, expected_version: int, reason: str
 ) -> Letter:
     """Send a waiting letter back to its author, saying why."""
     letter = _locked(actor, letter_id)
@@ -657,7 +657,7 @@ def letter_reject(
 
 @transaction.atomic
 def letter_cancel(
-    *, actor: Any, letter_id: Any, expected_version: int, reason: str = ""
+    *, actor: Agent, letter_id: Any, expected_version: int, reason: str = ""
 ) -> Letter:
     """Drop a letter that has no number yet. Issued letters stay in the register."""
     letter = _locked(actor, letter_id)
@@ -763,7 +763,7 @@ def _sendable(letter: Letter) -> None:
 
 @transaction.atomic
 def letter_send_email(
-    *, actor: Any, letter_id: Any, address: str | None = None
+    *, actor: Agent, letter_id: Any, address: str | None = None
 ) -> LetterDispatch:
     """Queue the letter for e-mail, its PDF/A attached (to the person's address by default)."""
     letter = _locked(actor, letter_id)
@@ -892,7 +892,7 @@ def _mark_sent(letter: Letter, channel: str, when: dt.datetime) -> None:
 
 
 @transaction.atomic
-def letter_hand_over(*, actor: Any, letter_id: Any) -> LetterDispatch:
+def letter_hand_over(*, actor: Agent, letter_id: Any) -> LetterDispatch:
     """Record that the letter was handed to the person at the counter."""
     letter = _locked(actor, letter_id)
     policy.require(actor, Action.LETTER_DISPATCH, letter)
@@ -962,7 +962,7 @@ def _page_count(data: bytes) -> int:
 
 
 def print_batch_create(
-    *, actor: Any, team: str | None = None, letter_ids: Sequence[Any] | None = None
+    *, actor: Agent, team: str | None = None, letter_ids: Sequence[Any] | None = None
 ) -> PrintBatch:
     """One PDF to print: a list of the letters, then each letter; they are then sent.
 

@@ -86,7 +86,7 @@ def _labels(language: str) -> dict[str, str]:
 @transaction.atomic
 def minutes_create(
     *,
-    actor: Any,
+    actor: Agent,
     title: str,
     meeting_date: dt.date,
     language: str,
@@ -265,7 +265,7 @@ def minutes_archive(*, minutes_id: int) -> Minutes:
 
 @transaction.atomic
 def action_item_complete(
-    *, actor: Any, item_id: Any, expected_version: int
+    *, actor: Agent, item_id: Any, expected_version: int
 ) -> ActionItem:
     """Mark an action done (its owner, or a member of the meeting's service)."""
     key = parse_uuid(item_id)

@@ -18,7 +18,7 @@ import yaml
 
 from guichet.access import policy
 from guichet.access.domains.administration import Action as AdminAction
-from guichet.agents.models import Language, Team
+from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record, changes
 from guichet.core.validation import Problems, text
 from guichet.core.versioning import check_version
@@ -36,7 +36,7 @@ SHIPPED = Path(__file__).resolve().parent.parent / "data" / "letter_templates.ya
 _PREFIX = re.compile(r"^[A-Z]{2,6}$")
 
 
-def _require_admin(actor: Any) -> None:
+def _require_admin(actor: Agent | None) -> None:
     """Administrators keep reference data; None is the installation itself (the
     command line, the demo), as for `agents.services.team_ensure`."""
     if actor is not None:
@@ -65,7 +65,7 @@ def template_check(
 @transaction.atomic
 def template_save(
     *,
-    actor: Any,
+    actor: Agent | None,
     letter_type: LetterType,
     language: str,
     title: str,
@@ -152,7 +152,7 @@ def template_save(
 @transaction.atomic
 def letter_type_ensure(
     *,
-    actor: Any,
+    actor: Agent | None,
     code: str,
     name: str,
     kind: str = TypeKind.LETTER,
@@ -173,7 +173,7 @@ def letter_type_ensure(
     return letter_type
 
 
-def templates_load(*, actor: Any, path: Path = SHIPPED) -> int:
+def templates_load(*, actor: Agent | None, path: Path = SHIPPED) -> int:
     """Create the shipped letter types and templates that do not exist yet.
 
     Idempotent, and never overwrites a template an administrator changed.
@@ -209,7 +209,7 @@ def templates_load(*, actor: Any, path: Path = SHIPPED) -> int:
 @transaction.atomic
 def letterhead_ensure(
     *,
-    actor: Any,
+    actor: Agent | None,
     team: Team,
     prefix: str,
     names: Mapping[str, str],

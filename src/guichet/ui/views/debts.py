@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.debts import Action
-from guichet.agents.models import Team
+from guichet.agents.models import Agent, Team
 from guichet.core.errors import FieldError, ValidationFailed
 from guichet.debts import selectors
 from guichet.debts import validation as v
@@ -174,7 +174,7 @@ def garnishment_calculator(request: HttpRequest) -> HttpResponse:
 
 
 def _calculate(
-    agent: Any, form: GarnishmentForm, rows: list[ClaimRowForm]
+    agent: Agent, form: GarnishmentForm, rows: list[ClaimRowForm]
 ) -> tuple[Garnishment, Allocation | None] | None:
     """Read the input, then compute; None when refused (the errors are on the forms)."""
     filled = [index for index, row in enumerate(rows) if row.is_filled()]
@@ -248,7 +248,7 @@ def _calculator_page(
 # The person's debts tab.
 
 
-def _team_choices(agent: Any) -> list[tuple[str, str]]:
+def _team_choices(agent: Agent) -> list[tuple[str, str]]:
     return [
         (team.code, team.name)
         for team in Team.objects.filter(id__in=agent.team_ids).order_by("name")
@@ -342,7 +342,7 @@ def _next_after(posting: AllocationPosting, language: str) -> dict[str, str]:
 
 
 def _preview(
-    agent: Any, person_id: uuid.UUID, form: NextPaymentForm
+    agent: Agent, person_id: uuid.UUID, form: NextPaymentForm
 ) -> selectors.PersonAllocation | None:
     try:
         payment = v.payment_request(form.payment_data())

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.access import policy
 from guichet.access.domains.documents import Action
+from guichet.agents.models import Agent
 from guichet.documents import selectors, services
 from guichet.documents.checking import checks_for
 from guichet.documents.expiry import document_expires_before
@@ -78,7 +79,7 @@ def _verify_prefix(document: Document) -> str:
 
 
 def _verify_form(
-    agent: Any, document: Document, refused: dict[str, DocumentVerifyForm]
+    agent: Agent, document: Document, refused: dict[str, DocumentVerifyForm]
 ) -> DocumentVerifyForm | None:
     if not policy.may(agent, Action.DOCUMENT_VERIFY, document):
         return None
@@ -91,7 +92,7 @@ def _verify_form(
 
 
 def _shown(
-    agent: Any,
+    agent: Agent,
     document: Document,
     decision_date: dt.date,
     refused: dict[str, DocumentVerifyForm],

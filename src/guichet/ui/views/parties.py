@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.access import policy
 from guichet.access.domains.parties import Action
+from guichet.agents.models import Agent
 from guichet.core.errors import NotFound
 from guichet.parties import selectors, services
 from guichet.parties.models import Organisation, Person
@@ -111,7 +112,7 @@ def _organisation_hit(organisation: Organisation) -> search.Hit:
 
 def _persons_by(criterion: str) -> Any:
     def run(
-        *, agent: Any, text: str, page: int, page_size: int
+        *, agent: Agent, text: str, page: int, page_size: int
     ) -> tuple[Sequence[search.Hit], bool]:
         found = selectors.person_search(
             agent=agent, page=page, page_size=page_size, **{criterion: text}
@@ -123,7 +124,7 @@ def _persons_by(criterion: str) -> Any:
 
 def _organisations_by(criterion: str) -> Any:
     def run(
-        *, agent: Any, text: str, page: int, page_size: int
+        *, agent: Agent, text: str, page: int, page_size: int
     ) -> tuple[Sequence[search.Hit], bool]:
         found = selectors.organisation_search(
             agent=agent, page=page, page_size=page_size, **{criterion: text}
