@@ -21,7 +21,7 @@ from guichet.debts.models import DebtEntry
 from tests.debts.factories import DebtFactory, load_shipped_tables
 from tests.factories import PersonFactory, TeamFactory
 
-CALCULATOR = "/payments/garnishment/"
+CALCULATOR = "/garnishment/"
 D = Decimal
 
 

@@ -1,6 +1,6 @@
-"""Payments: the garnishment calculator and the person's debts tab.
+"""Garnishment: the calculator and the person's debts tab.
 
-Registers the "Payments" navigation section (payment agents and supervisors, as
+Registers the "Garnishment" navigation section (payment agents and supervisors, as
 `access/domains/debts.py` grants) and the "Debts" tab of the 360° view. Nothing
 here decides anything: figures, their explanations and the legal order come from
 `guichet.debts` (selectors and their pure modules), input is read by
@@ -44,8 +44,8 @@ from guichet.ui.forms.debts import (
 
 workspace.register_section(
     workspace.Section(
-        key="payments",
-        label=_("Payments"),
+        key="garnishment",
+        label=_("Garnishment"),
         description=_(
             "Garnishment calculator: the part of an income that can be seized, "
             "and how it is shared among creditors."

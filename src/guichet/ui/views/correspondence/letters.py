@@ -1,18 +1,9 @@
-"""Correspondence: a person's letters, writing and issuing a letter, the approval
-queue, sending letters, the incoming mail register and meeting minutes.
-
-Registers the person's "Letters" tab and the "Correspondence" section. Every rule
-(what a level may send alone, the holes of a letter, numbering, what a scan is) is
-the correspondence services'; the views parse, call one service or selector, and
-render. Files are served through the selectors, which ask the policy and write the
-access log.
-"""
+"""Letters: drafting, approval, dispatch and print batches."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
-from guichet.agents.models import Agent, Team
+from guichet.agents.models import Agent
 from guichet.core.errors import ValidationFailed
 from guichet.correspondence import autonomy, placeholders, selectors, services
 from guichet.correspondence import templating as letter_templating
@@ -31,54 +22,25 @@ from guichet.correspondence.models import (
     EDITABLE_STATUSES,
     Letter,
     LetterStatus,
-    MailStatus,
 )
 from guichet.parties import selectors as party_selectors
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
-from guichet.ui.errors import ServiceForm, submit
+from guichet.ui.errors import ServiceForm
 from guichet.ui.forms.correspondence import (
     ApproveForm,
     DocxUploadForm,
     EmailForm,
     LetterEditForm,
     LetterNewForm,
-    MailDispatchForm,
-    MailRegisterForm,
-    MinutesForm,
     RejectForm,
     SubmitForm,
     TeamForm,
     VersionedForm,
-    letter_field,
-    lines,
-    minutes_field,
     normalised,
 )
 
-T = TypeVar("T")
-
-workspace.register_section(
-    workspace.Section(
-        key="correspondence",
-        label=_("Correspondence"),
-        description=_(
-            "Letters waiting for approval or to be sent, incoming mail, minutes."
-        ),
-        url_name="ui:correspondence",
-        action=Action.LETTER_DISPATCH,
-        order=40,
-    )
-)
-workspace.register_person_tab(
-    workspace.PersonTab(
-        key="letters",
-        label=_("Letters"),
-        url_name="ui:person_letters",
-        action=Action.LETTER_VIEW,
-        order=500,
-    )
-)
+from .common import _call, _file, _pdf_name, _teams
 
 # How each kind of letter is named to the agent, in the order of `autonomy`.
 KIND_LABELS = {
@@ -89,40 +51,11 @@ KIND_LABELS = {
     autonomy.LetterKind.FLAGGED: _("A letter you mark as out of the ordinary"),
 }
 
+
 MISSING_VALUE = "missing_value"
+
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-# Helpers.
-
-
-def _call(form: ServiceForm, call: Callable[[], T]) -> T | None:
-    """Run a letter service; its free-field errors go next to the form's fields."""
-    return submit(form, call, rename=letter_field)
-
-
-def _teams(agent: Agent) -> list[tuple[str, str]]:
-    return [
-        (team.code, team.name)
-        for team in Team.objects.filter(pk__in=agent.team_ids, is_active=True).order_by(
-            "code"
-        )
-    ]
-
-
-def _file(
-    data: bytes, content_type: str, filename: str, *, inline: bool = False
-) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _pdf_name(number: str | None, fallback: str) -> str:
-    return f"{(number or fallback).replace('/', '-')}.pdf"
 
 
 def _autonomy_rows(agent: Agent, letter: Letter | None = None) -> list[dict[str, Any]]:
@@ -141,9 +74,6 @@ def _letter_type_name(letter: Letter) -> str:
     if version is None:
         return gettext("Own letter")
     return str(version.template.letter_type.name)
-
-
-# The person's letters (the tab of the 360° view).
 
 
 @agent_required
@@ -239,9 +169,6 @@ def _new_page(
         },
         status=status,
     )
-
-
-# One letter: the draft, its approval, its sending.
 
 
 def _free_fields(letter: Letter) -> list[str]:
@@ -626,9 +553,6 @@ def letter_hand_over(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse
     return redirect("ui:letter_detail", letter_id)
 
 
-# The correspondence section: approvals, letters to send, print batches.
-
-
 @agent_required
 def correspondence(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
@@ -702,251 +626,3 @@ def print_batch_create(request: HttpRequest) -> HttpResponse:
 def print_batch_pdf(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch, data = selectors.print_batch_pdf(agent=agent_of(request), batch_id=batch_id)
     return _file(data, "application/pdf", f"print-batch-{batch.uuid}.pdf")
-
-
-# The incoming mail register.
-
-
-@agent_required
-def mail_list(request: HttpRequest) -> HttpResponse:
-    agent = agent_of(request)
-    policy.require(agent, Action.MAIL_VIEW)
-    rows = selectors.incoming_mail_list(agent=agent)
-    return render(
-        request,
-        "ui/correspondence/mail_list.html",
-        {
-            "waiting": [row for row in rows if row.status == MailStatus.REGISTERED],
-            "dispatched": [row for row in rows if row.status == MailStatus.DISPATCHED],
-            "may_register": policy.may(agent, Action.MAIL_REGISTER),
-        },
-    )
-
-
-@agent_required
-def mail_register(request: HttpRequest) -> HttpResponse:
-    agent = agent_of(request)
-    policy.require(agent, Action.MAIL_REGISTER)
-    teams = _teams(agent)
-    if request.method != "POST":
-        form = MailRegisterForm(
-            initial={"team": teams[0][0] if teams else ""}, teams=teams
-        )
-        return _mail_register_page(request, form)
-    form = MailRegisterForm(request.POST, request.FILES, teams=teams)
-    if not form.is_valid():
-        return _mail_register_page(request, form, status=422)
-    data = form.cleaned_data
-    scan = data["scan"]
-    mail = _call(
-        form,
-        lambda: services.incoming_mail_register(
-            actor=agent,
-            received_on=data["received_on"],
-            subject=data["subject"],
-            sender_name=data["sender_name"],
-            scan=scan.read() if scan else b"",
-            scan_name=scan.name if scan else "",
-            team=data["team"] or None,
-        ),
-    )
-    if mail is None:
-        return _mail_register_page(request, form, status=422)
-    messages.success(
-        request,
-        gettext("The mail was registered under number %(number)s.")
-        % {"number": mail.number},
-    )
-    return redirect("ui:mail_detail", mail.uuid)
-
-
-def _mail_register_page(
-    request: HttpRequest, form: MailRegisterForm, *, status: int = 200
-) -> HttpResponse:
-    return render(
-        request, "ui/correspondence/mail_register.html", {"form": form}, status=status
-    )
-
-
-def _all_teams() -> list[tuple[str, str]]:
-    return [
-        (team.code, team.name)
-        for team in Team.objects.filter(is_active=True).order_by("name")
-    ]
-
-
-@agent_required
-def mail_detail(request: HttpRequest, mail_id: uuid.UUID) -> HttpResponse:
-    """A piece of mail; a POST dispatches it to a service."""
-    agent = agent_of(request)
-    mail = selectors.incoming_mail_get_for_agent(agent=agent, mail_id=mail_id)
-    may_dispatch = policy.may(agent, Action.MAIL_DISPATCH, mail)
-    form = MailDispatchForm(
-        request.POST if request.method == "POST" else None,
-        initial={"version": mail.version},
-        teams=_all_teams(),
-    )
-    status = 200
-    if request.method == "POST":
-        policy.require(agent, Action.MAIL_DISPATCH, mail)
-        dispatched = None
-        if form.is_valid():
-            dispatched = _call(
-                form,
-                lambda: services.incoming_mail_dispatch(
-                    actor=agent,
-                    mail_id=mail.uuid,
-                    expected_version=form.cleaned_data["version"],
-                    team=form.cleaned_data["team"],
-                ),
-            )
-        if dispatched is not None:
-            messages.success(
-                request,
-                gettext("Mail %(number)s was dispatched to %(team)s.")
-                % {
-                    "number": dispatched.number,
-                    "team": dispatched.dispatched_team.name
-                    if dispatched.dispatched_team
-                    else "",
-                },
-            )
-            return redirect("ui:mail_list")
-        status = 409 if form.stale else 422
-        if form.stale:
-            form = MailDispatchForm(
-                initial={"version": mail.version}, teams=_all_teams()
-            )
-    return render(
-        request,
-        "ui/correspondence/mail_detail.html",
-        {"mail": mail, "form": form, "may_dispatch": may_dispatch},
-        status=status,
-    )
-
-
-@agent_required
-def mail_scan(request: HttpRequest, mail_id: uuid.UUID) -> HttpResponse:
-    mail, data = selectors.incoming_mail_scan(agent=agent_of(request), mail_id=mail_id)
-    return _file(data, mail.scan_content_type, mail.scan_name.replace('"', ""))
-
-
-# Minutes.
-
-
-def _owners(agent: Agent) -> list[tuple[str, str]]:
-    members = (
-        Agent.objects.filter(memberships__team_id__in=agent.team_ids, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-    return [
-        (member.get_username(), member.get_full_name() or member.get_username())
-        for member in members
-    ]
-
-
-@agent_required
-def minutes_new(request: HttpRequest) -> HttpResponse:
-    agent = agent_of(request)
-    policy.require(agent, Action.MINUTES_CREATE)
-    options = {"teams": _teams(agent), "owners": _owners(agent)}
-    if request.method != "POST":
-        teams = options["teams"]
-        form = MinutesForm(
-            initial={
-                "team": teams[0][0] if teams else "",
-                "language": agent.language,
-            },
-            **options,
-        )
-        return _minutes_page(request, form)
-    form = MinutesForm(request.POST, **options)
-    if not form.is_valid():
-        return _minutes_page(request, form, status=422)
-    data = form.cleaned_data
-    actions = form.actions()
-    rows = [row for row, *_rest in actions]
-    minutes = submit(
-        form,
-        lambda: services.minutes_create(
-            actor=agent,
-            title=data["title"],
-            meeting_date=data["meeting_date"],
-            language=data["language"],
-            attendees=lines(data["attendees"]),
-            absentees=lines(data["absentees"]),
-            agenda=lines(data["agenda"]),
-            decisions=lines(data["decisions"]),
-            place=data["place"],
-            team=data["team"] or None,
-            actions=[
-                services.ActionInput(description=text, owner=owner, due_date=due)
-                for _row, text, owner, due in actions
-            ],
-        ),
-        rename=lambda name: minutes_field(name, rows),
-    )
-    if minutes is None:
-        return _minutes_page(request, form, status=422)
-    messages.success(
-        request,
-        gettext("The minutes were recorded, with %(count)d actions.")
-        % {"count": len(actions)},
-    )
-    return redirect("ui:minutes_detail", minutes.uuid)
-
-
-def _minutes_page(
-    request: HttpRequest, form: MinutesForm, *, status: int = 200
-) -> HttpResponse:
-    return render(
-        request, "ui/correspondence/minutes_new.html", {"form": form}, status=status
-    )
-
-
-@agent_required
-def minutes_detail(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
-    minutes = selectors.minutes_get_for_agent(
-        agent=agent_of(request), minutes_id=minutes_id
-    )
-    return render(
-        request,
-        "ui/correspondence/minutes_detail.html",
-        {"minutes": minutes, "actions": list(minutes.actions.all())},
-    )
-
-
-@agent_required
-@require_POST
-def action_item_done(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
-    """Mark one of the agent's actions from minutes as done."""
-    form = VersionedForm(request.POST)
-    done = None
-    if form.is_valid():
-        done = _call(
-            form,
-            lambda: services.action_item_complete(
-                actor=agent_of(request),
-                item_id=item_id,
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-    if done is None:
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, str(text))
-    else:
-        messages.success(
-            request,
-            gettext("“%(action)s” is marked as done.") % {"action": done.description},
-        )
-    return redirect("ui:correspondence")
-
-
-@agent_required
-def minutes_pdf(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
-    minutes, data = selectors.minutes_pdf(
-        agent=agent_of(request), minutes_id=minutes_id
-    )
-    return _file(data, "application/pdf", f"minutes-{minutes.meeting_date}.pdf")

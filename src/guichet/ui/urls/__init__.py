@@ -1,0 +1,16 @@
+"""The agent workspace's URLs: one module per domain, all in the `ui` namespace."""
+
+from django.urls import include, path
+
+from . import checks, correspondence, debts, documents, parties, workspace
+
+app_name = "ui"
+
+urlpatterns = [
+    path("", include(workspace.urlpatterns)),
+    path("", include(parties.urlpatterns)),
+    path("", include(debts.urlpatterns)),
+    path("", include(checks.urlpatterns)),
+    path("", include(documents.urlpatterns)),
+    path("", include(correspondence.urlpatterns)),
+]

@@ -1,0 +1,144 @@
+"""Minutes of meetings and their action items."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from guichet.access import policy
+from guichet.access.domains.correspondence import Action
+from guichet.agents.models import Agent
+from guichet.correspondence import selectors, services
+from guichet.ui.agent import agent_of, agent_required
+from guichet.ui.errors import submit
+from guichet.ui.forms.correspondence import (
+    MinutesForm,
+    VersionedForm,
+    lines,
+    minutes_field,
+)
+
+from .common import _call, _file, _teams
+
+
+def _owners(agent: Agent) -> list[tuple[str, str]]:
+    members = (
+        Agent.objects.filter(memberships__team_id__in=agent.team_ids, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return [
+        (member.get_username(), member.get_full_name() or member.get_username())
+        for member in members
+    ]
+
+
+@agent_required
+def minutes_new(request: HttpRequest) -> HttpResponse:
+    agent = agent_of(request)
+    policy.require(agent, Action.MINUTES_CREATE)
+    options = {"teams": _teams(agent), "owners": _owners(agent)}
+    if request.method != "POST":
+        teams = options["teams"]
+        form = MinutesForm(
+            initial={
+                "team": teams[0][0] if teams else "",
+                "language": agent.language,
+            },
+            **options,
+        )
+        return _minutes_page(request, form)
+    form = MinutesForm(request.POST, **options)
+    if not form.is_valid():
+        return _minutes_page(request, form, status=422)
+    data = form.cleaned_data
+    actions = form.actions()
+    rows = [row for row, *_rest in actions]
+    minutes = submit(
+        form,
+        lambda: services.minutes_create(
+            actor=agent,
+            title=data["title"],
+            meeting_date=data["meeting_date"],
+            language=data["language"],
+            attendees=lines(data["attendees"]),
+            absentees=lines(data["absentees"]),
+            agenda=lines(data["agenda"]),
+            decisions=lines(data["decisions"]),
+            place=data["place"],
+            team=data["team"] or None,
+            actions=[
+                services.ActionInput(description=text, owner=owner, due_date=due)
+                for _row, text, owner, due in actions
+            ],
+        ),
+        rename=lambda name: minutes_field(name, rows),
+    )
+    if minutes is None:
+        return _minutes_page(request, form, status=422)
+    messages.success(
+        request,
+        gettext("The minutes were recorded, with %(count)d actions.")
+        % {"count": len(actions)},
+    )
+    return redirect("ui:minutes_detail", minutes.uuid)
+
+
+def _minutes_page(
+    request: HttpRequest, form: MinutesForm, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "ui/correspondence/minutes_new.html", {"form": form}, status=status
+    )
+
+
+@agent_required
+def minutes_detail(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
+    minutes = selectors.minutes_get_for_agent(
+        agent=agent_of(request), minutes_id=minutes_id
+    )
+    return render(
+        request,
+        "ui/correspondence/minutes_detail.html",
+        {"minutes": minutes, "actions": list(minutes.actions.all())},
+    )
+
+
+@agent_required
+@require_POST
+def action_item_done(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    """Mark one of the agent's actions from minutes as done."""
+    form = VersionedForm(request.POST)
+    done = None
+    if form.is_valid():
+        done = _call(
+            form,
+            lambda: services.action_item_complete(
+                actor=agent_of(request),
+                item_id=item_id,
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+    if done is None:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
+    else:
+        messages.success(
+            request,
+            gettext("“%(action)s” is marked as done.") % {"action": done.description},
+        )
+    return redirect("ui:correspondence")
+
+
+@agent_required
+def minutes_pdf(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
+    minutes, data = selectors.minutes_pdf(
+        agent=agent_of(request), minutes_id=minutes_id
+    )
+    return _file(data, "application/pdf", f"minutes-{minutes.meeting_date}.pdf")
