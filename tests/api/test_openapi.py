@@ -31,3 +31,17 @@ def test_openapi_is_served_and_declares_every_error() -> None:
                 assert body["content"]["application/json"]["schema"]["$ref"].endswith(
                     "/Problem"
                 ), (path, method, status)
+
+
+@pytest.mark.django_db
+def test_operation_ids_are_unique_and_name_the_domain_module() -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    ids = [
+        operation["operationId"]
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+    ]
+    assert len(ids) == len(set(ids))
+    # A domain split into a package keeps its clients' ids.
+    assert "guichet_api_correspondence_letter_create" in ids
+    assert "guichet_api_parties_person_create" in ids
