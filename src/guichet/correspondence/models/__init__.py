@@ -1,0 +1,68 @@
+"""Correspondence: letter templates, outgoing letters, incoming mail, minutes.
+
+Outgoing letters and incoming mail are numbered per service (team) and year from a
+gap-free counter (`Counter`, locked in `locks.py`). A letter's archived PDF/A and any
+uploaded DOCX are stored by SHA-256 under MEDIA_ROOT (`archive.py`); the hash kept
+here is the one the audit trail recorded, so a swapped file is detected on read."""
+
+from __future__ import annotations
+
+from .letters import (
+    EDITABLE_STATUSES,
+    PUBLISHED_STATUSES,
+    Channel,
+    DispatchStatus,
+    Letter,
+    LetterBatch,
+    LetterDispatch,
+    LetterReference,
+    LetterStatus,
+    PrintBatch,
+)
+from .mail import (
+    IncomingMail,
+    MailStatus,
+)
+from .minutes import (
+    ActionItem,
+    ActionStatus,
+    Minutes,
+)
+from .numbering import (
+    Counter,
+    Series,
+)
+from .templates import (
+    ImmutableError,
+    Letterhead,
+    LetterTemplate,
+    LetterTemplateVersion,
+    LetterType,
+    TypeKind,
+)
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "PUBLISHED_STATUSES",
+    "ActionItem",
+    "ActionStatus",
+    "Channel",
+    "Counter",
+    "DispatchStatus",
+    "ImmutableError",
+    "IncomingMail",
+    "Letter",
+    "LetterBatch",
+    "LetterDispatch",
+    "LetterReference",
+    "LetterStatus",
+    "LetterTemplate",
+    "LetterTemplateVersion",
+    "LetterType",
+    "Letterhead",
+    "MailStatus",
+    "Minutes",
+    "PrintBatch",
+    "Series",
+    "TypeKind",
+]
