@@ -28,3 +28,42 @@ def test_french_dutch_and_german_catalogues_are_complete() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout
+
+
+WRITES = {
+    "save",
+    "create",
+    "update",
+    "delete",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+    "select_for_update",
+}
+
+
+def _selector_modules() -> list[Path]:
+    return sorted((ROOT / "src" / "guichet").glob("*/selectors.py"))
+
+
+def test_selectors_never_write() -> None:
+    """Selectors read (and log the read with `access_record`); every write is a
+    service's. A selector that imports services or calls a writing method fails."""
+    import ast
+
+    offences = []
+    for path in _selector_modules():
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            module = getattr(node, "module", None) or ""
+            if "services" in module and module != "guichet.audit.services":
+                offences.append(f"{path.parent.name}/selectors.py imports {module}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITES
+            ):
+                offences.append(f"{path.parent.name}/selectors.py:{node.lineno}")
+    assert _selector_modules()
+    assert offences == []

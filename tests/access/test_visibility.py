@@ -190,6 +190,11 @@ def test_queryset_and_predicate_agree(label: str) -> None:
             for obj in objects:
                 fresh = _model(label).objects.get(pk=obj.pk)
                 assert (fresh in seen) == policy.may(agent, kind.view_action, fresh)
+                assert policy.allowed(agent, fresh) == {
+                    action
+                    for action in policy.GRANTS
+                    if policy.may(agent, action, fresh)
+                }
             transaction.set_rollback(True)
 
     check()

@@ -12,7 +12,7 @@ import pytest
 
 from guichet.audit.models import AuditEvent
 from guichet.core.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
-from guichet.correspondence import selectors, services
+from guichet.correspondence import composing, selectors, services
 from guichet.correspondence.errors import WrongState
 from guichet.correspondence.models import Letter, LetterReference, LetterTemplate
 from guichet.parties.models import PostalAddress
@@ -405,7 +405,7 @@ def test_an_edit_that_says_the_same_thing_is_not_an_adaptation(
     draft = services.letter_draft_create(
         actor=agent, person_id=person.uuid, letter_type="acknowledgement"
     )
-    preview = services.compose(draft, draft=True).content
+    preview = composing.compose(draft, draft=True).content
     same_text = "\n\n".join(preview["body"]).replace(" votre ", "  votre ")
     # The draft shows a provisional number; the agent's copy repeats the placeholder.
     same_text = same_text.replace(preview["number"], "{{ letter.number }}")

@@ -116,7 +116,7 @@ def test_minutes_are_archived_as_pdfa_and_their_actions_become_tasks(
         colleague.username,
         chair.username,
     ]
-    _same, again = selectors.minutes_pdf(agent=chair, minutes_id=minutes.uuid)
+    _same, again = services.minutes_pdf_deliver(actor=chair, minutes_id=minutes.uuid)
     assert again == data
 
 

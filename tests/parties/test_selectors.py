@@ -102,10 +102,17 @@ def test_paginates(first_line: Any) -> None:
 def test_reading_a_person_is_logged_and_hidden_ones_are_not_found(
     first_line: Any, people: dict[str, Any]
 ) -> None:
-    person = selectors.person_get_for_agent(
+    seen = selectors.person_get_for_agent(
         agent=first_line, person_id=people["marie"].uuid
     )
+    person = seen.obj
     assert person == people["marie"]
+    # First line (level C) edits contact details and identity, never restricts.
+    assert seen.actions == {
+        "person.view",
+        "person.edit_contact",
+        "person.edit_identity",
+    }
     assert (
         AuditEvent.objects.filter(
             chain="access", action="person.view", object_id=str(person.uuid)

@@ -13,7 +13,8 @@ so `agent.has_perm("person.view", person)` agrees.
 
 from __future__ import annotations
 
-from typing import Any, TypeGuard, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeGuard, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -86,6 +87,45 @@ def require(agent: Someone, action: str, obj: models.Model | None = None) -> Non
     """Raise `Forbidden` unless `may(agent, action, obj)`: what a service asks first."""
     if not may(agent, action, obj):
         raise Forbidden(_("You may not do this."))
+
+
+def allowed(agent: Someone, obj: models.Model) -> frozenset[str]:
+    """Every action of its kind that `agent` may do on `obj` (empty when the agent
+    may not see it): one visibility test, then the grant table."""
+    if not _is_acting_agent(agent):
+        return frozenset()
+    kind = KINDS.get(obj._meta.label_lower)
+    if kind is None or not GRANTS[kind.view_action].admits(agent):
+        return frozenset()
+    if not kind.is_visible(agent, obj):
+        return frozenset()
+    return frozenset(action for action in kind.actions if GRANTS[action].admits(agent))
+
+
+@dataclass(frozen=True)
+class Seen(Generic[M]):
+    """An object an agent may see, with the actions they may take on it.
+
+    Selectors return it, so a view renders its buttons from `actions` instead of
+    asking the policy again for each one; a template tests
+    `{% if "person.edit_identity" in seen.actions %}`.
+    """
+
+    obj: M
+    actions: frozenset[str]
+
+    def may(self, action: str) -> bool:
+        return str(action) in self.actions
+
+    def require(self, action: str) -> None:
+        """Raise `Forbidden` unless the agent may do `action` on the object."""
+        if not self.may(action):
+            raise Forbidden(_("You may not do this."))
+
+
+def seen(agent: Someone, obj: M) -> Seen[M]:
+    """`obj`, which the caller found among what `agent` may see, with its actions."""
+    return Seen(obj=obj, actions=allowed(agent, obj))
 
 
 def visible(agent: Someone, queryset: models.QuerySet[M]) -> models.QuerySet[M]:

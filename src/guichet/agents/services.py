@@ -28,7 +28,10 @@ from .models import (
     RoleCode,
     Team,
 )
-from .selectors import TOKEN_PREFIX, hash_secret
+from .selectors import TOKEN_PREFIX, hash_secret, token_for_bearer
+
+# Record a token's use at most this often, not on every request.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
 def _invalid(field: str, code: str, message: Any, **params: Any) -> ValidationFailed:
@@ -188,6 +191,18 @@ def token_create(
         summary={"token": prefix, "name": token.name},
     )
     return IssuedToken(token=token, secret=f"{TOKEN_PREFIX}_{prefix}_{secret}")
+
+
+def token_authenticate(token: str) -> Agent | None:
+    """The agent a bearer token authenticates, else None; records the token's last
+    use (at most every few minutes, so a busy client writes rarely)."""
+    row = token_for_bearer(token)
+    if row is None:
+        return None
+    now = clock.now()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.agent
 
 
 @transaction.atomic

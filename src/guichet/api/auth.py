@@ -10,7 +10,7 @@ from django.utils import translation
 from ninja.security import HttpBearer, SessionAuth
 
 from guichet.agents.models import Agent
-from guichet.agents.selectors import agent_for_token
+from guichet.agents.services import token_authenticate
 
 
 def _use_agent_language(request: HttpRequest, agent: Agent) -> None:
@@ -23,7 +23,7 @@ def _use_agent_language(request: HttpRequest, agent: Agent) -> None:
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        agent = agent_for_token(token)
+        agent = token_authenticate(token)
         if agent is not None:
             request.user = agent
             _use_agent_language(request, agent)

@@ -108,10 +108,11 @@ def person_documents(
         agent=actor(request), person_id=person_id
     )
     on = decision_date or clock.today()
-    for document in found.documents:
+    documents = [seen.obj for seen in found.documents]
+    for document in documents:
         # Shown with the document: the flag is the pure rule of `documents.expiry`.
         setattr(document, "expires_before", document_expires_before(document, on))  # noqa: B010 - an attribute the model does not declare
-    return found.documents
+    return documents
 
 
 @router.post(

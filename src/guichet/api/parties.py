@@ -209,7 +209,7 @@ def _reloaded(request: HttpRequest, person: Person) -> Person:
     """The person with contact points, as the agent may see them (a read, logged)."""
     return selectors.person_get_for_agent(
         agent=actor(request), person_id=person.uuid, purpose="api.write"
-    )
+    ).obj
 
 
 @router.get(
@@ -249,7 +249,9 @@ def person_create(
     summary="Read a person",
 )
 def person_read(request: HttpRequest, response: HttpResponse, person_id: UUID) -> Any:
-    person = selectors.person_get_for_agent(agent=actor(request), person_id=person_id)
+    person = selectors.person_get_for_agent(
+        agent=actor(request), person_id=person_id
+    ).obj
     set_etag(response, person.version)
     return person
 
@@ -289,7 +291,7 @@ def _contact_add(
     )
     person = selectors.person_get_for_agent(
         agent=actor(request), person_id=person_id, purpose="api.write"
-    )
+    ).obj
     set_etag(response, person.version)
     return Status(201, person)
 
@@ -364,7 +366,7 @@ def person_link_add(
     )
     person = selectors.person_get_for_agent(
         agent=actor(request), person_id=person_id, purpose="api.write"
-    )
+    ).obj
     set_etag(response, person.version)
     return Status(201, person)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
+from guichet.access.policy import Seen
 from guichet.agents.models import Agent
 from guichet.audit.services import access_record
 from guichet.core import clock
@@ -22,6 +23,7 @@ from guichet.core.validation import Problems, parse_uuid
 from guichet.parties.models import Person
 
 from . import archive, content, docx_io, pdf, placeholders, templating
+from .composing import compose, template_current
 from .errors import Code, WrongState
 from .models import (
     ActionItem,
@@ -38,8 +40,7 @@ from .models import (
     PrintBatch,
     TypeKind,
 )
-from .services.common import team_of
-from .services.letters import compose, template_current
+from .validation import team_of
 
 
 def letters_visible(*, agent: Agent) -> QuerySet[Letter]:
@@ -50,8 +51,9 @@ def letters_visible(*, agent: Agent) -> QuerySet[Letter]:
 
 def letter_get_for_agent(
     *, agent: Agent, letter_id: Any, purpose: str = "view"
-) -> Letter:
-    """One letter the agent may see, with its references and dispatches; logged."""
+) -> Seen[Letter]:
+    """One letter the agent may see, with its references and dispatches and the
+    actions the agent may take on it; the read is logged."""
     key = parse_uuid(letter_id)
     letter = (
         letters_visible(agent=agent)
@@ -67,7 +69,16 @@ def letter_get_for_agent(
     access_record(
         actor=agent, action="letter.view", obj=letter, context={"purpose": purpose}
     )
-    return letter
+    return policy.seen(agent, letter)
+
+
+def letter_reread(*, agent: Agent, seen: Seen[Letter]) -> Seen[Letter]:
+    """The letter of `seen` as it is now, after an action of this request was
+    refused (another agent changed it): its read is already in the access log for
+    this request, so it is not logged again."""
+    letter = seen.obj
+    letter.refresh_from_db()
+    return policy.seen(agent, letter)
 
 
 def letters_for_person(*, agent: Agent, person_id: Any) -> list[Letter]:
@@ -145,7 +156,9 @@ def letters_to_post(*, agent: Agent, team: str | None = None) -> list[Letter]:
 
 
 def _draft_letter(agent: Agent, letter_id: Any) -> Letter:
-    letter = letter_get_for_agent(agent=agent, letter_id=letter_id, purpose="preview")
+    letter = letter_get_for_agent(
+        agent=agent, letter_id=letter_id, purpose="preview"
+    ).obj
     if not policy.may(agent, Action.LETTER_DRAFT, letter):
         raise Forbidden(_("You may not do this."))
     return letter
@@ -165,7 +178,7 @@ def letter_preview(*, agent: Agent, letter_id: Any) -> pdf.Rendered:
 
 def letter_docx(*, agent: Agent, letter_id: Any) -> bytes:
     """The letter as an editable DOCX: a draft to adapt, or an issued letter's copy."""
-    letter = letter_get_for_agent(agent=agent, letter_id=letter_id, purpose="docx")
+    letter = letter_get_for_agent(agent=agent, letter_id=letter_id, purpose="docx").obj
     if letter.number:
         frozen = letter.content
     else:
@@ -173,21 +186,6 @@ def letter_docx(*, agent: Agent, letter_id: Any) -> bytes:
             raise Forbidden(_("You may not do this."))
         frozen = compose(letter, draft=True).content
     return docx_io.write_docx(frozen, identifier=str(letter.uuid))
-
-
-def letter_pdf(*, agent: Agent, letter_id: Any) -> tuple[Letter, bytes]:
-    """The archived PDF/A of an issued letter, checked against its recorded hash.
-
-    A letter issued a moment ago may not be archived yet: it is archived now.
-    """
-    from .services import letter_archive
-
-    letter = letter_get_for_agent(agent=agent, letter_id=letter_id, purpose="pdf")
-    if not letter.number:
-        raise WrongState(_("This letter has no number yet; preview the draft instead."))
-    if not letter.pdf_sha256:
-        letter = letter_archive(letter_id=letter.pk)
-    return letter, archive.read(letter.pdf_sha256, "pdf")
 
 
 def print_batch_pdf(*, agent: Agent, batch_id: Any) -> tuple[PrintBatch, bytes]:
@@ -402,15 +400,6 @@ def minutes_get_for_agent(*, agent: Agent, minutes_id: Any) -> Minutes:
     if minutes is None:
         raise NotFound(_("No such minutes."))
     return minutes
-
-
-def minutes_pdf(*, agent: Agent, minutes_id: Any) -> tuple[Minutes, bytes]:
-    from .services import minutes_archive
-
-    minutes = minutes_get_for_agent(agent=agent, minutes_id=minutes_id)
-    if not minutes.pdf_sha256:
-        minutes = minutes_archive(minutes_id=minutes.pk)
-    return minutes, archive.read(minutes.pdf_sha256, "pdf")
 
 
 def action_items_for_agent(*, agent: Agent, open_only: bool = True) -> list[ActionItem]:

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
+from guichet.agents.models import Agent, Team
 from guichet.core.validation import Problems, text
 
 from . import placeholders, templating
 from .errors import Code
+from .models import Letterhead
 
 FREE_VALUE_MAX = 2000
 
@@ -87,3 +89,50 @@ def free_values(
         if value and len(value) <= FREE_VALUE_MAX:
             clean[name] = value
     return clean
+
+
+def team_of(
+    problems: Problems, actor: Agent, code: str | None, field: str = "team"
+) -> Team | None:
+    """The service the agent acts for: the one named, or their only one."""
+    teams = list(
+        Team.objects.filter(pk__in=actor.team_ids, is_active=True).order_by("code")
+    )
+    if code:
+        chosen = next((team for team in teams if team.code == code), None)
+        if chosen is None:
+            problems.add(
+                field,
+                Code.NOT_YOUR_TEAM,
+                _("You do not work in the service %(team)s."),
+                team=code,
+            )
+        return chosen
+    if len(teams) == 1:
+        return teams[0]
+    problems.add(
+        field,
+        Code.REQUIRED,
+        _("Choose the service you act for: %(teams)s."),
+        teams=", ".join(team.code for team in teams) or "-",
+    )
+    return None
+
+
+def letterhead_of(
+    problems: Problems, team: Team | None, field: str = "team"
+) -> Letterhead | None:
+    if team is None:
+        return None
+    head = Letterhead.objects.filter(team=team).first()
+    if head is None:
+        problems.add(
+            field,
+            Code.NO_LETTERHEAD,
+            _(
+                "The service %(team)s has no letterhead yet; an administrator sets it up in "
+                "the admin (Correspondence, letterheads)."
+            ),
+            team=team.code,
+        )
+    return head

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.documents import Action
+from guichet.access.policy import Seen
 from guichet.agents.models import Agent
 from guichet.audit.services import access_record
 from guichet.checks.kinds import run_check
@@ -69,8 +70,10 @@ def _with_verifications(queryset: QuerySet[Document]) -> QuerySet[Document]:
 
 @dataclass(frozen=True)
 class PersonDocuments:
+    """A person's documents, each with the actions the agent may take on it."""
+
     person: Person
-    documents: list[Document]
+    documents: list[Seen[Document]]
 
 
 def person_documents_for_agent(*, agent: Agent, person_id: Any) -> PersonDocuments:
@@ -95,12 +98,16 @@ def person_documents_for_agent(*, agent: Agent, person_id: Any) -> PersonDocumen
         obj=person,
         objects=documents,
     )
-    return PersonDocuments(person=person, documents=documents)
+    return PersonDocuments(
+        person=person,
+        documents=[policy.seen(agent, document) for document in documents],
+    )
 
 
 def document_list_for_person(*, agent: Agent, person_id: Any) -> list[Document]:
     """A person's documents, newest first, each with its verifications; logged."""
-    return person_documents_for_agent(agent=agent, person_id=person_id).documents
+    found = person_documents_for_agent(agent=agent, person_id=person_id)
+    return [seen.obj for seen in found.documents]
 
 
 def document_get_for_agent(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 import phonenumbers
 
 from guichet.access import policy
+from guichet.access.policy import Seen
 from guichet.agents.models import Agent
 from guichet.audit.models import AuditEvent, Chain
 from guichet.audit.services import access_record
@@ -58,8 +59,9 @@ def _with_contact_points(queryset: QuerySet[Person]) -> QuerySet[Person]:
 
 def person_get_for_agent(
     *, agent: Agent, person_id: str | uuid_module.UUID, purpose: str = "view"
-) -> Person:
-    """One person, with contact points, if the agent may see them; logged."""
+) -> Seen[Person]:
+    """One person, with contact points and the actions the agent may take on them,
+    if the agent may see them; the read is logged (once)."""
     key = parse_uuid(person_id)
     person = (
         _with_contact_points(persons_visible(agent=agent)).filter(uuid=key).first()
@@ -71,7 +73,7 @@ def person_get_for_agent(
     access_record(
         actor=agent, action="person.view", obj=person, context={"purpose": purpose}
     )
-    return person
+    return policy.seen(agent, person)
 
 
 def person_search(

@@ -206,7 +206,7 @@ class LetterTypeOut(Schema):
 def _letter(request: HttpRequest, response: HttpResponse, letter: Letter) -> Letter:
     read = selectors.letter_get_for_agent(
         agent=actor(request), letter_id=letter.uuid, purpose="api.write"
-    )
+    ).obj
     set_etag(response, read.version)
     return read
 
@@ -241,7 +241,9 @@ def letter_create(
     summary="Read a letter",
 )
 def letter_read(request: HttpRequest, response: HttpResponse, letter_id: UUID) -> Any:
-    letter = selectors.letter_get_for_agent(agent=actor(request), letter_id=letter_id)
+    letter = selectors.letter_get_for_agent(
+        agent=actor(request), letter_id=letter_id
+    ).obj
     set_etag(response, letter.version)
     return letter
 
@@ -317,7 +319,9 @@ def letter_preview(request: HttpRequest, letter_id: UUID) -> HttpResponse:
     summary="The issued letter's archived PDF/A",
 )
 def letter_pdf(request: HttpRequest, letter_id: UUID) -> HttpResponse:
-    letter, data = selectors.letter_pdf(agent=actor(request), letter_id=letter_id)
+    letter, data = services.letter_pdf_deliver(
+        actor=actor(request), letter_id=letter_id
+    )
     response = _file(data, "application/pdf", _pdf_name(letter.number, str(letter_id)))
     response["X-Content-SHA256"] = letter.pdf_sha256
     return response

@@ -118,7 +118,9 @@ def minutes_read(request: HttpRequest, minutes_id: UUID) -> Any:
     summary="Minutes as PDF/A",
 )
 def minutes_pdf(request: HttpRequest, minutes_id: UUID) -> HttpResponse:
-    minutes, data = selectors.minutes_pdf(agent=actor(request), minutes_id=minutes_id)
+    minutes, data = services.minutes_pdf_deliver(
+        actor=actor(request), minutes_id=minutes_id
+    )
     return _file(data, "application/pdf", f"minutes-{minutes.meeting_date}.pdf")
 
 

@@ -11,7 +11,6 @@ from .batches import (
 )
 from .incoming import incoming_mail_dispatch, incoming_mail_register
 from .letters import (
-    compose,
     letter_approve,
     letter_archive,
     letter_archive_store,
@@ -21,6 +20,7 @@ from .letters import (
     letter_draft_create,
     letter_email_deliver,
     letter_hand_over,
+    letter_pdf_deliver,
     letter_reject,
     letter_render,
     letter_send_email,
@@ -28,7 +28,13 @@ from .letters import (
     letter_update,
     print_batch_create,
 )
-from .minutes import ActionInput, action_item_complete, minutes_archive, minutes_create
+from .minutes import (
+    ActionInput,
+    action_item_complete,
+    minutes_archive,
+    minutes_create,
+    minutes_pdf_deliver,
+)
 from .templates import (
     letter_type_ensure,
     letterhead_ensure,
@@ -42,7 +48,6 @@ __all__ = [
     "ChunkResult",
     "action_item_complete",
     "batch_get",
-    "compose",
     "incoming_mail_dispatch",
     "incoming_mail_register",
     "letter_approve",
@@ -57,6 +62,7 @@ __all__ = [
     "letter_draft_create",
     "letter_email_deliver",
     "letter_hand_over",
+    "letter_pdf_deliver",
     "letter_reject",
     "letter_render",
     "letter_send_email",
@@ -67,6 +73,7 @@ __all__ = [
     "letters_unarchived",
     "minutes_archive",
     "minutes_create",
+    "minutes_pdf_deliver",
     "persons_waiting",
     "print_batch_create",
     "template_check",

@@ -48,9 +48,8 @@ from guichet.correspondence.models import (
     Series,
     TypeKind,
 )
+from guichet.correspondence.validation import letterhead_of, team_of
 from guichet.parties.models import Person, PostalAddress
-
-from .common import letterhead_of, team_of
 
 
 def query_q(terms: Sequence[batch_query.Term]) -> Q:

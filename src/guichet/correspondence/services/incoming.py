@@ -20,9 +20,8 @@ from guichet.core.versioning import check_version, versioned_update
 from guichet.correspondence import archive, formatting, locks
 from guichet.correspondence.errors import Code, WrongState
 from guichet.correspondence.models import IncomingMail, Letterhead, MailStatus, Series
+from guichet.correspondence.validation import letterhead_of, team_of
 from guichet.parties.models import Organisation, Person
-
-from .common import letterhead_of, team_of
 
 SCAN_MAX = 20 * 1024 * 1024
 DOSSIER_MAX = 64

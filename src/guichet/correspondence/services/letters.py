@@ -42,13 +42,12 @@ from guichet.correspondence import (
     locks,
     pdf,
     placeholders,
-    templating,
     validation,
 )
+from guichet.correspondence.composing import compose, template_current
 from guichet.correspondence.errors import (
     Code,
     WrongState,
-    missing_values,
 )
 from guichet.correspondence.models import (
     EDITABLE_STATUSES,
@@ -59,15 +58,12 @@ from guichet.correspondence.models import (
     Letterhead,
     LetterReference,
     LetterStatus,
-    LetterTemplate,
     LetterTemplateVersion,
     PrintBatch,
     Series,
-    TypeKind,
 )
+from guichet.correspondence.validation import letterhead_of, team_of
 from guichet.parties.models import Person
-
-from .common import letterhead_of, team_of
 
 logger = logging.getLogger(__name__)
 
@@ -99,91 +95,6 @@ def _wrong_state(letter: Letter) -> WrongState:
         _("This letter is %(status)s; this cannot be done now."),
         params={"status": LetterStatus(letter.status).label},
     )
-
-
-def template_current(
-    problems: Problems, code: str, language: str, *, kind: str = TypeKind.LETTER
-) -> LetterTemplateVersion | None:
-    """The current version of an active template of this type in this language."""
-    templates = LetterTemplate.objects.select_related("letter_type").filter(
-        letter_type__code=code,
-        letter_type__is_active=True,
-        letter_type__kind=kind,
-        is_active=True,
-    )
-    template = templates.filter(language=language).first()
-    if template is None:
-        languages = sorted(templates.values_list("language", flat=True))
-        if languages:
-            problems.add(
-                "language",
-                Code.NO_TEMPLATE_IN_LANGUAGE,
-                _("The letter %(letter_type)s exists in %(languages)s only."),
-                letter_type=code,
-                languages=", ".join(languages),
-            )
-        else:
-            problems.add(
-                "letter_type",
-                Code.UNKNOWN_LETTER_TYPE,
-                _("There is no letter type %(letter_type)s."),
-                letter_type=code,
-            )
-        return None
-    return template.versions.get(number=template.version)
-
-
-def context_for(
-    letter: Letter,
-    *,
-    number: str | None = None,
-    date: dt.date | None = None,
-    head: Letterhead | None = None,
-) -> placeholders.LetterContext:
-    person = (
-        Person.objects.prefetch_related("addresses", "emails", "phones")
-        .select_related("confidential_team")
-        .get(pk=letter.person_id)
-    )
-    return placeholders.LetterContext(
-        language=letter.language,
-        person=person,
-        agent=letter.author,
-        team=letter.team,
-        letterhead=head or Letterhead.objects.get(team_id=letter.team_id),
-        date=date or clock.today(),
-        number=number,
-        free_values=dict(letter.free_values),
-        references={ref.kind: ref.object_id for ref in letter.references.all()},
-    )
-
-
-def sources_of(letter: Letter) -> content.Sources:
-    version = letter.template_version
-    return content.Sources(
-        template_subject=version.subject if version else None,
-        template_body=version.body if version else None,
-        subject=letter.subject_text,
-        body=letter.body_text,
-    )
-
-
-def compose(
-    letter: Letter,
-    *,
-    draft: bool,
-    number: str | None = None,
-    date: dt.date | None = None,
-) -> content.Composed:
-    """The letter's content; refuses with the list of placeholders that have no value."""
-    try:
-        return content.compose(
-            context=context_for(letter, number=number, date=date),
-            sources=sources_of(letter),
-            draft=draft,
-        )
-    except templating.MissingValues as missing:
-        raise missing_values(missing.names) from None
 
 
 def _texts(
@@ -681,6 +592,20 @@ def letter_cancel(
 def letter_render(letter: Letter) -> pdf.Rendered:
     """The issued letter as PDF/A, from its frozen content (no database access)."""
     return pdf.render_pdfa(content.letter_html(letter.content))
+
+
+def letter_pdf_deliver(*, actor: Agent, letter_id: Any) -> tuple[Letter, bytes]:
+    """The archived PDF/A of an issued letter, checked against its recorded hash;
+    the read is logged. A letter issued a moment ago may not be archived yet (its
+    task has not run): it is archived now, a write, hence a service."""
+    from guichet.correspondence.selectors import letter_get_for_agent
+
+    letter = letter_get_for_agent(agent=actor, letter_id=letter_id, purpose="pdf").obj
+    if not letter.number:
+        raise WrongState(_("This letter has no number yet; preview the draft instead."))
+    if not letter.pdf_sha256:
+        letter = letter_archive(letter_id=letter.pk)
+    return letter, archive.read(letter.pdf_sha256, "pdf")
 
 
 def letter_archive(*, letter_id: int) -> Letter:

@@ -28,8 +28,7 @@ from guichet.core.versioning import check_version, versioned_update
 from guichet.correspondence import archive, content, formatting, pdf
 from guichet.correspondence.errors import Code, WrongState
 from guichet.correspondence.models import ActionItem, ActionStatus, Letterhead, Minutes
-
-from .common import letterhead_of, team_of
+from guichet.correspondence.validation import letterhead_of, team_of
 
 ITEM_MAX = 2000
 MAX_ITEMS = 100
@@ -235,6 +234,17 @@ def minutes_html(frozen: dict[str, Any]) -> str:
             "page_label": content.css_string(frozen["labels"]["page"]),
         },
     )
+
+
+def minutes_pdf_deliver(*, actor: Agent, minutes_id: Any) -> tuple[Minutes, bytes]:
+    """The minutes as PDF/A, archived now if their task has not run yet (a write,
+    hence a service); the read is logged."""
+    from guichet.correspondence.selectors import minutes_get_for_agent
+
+    minutes = minutes_get_for_agent(agent=actor, minutes_id=minutes_id)
+    if not minutes.pdf_sha256:
+        minutes = minutes_archive(minutes_id=minutes.pk)
+    return minutes, archive.read(minutes.pdf_sha256, "pdf")
 
 
 def minutes_archive(*, minutes_id: int) -> Minutes:

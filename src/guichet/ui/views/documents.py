@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.access import policy
 from guichet.access.domains.documents import Action
-from guichet.agents.models import Agent
+from guichet.access.policy import Seen
 from guichet.documents import selectors, services
 from guichet.documents.checking import checks_for
 from guichet.documents.expiry import document_expires_before
@@ -79,10 +79,11 @@ def _verify_prefix(document: Document) -> str:
 
 
 def _verify_form(
-    agent: Agent, document: Document, refused: dict[str, DocumentVerifyForm]
+    seen: Seen[Document], refused: dict[str, DocumentVerifyForm]
 ) -> DocumentVerifyForm | None:
-    if not policy.may(agent, Action.DOCUMENT_VERIFY, document):
+    if not seen.may(Action.DOCUMENT_VERIFY):
         return None
+    document = seen.obj
     kinds = checks_for(document.document_type)
     return refused.get(str(document.uuid)) or DocumentVerifyForm(
         prefix=_verify_prefix(document),
@@ -92,11 +93,11 @@ def _verify_form(
 
 
 def _shown(
-    agent: Agent,
-    document: Document,
+    seen: Seen[Document],
     decision_date: dt.date,
     refused: dict[str, DocumentVerifyForm],
 ) -> ShownDocument:
+    document = seen.obj
     return ShownDocument(
         document=document,
         expires_before=document_expires_before(document, decision_date),
@@ -109,8 +110,8 @@ def _shown(
             )
             for verification in document.verifications.all()
         ],
-        verify_form=_verify_form(agent, document, refused),
-        may_download=policy.may(agent, Action.DOCUMENT_DOWNLOAD, document),
+        verify_form=_verify_form(seen, refused),
+        may_download=seen.may(Action.DOCUMENT_DOWNLOAD),
     )
 
 
@@ -136,10 +137,7 @@ def _documents_page(
         {"tab": tab, "url": tab.url(person.uuid), "current": tab.key == "documents"}
         for tab in workspace.person_tabs_for(agent)
     ]
-    documents = [
-        _shown(agent, document, decision_date, refused or {})
-        for document in found.documents
-    ]
+    documents = [_shown(seen, decision_date, refused or {}) for seen in found.documents]
     return render(
         request,
         "ui/documents/person_documents.html",

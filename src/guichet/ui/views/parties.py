@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.access import policy
 from guichet.access.domains.parties import Action
+from guichet.access.policy import Seen
 from guichet.agents.models import Agent
 from guichet.core.errors import NotFound
 from guichet.parties import selectors, services
@@ -191,9 +192,9 @@ for _provider in (
 
 
 def _person_page(
-    request: HttpRequest, person: Person, tab: str, template: str, **context: Any
+    request: HttpRequest, seen: Seen[Person], tab: str, template: str, **context: Any
 ) -> HttpResponse:
-    agent = agent_of(request)
+    agent, person = agent_of(request), seen.obj
     tabs = [
         {"tab": item, "url": item.url(person.uuid), "current": item.key == tab}
         for item in workspace.person_tabs_for(agent)
@@ -204,8 +205,8 @@ def _person_page(
         {
             "person": person,
             "tabs": tabs,
-            "may_edit_identity": policy.may(agent, Action.PERSON_EDIT_IDENTITY, person),
-            "may_edit_contact": policy.may(agent, Action.PERSON_EDIT_CONTACT, person),
+            "may_edit_identity": seen.may(Action.PERSON_EDIT_IDENTITY),
+            "may_edit_contact": seen.may(Action.PERSON_EDIT_CONTACT),
             **context,
         },
     )
@@ -213,20 +214,18 @@ def _person_page(
 
 @agent_required
 def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    person = selectors.person_get_for_agent(
-        agent=agent_of(request), person_id=person_id
-    )
-    return _person_page(request, person, "overview", "ui/parties/person_detail.html")
+    seen = selectors.person_get_for_agent(agent=agent_of(request), person_id=person_id)
+    return _person_page(request, seen, "overview", "ui/parties/person_detail.html")
 
 
 @agent_required
 def person_history(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     agent = agent_of(request)
-    person = selectors.person_get_for_agent(agent=agent, person_id=person_id)
+    seen = selectors.person_get_for_agent(agent=agent, person_id=person_id)
     changes = selectors.person_changes_for_agent(agent=agent, person_id=person_id)
     return _person_page(
         request,
-        person,
+        seen,
         "history",
         "ui/parties/person_history.html",
         changes=changes,
@@ -241,10 +240,11 @@ def _stored_identity(person: Person) -> dict[str, Any]:
 def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Edit the identity; a stale edit shows the other agent's change, never overwrites."""
     agent = agent_of(request)
-    person = selectors.person_get_for_agent(
+    seen = selectors.person_get_for_agent(
         agent=agent, person_id=person_id, purpose="edit"
     )
-    policy.require(agent, Action.PERSON_EDIT_IDENTITY, person)
+    person = seen.obj
+    seen.require(Action.PERSON_EDIT_IDENTITY)
     if request.method != "POST":
         form = PersonIdentityForm(initial=PersonIdentityForm.initial_of(person))
         return _edit_page(request, person, form)
@@ -306,10 +306,11 @@ def _edit_page(
 @agent_required
 def person_contact(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     agent = agent_of(request)
-    person = selectors.person_get_for_agent(
+    seen = selectors.person_get_for_agent(
         agent=agent, person_id=person_id, purpose="edit"
     )
-    policy.require(agent, Action.PERSON_EDIT_CONTACT, person)
+    person = seen.obj
+    seen.require(Action.PERSON_EDIT_CONTACT)
     return _contact_page(request, person)
 
 
@@ -353,9 +354,10 @@ def _after_contact_edit(
         messages.success(request, done)
         return redirect("ui:person_contact", person_id)
     agent = agent_of(request)
-    person = selectors.person_get_for_agent(
+    seen = selectors.person_get_for_agent(
         agent=agent, person_id=person_id, purpose="edit"
     )
+    person = seen.obj
     if form.stale is None:
         return _contact_page(request, person, status=422, refused={form_name: form})
     changes = selectors.person_changes_for_agent(
@@ -472,10 +474,11 @@ def person_contact_remove(
 ) -> HttpResponse:
     """Remove a phone or an e-mail address, after a confirmation step."""
     agent = agent_of(request)
-    person = selectors.person_get_for_agent(
+    seen = selectors.person_get_for_agent(
         agent=agent, person_id=person_id, purpose="edit"
     )
-    policy.require(agent, Action.PERSON_EDIT_CONTACT, person)
+    person = seen.obj
+    seen.require(Action.PERSON_EDIT_CONTACT)
     contact_point = _contact_point(person, contact_point_id)
     form = ContactRemoveForm(
         request.POST if request.method == "POST" else None,

@@ -14,9 +14,16 @@ from django.views.decorators.http import require_POST
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
+from guichet.access.policy import Seen
 from guichet.agents.models import Agent
 from guichet.core.errors import ValidationFailed
-from guichet.correspondence import autonomy, placeholders, selectors, services
+from guichet.correspondence import (
+    autonomy,
+    composing,
+    placeholders,
+    selectors,
+    services,
+)
 from guichet.correspondence import templating as letter_templating
 from guichet.correspondence.models import (
     EDITABLE_STATUSES,
@@ -79,7 +86,8 @@ def _letter_type_name(letter: Letter) -> str:
 @agent_required
 def person_letters(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     agent = agent_of(request)
-    person = party_selectors.person_get_for_agent(agent=agent, person_id=person_id)
+    seen = party_selectors.person_get_for_agent(agent=agent, person_id=person_id)
+    person = seen.obj
     letters = selectors.letters_for_person(agent=agent, person_id=person.uuid)
     tabs = [
         {"tab": item, "url": item.url(person.uuid), "current": item.key == "letters"}
@@ -105,9 +113,10 @@ def letter_new(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Choose a letter type and language (the person's by default), then a draft."""
     agent = agent_of(request)
     policy.require(agent, Action.LETTER_DRAFT)
-    person = party_selectors.person_get_for_agent(
+    seen = party_selectors.person_get_for_agent(
         agent=agent, person_id=person_id, purpose="letter"
     )
+    person = seen.obj
     choices = selectors.letter_types_available(agent=agent)
     teams = _teams(agent)
     options = {
@@ -213,7 +222,7 @@ def _composed(letter: Letter) -> tuple[dict[str, Any] | None, list[str]]:
     if letter.number:
         return letter.content, []
     try:
-        return services.compose(letter, draft=True).content, []
+        return composing.compose(letter, draft=True).content, []
     except ValidationFailed as error:
         if error.code != MISSING_VALUE:
             raise
@@ -222,23 +231,21 @@ def _composed(letter: Letter) -> tuple[dict[str, Any] | None, list[str]]:
 
 def _letter_page(
     request: HttpRequest,
-    letter: Letter,
+    seen: Seen[Letter],
     *,
     status: int = 200,
     **forms: Any,
 ) -> HttpResponse:
-    agent = agent_of(request)
-    editable = letter.status in EDITABLE_STATUSES and policy.may(
-        agent, Action.LETTER_DRAFT, letter
-    )
+    agent, letter = agent_of(request), seen.obj
+    editable = letter.status in EDITABLE_STATUSES and seen.may(Action.LETTER_DRAFT)
     waiting = letter.status == LetterStatus.PENDING_APPROVAL
     may_decide = (
         waiting
-        and policy.may(agent, Action.LETTER_APPROVE, letter)
+        and seen.may(Action.LETTER_APPROVE)
         and agent.pk not in {letter.author_id, letter.submitted_by_id}
     )
     sendable = letter.status in (LetterStatus.ISSUED, LetterStatus.SENT)
-    may_dispatch = sendable and policy.may(agent, Action.LETTER_DISPATCH, letter)
+    may_dispatch = sendable and seen.may(Action.LETTER_DISPATCH)
     composed, missing = _composed(letter)
     version = {"version": letter.version}
     subject, body = _texts(letter)
@@ -275,32 +282,43 @@ def _letter_page(
 
 
 def _after(
-    request: HttpRequest, letter_id: uuid.UUID, form_name: str, form: ServiceForm
+    request: HttpRequest,
+    letter: uuid.UUID | Seen[Letter],
+    form_name: str,
+    form: ServiceForm,
 ) -> HttpResponse:
-    """The letter page again with the refused form: 409 when stale, else 422."""
-    letter = selectors.letter_get_for_agent(
-        agent=agent_of(request), letter_id=letter_id
+    """The letter page again with the refused form: 409 when stale, else 422.
+
+    `letter` is the letter this request already read (it is read again without a
+    second access-log row), or its id when the action did not read it.
+    """
+    agent = agent_of(request)
+    seen = (
+        selectors.letter_reread(agent=agent, seen=letter)
+        if isinstance(letter, Seen)
+        else selectors.letter_get_for_agent(agent=agent, letter_id=letter)
     )
     if form.stale is not None:
         messages.warning(
             request,
             gettext("The letter changed meanwhile; here it is as it is now."),
         )
-        return _letter_page(request, letter, status=409)
-    return _letter_page(request, letter, status=422, **{form_name: form})
+        return _letter_page(request, seen, status=409)
+    return _letter_page(request, seen, status=422, **{form_name: form})
 
 
 @agent_required
 def letter_detail(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     """The letter; a POST saves the draft's free fields, texts and flag."""
     agent = agent_of(request)
-    letter = selectors.letter_get_for_agent(agent=agent, letter_id=letter_id)
+    seen = selectors.letter_get_for_agent(agent=agent, letter_id=letter_id)
+    letter = seen.obj
     if request.method != "POST":
-        return _letter_page(request, letter)
-    policy.require(agent, Action.LETTER_DRAFT, letter)
+        return _letter_page(request, seen)
+    seen.require(Action.LETTER_DRAFT)
     form = LetterEditForm(request.POST, free_fields=_free_fields(letter))
     if not form.is_valid():
-        return _letter_page(request, letter, status=422, edit_form=form)
+        return _letter_page(request, seen, status=422, edit_form=form)
     data = form.cleaned_data
     changes: dict[str, Any] = {
         "free_values": form.free_values(),
@@ -328,7 +346,7 @@ def letter_detail(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
         ),
     )
     if saved is None:
-        return _after(request, letter.uuid, "edit_form", form)
+        return _after(request, seen, "edit_form", form)
     messages.success(request, gettext("The draft was saved."))
     return redirect("ui:letter_detail", letter.uuid)
 
@@ -372,10 +390,11 @@ def letter_submit(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
 def letter_cancel(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     """Drop a letter that has no number yet, after a confirmation step."""
     agent = agent_of(request)
-    letter = selectors.letter_get_for_agent(
+    seen = selectors.letter_get_for_agent(
         agent=agent, letter_id=letter_id, purpose="cancel"
     )
-    policy.require(agent, Action.LETTER_DRAFT, letter)
+    letter = seen.obj
+    seen.require(Action.LETTER_DRAFT)
     form = VersionedForm(
         request.POST if request.method == "POST" else None,
         initial={"version": letter.version},
@@ -418,7 +437,9 @@ def letter_preview(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
 
 @agent_required
 def letter_pdf(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
-    letter, data = selectors.letter_pdf(agent=agent_of(request), letter_id=letter_id)
+    letter, data = services.letter_pdf_deliver(
+        actor=agent_of(request), letter_id=letter_id
+    )
     response = _file(data, "application/pdf", _pdf_name(letter.number, str(letter_id)))
     response["X-Content-SHA256"] = letter.pdf_sha256
     return response
@@ -462,9 +483,10 @@ def letter_docx_upload(request: HttpRequest, letter_id: uuid.UUID) -> HttpRespon
 @require_POST
 def letter_approve(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     agent = agent_of(request)
-    letter = selectors.letter_get_for_agent(
+    seen = selectors.letter_get_for_agent(
         agent=agent, letter_id=letter_id, purpose="approve"
     )
+    letter = seen.obj
     form = ApproveForm(request.POST)
     approved = None
     if form.is_valid():
@@ -485,7 +507,7 @@ def letter_approve(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
             ),
         )
     if approved is None:
-        return _after(request, letter_id, "approve_form", form)
+        return _after(request, seen, "approve_form", form)
     messages.success(
         request,
         gettext("Letter %(number)s was approved and issued.")

@@ -138,7 +138,7 @@ def action_item_done(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
 
 @agent_required
 def minutes_pdf(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
-    minutes, data = selectors.minutes_pdf(
-        agent=agent_of(request), minutes_id=minutes_id
+    minutes, data = services.minutes_pdf_deliver(
+        actor=agent_of(request), minutes_id=minutes_id
     )
     return _file(data, "application/pdf", f"minutes-{minutes.meeting_date}.pdf")
