@@ -1,8 +1,9 @@
-"""Every `select_for_update` of correspondence, in one fixed order.
+"""The numbering counters' locks, and the lock order of correspondence.
 
-Lock order: the letter (or mail) row first, then its counter row. The audit chain's
-head is locked last, by `audit_record`, at the end of each service. Keeping this order
-everywhere means two services never wait for each other in a cycle.
+A service locks the row it changes first (the letter, the mail, the action item or
+the template, where the service reads it with `select_for_update(of=("self",))`),
+then the counter row of its series here. Keeping this order everywhere means two
+services never wait for each other in a cycle.
 """
 
 from __future__ import annotations

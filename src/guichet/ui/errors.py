@@ -10,7 +10,7 @@
   `StaleVersion` marks the form as stale, and the view shows the conflict.
 
 HTMX requests get the same pages; htmx does not swap error responses, and the
-search fragment only ever raises for an expired session (see `decorators`).
+search fragment only ever raises for an expired session (see `ui.agent.agent_required`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The registries of the agent workspace: navigation sections and person tabs.
 
 Each UI module registers what it adds (`register_section`, `register_person_tab`)
-when it is imported; `UiConfig.ready` imports every module of `ui.views`, so a new
-domain's screens appear by adding `ui/views/<domain>.py` and nothing else. What an
-agent sees is what the access policy lets them use: an entry whose action the
+when it is imported; `UiConfig.ready` imports every module of `ui.views`. A new
+domain's screens need its views module (`ui/views/<domain>.py`, which registers
+them here), its URL module (`ui/urls/<domain>.py`, included in `ui/urls/__init__.py`)
+and its templates (`ui/templates/ui/<domain>/`). What an agent sees is what the access policy lets them use: an entry whose action the
 policy refuses is not shown, and an entry that is not registered (a screen not
 built yet) does not exist.
 """
