@@ -122,12 +122,14 @@ class Report:
 
 
 def _late(now: dt.datetime) -> chain_math.Break | None:
-    """The first queued row older than the sealing delay (the sealer is not running)."""
+    """The first queued row older than the sealing delay (the sealer is not running).
+    Rows written before keys (no key id) were queued by migration 0006, late."""
     limit = now - dt.timedelta(seconds=settings.AUDIT_SEAL_DELAY)
     late = (
         AuditPending.objects.filter(
             chain__in=Chain.values, event__occurred_at__lt=limit
         )
+        .exclude(event__key_id="")
         .order_by("event_id")
         .values_list("chain", "event_id")
         .first()
