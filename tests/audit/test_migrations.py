@@ -35,34 +35,23 @@ def _legacy_rows(apps: Any, chain: str, count: int) -> list[int]:
     when = dt.datetime(2025, 6, 1, 9, 0, tzinfo=dt.UTC)
     previous, ids = chain_math.GENESIS, []
     for seq in range(1, count + 1):
-        content = chain_math.legacy_content_of(
-            chain=chain,
-            seq=seq,
-            occurred_at=when,
-            actor_id=None,
-            actor_label="system",
-            action="person.create",
-            object_type="parties.person",
-            object_id=str(seq),
-            summary={"n": seq},
-            reason="",
-            request_id="",
-        )
+        fields = {
+            "chain": chain,
+            "occurred_at": when,
+            "actor_label": "system",
+            "action": "person.create",
+            "object_type": "parties.person",
+            "object_id": str(seq),
+            "summary": {"n": seq},
+            "reason": "",
+            "request_id": "",
+        }
+        content = chain_math.legacy_content_of(seq=seq, actor_id=None, **fields)
         digest = chain_math.link_hash(previous, content)
-        ids.append(
-            event_model.objects.create(
-                chain=chain,
-                seq=seq,
-                occurred_at=when,
-                actor_label="system",
-                action="person.create",
-                object_type="parties.person",
-                object_id=str(seq),
-                summary={"n": seq},
-                prev_hash=previous,
-                hash=digest,
-            ).pk
+        event = event_model.objects.create(
+            seq=seq, prev_hash=previous, hash=digest, **fields
         )
+        ids.append(event.pk)
         previous = digest
     head_model.objects.filter(chain=chain).update(seq=count, hash=previous)
     return ids

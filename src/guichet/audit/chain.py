@@ -73,33 +73,13 @@ def content_of(
 
 
 def legacy_content_of(
-    *,
-    chain: str,
-    seq: int,
-    occurred_at: dt.datetime,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    summary: Mapping[str, Any],
-    reason: str,
-    request_id: str,
+    *, seq: int, summary: Mapping[str, Any], **fields: Any
 ) -> dict[str, Any]:
-    """The fields the SHA-256 hash of a row written before migration 0004 covers."""
-    return {
-        "chain": chain,
-        "seq": seq,
-        "occurred_at": _when(occurred_at),
-        "actor_id": actor_id,
-        "actor_label": actor_label,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "summary": jsonable(summary),
-        "reason": reason,
-        "request_id": request_id,
-    }
+    """The fields the SHA-256 hash of a row written before migration 0004 covers:
+    those of `content_of` (`fields`), with its number, without uuid and key id."""
+    content = content_of(uuid="", key_id="", summary=jsonable(summary), **fields)
+    del content["uuid"], content["key_id"]
+    return content | {"seq": seq}
 
 
 def link_hash(prev_hash: str, content: Mapping[str, Any]) -> str:

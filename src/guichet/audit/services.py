@@ -83,38 +83,22 @@ def _append_many(
     events = []
     for action, object_type, object_id, summary, reason in items:
         row_uuid = uuid.uuid4()
-        plain_summary = jsonable(summary)
-        content = chain_math.content_of(
-            chain=chain.value,
-            uuid=str(row_uuid),
-            occurred_at=occurred_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            summary=plain_summary,
-            reason=reason,
-            request_id=request_id,
-            key_id=key.id,
-        )
-        events.append(
-            AuditEvent(
-                chain=chain.value,
-                uuid=row_uuid,
-                occurred_at=occurred_at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                summary=plain_summary,
-                reason=reason,
-                request_id=request_id,
-                key_id=key.id,
-                mac=chain_math.row_mac(key, content),
-            )
-        )
+        fields: dict[str, Any] = {
+            "chain": chain.value,
+            "occurred_at": occurred_at,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "summary": jsonable(summary),
+            "reason": reason,
+            "request_id": request_id,
+            "key_id": key.id,
+        }
+        content = chain_math.content_of(uuid=str(row_uuid), **fields)
+        mac = chain_math.row_mac(key, content)
+        events.append(AuditEvent(uuid=row_uuid, mac=mac, **fields))
     return AuditEvent.objects.append(events)
 
 

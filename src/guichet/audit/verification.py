@@ -25,10 +25,9 @@ from .keys import AuditKey
 from .models import AuditEvent, AuditPending, AuditSeal, Chain, ChainHead
 from .services import chain_seal, known_keys
 
-EVENT_FIELDS = (
-    "id",
+# The fields a row's MAC covers, as `chain.content_of` names them (with uuid, key_id).
+_CONTENT_FIELDS = (
     "chain",
-    "uuid",
     "occurred_at",
     "actor_id",
     "actor_label",
@@ -38,6 +37,11 @@ EVENT_FIELDS = (
     "summary",
     "reason",
     "request_id",
+)
+EVENT_FIELDS = (
+    "id",
+    *_CONTENT_FIELDS,
+    "uuid",
     "key_id",
     "mac",
     "seq",
@@ -49,21 +53,7 @@ EVENT_FIELDS = (
 def event_row(values: Sequence[Any]) -> chain_math.EventRow:
     """An event as verification reads it, from `EVENT_FIELDS` in that order."""
     fields = dict(zip(EVENT_FIELDS, values, strict=True))
-    common = {
-        name: fields[name]
-        for name in (
-            "chain",
-            "occurred_at",
-            "actor_id",
-            "actor_label",
-            "action",
-            "object_type",
-            "object_id",
-            "summary",
-            "reason",
-            "request_id",
-        )
-    }
+    common = {name: fields[name] for name in _CONTENT_FIELDS}
     if fields["key_id"]:
         content = chain_math.content_of(
             **common, uuid=str(fields["uuid"]), key_id=fields["key_id"]
