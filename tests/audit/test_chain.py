@@ -192,3 +192,30 @@ def test_an_unsigned_row_is_refused_outside_the_old_chain() -> None:
     assert after_keys.first_break == chain.Break("changes", 2, 1, "unsigned")
     skipped = _verify(_sealed([legacy[0], legacy[2]]))
     assert skipped.first_break == chain.Break("changes", 2, 3, "unsigned")
+
+
+def test_old_rows_hash_as_the_code_before_keys_hashed_them() -> None:
+    """The digest computed by main at efc4080 for this row, pinned."""
+    content = chain.legacy_content_of(
+        chain="changes",
+        seq=7,
+        occurred_at=dt.datetime(
+            2025, 1, 1, 9, 30, 0, 123456, tzinfo=dt.timezone(dt.timedelta(hours=1))
+        ),
+        actor_id=3,
+        actor_label="éloïse",
+        action="debt.update",
+        object_type="debts.debt",
+        object_id="abc",
+        summary={
+            "amount": Decimal("1.50"),
+            "ratio": 0.25,
+            "tags": {"b", "a"},
+            "pair": (1, 2),
+        },
+        reason="why",
+        request_id="r1",
+    )
+    assert chain.link_hash("f" * 64, content) == (
+        "249e25cc992a7011b4e71fcfabee2976da8c6c3d6c08d2990f78ea268f63b9ed"
+    )
