@@ -237,6 +237,7 @@ def measure(
         GUICHET_DEBUG="false",
         GUICHET_SECRET_KEY=secrets.token_urlsafe(48),
         GUICHET_ALLOWED_HOSTS="127.0.0.1",
+        GUICHET_AUDIT_KEYS=f"bench={secrets.token_urlsafe(32)}",
     )
     peaks: dict[int, int] = {}
     started = time.perf_counter()

@@ -259,12 +259,14 @@ class Server:
             "GUICHET_DEBUG": "false",
             "GUICHET_SECRET_KEY": "$(openssl rand -base64 48)",
             "GUICHET_ALLOWED_HOSTS": "127.0.0.1",
+            "GUICHET_AUDIT_KEYS": "bench=$(openssl rand -base64 32)",
         }
         self.env = database.environment(
             url,
             GUICHET_DEBUG="false",
             GUICHET_SECRET_KEY=secrets.token_urlsafe(48),
             GUICHET_ALLOWED_HOSTS="127.0.0.1",
+            GUICHET_AUDIT_KEYS=f"bench={secrets.token_urlsafe(32)}",
         )
         self.command = [
             str(database.BIN / "gunicorn"),

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 import dj_database_url
 
 from guichet import env
+from guichet.audit import keys as audit_keys
 
 SOURCE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = SOURCE_DIR.parent.parent
@@ -90,6 +91,48 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "GUICHET_ALLOWED_HOSTS must be set when GUICHET_DEBUG is off."
         )
+
+# The audit trail's keys, outside the database (docs/adr/0002).
+AUDIT_KEYS = audit_keys.configured(
+    keys=env.string(
+        "GUICHET_AUDIT_KEYS",
+        default="",
+        help=(
+            "Keys that sign the audit trail, as comma-separated id=secret pairs "
+            "(secrets of at least 32 characters): the last one signs, the others only "
+            "verify, so rotate by appending a key. Required when GUICHET_DEBUG is off, "
+            "unless GUICHET_AUDIT_KEY_FILE is set; development uses a public key."
+        ),
+    ),
+    key_file=env.string(
+        "GUICHET_AUDIT_KEY_FILE",
+        default="",
+        help=(
+            "A file holding the audit keys instead, one id=secret per line, the "
+            "newest last (# starts a comment)."
+        ),
+    ),
+    debug=DEBUG,
+)
+AUDIT_SEAL_DELAY = env.integer(
+    "GUICHET_AUDIT_SEAL_DELAY",
+    default=10,
+    help=(
+        "Seconds within which the worker seals each audit row into its chain; "
+        "`guichet audit verify` reports rows that waited longer."
+    ),
+)
+AUDIT_CHECKPOINT_DIR = Path(
+    env.string(
+        "GUICHET_AUDIT_CHECKPOINT_DIR",
+        default=str(VAR_DIR / "audit-checkpoints"),
+        help=(
+            "Folder where the worker writes the daily signed checkpoint of the audit "
+            "chains; copy them somewhere the database's administrators cannot write."
+        ),
+        shown="`GUICHET_VAR_DIR/audit-checkpoints`",
+    )
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -268,7 +311,15 @@ CONTENT_SECURITY_POLICY = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "mail", "documents", "letters", "payments", "reports"],
+        "QUEUES": [
+            "default",
+            "mail",
+            "documents",
+            "letters",
+            "payments",
+            "reports",
+            "audit",
+        ],
     }
 }
 

@@ -401,4 +401,4 @@ def test_listing_debts_takes_a_fixed_number_of_queries(
     assert len(response.json()["items"]) == 5
 
 
-QUERIES_FOR_A_LIST = 10
+QUERIES_FOR_A_LIST = 6

@@ -49,6 +49,27 @@ def test_creates_reads_and_versions_a_person(first_line: Any, api_for: Any) -> N
     assert read["ETag"] == '"1"'
 
 
+def test_a_creation_answers_the_person_as_written_without_a_logged_read(
+    first_line: Any, api_for: Any
+) -> None:
+    api = api_for(first_line)
+    created = _create(
+        api,
+        emails=[{"address": "helene@example.org"}],
+        addresses=[
+            {
+                "street": "Rue Haute",
+                "house_number": "1",
+                "municipality": "Namur",
+                "postal_code": "5000",
+            }
+        ],
+    ).json()
+    assert not AuditEvent.objects.filter(chain="access").exists()
+    assert AuditEvent.objects.filter(action="person.create").count() == 1
+    assert api.get(f"/persons/{created['id']}").json() == created
+
+
 def test_unauthenticated_calls_get_a_401_problem() -> None:
     response = Client().get("/api/v1/persons?name=x")
     assert response.status_code == 401

@@ -1,22 +1,40 @@
-"""The audit trail in the database: append-only, chained, verifiable."""
+"""The audit trail in the database: signed at once, sealed later, append-only."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from guichet.audit.models import AppendOnlyError, AuditEvent, ChainHead
+from guichet.audit import chain as chain_math
+from guichet.audit.database import flushing
+from guichet.audit.keys import DEVELOPMENT_KEY
+from guichet.audit.models import (
+    AppendOnlyError,
+    AuditEvent,
+    AuditPending,
+    AuditSeal,
+    ChainHead,
+)
 from guichet.audit.services import (
     Entry,
     access_record,
     audit_record,
     audit_record_many,
-    chain_verify,
+    chain_seal,
 )
+from guichet.audit.verification import (
+    EVENT_FIELDS,
+    audit_verify,
+    chain_verify,
+    event_row,
+)
+from guichet.core.logging import request_id_var
 from tests.factories import AgentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,41 +55,78 @@ def _three_events() -> list[AuditEvent]:
     ]
 
 
-def test_records_are_chained_in_sequence() -> None:
-    events = _three_events()
-    assert [event.seq for event in events] == [1, 2, 3]
-    assert events[1].prev_hash == events[0].hash
-    assert events[2].prev_hash == events[1].hash
-    head = ChainHead.objects.get(chain="changes")
-    assert (head.seq, head.hash) == (3, events[2].hash)
-    assert chain_verify(chain="changes").is_intact
+def _seals(chain: str) -> list[tuple[int, int]]:
+    return list(
+        AuditSeal.objects.filter(chain=chain)
+        .order_by("seq")
+        .values_list("seq", "event_id")
+    )
 
 
-def test_many_records_are_chained_as_if_appended_one_by_one() -> None:
-    first = _three_events()
+def test_a_record_is_signed_at_once_and_queued_for_its_seal() -> None:
+    token = request_id_var.set("req-1")
+    try:
+        event = _three_events()[0]
+    finally:
+        request_id_var.reset(token)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.key_id, stored.request_id, stored.seq) == (
+        DEVELOPMENT_KEY.id,
+        "req-1",
+        None,
+    )
+    assert (
+        chain_math.event_problem(
+            event_row([getattr(stored, name) for name in EVENT_FIELDS]),
+            {DEVELOPMENT_KEY.id: DEVELOPMENT_KEY},
+        )
+        is None
+    )
+    assert AuditPending.objects.get(event=event).chain == "changes"
+    assert not AuditSeal.objects.exists()
+    assert ChainHead.objects.get(chain="changes").seq == 0
+
+
+def test_an_append_is_one_statement(django_assert_num_queries: Any) -> None:
     actor = AgentFactory()
     person = PersonFactory()
-    assert audit_record_many(actor=actor, entries=[]) == []
-    events = audit_record_many(
-        actor=actor,
-        entries=[
-            Entry(action="letter.submit", obj=person, summary={"n": i}, reason=f"m{i}")
-            for i in range(3)
-        ],
+    with django_assert_num_queries(1):
+        audit_record(actor=actor, action="person.update", obj=person)
+    with django_assert_num_queries(1):
+        audit_record_many(
+            actor=actor, entries=[Entry(action="a", obj=person) for _ in range(3)]
+        )
+    with django_assert_num_queries(0):
+        assert audit_record_many(actor=actor, entries=[]) == []
+
+
+def test_the_sealer_numbers_queued_rows_in_order_and_moves_the_head() -> None:
+    events = _three_events()
+    assert chain_seal() == 3
+    assert _seals("changes") == [
+        (1, events[0].pk),
+        (2, events[1].pk),
+        (3, events[2].pk),
+    ]
+    assert not AuditPending.objects.exists()
+    later = audit_record_many(
+        actor=None,
+        entries=[Entry(action="letter.submit", summary={"n": i}) for i in range(2)],
     )
-    assert [event.seq for event in events] == [4, 5, 6]
-    assert events[0].prev_hash == first[2].hash
-    assert [event.prev_hash for event in events[1:]] == [e.hash for e in events[:2]]
+    assert chain_seal(batch_size=1) == 2
+    assert _seals("changes")[3:] == [(4, later[0].pk), (5, later[1].pk)]
     head = ChainHead.objects.get(chain="changes")
-    assert (head.seq, head.hash) == (6, events[2].hash)
-    assert audit_record(actor=actor, action="after", obj=person).seq == 7
+    last = AuditSeal.objects.get(chain="changes", seq=5)
+    assert (head.seq, head.link) == (5, last.link)
     assert chain_verify(chain="changes").is_intact
-    stored = AuditEvent.objects.get(chain="changes", seq=5)
-    assert (stored.object_id, stored.summary, stored.reason) == (
-        str(person.uuid),
-        {"n": 1},
-        "m1",
-    )
+    assert chain_seal() == 0
+
+
+def test_the_sealer_recreates_a_missing_head() -> None:
+    ChainHead.objects.all().delete()
+    _three_events()
+    assert chain_seal() == 3
+    assert ChainHead.objects.get(chain="changes").seq == 3
 
 
 def test_access_log_is_its_own_chain_and_holds_no_names() -> None:
@@ -80,77 +135,134 @@ def test_access_log_is_its_own_chain_and_holds_no_names() -> None:
     event = access_record(
         actor=actor, action="person.view", obj=person, context={"purpose": "view"}
     )
-    assert (event.chain, event.seq) == ("access", 1)
+    listed = access_record(actor=actor, action="person.search", objects=[person])
+    chain_seal()
+    assert _seals("access") == [(1, event.pk), (2, listed.pk)]
     assert event.object_id == str(person.uuid)
+    assert listed.summary == {"results": [str(person.uuid)]}
+    assert listed.object_type == "parties.person"
     assert "Secretname" not in json.dumps(event.summary)
 
 
-def test_the_application_cannot_update_or_delete_a_row() -> None:
+def test_the_application_cannot_update_or_delete_a_row_or_a_seal() -> None:
     event = _three_events()[0]
+    chain_seal()
+    seal = AuditSeal.objects.get(event=event)
     event.reason = "changed"
-    with pytest.raises(AppendOnlyError):
-        event.save()
-    with pytest.raises(AppendOnlyError):
-        event.delete()
-    with pytest.raises(AppendOnlyError):
-        AuditEvent.objects.filter(pk=event.pk).update(reason="changed")
-    with pytest.raises(AppendOnlyError):
-        AuditEvent.objects.filter(pk=event.pk).delete()
+    for row, model in ((event, AuditEvent), (seal, AuditSeal)):
+        with pytest.raises(AppendOnlyError):
+            row.save()
+        with pytest.raises(AppendOnlyError):
+            row.delete()
+        with pytest.raises(AppendOnlyError):
+            model.objects.filter(pk=row.pk).update(chain="x")
+        with pytest.raises(AppendOnlyError):
+            model.objects.filter(pk=row.pk).delete()
+        with pytest.raises(AppendOnlyError):
+            model.objects.bulk_create([row])
+        with pytest.raises(AppendOnlyError):
+            model.objects.bulk_update([row], ["chain"])
     assert AuditEvent.objects.get(pk=event.pk).reason == "r0"
 
 
-@pytest.mark.postgres
-def test_postgres_trigger_refuses_raw_updates_and_deletes() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the trigger exists on PostgreSQL only")
-    event = _three_events()[0]
-    for statement in (
+@pytest.mark.parametrize(
+    "statement",
+    [
         "UPDATE audit_auditevent SET reason = 'x' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
+        "UPDATE audit_auditseal SET link = 'x' WHERE event_id = %s",
+        "DELETE FROM audit_auditseal WHERE event_id = %s",
+    ],
+)
+def test_the_database_refuses_raw_updates_and_deletes(statement: str) -> None:
+    event = _three_events()[0]
+    chain_seal()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
     ):
-        with (
-            pytest.raises(DatabaseError, match="append-only"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
+        cursor.execute(statement, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).reason == "r0"
+    assert AuditSeal.objects.filter(event=event).count() == 1
+
+
+def test_the_flush_command_may_empty_the_trail_on_sqlite() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's flush truncates, which the triggers allow")
+    _three_events()
+    chain_seal()
+    with flushing(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditseal")
+        cursor.execute("DELETE FROM audit_auditevent")
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sqlite_client_without_guichet_cannot_change_rows() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    import sqlite3
+
+    event = _three_events()[0]
+    name = connection.settings_dict["NAME"]
+    raw = sqlite3.connect(str(name), uri=True)
+    try:
+        for statement in (
+            "UPDATE audit_auditevent SET reason = 'x' WHERE id = ?",
+            "DELETE FROM audit_auditevent WHERE id = ?",
         ):
-            cursor.execute(statement, [event.pk])
+            with pytest.raises(
+                sqlite3.OperationalError, match="guichet_audit_flushing"
+            ):
+                raw.execute(statement, [event.pk])
+    finally:
+        raw.close()
     assert AuditEvent.objects.get(pk=event.pk).reason == "r0"
 
 
-def _tamper(sql: str, params: list[Any]) -> None:
-    """Change rows as someone with database access would, bypassing the application."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A superuser can switch triggers off for the session: the trigger is
-            # a guard against the application, not against the database owner.
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = DEFAULT")
+def test_a_row_needs_its_queue_entry_once() -> None:
+    event = _three_events()[0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditPending.objects.create(event=event, chain="changes")
 
 
-def test_verify_command_names_the_first_altered_row(cli: Any) -> None:
-    events = _three_events()
-    assert cli("audit", "verify", "--json")[0] == 0
-    _tamper(
-        "UPDATE audit_auditevent SET reason = %s WHERE id = %s",
-        ["rewritten", events[1].pk],
-    )
-    code, out, _ = cli("audit", "verify", "--json")
-    assert code == 1
-    report = json.loads(out)
-    changes = next(entry for entry in report["chains"] if entry["chain"] == "changes")
-    assert report["intact"] is False
-    assert changes["first_broken"] == {
-        "seq": 2,
-        "row_id": events[1].pk,
-        "problem": "altered",
-    }
+_operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("changes"), st.integers(min_value=0, max_value=3)),
+        st.tuples(st.just("access"), st.integers(min_value=1, max_value=2)),
+        st.tuples(st.just("seal"), st.integers(min_value=1, max_value=3)),
+    ),
+    max_size=12,
+)
 
 
-def test_verify_command_names_a_deleted_row(cli: Any) -> None:
-    events = _three_events()
-    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [events[0].pk])
-    code, _, err = cli("audit", "verify", "--chain", "changes")
-    assert code == 1
-    assert "sequence number 1" in err
+@given(operations=_operations)
+def test_any_interleaving_of_appends_and_seals_verifies(
+    operations: list[tuple[str, int]],
+) -> None:
+    with transaction.atomic():
+        actor = AgentFactory()
+        appended: dict[str, list[int]] = {"changes": [], "access": []}
+        for operation, count in operations:
+            if operation == "seal":
+                chain_seal(batch_size=count)
+            elif operation == "changes":
+                events = audit_record_many(
+                    actor=actor,
+                    entries=[Entry(action="x", summary={"n": n}) for n in range(count)],
+                )
+                appended["changes"] += [event.pk for event in events]
+            else:
+                for _ in range(count):
+                    appended["access"].append(
+                        access_record(actor=actor, action="person.view").pk
+                    )
+        report = audit_verify()
+        assert report.is_intact, report.breaks
+        assert report.pending == 0
+        for chain, ids in appended.items():
+            sealed = _seals(chain)
+            assert [seq for seq, _ in sealed] == list(range(1, len(ids) + 1))
+            assert sorted(event_id for _, event_id in sealed) == sorted(ids)
+        transaction.set_rollback(True)

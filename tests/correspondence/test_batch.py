@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from guichet.audit.models import AuditEvent
-from guichet.audit.services import chain_verify
+from guichet.audit.verification import chain_verify
 from guichet.correspondence import archive, batchrun, pdf, pdfcheck, services
 from guichet.correspondence.models import Counter, Letter, LetterBatch
 from tests.correspondence.factories import person_with_address

@@ -358,6 +358,7 @@ def _settings_with(environment: dict[str, str]) -> list[str]:
                 "GUICHET_DEBUG": "false",
                 "GUICHET_SECRET_KEY": "k" * 40,
                 "GUICHET_ALLOWED_HOSTS": "guichet.example",
+                "GUICHET_AUDIT_KEYS": "2026=" + "a" * 32,
             },
             "True",
         ),

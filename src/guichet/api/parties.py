@@ -240,7 +240,9 @@ def person_create(
     )
     set_etag(response, person.version)
     response["Location"] = f"{request.path.rstrip('/')}/{person.uuid}"
-    return Status(201, _reloaded(request, person))
+    # The person as written, not read back: the agent may see what they just
+    # registered, and the `person.create` change already records all of it.
+    return Status(201, person)
 
 
 @router.get(

@@ -259,7 +259,7 @@ def person_changes_for_agent(
             object_id=str(person.uuid),
         )
         .select_related("actor")
-        .order_by("-seq")
+        .order_by("-id")
     )
     found = []
     for event in events[:limit]:
