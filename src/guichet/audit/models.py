@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.models import AppendOnlyError, AppendOnlyQuerySet, AppendOnlyRow
+
 _M = TypeVar("_M", bound=models.Model)
 
 
@@ -26,19 +28,9 @@ class Chain(models.TextChoices):
     ACCESS = "access", _("access to personal data")
 
 
-class AppendOnlyError(RuntimeError):
-    """Raised on any attempt to change or remove an audit row."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[_M]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit rows cannot be updated")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("audit rows cannot be deleted")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit rows cannot be updated")
+class AuditQuerySet(AppendOnlyQuerySet):
+    """Rows are appended only through `audit.services` (`append`), never by
+    `bulk_create` from elsewhere."""
 
     def append(self, rows: list[_M]) -> list[_M]:
         """Insert new rows; `audit.services` is the only caller."""
@@ -48,20 +40,7 @@ class AppendOnlyQuerySet(models.QuerySet[_M]):
         raise AppendOnlyError("audit rows are appended through audit.services")
 
 
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("audit rows cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit rows cannot be deleted")
-
-
-class AuditEvent(AppendOnlyModel):
+class AuditEvent(AppendOnlyRow):
     id = models.BigAutoField(primary_key=True)
     chain = models.CharField(_("chain"), max_length=16, choices=Chain.choices)
     uuid = models.UUIDField(_("identifier"), null=True, blank=True, editable=False)
@@ -89,7 +68,7 @@ class AuditEvent(AppendOnlyModel):
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
     hash = models.CharField(_("hash"), max_length=64, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -113,7 +92,7 @@ class AuditEvent(AppendOnlyModel):
         return f"{self.chain}/{self.pk} {self.action}"
 
 
-class AuditSeal(AppendOnlyModel):
+class AuditSeal(AppendOnlyRow):
     """A row's place in its chain: number `seq`, linked to the previous seal."""
 
     id = models.BigAutoField(primary_key=True)
@@ -129,7 +108,7 @@ class AuditSeal(AppendOnlyModel):
     link = models.CharField(_("link"), max_length=64)
     sealed_at = models.DateTimeField(_("sealed at"))
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["chain", "seq"]

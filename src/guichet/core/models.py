@@ -52,13 +52,12 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
         raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated")
 
 
-class AppendOnlyModel(BaseModel):
-    """A row that is written once (a ledger entry, a verification): saving it again
-    or deleting it is refused, one by one or in bulk. On PostgreSQL the app's
-    migrations add a trigger that refuses it in the database too, where it matters.
-    """
-
-    objects = AppendOnlyQuerySet.as_manager()
+class AppendOnlyRow(models.Model):
+    """A row that is written once: saving it again or deleting it is refused, one
+    by one or in bulk (the audit trail's rows, which carry no timestamps of their
+    own). Where it matters, the app's migrations add database triggers that refuse
+    it too. Concrete models declare `objects = AppendOnlyQuerySet.as_manager()` (or
+    a subclass of it)."""
 
     class Meta:
         abstract = True
@@ -70,3 +69,13 @@ class AppendOnlyModel(BaseModel):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
+
+
+class AppendOnlyModel(AppendOnlyRow, BaseModel):
+    """A domain row written once (a ledger entry, a verification), with the public
+    id and timestamps of every domain model."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
