@@ -77,7 +77,7 @@ def test_compute_without_a_table_is_a_422_naming_the_date(
     payer: Any, api_for: Any
 ) -> None:
     response = api_for(payer).post(
-        "/garnishment/compute", {"on": "2026-02-01", "earned": 2000}
+        "/garnishment/compute", {"on": "2027-02-01", "earned": 2000}
     )
     assert response.status_code == 422
     problem = response.json()
@@ -176,7 +176,7 @@ def test_the_calculator_needs_a_debts_role(make_agent: Any, api_for: Any) -> Non
 
 def test_lists_the_tables(payer: Any, api_for: Any) -> None:
     body = api_for(payer).get("/garnishment/tables").json()
-    assert [table["id"] for table in body][-1] == "2025"
+    assert [table["id"] for table in body][-1] == "2026"
 
 
 # A person's debts

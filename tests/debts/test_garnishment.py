@@ -118,6 +118,7 @@ EDGES: dict[str, tuple[str, str, str, str | None, str | None]] = {
     "2023": ("19.60", "63.40", "121.80", "78.00", "136.40"),
     "2024": ("19.80", "64.50", "124.10", "79.40", "139.00"),
     "2025": ("20.80", "67.00", "128.60", "82.40", "144.00"),
+    "2026": ("21.00", "68.40", "131.20", "84.20", "147.00"),
 }
 
 
@@ -380,6 +381,8 @@ def test_an_income_refuses_bad_amounts(
         ),
         ("energy crisis, Q1 2023", dt.date(2023, 3, 31), "earned", "2023-energy"),
         ("back to normal 1 Apr 2023", dt.date(2023, 4, 1), "earned", "2023"),
+        ("first day of 2026", dt.date(2026, 1, 1), "replacement", "2026"),
+        ("last day of 2026", dt.date(2026, 12, 31), "earned", "2026"),
     ],
 )
 def test_picks_the_one_table_in_force(
@@ -389,7 +392,7 @@ def test_picks_the_one_table_in_force(
 
 
 @pytest.mark.parametrize(
-    "on", [dt.date(2019, 12, 31), dt.date(2026, 1, 1), dt.date(2026, 11, 23)]
+    "on", [dt.date(2019, 12, 31), dt.date(2027, 1, 1), dt.date(2027, 11, 23)]
 )
 def test_a_date_without_a_table_is_refused_not_answered_with_other_figures(
     on: dt.date,
@@ -402,7 +405,7 @@ def test_a_date_without_a_table_is_refused_not_answered_with_other_figures(
 def test_the_shipped_tables_never_overlap_for_a_kind() -> None:
     tables = shipped_tables()
     day = dt.date(2020, 1, 1)
-    while day <= dt.date(2025, 12, 31):
+    while day <= dt.date(2026, 12, 31):
         for kind in IncomeKind:
             table_in_force(tables, on=day, kind=kind)  # exactly one, or it raises
         day += dt.timedelta(days=1)

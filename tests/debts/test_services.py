@@ -620,7 +620,7 @@ def test_posting_without_a_table_writes_nothing(payment_agent: Any) -> None:
     _register(payment_agent, person)
     before = _counts()
     with pytest.raises(NoTableInForce):
-        _post(payment_agent, person, period="2026-01", paid_on=dt.date(2026, 1, 28))
+        _post(payment_agent, person, period="2027-01", paid_on=dt.date(2027, 1, 28))
     with pytest.raises(ValidationFailed) as refused:
         _post(payment_agent, person, period="2024-13")
     assert refused.value.errors[0].field == "period"

@@ -195,11 +195,11 @@ def test_bad_input_is_shown_next_to_its_field(
 def test_a_date_without_a_table_is_refused_never_answered_with_other_figures(
     client_for: Callable[[Any], Client], payer: Any
 ) -> None:
-    response = _calculate(client_for(payer), earned="2000", on="2026-01-05")
+    response = _calculate(client_for(payer), earned="2000", on="2027-01-05")
     assert response.status_code == 422
     assert list(_field_errors(response)) == ["on"]
     assert (
-        "No garnishment table is in force on 2026-01-05"
+        "No garnishment table is in force on 2027-01-05"
         in _field_errors(response)["on"][0]
     )
     assert "result" not in response.context
@@ -433,7 +433,7 @@ def test_the_preview_refuses_bad_input_next_to_its_field(
     }
     assert "preview" not in response.context
     response = client.get(
-        _debts_url(debtor), {"paid_on": "2026-02-01", "earned": "2000"}
+        _debts_url(debtor), {"paid_on": "2027-02-01", "earned": "2000"}
     )
     assert response.status_code == 422
     assert list(_field_errors(response)) == ["paid_on"]
