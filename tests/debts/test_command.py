@@ -23,6 +23,12 @@ def _json(cli: Any, *args: str) -> tuple[int, dict[str, Any]]:
     return code, json.loads(out)
 
 
+def _human(cli: Any, *args: str) -> tuple[int, list[str]]:
+    """The plain output's lines, in English."""
+    code, out, _ = cli("garnishment", *args, "--language", "en")
+    return code, out.splitlines()
+
+
 @pytest.mark.parametrize(
     ("_case", "args", "seizable", "kept"),
     [
@@ -241,6 +247,52 @@ def test_the_2026_table_carries_its_one_source_and_medium_confidence(
     assert out["table"]["confidence"] == "medium"
 
 
+MEDIUM_EN = (
+    "Source of medium confidence: check these amounts against the royal decree "
+    "published in the Moniteur belge."
+)
+
+
+def test_human_output_shows_the_source_and_flags_a_medium_confidence(
+    cli: Any,
+) -> None:
+    code, lines = _human(cli, "compute", "--earned", "2000", "--on", "2026-06-15")
+    assert code == 0
+    assert lines[0] == "Table 2026 (2026-01-01 - 2026-12-31), earned income scale."
+    assert lines[1].startswith(
+        "Source (as recorded, not translated): securex.be Lex4You, "
+        '"Les seuils pour la saisie sur salaire à partir du 1er janvier 2026"'
+    )
+    assert lines[2:4] == ["Confidence: medium", f"! {MEDIUM_EN}"]
+    assert "Seizable: 292.20  Kept: 1707.80" in lines
+
+
+def test_json_flags_the_confidence_in_the_language_asked(cli: Any) -> None:
+    medium = _json(cli, "compute", "--earned", "2000", "--on", "2026-06-15")[1]
+    assert medium["table"]["warning"] == {
+        "code": "confidence_medium",
+        "text": MEDIUM_EN,
+    }
+    high = _json(cli, "compute", "--earned", "2000", "--on", "2024-06-15")[1]
+    assert (high["table"]["confidence"], high["table"]["warning"]) == ("high", None)
+    code, out, _ = cli(
+        "garnishment",
+        "compute",
+        "--replacement",
+        "1500",
+        "--on",
+        "2026-06-15",
+        "--json",
+        "--language",
+        "de",
+    )
+    assert code == 0
+    assert json.loads(out)["table"]["warning"]["text"] == (
+        "Quelle mittlerer Verlässlichkeit: Prüfen Sie diese Beträge anhand des im "
+        "Belgischen Staatsblatt veröffentlichten Königlichen Erlasses."
+    )
+
+
 @pytest.mark.parametrize("on", ["2027-01-01", "2027-11-23", "2019-12-31"])
 def test_a_date_without_a_table_exits_1_and_never_uses_another_year(
     cli: Any, on: str
@@ -332,19 +384,18 @@ def test_compute_speaks_the_citizens_language(cli: Any) -> None:
     )
 
 
-def test_human_output_lists_the_bands(cli: Any) -> None:
-    code, out, _ = cli(
-        "garnishment",
-        "compute",
-        "--earned",
-        "2000",
-        "--on",
-        "2024-06-01",
-        "--language",
-        "en",
-    )
+def test_human_output_lists_the_bands_and_the_tables_source(cli: Any) -> None:
+    code, lines = _human(cli, "compute", "--earned", "2000", "--on", "2024-06-01")
     assert code == 0
-    assert "Seizable: 386.10  Kept: 1613.90" in out
+    assert "Seizable: 386.10  Kept: 1613.90" in lines
+    # A table of high confidence: its source and confidence, no warning.
+    assert lines[1:3] == [
+        "Source (as recorded, not translated): Royal decree of 12 Dec 2023; amounts "
+        "per attentia.be, groups.be, cgslb.be, aclvb.be, gerechtsdeurwaarders.be, "
+        "securex.be.",
+        "Confidence: high",
+    ]
+    assert not any(line.startswith("!") for line in lines)
 
 
 # allocate
@@ -410,6 +461,23 @@ def test_allocate_prints_each_claims_amount_rank_and_reason(
     assert out["table"]["id"] == "2025"
     assert out["claims"][0]["reason"] == "maintenance_first"
     assert "art. 1412" in out["claims"][0]["explanation"]
+
+
+def test_allocate_shows_the_tables_source_and_confidence(
+    cli: Any, tmp_path: Path
+) -> None:
+    path = _case_file(tmp_path, {**CASE, "on": "2026-03-10"})
+    code, lines = _human(cli, "allocate", "--file", path)
+    assert code == 0
+    first, source, confidence, warning = lines[:4]
+    assert (first, confidence, warning) == (
+        "Table 2026.",
+        "Confidence: medium",
+        f"! {MEDIUM_EN}",
+    )
+    assert source.startswith("Source (as recorded, not translated): securex.be")
+    code, shown = _json(cli, "allocate", "--file", path)
+    assert (code, shown["table"]["warning"]["code"]) == (0, "confidence_medium")
 
 
 def test_allocate_shares_competing_seizures_pro_rata(cli: Any, tmp_path: Path) -> None:
@@ -621,3 +689,6 @@ def test_tables_list(cli: Any) -> None:
     code, out = _json(cli, "tables", "list")
     assert code == 0
     assert [table["id"] for table in out["tables"]][-2:] == ["2025", "2026"]
+    assert [table["confidence"] for table in out["tables"]][-2:] == ["high", "medium"]
+    code, text, _ = cli("garnishment", "tables", "list")
+    assert text.splitlines()[-1].endswith("child 88.00  medium")

@@ -3,6 +3,7 @@ the child reduction, cumulation, maintenance, and Hypothesis properties."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -341,6 +342,46 @@ def test_an_income_refuses_bad_amounts(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         Income(earned=earned, replacement=replacement)
+
+
+# The confidence in a table's figures.
+
+MEDIUM_FR = (
+    "Source de fiabilité moyenne : vérifiez ces montants dans l'arrêté royal publié "
+    "au Moniteur belge."
+)
+LOW_FR = (
+    "Source de fiabilité faible : ces montants ne sont pas confirmés ; vérifiez-les "
+    "dans l'arrêté royal publié au Moniteur belge avant de vous y fier."
+)
+
+
+@pytest.mark.parametrize(
+    ("_case", "confidence", "label", "code", "text"),
+    [
+        ("high: no warning", "high", "élevée", None, None),
+        ("medium", "medium", "moyenne", "confidence_medium", MEDIUM_FR),
+        ("low", "low", "faible", "confidence_low", LOW_FR),
+    ],
+)
+def test_a_table_below_high_confidence_warns_the_agent(
+    _case: str, confidence: str, label: str, code: str | None, text: str | None
+) -> None:
+    table = dataclasses.replace(shipped("2024"), confidence=confidence)
+    with translation.override("fr"):
+        warning = table.warning
+        assert table.confidence_label == label
+        assert (warning and warning.code, warning and warning.text()) == (code, text)
+
+
+def test_the_2026_table_is_flagged_as_medium_confidence() -> None:
+    table = shipped("2026")
+    assert table.confidence == "medium"
+    assert table.warning is not None
+    assert table.warning.text() == (
+        "Source of medium confidence: check these amounts against the royal decree "
+        "published in the Moniteur belge."
+    )
 
 
 # Choosing the table in force.

@@ -84,6 +84,15 @@ class NoteCode(StrEnum):
     SUMMARY = "summary"
 
 
+class TableWarningCode(StrEnum):
+    MEDIUM_CONFIDENCE = "confidence_medium"
+    LOW_CONFIDENCE = "confidence_low"
+
+
+# The same words as `models.Confidence`, for a pure table.
+_CONFIDENCE_LABELS = {"high": _("high"), "medium": _("medium"), "low": _("low")}
+
+
 class NoTableInForce(LookupError):
     """No bracket table is in force on this date for this kind of income."""
 
@@ -126,6 +135,36 @@ class BracketTable:
 
     def is_in_force(self, on: dt.date, kind: IncomeKind) -> bool:
         return kind in self.income_kinds and self.valid_from <= on <= self.valid_to
+
+    @property
+    def confidence_label(self) -> str:
+        """The confidence in the figures, in the active language."""
+        return str(_CONFIDENCE_LABELS.get(self.confidence, self.confidence))
+
+    @property
+    def warning(self) -> Explanation | None:
+        """What the agent must know before relying on figures that no official text
+        confirms here: a table of medium confidence rests on one secondary source,
+        one of low confidence on a weak or old one (docs/sources.md, confidence scale).
+        None for a table of high confidence."""
+        if self.confidence == "high":
+            return None
+        if self.confidence == "medium":
+            return Explanation(
+                TableWarningCode.MEDIUM_CONFIDENCE,
+                _(
+                    "Source of medium confidence: check these amounts against the "
+                    "royal decree published in the Moniteur belge."
+                ),
+            )
+        return Explanation(
+            TableWarningCode.LOW_CONFIDENCE,
+            _(
+                "Source of low confidence: these amounts are not confirmed; check "
+                "them against the royal decree published in the Moniteur belge "
+                "before relying on them."
+            ),
+        )
 
 
 def table_in_force(
