@@ -34,10 +34,6 @@ NOT_YET = {
     "src/guichet/checks/niss.py",
     "src/guichet/checks/ogm.py",
     "src/guichet/correspondence/autonomy.py",
-    "src/guichet/debts/allocation.py",
-    "src/guichet/debts/garnishment.py",
-    "src/guichet/debts/migrations/0002_bracket_tables_2020_2025.py",
-    "src/guichet/debts/migrations/0003_postgresql_guards.py",
     "src/guichet/demo/identifiers.py",
 }
 SUFFIXES = {".py", ".md", ".html", ".txt", ".css", ".js"}

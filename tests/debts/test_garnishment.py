@@ -45,7 +45,7 @@ def _seizable(
     ).seizable
 
 
-# Published worked examples (belgium.md §1.3-1.4).
+# Published worked examples (docs/sources.md §1.3-1.4).
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def _seizable(
         ),
         ("syndicatsmagazine 2025 earned 2000", "2025", "earned", "2000", 0, "328.60"),
         (
-            "belgium.md 2024 earned 1500, 1 child: subtraction",
+            "docs/sources.md 2024 earned 1500, 1 child: subtraction",
             "2024",
             "earned",
             "1500",
@@ -105,7 +105,7 @@ def test_brackets_are_marginal_as_in_the_2016_example() -> None:
 
 
 # Every band of every shipped table, at its edges. Expected values written out by
-# hand from the thresholds of belgium.md §1.2: (earned at T1, T2, T3; replacement
+# hand from the thresholds of docs/sources.md §1.2: (earned at T1, T2, T3; replacement
 # at T2, T3). The 2023-2025 ones match the published "max" columns.
 EDGES: dict[str, tuple[str, str, str, str | None, str | None]] = {
     "2020-earned": ("16.80", "54.90", "105.30", None, None),

@@ -1,6 +1,6 @@
 """The seizable part of a monthly net income, by the Belgian Judicial Code. Pure.
 
-Sources (../shared/domain/belgium.md §1, stored copies of public pages):
+Sources (docs/sources.md §1, which lists each with its address and date):
 
 - Art. 1409 §1 C.jud. (earned income): marginal brackets 0 / 20 / 30 / 40 / 100 %.
 - Art. 1409 §1bis (replacement income: unemployment, sickness, pension...): the same
@@ -22,7 +22,7 @@ amount is rounded half-up to the cent once (§1.4 "Rounding": no source states a
 rule; the published examples are exact to the cent).
 
 Tables are dated data (`BracketTable`), never constants: see `models.BracketTable`
-and the migration that ships 2020-2025. Choosing the table in force is
+and the migrations that ship 2020-2025 (0002) and 2026 (0004). Choosing the table in force is
 `table_in_force`, which refuses a date without one (never last year's figures).
 """
 
