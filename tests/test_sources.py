@@ -27,12 +27,6 @@ NOT_YET = {
     "src/guichet/access/domains/documents.py",
     "src/guichet/access/domains/parties.py",
     "src/guichet/audit/migrations/0002_append_only_trigger.py",
-    "src/guichet/checks/bce.py",
-    "src/guichet/checks/bic.py",
-    "src/guichet/checks/iban.py",
-    "src/guichet/checks/mrz.py",
-    "src/guichet/checks/niss.py",
-    "src/guichet/checks/ogm.py",
     "src/guichet/correspondence/autonomy.py",
     "src/guichet/demo/identifiers.py",
 }
