@@ -23,7 +23,6 @@ SEED_INDEX = ROOT / "docs" / "sources.md"
 NOT_YET = {
     "docs/adr/0001-foundation-stack.md",
     "src/guichet/audit/migrations/0002_append_only_trigger.py",
-    "src/guichet/demo/identifiers.py",
 }
 SUFFIXES = {".py", ".md", ".html", ".txt", ".css", ".js"}
 
