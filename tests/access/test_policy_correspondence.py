@@ -1,8 +1,8 @@
 """The correspondence grants and visibility rules, table-driven.
 
-The expected table is written out by hand from the seeds' D/C/B criteria (001_… and
-003_…, "Questions ou plaintes"; 000_…, "Autonomie"); it is not computed from the
-grant table it checks.
+The expected table is written out by hand from the seeds' D/C/B criteria
+(docs/sources.md §5.1: seed 001, "Questions ou plaintes", and seed 003, "Contacts";
+seed 000, "Autonomie"); it is not computed from the grant table it checks.
 """
 
 from __future__ import annotations

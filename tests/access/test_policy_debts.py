@@ -1,7 +1,8 @@
 """The access policy for debts, table-driven: roles x levels x teams x actions.
 
-Written out by hand from the seeds (004_3319a9cb289611e0.txt: the payment office,
-level C, directed by the head of the payment office), not computed from GRANTS.
+Written out by hand from the seeds (seed 004, docs/sources.md §5.2: the payment
+office, level C, directed by the head of the payment office), not computed from
+GRANTS.
 """
 
 from __future__ import annotations

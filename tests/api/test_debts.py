@@ -53,6 +53,30 @@ def test_compute_reproduces_the_published_example(payer: Any, api_for: Any) -> N
     ]
 
 
+def test_compute_gives_the_tables_source_and_flags_its_confidence(
+    payer: Any, api_for: Any
+) -> None:
+    api = api_for(payer, language="nl")
+    body = api.post("/garnishment/compute", {"on": "2026-12-04", "earned": 2000}).json()
+    table = body["table"]
+    assert (table["id"], table["confidence"], body["seizable"]) == (
+        "2026",
+        "medium",
+        "292.20",
+    )
+    assert table["source"].startswith("securex.be Lex4You")
+    assert table["warning"] == {
+        "code": "confidence_medium",
+        "text": "Bron met gemiddelde betrouwbaarheid: controleer deze bedragen aan de "
+        "hand van het koninklijk besluit bekendgemaakt in het Belgisch Staatsblad.",
+    }
+    high = api.post("/garnishment/compute", {"on": "2025-12-31", "earned": 2000})
+    assert (high.json()["table"]["confidence"], high.json()["table"]["warning"]) == (
+        "high",
+        None,
+    )
+
+
 def test_compute_accepts_json_numbers_but_not_a_third_decimal(
     payer: Any, api_for: Any
 ) -> None:
@@ -77,7 +101,7 @@ def test_compute_without_a_table_is_a_422_naming_the_date(
     payer: Any, api_for: Any
 ) -> None:
     response = api_for(payer).post(
-        "/garnishment/compute", {"on": "2026-02-01", "earned": 2000}
+        "/garnishment/compute", {"on": "2027-02-01", "earned": 2000}
     )
     assert response.status_code == 422
     problem = response.json()
@@ -176,7 +200,7 @@ def test_the_calculator_needs_a_debts_role(make_agent: Any, api_for: Any) -> Non
 
 def test_lists_the_tables(payer: Any, api_for: Any) -> None:
     body = api_for(payer).get("/garnishment/tables").json()
-    assert [table["id"] for table in body][-1] == "2025"
+    assert [table["id"] for table in body][-1] == "2026"
 
 
 # A person's debts
@@ -313,6 +337,27 @@ def test_the_next_payment_is_explained_and_posting_is_idempotent(
     assert (other.status_code, other.json()["code"]) == (409, "already_posted")
     assert AllocationPosting.objects.count() == 1
     assert DebtEntry.objects.filter(kind="retention").count() == 1
+
+
+def test_the_next_payment_flags_a_table_of_medium_confidence(
+    payer: Any, api_for: Any
+) -> None:
+    person = PersonFactory()
+    DebtFactory(person=person, balance="5000")
+    body = (
+        api_for(payer)
+        .get(
+            f"/persons/{person.uuid}/debts/next-payment"
+            "?paid_on=2026-11-27&replacement=1800"
+        )
+        .json()
+    )
+    assert (body["table"]["id"], body["table"]["warning"]["code"]) == (
+        "2026",
+        "confidence_medium",
+    )
+    # 2026: 21.00 + (1 800 - 1 524) x 40 % = 131.40
+    assert body["claims"][0]["amount"] == "131.40"
 
 
 @pytest.mark.parametrize(

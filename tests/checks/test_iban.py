@@ -32,7 +32,7 @@ def test_reads_a_belgian_iban_and_its_bank() -> None:
 
 
 def test_an_unknown_belgian_bank_code_is_a_warning_not_an_error() -> None:
-    # python-stdnum alone refuses this correct IBAN (../shared/stack.md pitfall 16).
+    # python-stdnum alone refuses this correct IBAN (docs/sources.md §6.2).
     assert not stdnum_be_iban.is_valid("BE68539007547034")
     result = check_iban("BE68 5390 0754 7034")
     assert result.valid

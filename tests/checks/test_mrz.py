@@ -1,6 +1,6 @@
 """Machine-readable zones: the ICAO specimens, altered copies, layouts and dates.
 
-The specimens are those of ICAO Doc 9303 (../shared/domain/belgium.md §3.3). Each
+The specimens are those of ICAO Doc 9303 (docs/sources.md §3.3). Each
 altered copy changes one character of one field; the expected error codes are
 written out by hand from the layout (which check digits protect that position).
 """

@@ -1,6 +1,7 @@
 """The autonomy rule: which letters each function level sends alone, and which wait
-for a supervisor. The expected table is written by hand from the seeds (001_… and
-003_…, "Questions ou plaintes"; 000_…, "Autonomie")."""
+for a supervisor. The expected table is written by hand from the seeds
+(docs/sources.md §5.1: seed 001, "Questions ou plaintes", and seed 003, "Contacts";
+seed 000, "Autonomie")."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from tests.debts.factories import load_shipped_tables
 
 @pytest.fixture
 def tables(db: Any) -> None:
-    """The bracket tables of migration 0002, even after a transactional test's flush."""
+    """The bracket tables the migrations ship, even after a transactional test's flush."""
     load_shipped_tables()
 
 

@@ -13,13 +13,15 @@ from guichet.debts.garnishment import BracketTable, IncomeKind
 from guichet.debts.models import Debt, DebtEntry
 from tests.factories import PersonFactory, TeamFactory
 
-_SHIPPED = importlib.import_module(
-    "guichet.debts.migrations.0002_bracket_tables_2020_2025"
-)
+# The migrations that ship bracket tables, in order.
+_SHIPPING = [
+    importlib.import_module(f"guichet.debts.migrations.{name}")
+    for name in ("0002_bracket_tables_2020_2025", "0004_bracket_table_2026")
+]
 
 
 def shipped_tables() -> list[BracketTable]:
-    """The tables migration 0002 ships, as pure tables (no database needed)."""
+    """The tables the migrations ship, as pure tables (no database needed)."""
     tables = []
     for (
         code,
@@ -31,7 +33,7 @@ def shipped_tables() -> list[BracketTable]:
         source,
         confidence,
         note,
-    ) in _SHIPPED.TABLES:
+    ) in (row for migration in _SHIPPING for row in migration.TABLES):
         income_kinds = {
             kind for kind, applies in zip(IncomeKind, kinds, strict=True) if applies
         }
@@ -56,10 +58,28 @@ def shipped(code: str) -> BracketTable:
 
 
 def load_shipped_tables() -> None:
-    """Run migration 0002 again (it skips tables present), for tests after a flush."""
+    """Run the migrations that ship tables again (they skip tables present), for
+    tests after a flush."""
     from django.apps import apps
 
-    _SHIPPED.forwards(apps, None)
+    for migration in _SHIPPING:
+        migration.forwards(apps, None)
+
+
+def remove_bracket_tables() -> None:
+    """Empty the bracket tables, as a database flushed after migrating is. The model
+    refuses deletes, and so does PostgreSQL's trigger, which lets TRUNCATE through."""
+    from django.db import connection
+
+    from guichet.debts.models import BracketTable as BracketTableRow
+
+    table = BracketTableRow._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"TRUNCATE {table}"
+            if connection.vendor == "postgresql"
+            else f"DELETE FROM {table}"  # noqa: S608 - a model's table name
+        )
 
 
 class DebtFactory(factory.django.DjangoModelFactory):

@@ -23,6 +23,12 @@ def _json(cli: Any, *args: str) -> tuple[int, dict[str, Any]]:
     return code, json.loads(out)
 
 
+def _human(cli: Any, *args: str) -> tuple[int, list[str]]:
+    """The plain output's lines, in English."""
+    code, out, _ = cli("garnishment", *args, "--language", "en")
+    return code, out.splitlines()
+
+
 @pytest.mark.parametrize(
     ("_case", "args", "seizable", "kept"),
     [
@@ -174,7 +180,120 @@ def test_compute_with_maintenance_makes_everything_seizable_and_says_why(
     assert len(out["ordinary_bands"]) == 4
 
 
-@pytest.mark.parametrize("on", ["2026-01-01", "2026-11-23", "2019-12-31"])
+@pytest.mark.parametrize(
+    ("_case", "kind", "rates", "amounts", "seizable"),
+    [
+        (
+            "earned",
+            "earned",
+            ["0.00", "0.20", "0.30", "0.40", "1.00"],
+            ["0.00", "21.00", "47.40", "62.80", "161.00"],
+            "292.20",
+        ),
+        (
+            "replacement",
+            "replacement",
+            ["0.00", "0.20", "0.40", "1.00"],
+            ["0.00", "21.00", "126.00", "161.00"],
+            "308.00",
+        ),
+    ],
+)
+def test_2026_reaches_the_published_band_maxima(
+    cli: Any,
+    _case: str,
+    kind: str,
+    rates: list[str],
+    amounts: list[str],
+    seizable: str,
+) -> None:
+    # docs/sources.md §1.2: 21.00 / 47.40 / 62.80 (earned), 21.00 / 126.00
+    # (replacement) for full bands; 2 000 EUR passes the top threshold of 1 839.
+    code, out = _json(cli, "compute", f"--{kind}", "2000", "--on", "2026-06-15")
+    assert code == 0
+    assert out["table"]["id"] == "2026"
+    assert out["table"]["thresholds"] == ["1419.00", "1524.00", "1682.00", "1839.00"]
+    assert out["table"]["child_reduction"] == "88.00"
+    assert [band["rate"] for band in out["bands"]] == rates
+    assert [band["amount"] for band in out["bands"]] == amounts
+    assert out["seizable"] == seizable
+
+
+def test_2026_is_in_force_to_its_last_day_and_2027_is_refused(cli: Any) -> None:
+    first = _json(cli, "compute", "--replacement", "1500", "--on", "2026-01-01")
+    last = _json(
+        cli, "compute", "--replacement", "1500", "--children", "1", "--on", "2026-12-31"
+    )
+    after = _json(cli, "compute", "--replacement", "1500", "--on", "2027-01-01")
+    # 20 % of (1 500 - 1 419) = 16.20; with one child 16.20 - 88, floored at 0.
+    assert (first[0], first[1]["table"]["id"], first[1]["seizable"]) == (
+        0,
+        "2026",
+        "16.20",
+    )
+    assert (last[0], last[1]["table"]["id"], last[1]["seizable"]) == (0, "2026", "0.00")
+    assert (after[0], after[1]["error"]["code"]) == (1, "no_table_in_force")
+
+
+def test_the_2026_table_carries_its_one_source_and_medium_confidence(
+    cli: Any,
+) -> None:
+    code, out = _json(cli, "compute", "--earned", "2000", "--on", "2026-12-04")
+    assert code == 0
+    assert out["table"]["source"].startswith(
+        'securex.be Lex4You, "Les seuils pour la saisie sur salaire à partir du 1er '
+        'janvier 2026"'
+    )
+    assert out["table"]["confidence"] == "medium"
+
+
+MEDIUM_EN = (
+    "Source of medium confidence: check these amounts against the royal decree "
+    "published in the Moniteur belge."
+)
+
+
+def test_human_output_shows_the_source_and_flags_a_medium_confidence(
+    cli: Any,
+) -> None:
+    code, lines = _human(cli, "compute", "--earned", "2000", "--on", "2026-06-15")
+    assert code == 0
+    assert lines[0] == "Table 2026 (2026-01-01 - 2026-12-31), earned income scale."
+    assert lines[1].startswith(
+        "Source (as recorded, not translated): securex.be Lex4You, "
+        '"Les seuils pour la saisie sur salaire à partir du 1er janvier 2026"'
+    )
+    assert lines[2:4] == ["Confidence: medium", f"! {MEDIUM_EN}"]
+    assert "Seizable: 292.20  Kept: 1707.80" in lines
+
+
+def test_json_flags_the_confidence_in_the_language_asked(cli: Any) -> None:
+    medium = _json(cli, "compute", "--earned", "2000", "--on", "2026-06-15")[1]
+    assert medium["table"]["warning"] == {
+        "code": "confidence_medium",
+        "text": MEDIUM_EN,
+    }
+    high = _json(cli, "compute", "--earned", "2000", "--on", "2024-06-15")[1]
+    assert (high["table"]["confidence"], high["table"]["warning"]) == ("high", None)
+    code, out, _ = cli(
+        "garnishment",
+        "compute",
+        "--replacement",
+        "1500",
+        "--on",
+        "2026-06-15",
+        "--json",
+        "--language",
+        "de",
+    )
+    assert code == 0
+    assert json.loads(out)["table"]["warning"]["text"] == (
+        "Quelle mittlerer Verlässlichkeit: Prüfen Sie diese Beträge anhand des im "
+        "Belgischen Staatsblatt veröffentlichten Königlichen Erlasses."
+    )
+
+
+@pytest.mark.parametrize("on", ["2027-01-01", "2027-11-23", "2019-12-31"])
 def test_a_date_without_a_table_exits_1_and_never_uses_another_year(
     cli: Any, on: str
 ) -> None:
@@ -265,19 +384,18 @@ def test_compute_speaks_the_citizens_language(cli: Any) -> None:
     )
 
 
-def test_human_output_lists_the_bands(cli: Any) -> None:
-    code, out, _ = cli(
-        "garnishment",
-        "compute",
-        "--earned",
-        "2000",
-        "--on",
-        "2024-06-01",
-        "--language",
-        "en",
-    )
+def test_human_output_lists_the_bands_and_the_tables_source(cli: Any) -> None:
+    code, lines = _human(cli, "compute", "--earned", "2000", "--on", "2024-06-01")
     assert code == 0
-    assert "Seizable: 386.10  Kept: 1613.90" in out
+    assert "Seizable: 386.10  Kept: 1613.90" in lines
+    # A table of high confidence: its source and confidence, no warning.
+    assert lines[1:3] == [
+        "Source (as recorded, not translated): Royal decree of 12 Dec 2023; amounts "
+        "per attentia.be, groups.be, cgslb.be, aclvb.be, gerechtsdeurwaarders.be, "
+        "securex.be.",
+        "Confidence: high",
+    ]
+    assert not any(line.startswith("!") for line in lines)
 
 
 # allocate
@@ -345,6 +463,23 @@ def test_allocate_prints_each_claims_amount_rank_and_reason(
     assert "art. 1412" in out["claims"][0]["explanation"]
 
 
+def test_allocate_shows_the_tables_source_and_confidence(
+    cli: Any, tmp_path: Path
+) -> None:
+    path = _case_file(tmp_path, {**CASE, "on": "2026-03-10"})
+    code, lines = _human(cli, "allocate", "--file", path)
+    assert code == 0
+    first, source, confidence, warning = lines[:4]
+    assert (first, confidence, warning) == (
+        "Table 2026.",
+        "Confidence: medium",
+        f"! {MEDIUM_EN}",
+    )
+    assert source.startswith("Source (as recorded, not translated): securex.be")
+    code, shown = _json(cli, "allocate", "--file", path)
+    assert (code, shown["table"]["warning"]["code"]) == (0, "confidence_medium")
+
+
 def test_allocate_shares_competing_seizures_pro_rata(cli: Any, tmp_path: Path) -> None:
     case = {
         "on": "2024-06-01",
@@ -373,7 +508,7 @@ def test_allocate_shares_competing_seizures_pro_rata(cli: Any, tmp_path: Path) -
 
 def test_allocate_on_a_date_without_a_table_exits_1(cli: Any, tmp_path: Path) -> None:
     code, out = _json(
-        cli, "allocate", "--file", _case_file(tmp_path, {**CASE, "on": "2026-02-01"})
+        cli, "allocate", "--file", _case_file(tmp_path, {**CASE, "on": "2027-02-01"})
     )
     assert code == 1
     assert out["error"]["code"] == "no_table_in_force"
@@ -493,17 +628,17 @@ def test_allocate_writes_nothing(cli: Any, tmp_path: Path) -> None:
 # tables
 
 
-TABLE_2026 = {
-    "code": "2026-test",
-    "valid_from": "2026-01-01",
-    "valid_to": "2026-12-31",
+TABLE_2027 = {
+    "code": "2027-test",
+    "valid_from": "2027-01-01",
+    "valid_to": "2027-12-31",
     "income_kinds": ["earned", "replacement"],
     "t0": "1400",
     "t1": "1500",
     "t2": "1650",
     "t3": "1800",
     "child_reduction": "87",
-    "source": "Test figures, not the real 2026 decree.",
+    "source": "Test figures, not the real 2027 decree.",
     "confidence": "low",
 }
 
@@ -511,28 +646,28 @@ TABLE_2026 = {
 def test_tables_import_adds_a_year_and_compute_uses_it(
     cli: Any, tmp_path: Path
 ) -> None:
-    path = tmp_path / "2026.json"
-    path.write_text(json.dumps([TABLE_2026]))
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps([TABLE_2027]))
     code, out = _json(cli, "tables", "import", str(path))
-    assert (code, out) == (0, {"created": ["2026-test"], "unchanged": []})
-    code, out = _json(cli, "compute", "--earned", "1500", "--on", "2026-03-01")
-    assert (code, out["seizable"], out["table"]["id"]) == (0, "20.00", "2026-test")
+    assert (code, out) == (0, {"created": ["2027-test"], "unchanged": []})
+    code, out = _json(cli, "compute", "--earned", "1500", "--on", "2027-03-01")
+    assert (code, out["seizable"], out["table"]["id"]) == (0, "20.00", "2027-test")
     again = _json(cli, "tables", "import", str(path))
-    assert again == (0, {"created": [], "unchanged": ["2026-test"]})
+    assert again == (0, {"created": [], "unchanged": ["2027-test"]})
     assert AuditEvent.objects.filter(action="garnishment.tables_import").count() == 1
 
 
 def test_tables_import_reads_csv(cli: Any, tmp_path: Path) -> None:
     path = tmp_path / "tables.csv"
-    header = ",".join(TABLE_2026)
+    header = ",".join(TABLE_2027)
     row = ",".join(
         f'"{value}"' if not isinstance(value, list) else "earned replacement"
-        for value in TABLE_2026.values()
+        for value in TABLE_2027.values()
     )
     path.write_text(f"{header},note\n{row},\n")
     code, out = _json(cli, "tables", "import", str(path))
-    assert (code, out["created"]) == (0, ["2026-test"])
-    table = BracketTable.objects.get(code="2026-test")
+    assert (code, out["created"]) == (0, ["2027-test"])
+    table = BracketTable.objects.get(code="2027-test")
     assert (table.for_earned, table.for_replacement, table.t3) == (True, True, 1800)
 
 
@@ -540,8 +675,8 @@ def test_tables_import_refuses_an_overlap_and_writes_nothing(
     cli: Any, tmp_path: Path
 ) -> None:
     path = tmp_path / "overlap.json"
-    overlapping = {**TABLE_2026, "code": "bad", "valid_from": "2025-12-01"}
-    path.write_text(json.dumps([TABLE_2026, overlapping]))
+    overlapping = {**TABLE_2027, "code": "bad", "valid_from": "2026-12-01"}
+    path.write_text(json.dumps([TABLE_2027, overlapping]))
     count = BracketTable.objects.count()
     code, out = _json(cli, "tables", "import", str(path))
     assert code == 2
@@ -553,4 +688,7 @@ def test_tables_import_refuses_an_overlap_and_writes_nothing(
 def test_tables_list(cli: Any) -> None:
     code, out = _json(cli, "tables", "list")
     assert code == 0
-    assert [table["id"] for table in out["tables"]][-2:] == ["2024", "2025"]
+    assert [table["id"] for table in out["tables"]][-2:] == ["2025", "2026"]
+    assert [table["confidence"] for table in out["tables"]][-2:] == ["high", "medium"]
+    code, text, _ = cli("garnishment", "tables", "list")
+    assert text.splitlines()[-1].endswith("child 88.00  medium")

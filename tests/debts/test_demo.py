@@ -6,8 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-
 import pytest
 
 from guichet.agents.models import Agent
@@ -15,11 +13,11 @@ from guichet.debts import selectors
 from guichet.debts.garnishment import Income
 from guichet.debts.models import (
     AllocationPosting,
-    BracketTable,
     Debt,
     DebtEntry,
     InstalmentPlan,
 )
+from tests.debts.factories import remove_bracket_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +65,7 @@ def test_demo_without_bracket_tables_registers_the_debts_and_posts_nothing(
     cli: Any,
 ) -> None:
     # given a database flushed after migrating (as transactional tests leave it)
-    table = BracketTable._meta.db_table
-    with connection.cursor() as cursor:  # the model refuses deletes; so does PostgreSQL
-        cursor.execute(
-            f"TRUNCATE {table}"
-            if connection.vendor == "postgresql"
-            else f"DELETE FROM {table}"  # noqa: S608 - a model's table name
-        )
+    remove_bracket_tables()
     assert cli("demo", "--i-know-this-is-not-production")[0] == 0
     assert Debt.objects.count() == 5
     assert AllocationPosting.objects.count() == 0

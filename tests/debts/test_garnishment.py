@@ -3,6 +3,7 @@ the child reduction, cumulation, maintenance, and Hypothesis properties."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -44,7 +45,7 @@ def _seizable(
     ).seizable
 
 
-# Published worked examples (belgium.md §1.3-1.4).
+# Published worked examples (docs/sources.md §1.3-1.4).
 
 
 @pytest.mark.parametrize(
@@ -63,7 +64,7 @@ def _seizable(
         ),
         ("syndicatsmagazine 2025 earned 2000", "2025", "earned", "2000", 0, "328.60"),
         (
-            "belgium.md 2024 earned 1500, 1 child: subtraction",
+            "docs/sources.md 2024 earned 1500, 1 child: subtraction",
             "2024",
             "earned",
             "1500",
@@ -104,7 +105,7 @@ def test_brackets_are_marginal_as_in_the_2016_example() -> None:
 
 
 # Every band of every shipped table, at its edges. Expected values written out by
-# hand from the thresholds of belgium.md §1.2: (earned at T1, T2, T3; replacement
+# hand from the thresholds of docs/sources.md §1.2: (earned at T1, T2, T3; replacement
 # at T2, T3). The 2023-2025 ones match the published "max" columns.
 EDGES: dict[str, tuple[str, str, str, str | None, str | None]] = {
     "2020-earned": ("16.80", "54.90", "105.30", None, None),
@@ -118,6 +119,7 @@ EDGES: dict[str, tuple[str, str, str, str | None, str | None]] = {
     "2023": ("19.60", "63.40", "121.80", "78.00", "136.40"),
     "2024": ("19.80", "64.50", "124.10", "79.40", "139.00"),
     "2025": ("20.80", "67.00", "128.60", "82.40", "144.00"),
+    "2026": ("21.00", "68.40", "131.20", "84.20", "147.00"),
 }
 
 
@@ -342,6 +344,46 @@ def test_an_income_refuses_bad_amounts(
         Income(earned=earned, replacement=replacement)
 
 
+# The confidence in a table's figures.
+
+MEDIUM_FR = (
+    "Source de fiabilité moyenne : vérifiez ces montants dans l'arrêté royal publié "
+    "au Moniteur belge."
+)
+LOW_FR = (
+    "Source de fiabilité faible : ces montants ne sont pas confirmés ; vérifiez-les "
+    "dans l'arrêté royal publié au Moniteur belge avant de vous y fier."
+)
+
+
+@pytest.mark.parametrize(
+    ("_case", "confidence", "label", "code", "text"),
+    [
+        ("high: no warning", "high", "élevée", None, None),
+        ("medium", "medium", "moyenne", "confidence_medium", MEDIUM_FR),
+        ("low", "low", "faible", "confidence_low", LOW_FR),
+    ],
+)
+def test_a_table_below_high_confidence_warns_the_agent(
+    _case: str, confidence: str, label: str, code: str | None, text: str | None
+) -> None:
+    table = dataclasses.replace(shipped("2024"), confidence=confidence)
+    with translation.override("fr"):
+        warning = table.warning
+        assert table.confidence_label == label
+        assert (warning and warning.code, warning and warning.text()) == (code, text)
+
+
+def test_the_2026_table_is_flagged_as_medium_confidence() -> None:
+    table = shipped("2026")
+    assert table.confidence == "medium"
+    assert table.warning is not None
+    assert table.warning.text() == (
+        "Source of medium confidence: check these amounts against the royal decree "
+        "published in the Moniteur belge."
+    )
+
+
 # Choosing the table in force.
 
 
@@ -380,6 +422,8 @@ def test_an_income_refuses_bad_amounts(
         ),
         ("energy crisis, Q1 2023", dt.date(2023, 3, 31), "earned", "2023-energy"),
         ("back to normal 1 Apr 2023", dt.date(2023, 4, 1), "earned", "2023"),
+        ("first day of 2026", dt.date(2026, 1, 1), "replacement", "2026"),
+        ("last day of 2026", dt.date(2026, 12, 31), "earned", "2026"),
     ],
 )
 def test_picks_the_one_table_in_force(
@@ -389,7 +433,7 @@ def test_picks_the_one_table_in_force(
 
 
 @pytest.mark.parametrize(
-    "on", [dt.date(2019, 12, 31), dt.date(2026, 1, 1), dt.date(2026, 11, 23)]
+    "on", [dt.date(2019, 12, 31), dt.date(2027, 1, 1), dt.date(2027, 11, 23)]
 )
 def test_a_date_without_a_table_is_refused_not_answered_with_other_figures(
     on: dt.date,
@@ -402,7 +446,7 @@ def test_a_date_without_a_table_is_refused_not_answered_with_other_figures(
 def test_the_shipped_tables_never_overlap_for_a_kind() -> None:
     tables = shipped_tables()
     day = dt.date(2020, 1, 1)
-    while day <= dt.date(2025, 12, 31):
+    while day <= dt.date(2026, 12, 31):
         for kind in IncomeKind:
             table_in_force(tables, on=day, kind=kind)  # exactly one, or it raises
         day += dt.timedelta(days=1)

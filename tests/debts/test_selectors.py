@@ -130,9 +130,9 @@ def test_the_table_in_force_comes_from_the_database() -> None:
         on=dt.date(2021, 5, 3), kind=IncomeKind.EARNED
     ).code == ("2020-covid-earned")
     with pytest.raises(NoTableInForce) as refused:
-        selectors.bracket_table_for(on=dt.date(2026, 1, 1), kind=IncomeKind.REPLACEMENT)
+        selectors.bracket_table_for(on=dt.date(2027, 1, 1), kind=IncomeKind.REPLACEMENT)
     assert refused.value.errors[0].field == "on"
-    assert "2026-01-01" in refused.value.text
+    assert "2027-01-01" in refused.value.text
 
 
 def test_the_calculator_is_for_the_payment_office(

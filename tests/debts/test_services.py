@@ -605,6 +605,22 @@ def test_posting_skips_suspended_debts_and_advances_of_other_periods(
     assert result.posting.to_beneficiary == D("1500.00")
 
 
+def test_posting_keeps_the_tables_confidence_without_any_text(
+    payment_agent: Any,
+) -> None:
+    person = PersonFactory()
+    _register(payment_agent, person, principal="1000", notified_on="2026-01-05")
+    posting = _post(
+        payment_agent, person, period="2026-11", paid_on=dt.date(2026, 11, 27)
+    ).posting
+    table = posting.result["table"]
+    assert (posting.table_code, table["confidence"], table["warning"]) == (
+        "2026",
+        "medium",
+        {"code": "confidence_medium"},
+    )
+
+
 def test_posting_ignores_another_offices_debts(
     make_agent: Any, payment_agent: Any
 ) -> None:
@@ -620,7 +636,7 @@ def test_posting_without_a_table_writes_nothing(payment_agent: Any) -> None:
     _register(payment_agent, person)
     before = _counts()
     with pytest.raises(NoTableInForce):
-        _post(payment_agent, person, period="2026-01", paid_on=dt.date(2026, 1, 28))
+        _post(payment_agent, person, period="2027-01", paid_on=dt.date(2027, 1, 28))
     with pytest.raises(ValidationFailed) as refused:
         _post(payment_agent, person, period="2024-13")
     assert refused.value.errors[0].field == "period"

@@ -130,6 +130,54 @@ def test_speaks_the_agents_language_and_explains_in_the_language_chosen(
     assert "Montant saisissable 386,10 €" in _text(response)  # the screen stays French
 
 
+def test_shows_the_tables_source_and_flags_its_medium_confidence(
+    client_for: Callable[[Any], Client], payer: Any
+) -> None:
+    response = _calculate(client_for(payer), earned="2000", on="2026-12-04")
+    assert response.status_code == 200
+    page = _text(response)
+    assert "Can be seized 292.20 €" in page
+    assert "2026, in force from 01/01/2026 to 31/12/2026" in page
+    assert (
+        "Legal source (as recorded, not translated) securex.be Lex4You, "
+        "&quot;Les seuils pour la saisie sur salaire à partir du 1er janvier "
+        "2026&quot;" in page
+    )
+    assert "Confidence in the figures medium check against the royal decree" in page
+    assert (
+        '<p class="alert warning" id="table-warning">Source of medium confidence: '
+        "check these amounts against the royal decree published in the Moniteur "
+        "belge.</p>" in response.content.decode()
+    )
+
+
+def test_the_confidence_warning_is_in_the_agents_language(
+    client_for: Callable[[Any], Client], make_agent: Callable[..., Any], tables: None
+) -> None:
+    agent = make_agent(
+        "payment_agent", teams=("payment-office",), language="fr", username="fr"
+    )
+    response = _calculate(
+        client_for(agent), replacement="1800", on="2026-06-30", language="nl"
+    )
+    page = _text(response)
+    assert "Fiabilité des montants moyenne à vérifier dans l'arrêté royal" in page
+    assert (
+        "Source de fiabilité moyenne : vérifiez ces montants dans l&#x27;arrêté "
+        "royal publié au Moniteur belge." in page
+    )
+
+
+def test_a_table_of_high_confidence_is_not_flagged(
+    client_for: Callable[[Any], Client], payer: Any
+) -> None:
+    response = _calculate(client_for(payer), earned="2000", on="2025-06-30")
+    page = _text(response)
+    assert "Confidence in the figures high" in page
+    assert 'id="table-warning"' not in response.content.decode()
+    assert "check against the royal decree" not in page
+
+
 @pytest.mark.parametrize(
     ("_case", "params", "field", "message"),
     [
@@ -195,11 +243,11 @@ def test_bad_input_is_shown_next_to_its_field(
 def test_a_date_without_a_table_is_refused_never_answered_with_other_figures(
     client_for: Callable[[Any], Client], payer: Any
 ) -> None:
-    response = _calculate(client_for(payer), earned="2000", on="2026-01-05")
+    response = _calculate(client_for(payer), earned="2000", on="2027-01-05")
     assert response.status_code == 422
     assert list(_field_errors(response)) == ["on"]
     assert (
-        "No garnishment table is in force on 2026-01-05"
+        "No garnishment table is in force on 2027-01-05"
         in _field_errors(response)["on"][0]
     )
     assert "result" not in response.context
@@ -418,6 +466,21 @@ def test_the_tab_previews_what_the_next_payment_keeps_back_in_the_persons_langua
     assert AuditEvent.objects.filter(action="debt.allocation_preview").count() == 1
 
 
+def test_the_preview_flags_a_table_of_medium_confidence(
+    client_for: Callable[[Any], Client], payer: Any, debtor: Any
+) -> None:
+    response = client_for(payer).get(
+        _debts_url(debtor), {"paid_on": "2026-11-27", "replacement": "1800"}
+    )
+    assert response.status_code == 200
+    page = _text(response)
+    assert "Legal source (as recorded, not translated) securex.be Lex4You" in page
+    assert "Confidence in the figures medium" in page
+    assert 'id="table-warning">Source of medium confidence' in (
+        response.content.decode()
+    )
+
+
 def test_the_preview_refuses_bad_input_next_to_its_field(
     client_for: Callable[[Any], Client], payer: Any, debtor: Any
 ) -> None:
@@ -433,7 +496,7 @@ def test_the_preview_refuses_bad_input_next_to_its_field(
     }
     assert "preview" not in response.context
     response = client.get(
-        _debts_url(debtor), {"paid_on": "2026-02-01", "earned": "2000"}
+        _debts_url(debtor), {"paid_on": "2027-02-01", "earned": "2000"}
     )
     assert response.status_code == 422
     assert list(_field_errors(response)) == ["paid_on"]

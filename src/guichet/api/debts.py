@@ -50,6 +50,11 @@ class ComputeIn(StrictIn):
     )
 
 
+class NoteOut(Schema):
+    code: str
+    text: str
+
+
 class TableOut(Schema):
     id: str
     from_: dt.date = Field(alias="from")
@@ -57,8 +62,18 @@ class TableOut(Schema):
     income_kinds: list[str]
     thresholds: list[str] = Field(description="T0, T1, T2, T3.")
     child_reduction: str
-    source: str
-    confidence: str
+    source: str = Field(
+        description="The legal source of the figures, as recorded (not translated)."
+    )
+    confidence: Literal["high", "medium", "low"] = Field(
+        description="Confidence in the figures: high (official or several sources), "
+        "medium (one secondary source), low (a weak or old source)."
+    )
+    warning: NoteOut | None = Field(
+        description="For a table of medium or low confidence, what the agent must "
+        "check before relying on it (code confidence_medium or confidence_low); "
+        "null for high confidence."
+    )
     note: str
 
 
@@ -72,11 +87,6 @@ class BandOut(Schema):
     amount: str
     reason: str
     explanation: str
-
-
-class NoteOut(Schema):
-    code: str
-    text: str
 
 
 class IncomeOut(Schema):

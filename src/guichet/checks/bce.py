@@ -1,6 +1,6 @@
 """Belgian enterprise number (BCE / KBO), also the VAT number without its BE prefix.
 
-Rule (../shared/domain/belgium.md §2.4, python-stdnum `stdnum.be.vat`): 10 digits,
+Rule (docs/sources.md §2.4, python-stdnum `stdnum.be.vat`): 10 digits,
 the first 0 or 1; the last two are 97 - (first eight mod 97). Old nine-digit
 numbers get a leading 0.
 """

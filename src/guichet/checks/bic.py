@@ -1,7 +1,7 @@
 """BIC (ISO 9362 business identifier code, the "SWIFT code" of a bank).
 
-Rules (python-stdnum `stdnum.bic`; the SEPA credit-transfer schemas of
-../shared/domain/belgium.md §4): 8 or 11 characters: institution (4 letters),
+Rules (python-stdnum `stdnum.bic`; the SEPA credit-transfer schemas,
+docs/sources.md §4.2-4.3): 8 or 11 characters: institution (4 letters),
 country (2 letters, an ISO 3166 code), location (2 letters or digits), and an
 optional branch (3 letters or digits; none or `XXX` is the head office). A BIC has
 no check digit, so a mistyped letter can only be caught by the form and the

@@ -1,6 +1,6 @@
 """IBAN (ISO 13616), with the Belgian account check and bank code.
 
-Rules (../shared/domain/belgium.md §4 and ../shared/stack.md pitfall 16;
+Rules (docs/sources.md §4.1, and §6.2 on python-stdnum's list of bank codes;
 python-stdnum `stdnum.iban`, `stdnum.be.iban`):
 
 - two letters (country), two check digits, then the country's BBAN, whose length

@@ -1,6 +1,6 @@
 """Machine-readable zones of travel documents (ICAO Doc 9303).
 
-Layouts (../shared/domain/belgium.md §3.2; Doc 9303 Parts 4 to 7), positions 1-based:
+Layouts (docs/sources.md §3.2; Doc 9303 Parts 4 to 7), positions 1-based:
 
 - TD3 (passports): 2 lines of 44. Line 1: document code 1-2, issuing state 3-5, name
   6-44. Line 2: document number 1-9 and check 10, nationality 11-13, birth date

@@ -1,6 +1,6 @@
 """Belgian national register number (NN) and BIS number: the NISS / INSZ.
 
-Rules (../shared/domain/belgium.md §2.1-2.2, from python-stdnum `stdnum.be.nn` and
+Rules (docs/sources.md §2.1-2.2, from python-stdnum `stdnum.be.nn` and
 `stdnum.be.bis`, which cite IBZ document IT000_Rijksregisternummer):
 
 - 11 digits `YYMMDD NNN CC`; the day counter `NNN` is odd for men, even for women;

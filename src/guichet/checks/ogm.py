@@ -1,6 +1,6 @@
 """Belgian structured payment reference (OGM / VCS, "communication structurée").
 
-Rule (../shared/domain/belgium.md §2.3, python-stdnum `stdnum.be.ogm_vcs`, citing the
+Rule (docs/sources.md §2.3, python-stdnum `stdnum.be.ogm_vcs`, citing the
 Febelfin banking standards): 12 digits; the last two are the first ten modulo 97,
 and 97 when that remainder is 0 (the remainder itself, not 97 minus it as for
 national and enterprise numbers). Printed `+++123/4567/89002+++`; banks also print

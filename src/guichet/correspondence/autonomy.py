@@ -1,7 +1,7 @@
 """May this agent send this written answer alone, or must a supervisor approve it?
 
-The seeds' D/C/B criteria (001_… and 003_…, "Questions ou plaintes"; 000_…,
-"Autonomie"), as the access policy grants them:
+The seeds' D/C/B criteria (docs/sources.md §5.1: seed 001, "Questions ou plaintes",
+and seed 003, "Contacts"; seed 000, "Autonomie"), as the access policy grants them:
 
 | kind of letter                       | action it needs          | lowest level |
 | ------------------------------------ | ------------------------ | ------------ |

@@ -1,6 +1,6 @@
 """One month's income shared among creditors in their legal order. Pure.
 
-The order, and why (../shared/domain/belgium.md §1.5-1.8):
+The order, and why (docs/sources.md §1.5-1.8):
 
 1. **Maintenance** (art. 1412 C.jud.): first, before every other seizure and
    assignment, on the whole income if needed (gerechtsdeurwaarders.be, Securex

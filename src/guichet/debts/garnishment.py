@@ -1,6 +1,6 @@
 """The seizable part of a monthly net income, by the Belgian Judicial Code. Pure.
 
-Sources (../shared/domain/belgium.md §1, stored copies of public pages):
+Sources (docs/sources.md §1, which lists each with its address and date):
 
 - Art. 1409 §1 C.jud. (earned income): marginal brackets 0 / 20 / 30 / 40 / 100 %.
 - Art. 1409 §1bis (replacement income: unemployment, sickness, pension...): the same
@@ -22,7 +22,7 @@ amount is rounded half-up to the cent once (§1.4 "Rounding": no source states a
 rule; the published examples are exact to the cent).
 
 Tables are dated data (`BracketTable`), never constants: see `models.BracketTable`
-and the migration that ships 2020-2025. Choosing the table in force is
+and the migrations that ship 2020-2025 (0002) and 2026 (0004). Choosing the table in force is
 `table_in_force`, which refuses a date without one (never last year's figures).
 """
 
@@ -84,6 +84,15 @@ class NoteCode(StrEnum):
     SUMMARY = "summary"
 
 
+class TableWarningCode(StrEnum):
+    MEDIUM_CONFIDENCE = "confidence_medium"
+    LOW_CONFIDENCE = "confidence_low"
+
+
+# The same words as `models.Confidence`, for a pure table.
+_CONFIDENCE_LABELS = {"high": _("high"), "medium": _("medium"), "low": _("low")}
+
+
 class NoTableInForce(LookupError):
     """No bracket table is in force on this date for this kind of income."""
 
@@ -126,6 +135,36 @@ class BracketTable:
 
     def is_in_force(self, on: dt.date, kind: IncomeKind) -> bool:
         return kind in self.income_kinds and self.valid_from <= on <= self.valid_to
+
+    @property
+    def confidence_label(self) -> str:
+        """The confidence in the figures, in the active language."""
+        return str(_CONFIDENCE_LABELS.get(self.confidence, self.confidence))
+
+    @property
+    def warning(self) -> Explanation | None:
+        """What the agent must know before relying on figures that no official text
+        confirms here: a table of medium confidence rests on one secondary source,
+        one of low confidence on a weak or old one (docs/sources.md, confidence scale).
+        None for a table of high confidence."""
+        if self.confidence == "high":
+            return None
+        if self.confidence == "medium":
+            return Explanation(
+                TableWarningCode.MEDIUM_CONFIDENCE,
+                _(
+                    "Source of medium confidence: check these amounts against the "
+                    "royal decree published in the Moniteur belge."
+                ),
+            )
+        return Explanation(
+            TableWarningCode.LOW_CONFIDENCE,
+            _(
+                "Source of low confidence: these amounts are not confirmed; check "
+                "them against the royal decree published in the Moniteur belge "
+                "before relying on them."
+            ),
+        )
 
 
 def table_in_force(

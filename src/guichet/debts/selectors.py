@@ -334,8 +334,8 @@ def claims_for(
     """The claims a payment for `period`, paid on `paid_on`, must serve.
 
     Active debts notified by the payment date, with a balance; a CPAS subrogation
-    only when the payment's month falls in the period it advanced (§1.8: recovery
-    only on arrears for the same period); a recovery's instalment plan in force.
+    only when the payment's month falls in the period it advanced (docs/sources.md
+    §1.8: recovery only on arrears for the same period); a recovery's instalment plan in force.
     Each debt must carry `balance` (see `with_balance`) and its plans prefetched.
     """
     first, last = month_of(period)

@@ -33,7 +33,8 @@ def _text(explanations: tuple[Explanation, ...], with_text: bool) -> dict[str, A
     return shown
 
 
-def table_dict(table: BracketTable) -> dict[str, Any]:
+def table_dict(table: BracketTable, *, with_text: bool = True) -> dict[str, Any]:
+    warning = table.warning
     return {
         "id": table.code,
         "from": table.valid_from.isoformat(),
@@ -43,6 +44,9 @@ def table_dict(table: BracketTable) -> dict[str, Any]:
         "child_reduction": format_amount(table.child_reduction),
         "source": table.source,
         "confidence": table.confidence,
+        "warning": None
+        if warning is None
+        else (warning.as_dict() if with_text else {"code": warning.code}),
         "note": table.note,
     }
 
@@ -77,7 +81,7 @@ def garnishment_dict(result: Garnishment, *, with_text: bool = True) -> dict[str
         "scale": result.scale.value,
         "children": result.children,
         "maintenance": result.maintenance,
-        "table": table_dict(result.table),
+        "table": table_dict(result.table, with_text=with_text),
         "bands": [band_dict(band, with_text=with_text) for band in result.bands],
         "brackets_total": format_amount(result.brackets_total),
         "child_reduction": {
@@ -123,7 +127,7 @@ def allocation_dict(result: Allocation, *, with_text: bool = True) -> dict[str, 
         "to_beneficiary": format_amount(result.to_beneficiary),
         "income": format_amount(result.income),
         "seizable": format_amount(ordinary.ordinary_seizable),
-        "table": table_dict(ordinary.table),
+        "table": table_dict(ordinary.table, with_text=with_text),
         "pools": {
             "maintenance_taken": format_amount(result.maintenance_taken),
             "ordinary_available": format_amount(result.ordinary_available),

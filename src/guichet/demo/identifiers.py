@@ -9,7 +9,7 @@ def national_number(birth_date: dt.date, counter: int, *, bis: bool = False) -> 
     """An NN (or BIS, month + 40) for a birth date; odd counters are men, even women.
 
     Check digits: 97 - (first nine digits mod 97), with "2" prefixed from 2000
-    (../shared/domain/belgium.md §2.1).
+    (docs/sources.md §2.1).
     """
     if not 1 <= counter <= 998:
         raise ValueError("the day counter runs from 001 to 998")
@@ -20,7 +20,8 @@ def national_number(birth_date: dt.date, counter: int, *, bis: bool = False) -> 
 
 
 def enterprise_number(serial: int) -> str:
-    """A BCE/KBO number 0xxxxxxxCC with CC = 97 - (first eight mod 97) (§2.4)."""
+    """A BCE/KBO number 0xxxxxxxCC with CC = 97 - (first eight mod 97)
+    (docs/sources.md §2.4)."""
     if not 0 < serial < 8_000_000:
         raise ValueError("serial out of range")
     first8 = f"0{2_000_000 + serial:07d}"

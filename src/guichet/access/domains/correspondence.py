@@ -1,12 +1,13 @@
 """Letters, incoming mail, minutes and forms.
 
-Autonomy follows the function levels of the seeds (001_… and 003_…, "Questions ou
-plaintes"; 000_…, "Autonomie"): a level-D agent chooses a standard answer and sends it
-unchanged; level C chooses among the alternatives and fills in their free fields;
-level B adapts them to the case. Out-of-the-ordinary written communication needs an
-authorisation (000_…): a supervisor approves it. `correspondence.autonomy` classifies
-a letter and asks which of these actions the agent holds; when none fits, the letter
-waits for approval instead of being refused.
+Autonomy follows the function levels of the seeds (docs/sources.md §5.1: seed 001,
+"Questions ou plaintes", and seed 003, "Contacts"; seed 000, "Autonomie"): a level-D
+agent chooses a standard answer and sends it unchanged; level C chooses among the
+alternatives and fills in their free fields; level B adapts them to the case.
+Out-of-the-ordinary written communication needs an authorisation (seed 000): a
+supervisor approves it. `correspondence.autonomy` classifies a letter and asks which
+of these actions the agent holds; when none fits, the letter waits for approval
+instead of being refused.
 
 Drafts and letters waiting for approval stay within the writing service (team);
 issued letters are seen by every agent who sees the person. Incoming mail is seen by
@@ -50,7 +51,8 @@ class Action(StrEnum):
     FORM_RENDER = "form.render"
 
 
-# Who keeps the mail register (001_…: "Gérer le courrier entrant et sortant").
+# Who keeps the mail register (seed 001, docs/sources.md §5.4: "Gérer le courrier ou
+# les mails entrant et sortant").
 MAIL_CLERKS = (R.SUPPORT_AGENT, R.FRONT_OFFICE, R.SUPERVISOR)
 # Who may start a mass mailing of one template.
 BATCH_WRITERS = (R.SUPPORT_AGENT, R.DOSSIER_HANDLER, R.PAYMENT_AGENT, R.SUPERVISOR)

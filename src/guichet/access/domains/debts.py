@@ -1,12 +1,13 @@
 """Debts and garnishment.
 
-From the seeds: the payment-office assistant (004_3319a9cb289611e0.txt, VBFBSD012,
-level C, "agent du paiement" and "gestionnaire de créances et dettes") calculates
-the seizable part of the benefit, handles seizures and assignments, creates and
-follows third-party debts and the office's own claims; the function is directed by
-"le chef du bureau de paiement ou adjoint", hence supervisors. No other function of
-the seeds deals with a person's debts, so the contact center, front office, support
-agents and dossier handlers see none, and administrators see no citizen data.
+From the seeds (the users' job descriptions, docs/sources.md §5.2): the
+payment-office assistant (seed 004, VBFBSD012, level C, "agent du paiement" and
+"gestionnaire de créances et dettes") calculates the seizable part of the benefit,
+handles seizures and assignments, creates and follows third-party debts and the
+office's own claims; the function is directed by "le chef du bureau de paiement ou
+adjoint", hence supervisors. No other function of the seeds deals with a person's
+debts, so the contact center, front office, support agents and dossier handlers see
+none, and administrators see no citizen data.
 
 Visibility of one debt: the agent holds a role that concerns debts, belongs to the
 payment office (team) the claim was notified to, and may see the person (a person

@@ -1,17 +1,18 @@
 """Documents of persons (and, later, of their dossiers), and identifier checks.
 
-From the seeds: the consular front office (000_…, "Vérifier l'authenticité et la
-validité des documents"), administrative support (001_…, "Contrôler l'authenticité
-et la validité des documents"; level D "effectuer des contrôles simples de documents
-et/ou apporter des corrections simples"), dossier handlers (003_…, "collecter,
-ordonner et/ou analyser des données et des documents") and the payment office
-(004_…, "vérifier que les documents paiements soient bien complétés") receive, read,
+From the seeds (the users' job descriptions, docs/sources.md §5.3): the consular
+front office (seed 000, "Vérifier l'authenticité et la validité des documents"),
+administrative support (seed 001, "Contrôler l'authenticité et la validité des
+documents"; level D "effectuer des contrôles simples de documents et/ou apporter des
+corrections simples"), dossier handlers (seed 003, "collecter, ordonner et/ou
+analyser des données et des documents") and the payment office (seed 004,
+"vérifier que les documents paiements soient bien complétés") receive, read,
 correct and check documents; so do their supervisors. A mechanical check (check
 digits of a zone or an IBAN) is a simple check, open from level D.
 
-The contact center (002_…) answers citizens about what their file holds: its agents
-see the list of a person's documents and their checks, but neither open the files
-(scans of identity cards, bank statements) nor add or check documents.
+The contact center (seed 002) answers citizens about what their file holds: its
+agents see the list of a person's documents and their checks, but neither open the
+files (scans of identity cards, bank statements) nor add or check documents.
 
 Visibility of one document follows its person's: a person confidential to a team
 keeps their documents confidential to that team. The identifier checks
@@ -35,7 +36,7 @@ class Action(StrEnum):
     DOCUMENT_VERIFY = "document.verify"
 
 
-# Who handles documents themselves (000_…, 001_…, 003_…, 004_… and supervisors).
+# Who handles documents themselves (seeds 000, 001, 003, 004 and supervisors).
 DOCUMENT_HANDLERS = (
     R.FRONT_OFFICE,
     R.SUPPORT_AGENT,

@@ -1,9 +1,9 @@
 """Persons and organisations.
 
-Levels follow the seeds: a level-D agent registers persons and updates contact
-details, but changing a person's identity (names, birth date, national number)
-needs level C (000_… and 001_…, "autonomie"). A person confidential to a team is
-seen by that team's members only.
+Levels follow the seeds (the users' job descriptions, docs/sources.md §5.1): a
+level-D agent registers persons and updates contact details, but changing a person's
+identity (names, birth date, national number) needs level C (seeds 000 and 001,
+"autonomie"). A person confidential to a team is seen by that team's members only.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Ship the garnishment bracket tables of 2020 to 2025 (art. 1409 C.jud.).
 
-Figures, periods and sources from ../shared/domain/belgium.md §1.2 (net monthly
+Figures, periods and sources as listed in docs/sources.md §1.2 (net monthly
 income, EUR). Where the periods of earned and replacement income differ, one row per
 kind of income, so that "which table is in force on date D for income kind K" has
 exactly one answer:
@@ -11,7 +11,8 @@ exactly one answer:
 - An earlier COVID increase in 2020 (1 138 -> 1 366, vrt.be 16 Jun 2020) existed, but
   its dates were not found: it is NOT shipped. Add it by import once its dates are
   known; until then 2020 dates use the normal 2020 table.
-- No 2026 table is known (§1.9): a 2026 date is refused until one is imported.
+- No 2026 table was known when this migration was written (§1.9); migration 0004
+  ships it.
 
 Data are written here, not read from app code, so this migration never changes.
 """

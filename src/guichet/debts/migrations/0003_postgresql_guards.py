@@ -2,7 +2,7 @@
 
 - UPDATE and DELETE of ledger rows (entries, instalment plans, postings) and of
   bracket tables are refused by trigger, as for the audit trail (audit 0002).
-  TRUNCATE stays allowed for the test database's clean-up (stack.md pitfall 6).
+  TRUNCATE stays allowed for the test database's clean-up (docs/sources.md §6.1).
 - Two bracket tables in force on the same day for the same kind of income are
   refused by exclusion constraints on date ranges (one per kind, so no btree_gist
   extension is needed).

@@ -25,12 +25,14 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.core.management.base import CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from guichet.core.commands import GuichetCommand, NegativeAnswer, UsageError
 from guichet.core.errors import GuichetError
 from guichet.debts import selectors, serialize, services
 from guichet.debts import validation as v
 from guichet.debts.errors import NoTableInForce
+from guichet.debts.garnishment import BracketTable
 
 LANGUAGES = ["fr", "nl", "de", "en"]
 
@@ -218,12 +220,25 @@ class Command(GuichetCommand):
             f"Table {result.table.code} ({result.table.valid_from} - {result.table.valid_to}), "
             f"{result.scale.value} income scale."
         )
+        self._write_source(result.table)
         for band in payload["bands"]:
             self.stdout.write(
                 f"  {band['from']:>10} - {band['to'] or '':>10}  {band['rate']}  {band['amount']:>10}"
             )
         self.stdout.write(f"Seizable: {payload['seizable']}  Kept: {payload['kept']}")
         self.stdout.write(payload["explanation"])
+
+    def _write_source(self, table: BracketTable) -> None:
+        """The table's source and confidence, and the warning when it is not high."""
+        self.stdout.write(
+            _("Source (as recorded, not translated): %(source)s")
+            % {"source": table.source}
+        )
+        self.stdout.write(
+            _("Confidence: %(confidence)s") % {"confidence": table.confidence_label}
+        )
+        if table.warning is not None:
+            self.stdout.write(f"! {table.warning.text()}")
 
     def _allocate(self, options: dict[str, Any]) -> None:
         case = v.case_request(read_json(options["file"]))
@@ -234,6 +249,8 @@ class Command(GuichetCommand):
         if self.json_output:
             self.emit(payload)
             return
+        self.stdout.write(f"Table {result.garnishment.table.code}.")
+        self._write_source(result.garnishment.table)
         for line in payload["claims"]:
             self.stdout.write(
                 f"#{line['rank']} {line['id']} ({line['kind']}): {line['amount']}"
@@ -261,5 +278,5 @@ class Command(GuichetCommand):
             self.stdout.write(
                 f"{table['id']:<20} {table['from']} - {table['to']}  "
                 f"{'+'.join(table['income_kinds']):<19} {' / '.join(table['thresholds'])}"
-                f"  child {table['child_reduction']}"
+                f"  child {table['child_reduction']}  {table['confidence']}"
             )
