@@ -18,12 +18,8 @@ OUTSIDE = re.compile(
 )
 # The index of the seeds names their files on purpose (docs/sources.md §5).
 SEED_INDEX = ROOT / "docs" / "sources.md"
-# Files that still cite outside sources, kept by other work in progress (the audit
-# trail's migration, the foundation ADR); this list only shrinks.
-NOT_YET = {
-    "docs/adr/0001-foundation-stack.md",
-    "src/guichet/audit/migrations/0002_append_only_trigger.py",
-}
+# Files that still cite outside sources; this list only shrinks.
+NOT_YET: set[str] = set()
 SUFFIXES = {".py", ".md", ".html", ".txt", ".css", ".js"}
 
 

@@ -1,9 +1,8 @@
 """On PostgreSQL, refuse UPDATE and DELETE of audit rows in the database itself.
 
-TRUNCATE stays allowed: the test database's clean-up uses it (see stack.md pitfall
-6); production should REVOKE TRUNCATE from the runtime role. SQLite gets no trigger:
-its test clean-up deletes rows one table at a time, which a trigger would block;
-the model and queryset refuse there.
+TRUNCATE stays allowed: the test database's clean-up uses it (docs/sources.md
+§6.1); production should REVOKE TRUNCATE from the runtime role. SQLite got its
+triggers later (migration 0005, ADR 0002).
 """
 
 from django.db import migrations
