@@ -442,3 +442,12 @@ DEFAULT_FROM_EMAIL = env.string(
     default="guichet@localhost",
     help="Sender address of Guichet's e-mail; replies go to the service's own address.",
 )
+EMAIL_DIR = env.string(
+    "GUICHET_EMAIL_DIR",
+    default="",
+    help="When set, e-mail is written as files into this folder instead of sent by SMTP "
+    "(`make demo` uses `var/mail/`).",
+)
+if EMAIL_DIR:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = EMAIL_DIR
