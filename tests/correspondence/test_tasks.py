@@ -12,9 +12,9 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from guichet.core.retries import RETRYING
-from guichet.core.worker import GuichetWorker
 from guichet.correspondence import services
 from guichet.correspondence.models import LetterDispatch
+from tests.core.running import run_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -25,23 +25,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _run_ready() -> None:
-    """Claim and run the ready tasks, as the worker's loop does."""
-    worker = GuichetWorker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    while (result := DBTaskResult.objects.ready().get_locked()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
 
 
 def test_an_email_that_cannot_be_sent_is_retried_then_left_failed(
@@ -64,7 +47,7 @@ def test_an_email_that_cannot_be_sent_is_retried_then_left_failed(
     )
     dispatch = services.letter_send_email(actor=agent, letter_id=letter.uuid)
 
-    _run_ready()
+    run_ready()
 
     # The first attempt failed: the dispatch says so, the task waits a minute.
     dispatch.refresh_from_db()
@@ -75,7 +58,7 @@ def test_an_email_that_cannot_be_sent_is_retried_then_left_failed(
 
     for _attempt in range(2, 6):
         DBTaskResult.objects.filter(task_path=SEND).update(run_after=timezone.now())
-        _run_ready()
+        run_ready()
 
     dispatch = LetterDispatch.objects.get(pk=dispatch.pk)
     assert (dispatch.status, dispatch.attempts) == ("failed", 5)
