@@ -7,8 +7,8 @@ from django_tasks_db.models import DBTaskResult
 from guichet.core.worker import GuichetWorker
 
 
-def run_ready(*, worker_id: str = "test-worker") -> int:
-    """Claim and run the ready tasks one by one; return how many ran.
+def run_ready(*, worker_id: str = "test-worker", limit: int = 100) -> int:
+    """Claim and run the ready tasks one by one (at most `limit`); return how many ran.
 
     The worker's own loop closes stale connections, which would end the test's
     transaction: this runs its steps without that.
@@ -24,7 +24,7 @@ def run_ready(*, worker_id: str = "test-worker") -> int:
         excluded_queue_names=[],
     )
     count = 0
-    while (result := DBTaskResult.objects.ready().get_locked()) is not None:
+    while count < limit and (result := DBTaskResult.objects.ready().get_locked()):
         result.claim(worker_id)
         worker.run_task(result)
         count += 1

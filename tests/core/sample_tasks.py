@@ -35,3 +35,9 @@ def broken() -> None:
 def sleepy(seconds: float) -> float:
     time.sleep(seconds)
     return seconds
+
+
+@task()
+def interrupted() -> None:
+    """What the worker's signal handler does to a task on a forced stop."""
+    raise SystemExit(1)

@@ -176,3 +176,20 @@ def test_a_result_is_not_retried_twice_nor_when_its_error_is_unknown(
     assert task_result_retry(result, now=timezone.now()) is None
     result.exception_class_path = "tests.core.sample_tasks.echo"
     assert task_result_retry(result, now=timezone.now()) is None
+
+
+@pytest.mark.django_db
+def test_a_task_cut_short_by_a_forced_stop_is_queued_again(
+    run_ready: Callable[..., int],
+) -> None:
+    queued = sample_tasks.interrupted.enqueue()
+
+    assert run_ready(limit=1) == 1
+
+    result = DBTaskResult.objects.get(id=queued.id)
+    assert (result.status, result.finished_at, len(result.worker_ids)) == (
+        "READY",
+        None,
+        1,
+    )
+    assert result.exception_class_path == "builtins.SystemExit"

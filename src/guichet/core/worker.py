@@ -3,11 +3,12 @@ watch on its parent process.
 
 The loop that claims and runs tasks is django-tasks-db's own `Worker` (one task at
 a time; SIGTERM or SIGINT finish the current task, then stop; a second one stops
-at once). `GuichetWorker` adds one thing to it: a failed task whose retry policy
-allows another attempt is queued again (`core.retries`). Beside the loop, a
-`Companion` thread ticks every `GUICHET_WORKER_TICK_SECONDS`: it enqueues the
-periodic tasks that are due (`core.scheduler`) and, when asked, stops the worker
-(with SIGTERM, so the current task still finishes) once its parent process is gone.
+at once). `GuichetWorker` adds to it: a failed task whose retry policy allows
+another attempt is queued again (`core.retries`), and so is a task cut short by a
+forced stop. Beside the loop, a `Companion` thread ticks every
+`GUICHET_WORKER_TICK_SECONDS`: it enqueues the periodic tasks that are due
+(`core.scheduler`) and, when asked, stops the worker (with SIGTERM, so the current
+task still finishes) once its parent process is gone.
 """
 
 from __future__ import annotations
@@ -31,13 +32,32 @@ from .retries import task_result_retry
 logger = logging.getLogger(__name__)
 
 
+# What a task "raises" when the worker is stopped at once (a second Ctrl+C).
+INTERRUPTIONS = frozenset({"builtins.SystemExit", "builtins.KeyboardInterrupt"})
+
+
 class GuichetWorker(Worker):
-    """django-tasks-db's worker; a failed attempt is retried when its policy says so."""
+    """django-tasks-db's worker; a failed attempt is retried when its policy says so.
+
+    A task cut short by a forced stop did not fail: it is queued again at once, as
+    the reaper would queue it had the worker been killed.
+    """
 
     def run_task(self, db_task_result: DBTaskResult[..., Any]) -> None:
         super().run_task(db_task_result)
-        if db_task_result.status == TaskResultStatus.FAILED:
-            task_result_retry(db_task_result, now=clock.now())
+        if db_task_result.status != TaskResultStatus.FAILED:
+            return
+        if db_task_result.exception_class_path in INTERRUPTIONS:
+            DBTaskResult.objects.filter(
+                id=db_task_result.id, status=TaskResultStatus.FAILED
+            ).update(status=TaskResultStatus.READY, finished_at=None)
+            logger.warning(
+                "Task %s (%s) was cut short by the worker's stop; queued again",
+                db_task_result.id,
+                db_task_result.task_path,
+            )
+            return
+        task_result_retry(db_task_result, now=clock.now())
 
 
 class Companion(threading.Thread):
