@@ -104,8 +104,10 @@ def test_a_worker_runs_tasks_retries_schedules_and_stops_after_its_task(
 
     process = _start_worker(shared_database, tmp_path)
     try:
+        # Starting takes a few seconds, many more on a loaded machine.
         echoed_row = _wait_for(
-            lambda: (row := _status(echoed)).status == "SUCCESSFUL" and row
+            lambda: (row := _status(echoed)).status == "SUCCESSFUL" and row,
+            timeout=120,
         )
         assert (echoed_row.return_value, echoed_row.worker_ids) == (
             "hello",
@@ -128,11 +130,11 @@ def test_a_worker_runs_tasks_retries_schedules_and_stops_after_its_task(
         sleepy = sample_tasks.sleepy.enqueue(1.0)
         _wait_for(lambda: _status(sleepy).status == "RUNNING")
         process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:  # pragma: no cover - only when the test fails
-            process.kill()
-            process.communicate()
+        output, _ = process.communicate(timeout=60)
+    except (AssertionError, subprocess.TimeoutExpired) as error:  # pragma: no cover
+        process.kill()
+        said, _ = process.communicate()
+        raise AssertionError(f"{error}\nThe worker's output:\n{said}") from error
 
     assert process.returncode == 0, output
     assert _status(sleepy).status == "SUCCESSFUL", output
