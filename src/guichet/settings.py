@@ -7,6 +7,7 @@ With GUICHET_DEBUG off, unsafe defaults stop start-up.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -323,6 +324,73 @@ TASKS = {
     }
 }
 
+
+# Background work: `guichet worker` runs the queued tasks and enqueues the periodic ones.
+def _seconds(raw: str) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ValueError(f"a positive number of seconds, not {raw!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"a positive number of seconds, not {raw!r}")
+    return value
+
+
+def _positive(raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError(f"a whole number above 0, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"a whole number above 0, not {raw!r}")
+    return value
+
+
+WORKER_POLL_SECONDS = env.parsed(
+    "GUICHET_WORKER_POLL_SECONDS",
+    default="1",
+    help="How long an idle worker waits before it looks for queued tasks again.",
+    parse=_seconds,
+    kind="seconds",
+)
+WORKER_TICK_SECONDS = env.parsed(
+    "GUICHET_WORKER_TICK_SECONDS",
+    default="1",
+    help="How often the worker's scheduler looks for periodic tasks that are due.",
+    parse=_seconds,
+    kind="seconds",
+)
+WORKER_TASK_TIMEOUT_SECONDS = env.parsed(
+    "GUICHET_WORKER_TASK_TIMEOUT_SECONDS",
+    default="1800",
+    help="A task still running after this long is taken for abandoned by a stopped "
+    "worker, and queued again; keep it above the longest task.",
+    parse=_seconds,
+    kind="seconds",
+)
+WORKER_TASK_ATTEMPTS = env.parsed(
+    "GUICHET_WORKER_TASK_ATTEMPTS",
+    default="3",
+    help="Attempts of a task whose workers keep stopping under it before it is marked "
+    "failed (a task with its own retry rule uses that rule's count).",
+    parse=_positive,
+    kind="integer",
+)
+TASK_RESULTS_KEEP_DAYS = env.parsed(
+    "GUICHET_TASK_RESULTS_KEEP_DAYS",
+    default="14",
+    help="Days a successful background task's result is kept before it is pruned.",
+    parse=_positive,
+    kind="integer",
+)
+TASK_FAILED_RESULTS_KEEP_DAYS = env.parsed(
+    "GUICHET_TASK_FAILED_RESULTS_KEEP_DAYS",
+    default="90",
+    help="Days a failed background task's result (its error and traceback) is kept.",
+    parse=_positive,
+    kind="integer",
+)
+
 LOG_FORMAT = env.string(
     "GUICHET_LOG_FORMAT",
     default="console",
@@ -425,3 +493,12 @@ DEFAULT_FROM_EMAIL = env.string(
     default="guichet@localhost",
     help="Sender address of Guichet's e-mail; replies go to the service's own address.",
 )
+EMAIL_DIR = env.string(
+    "GUICHET_EMAIL_DIR",
+    default="",
+    help="When set, e-mail is written as files into this folder instead of sent by SMTP "
+    "(`make demo` uses `var/mail/`).",
+)
+if EMAIL_DIR:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = EMAIL_DIR

@@ -79,3 +79,26 @@ class AppendOnlyModel(AppendOnlyRow, BaseModel):
 
     class Meta:
         abstract = True
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task (`core.schedule.PERIODIC`) is next due.
+
+    The scheduler of every `guichet worker` reads these rows; a due run is claimed by
+    moving `next_run_at` forward in the transaction that enqueues the task, so two
+    schedulers never enqueue one run twice (see `core.scheduler`).
+    """
+
+    name = models.CharField(_("name"), max_length=200, primary_key=True)
+    next_run_at = models.DateTimeField(_("next run at"))
+    last_enqueued_at = models.DateTimeField(
+        _("last enqueued at"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("periodic task")
+        verbose_name_plural = _("periodic tasks")
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,9 +6,13 @@ transactional), so a letter is never issued without its archiving task.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django_tasks import task
 
-from .models import Letter, Minutes
+from guichet.core.retries import TransientError, retrying
+
+from .models import DispatchStatus, Letter, Minutes
 
 
 @task(queue_name="letters")
@@ -22,12 +26,21 @@ def archive_letter(letter_id: str) -> str:
     return letter.pdf_sha256
 
 
+@retrying(attempts=5, backoff=dt.timedelta(minutes=1))
 @task(queue_name="mail")
 def send_letter_email(dispatch_id: str) -> str:
-    """Send a queued letter e-mail (nothing if it was sent)."""
+    """Send a queued letter e-mail (nothing if it was sent).
+
+    A failed sending leaves the dispatch failed with its error, and fails the task
+    so that the worker tries again 1, 2, 4 and 8 minutes later; after the fifth
+    attempt the task stays failed, as the dispatch does.
+    """
     from .services import letter_email_deliver
 
-    return str(letter_email_deliver(dispatch_id=dispatch_id).status)
+    dispatch = letter_email_deliver(dispatch_id=dispatch_id)
+    if dispatch.status == DispatchStatus.FAILED:
+        raise TransientError(f"E-mail of dispatch {dispatch_id}: {dispatch.error}")
+    return str(dispatch.status)
 
 
 @task(queue_name="letters")
