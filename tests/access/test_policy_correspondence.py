@@ -147,11 +147,10 @@ def test_drafts_stay_in_their_service_and_issued_letters_follow_the_person(
                 level,
                 action,
             )
-            assert policy.may(agent, action, other_issued) == allowed, (
-                role,
-                level,
-                action,
-            )
+            # Another service's issued letter is read, never worked on.
+            assert policy.may(agent, action, other_issued) == (
+                allowed and action == "letter.view"
+            ), (role, level, action)
             assert policy.may(agent, action, other_draft) is False, (
                 role,
                 level,
@@ -169,6 +168,32 @@ def test_drafts_stay_in_their_service_and_issued_letters_follow_the_person(
             role,
             level,
         )
+
+
+@pytest.mark.django_db
+def test_only_the_letters_service_and_its_supervisors_dispatch_it() -> None:
+    # given an issued letter of the support service, which first line can read
+    support, cc = TeamFactory(code="support"), TeamFactory(code="cc-fr")
+    author = AgentFactory(roles=["support_agent"], level="C", teams=[support])
+    colleague = AgentFactory(roles=["support_agent"], level="D", teams=[support])
+    chief = AgentFactory(roles=["supervisor"], level="A1", teams=[support, cc])
+    first = AgentFactory(roles=["first_line"], level="C", teams=[cc])
+    other_chief = AgentFactory(roles=["supervisor"], level="A2", teams=[cc])
+    letter = _letter(support, "issued", PersonFactory(), author, 1)
+    letters = Letter.objects.filter(pk=letter.pk)
+    # then its service and that service's supervisor may send it; nobody else may
+    for agent in (author, colleague, chief):
+        assert policy.may(agent, "letter.dispatch", letter)
+        assert "letter.dispatch" in policy.allowed(agent, letter)
+        assert list(policy.visible(agent, letters, for_action="letter.dispatch")) == [
+            letter
+        ]
+    for agent in (first, other_chief):
+        assert policy.may(agent, "letter.view", letter)
+        assert not policy.may(agent, "letter.dispatch", letter)
+        assert policy.allowed(agent, letter) == {"letter.view"}
+        assert not policy.visible(agent, letters, for_action="letter.dispatch")
+        assert list(policy.visible(agent, letters)) == [letter]
 
 
 @pytest.mark.django_db

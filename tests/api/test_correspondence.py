@@ -122,3 +122,29 @@ def test_mail_is_registered_listed_and_dispatched_to_a_dossier(
     )
     assert api.get("/incoming-mail?undispatched=true").json() == []
     assert IncomingMail.objects.get().version == 2
+
+
+def test_another_services_agent_may_read_an_issued_letter_but_not_send_it(
+    clerk: Any, api_for: Any, make_agent: Any
+) -> None:
+    # given an issued letter of the legalisation service, waiting to be posted
+    person = person_with_address()
+    api = api_for(clerk)
+    letter_id = api.post(
+        "/letters", {"person_id": str(person.uuid), "letter_type": "acknowledgement"}
+    ).json()["id"]
+    api.post(f"/letters/{letter_id}/submit", HTTP_IF_MATCH='"1"')
+    first = make_agent("first_line", level="C", teams=("cc-fr",), username="first")
+    outsider = api_for(first)
+    assert outsider.get(f"/letters/{letter_id}").status_code == 200
+    # when an agent of the contact center e-mails it elsewhere or hands it over
+    mailed = outsider.post(
+        f"/letters/{letter_id}/email", {"address": "someone@example.org"}
+    )
+    handed = outsider.post(f"/letters/{letter_id}/hand-over")
+    # then both are refused and the letter still waits in its service's print queue
+    assert (mailed.status_code, handed.status_code) == (403, 403)
+    assert mailed.json()["code"] == "forbidden"
+    letter = Letter.objects.get(uuid=letter_id)
+    assert (letter.status, letter.dispatches.count()) == ("issued", 0)
+    assert [row["id"] for row in api.get("/letters-to-post").json()] == [letter_id]

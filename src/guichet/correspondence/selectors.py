@@ -145,7 +145,8 @@ def letters_to_post(*, agent: Agent, team: str | None = None) -> list[Letter]:
     chosen = team_of(problems, agent, team)
     problems.raise_if_any()
     letters = list(
-        letters_visible(agent=agent)
+        policy.visible(agent, Letter.objects.all(), for_action=Action.LETTER_DISPATCH)
+        .select_related("person", "team", "author")
         .filter(team=chosen, status=LetterStatus.ISSUED)
         .order_by("year", "sequence")
     )

@@ -9,8 +9,13 @@ a letter and asks which of these actions the agent holds; when none fits, the le
 waits for approval instead of being refused.
 
 Drafts and letters waiting for approval stay within the writing service (team);
-issued letters are seen by every agent who sees the person. Incoming mail is seen by
-the service that registered it and the one it was dispatched to.
+issued letters are seen by every agent who sees the person. Writing, approving and
+sending a letter belong to its service alone, its supervisors included: an agent of
+another service who reads an issued letter in a person's timeline may not e-mail it,
+hand it over or print it (the letter is the writing service's correspondence, 001_…:
+"Gérer le courrier ou les mails entrant et sortant d'une personne ou d'un service";
+its print queue is that service's). Incoming mail is seen by the service that
+registered it and the one it was dispatched to.
 """
 
 from __future__ import annotations
@@ -76,6 +81,16 @@ GRANTS: dict[str, Grant] = {
 
 PUBLISHED = ("issued", "sent")
 
+# Every action on a letter but reading it is its own service's.
+LETTER_WORK = (
+    Action.LETTER_DRAFT,
+    Action.LETTER_SEND_STANDARD,
+    Action.LETTER_FILL_FREE_FIELDS,
+    Action.LETTER_ADAPT,
+    Action.LETTER_APPROVE,
+    Action.LETTER_DISPATCH,
+)
+
 
 KINDS: dict[str, Kind] = {
     "correspondence.letter": Kind(
@@ -93,6 +108,7 @@ KINDS: dict[str, Kind] = {
                 Action.LETTER_DISPATCH,
             }
         ),
+        action_rules={action: in_teams("team_id") for action in LETTER_WORK},
     ),
     "correspondence.incomingmail": Kind(
         view_action=Action.MAIL_VIEW,

@@ -897,9 +897,9 @@ def print_batch_create(
     problems = Problems()
     chosen = team_of(problems, actor, team)
     problems.raise_if_any()
-    queryset = policy.visible(actor, Letter.objects.all()).filter(
-        team=chosen, status=LetterStatus.ISSUED
-    )
+    queryset = policy.visible(
+        actor, Letter.objects.all(), for_action=Action.LETTER_DISPATCH
+    ).filter(team=chosen, status=LetterStatus.ISSUED)
     if letter_ids is not None:
         keys = [parse_uuid(value) for value in letter_ids]
         queryset = queryset.filter(uuid__in=[key for key in keys if key])
