@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "letter.adapt": (SERVING, "B"),
     "letter.approve": ({"supervisor"}, "D"),
     "letter.dispatch": (SERVING, "D"),
+    "letter.email_elsewhere": (SERVING, "B"),
     "letter.batch": (
         {"support_agent", "dossier_handler", "payment_agent", "supervisor"},
         "C",
@@ -122,6 +123,7 @@ LETTER_ACTIONS = [
     "letter.adapt",
     "letter.approve",
     "letter.dispatch",
+    "letter.email_elsewhere",
 ]
 
 

@@ -18,7 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from guichet.audit.models import AuditEvent
-from guichet.core.errors import ValidationFailed
+from guichet.core.errors import Forbidden, ValidationFailed
 from guichet.correspondence import archive, pdfcheck, selectors, services
 from guichet.correspondence.errors import WrongState
 from guichet.correspondence.models import (
@@ -27,6 +27,7 @@ from guichet.correspondence.models import (
     LetterDispatch,
     PrintBatch,
 )
+from guichet.parties.models import EmailAddress
 from tests.correspondence.factories import person_with_address
 
 pytestmark = pytest.mark.django_db
@@ -136,9 +137,7 @@ def test_an_unreachable_server_marks_the_dispatch_failed_and_a_retry_sends_it(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
     settings.EMAIL_TIMEOUT = 5
 
-    dispatch = services.letter_send_email(
-        actor=agent, letter_id=letter.uuid, address="autre@example.be"
-    )
+    dispatch = services.letter_send_email(actor=agent, letter_id=letter.uuid)
 
     dispatch.refresh_from_db()
     assert (dispatch.status, dispatch.attempts) == ("failed", 1)
@@ -156,7 +155,7 @@ def test_an_unreachable_server_marks_the_dispatch_failed_and_a_retry_sends_it(
     dispatch.refresh_from_db()
     assert (dispatch.status, dispatch.attempts) == ("sent", 2)
     assert [recipients for _from, recipients, _raw in inbox.messages] == [
-        ["autre@example.be"]
+        ["helene.lefevre@example.be"]
     ]
     letter.refresh_from_db()
     assert letter.status == "sent"
@@ -176,6 +175,60 @@ def test_an_email_needs_an_address(writer: Callable[..., Any], templates: int) -
         ("address", "invalid_email")
     ]
     assert LetterDispatch.objects.count() == 0
+
+
+def test_an_email_goes_to_any_address_the_person_gave_us(
+    writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    # given a person with a second e-mail address on record
+    EmailAddress.objects.create(
+        person=person, address="Helene@Work.example", address_key="helene@work.example"
+    )
+    agent = writer("D")
+    letter = _issue(agent, person)
+    # when a level-D agent sends the letter there (typed in another case)
+    dispatch = services.letter_send_email(
+        actor=agent, letter_id=letter.uuid, address=" helene@work.EXAMPLE "
+    )
+    # then it goes to that address as recorded, with no reason asked
+    assert dispatch.address == "Helene@Work.example"
+    event = AuditEvent.objects.get(action="letter.dispatch")
+    assert (event.summary["on_record"], event.reason) == (True, "")
+
+
+def test_only_level_b_sends_elsewhere_and_says_why(
+    writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    # given an issued letter
+    letter = _issue(writer("C"), person)
+    # when a level-C agent sends it to an address the person never gave
+    with pytest.raises(Forbidden) as refused:
+        services.letter_send_email(
+            actor=writer("C"), letter_id=letter.uuid, address="stranger@example.org"
+        )
+    # then it is refused and nothing is queued
+    assert refused.value.code == "address_not_on_record"
+    assert LetterDispatch.objects.count() == 0
+    # a level-B agent must say why, then it goes, and the reason is kept
+    level_b = writer("B")
+    with pytest.raises(ValidationFailed) as caught:
+        services.letter_send_email(
+            actor=level_b, letter_id=letter.uuid, address="stranger@example.org"
+        )
+    assert [(e.field, e.code) for e in caught.value.errors] == [
+        ("address_reason", "required")
+    ]
+    assert LetterDispatch.objects.count() == 0
+    dispatch = services.letter_send_email(
+        actor=level_b,
+        letter_id=letter.uuid,
+        address="stranger@example.org",
+        address_reason="Her lawyer, by her signed mandate of 3 March.",
+    )
+    assert dispatch.address == "stranger@example.org"
+    event = AuditEvent.objects.get(action="letter.dispatch")
+    assert event.reason == "Her lawyer, by her signed mandate of 3 March."
+    assert event.summary["on_record"] is False
 
 
 def test_a_print_batch_is_one_pdf_with_a_list_then_each_letter(

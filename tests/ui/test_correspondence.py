@@ -534,7 +534,8 @@ def test_sends_by_email_hands_over_and_prints_a_batch(
         f"/correspondence/letters/{at_counter.uuid}/email/", {"address": "nope"}
     )
     assert bad.status_code == 422
-    assert "This is not a valid e-mail address." in bad.content.decode()
+    assert "Select a valid choice." in bad.content.decode()
+    assert 'name="other_address"' not in bad.content.decode()
     client.post(f"/correspondence/letters/{at_counter.uuid}/hand-over/")
     page = client.get("/correspondence/").content.decode()
     assert by_post.number in page
@@ -558,6 +559,36 @@ def test_sends_by_email_hands_over_and_prints_a_batch(
     nothing = client.post("/correspondence/print-batches/", {}, follow=True)
     assert "There is no letter to print." in nothing.content.decode()
     assert PrintBatch.objects.count() == 1
+
+
+def test_a_level_b_agent_sends_elsewhere_only_with_a_reason(
+    client_for: Any, writer: Callable[..., Any], citizen: Any
+) -> None:
+    agent = writer("B")
+    draft = services.letter_draft_create(
+        actor=agent, person_id=citizen.uuid, letter_type="acknowledgement"
+    )
+    letter = services.letter_submit(
+        actor=agent, letter_id=draft.uuid, expected_version=draft.version
+    )
+    client = client_for(agent)
+    url = f"/correspondence/letters/{letter.uuid}/email/"
+    page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
+    assert '<option value="helene.lefevre@example.be"' in page
+    assert 'name="other_address"' in page
+    typo = client.post(url, {"other_address": "nope"})
+    assert typo.status_code == 422
+    assert 'id="email_other_address_error"' in typo.content.decode()
+    unexplained = client.post(url, {"other_address": "avocat@example.org"})
+    assert unexplained.status_code == 422
+    assert "say why the letter goes there" in unexplained.content.decode()
+    assert not outbox.outbox
+    sent = client.post(
+        url,
+        {"other_address": "avocat@example.org", "address_reason": "Her lawyer."},
+    )
+    assert sent.status_code == 302
+    assert outbox.outbox[0].to == ["avocat@example.org"]
 
 
 # Incoming mail.

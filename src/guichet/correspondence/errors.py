@@ -26,6 +26,7 @@ class Code(StrEnum):
     OWN_LETTER = "own_letter"
     NO_EMAIL = "no_email"
     INVALID_EMAIL = "invalid_email"
+    ADDRESS_NOT_ON_RECORD = "address_not_on_record"
     INVALID_FILE = "invalid_file"
     FILE_TOO_LARGE = "file_too_large"
     DATE_IN_FUTURE = "date_in_future"

@@ -16,6 +16,15 @@ hand it over or print it (the letter is the writing service's correspondence, 00
 "Gérer le courrier ou les mails entrant et sortant d'une personne ou d'un service";
 its print queue is that service's). Incoming mail is seen by the service that
 registered it and the one it was dispatched to.
+
+A letter is e-mailed to an address the person gave us (on record): choosing one of
+them is following the procedure, open to every level. Sending it to any other
+address (a lawyer's, a relative's, an address read in a message) departs from the
+procedure and risks disclosing the letter to the wrong person; the seeds give that
+to level B, who "agit de sa propre initiative dans le cadre fixé et, dans des
+situations exceptionnelles, s'écarte des procédures ou règles" (001_…, "Procédures"),
+while C "choisit parmi des alternatives existantes" and D "suit de manière stricte
+des instructions simples". The agent gives the reason, kept in the audit trail.
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ class Action(StrEnum):
     LETTER_ADAPT = "letter.adapt"
     LETTER_APPROVE = "letter.approve"
     LETTER_DISPATCH = "letter.dispatch"
+    LETTER_EMAIL_ELSEWHERE = "letter.email_elsewhere"
     LETTER_BATCH = "letter.batch"
     MAIL_VIEW = "mail.view"
     MAIL_REGISTER = "mail.register"
@@ -68,6 +78,7 @@ GRANTS: dict[str, Grant] = {
     Action.LETTER_ADAPT: grant(*CITIZEN_FACING, min_level=L.B),
     Action.LETTER_APPROVE: grant(R.SUPERVISOR),
     Action.LETTER_DISPATCH: grant(*CITIZEN_FACING),
+    Action.LETTER_EMAIL_ELSEWHERE: grant(*CITIZEN_FACING, min_level=L.B),
     Action.LETTER_BATCH: grant(*BATCH_WRITERS, min_level=L.C),
     Action.MAIL_VIEW: grant(*CITIZEN_FACING),
     Action.MAIL_REGISTER: grant(*MAIL_CLERKS),
@@ -89,6 +100,7 @@ LETTER_WORK = (
     Action.LETTER_ADAPT,
     Action.LETTER_APPROVE,
     Action.LETTER_DISPATCH,
+    Action.LETTER_EMAIL_ELSEWHERE,
 )
 
 
@@ -106,6 +118,7 @@ KINDS: dict[str, Kind] = {
                 Action.LETTER_ADAPT,
                 Action.LETTER_APPROVE,
                 Action.LETTER_DISPATCH,
+                Action.LETTER_EMAIL_ELSEWHERE,
             }
         ),
         action_rules={action: in_teams("team_id") for action in LETTER_WORK},

@@ -170,7 +170,12 @@ class CancelIn(Schema):
 
 class EmailIn(Schema):
     address: str | None = Field(
-        None, description="Default: the person's preferred e-mail address."
+        None,
+        description="Default: the person's preferred e-mail address. Another "
+        "address than the person's needs level B and `address_reason`.",
+    )
+    address_reason: str = Field(
+        "", description="Why the letter goes to an address the person did not give."
     )
 
 
@@ -399,7 +404,7 @@ def letter_cancel(
 )
 def letter_email(request: HttpRequest, letter_id: UUID, payload: EmailIn) -> Any:
     dispatch = services.letter_send_email(
-        actor=actor(request), letter_id=letter_id, address=payload.address
+        actor=actor(request), letter_id=letter_id, **payload.model_dump()
     )
     dispatch.refresh_from_db()
     return Status(202, dispatch)

@@ -660,25 +660,63 @@ def letter_archive_store_many(
     return stored_letters
 
 
-def _email_address(problems: Problems, letter: Letter, address: str | None) -> str:
-    if address and address.strip():
-        cleaned = address.strip()
-        try:
-            validate_email(cleaned)
-        except DjangoValidationError:
+def _email_address(
+    problems: Problems,
+    actor: Agent,
+    letter: Letter,
+    address: str | None,
+    reason: str,
+) -> tuple[str, str]:
+    """The address the letter goes to (the person's preferred one by default), and
+    why, when it is not one the person gave us (see access.domains.correspondence)."""
+    on_record = list(letter.person.emails.order_by("-is_primary", "id"))
+    if not (address and address.strip()):
+        if not on_record:
             problems.add(
-                "address", Code.INVALID_EMAIL, _("This is not a valid e-mail address.")
+                "address",
+                Code.NO_EMAIL,
+                _("The person has no e-mail address; give one, or print the letter."),
             )
-        return cleaned
-    primary = letter.person.emails.order_by("-is_primary", "id").first()
-    if primary is None:
+            return "", ""
+        return on_record[0].address, ""
+    cleaned = address.strip()
+    try:
+        validate_email(cleaned)
+    except DjangoValidationError:
         problems.add(
-            "address",
-            Code.NO_EMAIL,
-            _("The person has no e-mail address; give one, or print the letter."),
+            "address", Code.INVALID_EMAIL, _("This is not a valid e-mail address.")
         )
-        return ""
-    return primary.address
+        return cleaned, ""
+    known = [item for item in on_record if item.address_key == cleaned.lower()]
+    if known:
+        return known[0].address, ""
+    if not policy.may(actor, Action.LETTER_EMAIL_ELSEWHERE, letter):
+        raise Forbidden(
+            _(
+                "This is not an e-mail address of the person. Your level lets you send "
+                "the letter only to an address the person gave us; a level B colleague "
+                "or a supervisor can send it elsewhere."
+            ),
+            code=Code.ADDRESS_NOT_ON_RECORD,
+        )
+    why = text(
+        problems,
+        "address_reason",
+        reason,
+        required=False,
+        max_length=REASON_MAX,
+        multiline=True,
+    )
+    if not why:
+        problems.add(
+            "address_reason",
+            Code.REQUIRED,
+            _(
+                "This is not an e-mail address of the person: say why the letter goes "
+                "there."
+            ),
+        )
+    return cleaned, why
 
 
 def _sendable(letter: Letter) -> None:
@@ -688,14 +726,19 @@ def _sendable(letter: Letter) -> None:
 
 @transaction.atomic
 def letter_send_email(
-    *, actor: Agent, letter_id: Any, address: str | None = None
+    *,
+    actor: Agent,
+    letter_id: Any,
+    address: str | None = None,
+    address_reason: str = "",
 ) -> LetterDispatch:
-    """Queue the letter for e-mail, its PDF/A attached (to the person's address by default)."""
+    """Queue the letter for e-mail, its PDF/A attached: to the person's preferred
+    address by default, to another of theirs, or (level B, with a reason) elsewhere."""
     letter = _locked(actor, letter_id)
     policy.require(actor, Action.LETTER_DISPATCH, letter)
     _sendable(letter)
     problems = Problems()
-    to = _email_address(problems, letter, address)
+    to, why = _email_address(problems, actor, letter, address, address_reason)
     problems.raise_if_any()
     dispatch = LetterDispatch.objects.create(
         letter=letter, channel=Channel.EMAIL, address=to, requested_by=actor
@@ -708,7 +751,9 @@ def letter_send_email(
             "channel": Channel.EMAIL,
             "dispatch": str(dispatch.uuid),
             "address": to,
+            "on_record": not why,
         },
+        reason=why,
     )
     from guichet.correspondence.tasks import send_letter_email
 

@@ -197,15 +197,44 @@ class RejectForm(VersionedForm):
 
 
 class EmailForm(PageForm):
+    """Where an issued letter is e-mailed: one of the person's addresses on record,
+    or, for an agent whose level allows it, another address with the reason."""
+
     ids = "email"
 
-    address = forms.CharField(
-        label=_("E-mail address"),
+    address = forms.ChoiceField(label=_("To"), required=False)
+    other_address = forms.CharField(
+        label=_("Or another address"),
         required=False,
         max_length=254,
-        help_text=_("Leave empty to use the person's preferred address."),
+        help_text=_(
+            "Only when the letter must go to an address the person did not give us."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    address_reason = forms.CharField(
+        label=_("Why this other address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the letter's history."),
+    )
+
+    def __init__(
+        self, *args: Any, addresses: Sequence[str], elsewhere: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["address"])
+        field.choices = [(address, address) for address in addresses]
+        if not elsewhere:
+            del self.fields["other_address"]
+            del self.fields["address_reason"]
+
+    def chosen(self) -> tuple[str | None, str]:
+        """The address to send to (None: the person's preferred one) and the reason."""
+        other = self.cleaned_data.get("other_address", "").strip()
+        if other:
+            return other, self.cleaned_data.get("address_reason", "")
+        return self.cleaned_data["address"] or None, ""
 
 
 class TeamForm(PageForm):

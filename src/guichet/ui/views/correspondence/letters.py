@@ -33,7 +33,7 @@ from guichet.correspondence.models import (
 from guichet.parties import selectors as party_selectors
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
-from guichet.ui.errors import ServiceForm
+from guichet.ui.errors import ServiceForm, submit
 from guichet.ui.forms.correspondence import (
     ApproveForm,
     DocxUploadForm,
@@ -275,7 +275,7 @@ def _letter_page(
         )
         context["reject_form"] = forms.get("reject_form") or RejectForm(initial=version)
     if may_dispatch:
-        context["email_form"] = forms.get("email_form") or EmailForm()
+        context["email_form"] = forms.get("email_form") or _email_form(seen)
     return render(
         request, "ui/correspondence/letter_detail.html", context, status=status
     )
@@ -540,23 +540,40 @@ def letter_reject(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     return redirect("ui:correspondence")
 
 
+def _email_form(seen: Seen[Letter], data: Any = None) -> EmailForm:
+    return EmailForm(
+        data,
+        addresses=[item.address for item in seen.obj.person.emails.all()],
+        elsewhere=seen.may(Action.LETTER_EMAIL_ELSEWHERE),
+    )
+
+
 @agent_required
 @require_POST
 def letter_email(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     agent = agent_of(request)
-    form = EmailForm(request.POST)
+    seen = selectors.letter_get_for_agent(
+        agent=agent, letter_id=letter_id, purpose="email"
+    )
+    form = _email_form(seen, request.POST)
     dispatch = None
     if form.is_valid():
-        dispatch = _call(
+        address, reason = form.chosen()
+        typed = bool(form.cleaned_data.get("other_address"))
+        dispatch = submit(
             form,
             lambda: services.letter_send_email(
                 actor=agent,
                 letter_id=letter_id,
-                address=form.cleaned_data["address"] or None,
+                address=address,
+                address_reason=reason,
+            ),
+            rename=lambda name: (
+                "other_address" if typed and name == "address" else name
             ),
         )
     if dispatch is None:
-        return _after(request, letter_id, "email_form", form)
+        return _after(request, seen, "email_form", form)
     messages.success(
         request,
         gettext("The letter is being sent by e-mail to %(address)s.")
