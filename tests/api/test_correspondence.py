@@ -148,3 +148,33 @@ def test_another_services_agent_may_read_an_issued_letter_but_not_send_it(
     letter = Letter.objects.get(uuid=letter_id)
     assert (letter.status, letter.dispatches.count()) == ("issued", 0)
     assert [row["id"] for row in api.get("/letters-to-post").json()] == [letter_id]
+
+
+def test_a_letter_sent_once_goes_again_only_with_a_reason(
+    clerk: Any, api_for: Any
+) -> None:
+    api = api_for(clerk)
+    person = person_with_address()
+    letter_id = api.post(
+        "/letters", {"person_id": str(person.uuid), "letter_type": "acknowledgement"}
+    ).json()["id"]
+    api.post(f"/letters/{letter_id}/submit", HTTP_IF_MATCH='"1"')
+    # a first hand-over needs no body at all
+    first = api.client.post(
+        f"/api/v1/letters/{letter_id}/hand-over", content_type="application/json"
+    )
+    assert first.status_code == 201, first.content
+    refused = api.post(f"/letters/{letter_id}/email", {})
+    assert refused.status_code == 422
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("resend_reason", "already_dispatched")
+    ]
+    reprinted = api.post(
+        "/print-batches",
+        {"letter_ids": [letter_id], "resend_reason": "A copy for her lawyer."},
+    )
+    assert reprinted.status_code == 201, reprinted.content
+    channels = [
+        d["channel"] for d in api.get(f"/letters/{letter_id}").json()["dispatches"]
+    ]
+    assert sorted(channels) == ["counter", "post"]

@@ -9,6 +9,7 @@ import io
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.management import call_command
@@ -295,7 +296,9 @@ def test_a_letter_handed_over_at_the_counter_is_sent_and_in_the_timeline(
         (letter.uuid, "sent", "counter")
     ]
     # A second copy handed over later does not change when it was first sent.
-    services.letter_hand_over(actor=agent, letter_id=letter.uuid)
+    services.letter_hand_over(
+        actor=agent, letter_id=letter.uuid, resend_reason="She lost the first one."
+    )
     first_sent = letter.sent_at
     letter.refresh_from_db()
     assert letter.sent_at == first_sent
@@ -314,3 +317,81 @@ def test_a_draft_cannot_be_sent(
     with pytest.raises(WrongState):
         services.letter_send_email(actor=agent, letter_id=draft.uuid)
     assert LetterDispatch.objects.count() == 0
+
+
+def test_a_letter_whose_email_waits_is_not_offered_for_printing(
+    monkeypatch: pytest.MonkeyPatch, writer: Callable[..., Any], templates: int
+) -> None:
+    # given a letter queued for e-mail, with no worker sending it yet (the demo)
+    monkeypatch.setattr(
+        "guichet.correspondence.tasks.send_letter_email",
+        SimpleNamespace(enqueue=lambda *args: None),
+    )
+    agent = writer("C")
+    letter = _issue(agent, person_with_address())
+    services.letter_send_email(actor=agent, letter_id=letter.uuid)
+    assert LetterDispatch.objects.get().status == "queued"
+    # then it is not among the letters to post, and a batch has nothing to print
+    assert selectors.letters_to_post(agent=agent) == []
+    with pytest.raises(ValidationFailed) as caught:
+        services.print_batch_create(actor=agent)
+    assert caught.value.errors[0].code == "nothing_to_print"
+    # nor is it e-mailed, handed over or printed again without a reason
+    for again in (
+        lambda: services.letter_send_email(actor=agent, letter_id=letter.uuid),
+        lambda: services.letter_hand_over(actor=agent, letter_id=letter.uuid),
+        lambda: services.print_batch_create(actor=agent, letter_ids=[letter.uuid]),
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            again()
+        assert [(e.field, e.code) for e in caught.value.errors] == [
+            ("resend_reason", "already_dispatched")
+        ]
+    assert LetterDispatch.objects.count() == 1
+    assert PrintBatch.objects.count() == 0
+
+
+def test_a_second_dispatch_confirmed_with_a_reason_is_recorded(
+    writer: Callable[..., Any], templates: int
+) -> None:
+    # given a letter sent by e-mail
+    agent = writer("C")
+    letter = _issue(agent, person_with_address())
+    services.letter_send_email(actor=agent, letter_id=letter.uuid)
+    # when the agent prints it once more, saying why
+    batch = services.print_batch_create(
+        actor=agent,
+        letter_ids=[letter.uuid],
+        resend_reason="The citizen asked for a paper copy.",
+    )
+    # then it is posted, and the reason is in the audit trail
+    assert batch.letter_count == 1
+    assert list(
+        LetterDispatch.objects.filter(letter=letter)
+        .order_by("created_at", "id")
+        .values_list("channel", "status")
+    ) == [("email", "sent"), ("post", "sent")]
+    event = AuditEvent.objects.get(action="letter.send", summary__channel="post")
+    assert (event.summary["again"], event.reason) == (
+        True,
+        "The citizen asked for a paper copy.",
+    )
+    letter.refresh_from_db()
+    assert (letter.status, letter.channel) == ("sent", "email")
+
+
+def test_a_failed_email_does_not_count_as_sent(
+    settings: Any, writer: Callable[..., Any], templates: int
+) -> None:
+    agent = writer("C")
+    letter = _issue(agent, person_with_address())
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
+    settings.EMAIL_TIMEOUT = 5
+    services.letter_send_email(actor=agent, letter_id=letter.uuid)
+    assert LetterDispatch.objects.get().status == "failed"
+    # the letter is still to post, and may be handed over without a reason
+    assert [item.uuid for item in selectors.letters_to_post(agent=agent)] == [
+        letter.uuid
+    ]
+    services.letter_hand_over(actor=agent, letter_id=letter.uuid)

@@ -591,6 +591,41 @@ def test_a_level_b_agent_sends_elsewhere_only_with_a_reason(
     assert outbox.outbox[0].to == ["avocat@example.org"]
 
 
+def test_a_letter_sent_once_is_offered_again_only_with_a_reason(
+    client_for: Any, writer: Callable[..., Any], citizen: Any
+) -> None:
+    agent = writer("C")
+    draft = services.letter_draft_create(
+        actor=agent, person_id=citizen.uuid, letter_type="acknowledgement"
+    )
+    letter = services.letter_submit(
+        actor=agent, letter_id=draft.uuid, expected_version=draft.version
+    )
+    client = client_for(agent)
+    client.post(f"/correspondence/letters/{letter.uuid}/email/", {})
+    page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
+    assert "Send it once more" in page
+    assert f"/correspondence/letters/{letter.uuid}/email/" not in page
+    assert f"/correspondence/letters/{letter.uuid}/hand-over/" not in page
+    assert letter.number not in client.get("/correspondence/").content.decode()
+    url = f"/correspondence/letters/{letter.uuid}/resend/"
+    unexplained = client.post(url, {"channel": "counter"})
+    assert unexplained.status_code == 422
+    assert "say why" in unexplained.content.decode()
+    assert letter.dispatches.count() == 1
+    again = client.post(
+        url, {"channel": "counter", "resend_reason": "She lost the e-mail."}
+    )
+    assert again.status_code == 302
+    assert list(letter.dispatches.order_by("id").values_list("channel", flat=True)) == [
+        "email",
+        "counter",
+    ]
+    printed = client.post(url, {"channel": "post", "resend_reason": "Paper copy."})
+    assert printed.status_code == 201
+    assert PrintBatch.objects.get().letter_count == 1
+
+
 # Incoming mail.
 
 

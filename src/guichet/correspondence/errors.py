@@ -27,6 +27,7 @@ class Code(StrEnum):
     NO_EMAIL = "no_email"
     INVALID_EMAIL = "invalid_email"
     ADDRESS_NOT_ON_RECORD = "address_not_on_record"
+    ALREADY_DISPATCHED = "already_dispatched"
     INVALID_FILE = "invalid_file"
     FILE_TOO_LARGE = "file_too_large"
     DATE_IN_FUTURE = "date_in_future"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
@@ -26,10 +26,12 @@ from . import archive, content, docx_io, pdf, placeholders, templating
 from .composing import compose, template_current
 from .errors import Code, WrongState
 from .models import (
+    DISPATCH_UNDER_WAY,
     ActionItem,
     ActionStatus,
     IncomingMail,
     Letter,
+    LetterDispatch,
     Letterhead,
     LetterReference,
     LetterStatus,
@@ -138,8 +140,18 @@ def letters_waiting_approval(*, agent: Agent) -> list[Letter]:
     return letters
 
 
+def under_way() -> Exists:
+    """Letters with a dispatch sent or still going: not offered for another one."""
+    return Exists(
+        LetterDispatch.objects.filter(
+            letter=OuterRef("pk"), status__in=DISPATCH_UNDER_WAY
+        )
+    )
+
+
 def letters_to_post(*, agent: Agent, team: str | None = None) -> list[Letter]:
-    """Issued letters of a service that nobody has sent yet (for a print batch)."""
+    """Issued letters of a service that no dispatch has sent or is sending (an
+    e-mail waiting for the worker is one): the next print batch's letters."""
     policy.require(agent, Action.LETTER_DISPATCH)
     problems = Problems()
     chosen = team_of(problems, agent, team)
@@ -148,6 +160,7 @@ def letters_to_post(*, agent: Agent, team: str | None = None) -> list[Letter]:
         policy.visible(agent, Letter.objects.all(), for_action=Action.LETTER_DISPATCH)
         .select_related("person", "team", "author")
         .filter(team=chosen, status=LetterStatus.ISSUED)
+        .exclude(under_way())
         .order_by("year", "sequence")
     )
     access_record(

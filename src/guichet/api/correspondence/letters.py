@@ -177,12 +177,32 @@ class EmailIn(Schema):
     address_reason: str = Field(
         "", description="Why the letter goes to an address the person did not give."
     )
+    resend_reason: str = Field(
+        "",
+        description="Why the letter goes once more, when it was already sent or is "
+        "being sent (required then).",
+    )
+
+
+class HandOverIn(Schema):
+    resend_reason: str = Field(
+        "",
+        description="Why the letter is handed over once more, when it was already "
+        "sent or is being sent (required then).",
+    )
 
 
 class PrintBatchIn(Schema):
     team: str | None = None
     letter_ids: list[UUID] | None = Field(
-        None, description="Default: every issued letter of the service not sent yet."
+        None,
+        description="Default: every issued letter of the service that no dispatch "
+        "has sent or is sending.",
+    )
+    resend_reason: str = Field(
+        "",
+        description="Why named letters already sent, or being sent, are printed "
+        "once more (required then).",
     )
 
 
@@ -415,9 +435,16 @@ def letter_email(request: HttpRequest, letter_id: UUID, payload: EmailIn) -> Any
     response=responses({201: DispatchOut}, 403, 404, 409),
     summary="Record that the letter was handed over at the counter",
 )
-def letter_hand_over(request: HttpRequest, letter_id: UUID) -> Any:
+def letter_hand_over(
+    request: HttpRequest, letter_id: UUID, payload: HandOverIn | None = None
+) -> Any:
     return Status(
-        201, services.letter_hand_over(actor=actor(request), letter_id=letter_id)
+        201,
+        services.letter_hand_over(
+            actor=actor(request),
+            letter_id=letter_id,
+            resend_reason=payload.resend_reason if payload else "",
+        ),
     )
 
 
@@ -454,11 +481,7 @@ def letters_to_post(request: HttpRequest, team: str | None = None) -> Any:
     summary="Print letters in one PDF, with a list",
 )
 def print_batch_create(request: HttpRequest, payload: PrintBatchIn) -> Any:
-    batch = services.print_batch_create(
-        actor=actor(request),
-        team=payload.team,
-        letter_ids=payload.letter_ids,
-    )
+    batch = services.print_batch_create(actor=actor(request), **payload.model_dump())
     return Status(201, batch)
 
 

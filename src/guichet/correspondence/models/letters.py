@@ -288,6 +288,15 @@ class DispatchStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+# A dispatch that went, or may still go: a letter with one is not sent again unless
+# the agent confirms it with a reason (a failed e-mail is not one).
+DISPATCH_UNDER_WAY = (
+    DispatchStatus.QUEUED,
+    DispatchStatus.SENDING,
+    DispatchStatus.SENT,
+)
+
+
 class LetterDispatch(BaseModel):
     """One sending of a letter: by e-mail, in a print batch, or at the counter."""
 

@@ -50,6 +50,7 @@ from guichet.correspondence.errors import (
     WrongState,
 )
 from guichet.correspondence.models import (
+    DISPATCH_UNDER_WAY,
     EDITABLE_STATUSES,
     Channel,
     DispatchStatus,
@@ -62,6 +63,7 @@ from guichet.correspondence.models import (
     PrintBatch,
     Series,
 )
+from guichet.correspondence.selectors import under_way
 from guichet.correspondence.validation import letterhead_of, team_of
 from guichet.parties.models import Person
 
@@ -724,6 +726,31 @@ def _sendable(letter: Letter) -> None:
         raise _wrong_state(letter)
 
 
+def _resend(problems: Problems, letter: Letter, reason: str) -> str:
+    """Why the letter goes once more, when a dispatch of it is done or under way;
+    "" for its first dispatch. Missing, it is a field error and nothing is sent."""
+    if not letter.dispatches.filter(status__in=DISPATCH_UNDER_WAY).exists():
+        return ""
+    why = text(
+        problems,
+        "resend_reason",
+        reason,
+        required=False,
+        max_length=REASON_MAX,
+        multiline=True,
+    )
+    if not why:
+        problems.add(
+            "resend_reason",
+            Code.ALREADY_DISPATCHED,
+            _(
+                "This letter has already been sent, or is being sent. To send it once "
+                "more, confirm it and say why."
+            ),
+        )
+    return why
+
+
 @transaction.atomic
 def letter_send_email(
     *,
@@ -731,14 +758,17 @@ def letter_send_email(
     letter_id: Any,
     address: str | None = None,
     address_reason: str = "",
+    resend_reason: str = "",
 ) -> LetterDispatch:
     """Queue the letter for e-mail, its PDF/A attached: to the person's preferred
-    address by default, to another of theirs, or (level B, with a reason) elsewhere."""
+    address by default, to another of theirs, or (level B, with a reason) elsewhere.
+    A letter already sent or being sent goes again only with `resend_reason`."""
     letter = _locked(actor, letter_id)
     policy.require(actor, Action.LETTER_DISPATCH, letter)
     _sendable(letter)
     problems = Problems()
     to, why = _email_address(problems, actor, letter, address, address_reason)
+    again = _resend(problems, letter, resend_reason)
     problems.raise_if_any()
     dispatch = LetterDispatch.objects.create(
         letter=letter, channel=Channel.EMAIL, address=to, requested_by=actor
@@ -752,8 +782,9 @@ def letter_send_email(
             "dispatch": str(dispatch.uuid),
             "address": to,
             "on_record": not why,
+            "again": bool(again),
         },
-        reason=why,
+        reason="\n".join(part for part in (why, again) if part),
     )
     from guichet.correspondence.tasks import send_letter_email
 
@@ -862,11 +893,17 @@ def _mark_sent(letter: Letter, channel: str, when: dt.datetime) -> None:
 
 
 @transaction.atomic
-def letter_hand_over(*, actor: Agent, letter_id: Any) -> LetterDispatch:
-    """Record that the letter was handed to the person at the counter."""
+def letter_hand_over(
+    *, actor: Agent, letter_id: Any, resend_reason: str = ""
+) -> LetterDispatch:
+    """Record that the letter was handed to the person at the counter (once more,
+    after another dispatch, only with `resend_reason`)."""
     letter = _locked(actor, letter_id)
     policy.require(actor, Action.LETTER_DISPATCH, letter)
     _sendable(letter)
+    problems = Problems()
+    again = _resend(problems, letter, resend_reason)
+    problems.raise_if_any()
     now = clock.now()
     dispatch = LetterDispatch.objects.create(
         letter=letter,
@@ -880,7 +917,12 @@ def letter_hand_over(*, actor: Agent, letter_id: Any) -> LetterDispatch:
         actor=actor,
         action="letter.send",
         obj=letter,
-        summary={"channel": Channel.COUNTER, "dispatch": str(dispatch.uuid)},
+        summary={
+            "channel": Channel.COUNTER,
+            "dispatch": str(dispatch.uuid),
+            "again": bool(again),
+        },
+        reason=again,
     )
     return dispatch
 
@@ -932,22 +974,34 @@ def _page_count(data: bytes) -> int:
 
 
 def print_batch_create(
-    *, actor: Agent, team: str | None = None, letter_ids: Sequence[Any] | None = None
+    *,
+    actor: Agent,
+    team: str | None = None,
+    letter_ids: Sequence[Any] | None = None,
+    resend_reason: str = "",
 ) -> PrintBatch:
     """One PDF to print: a list of the letters, then each letter; they are then sent.
 
-    Without `letter_ids`: every issued letter of the service not sent yet.
+    Without `letter_ids`: every issued letter of the service that no dispatch has
+    sent or is sending. Named letters already sent, or being sent, are printed
+    once more only with `resend_reason`.
     """
     policy.require(actor, Action.LETTER_DISPATCH)
     problems = Problems()
     chosen = team_of(problems, actor, team)
     problems.raise_if_any()
-    queryset = policy.visible(
+    mine = policy.visible(
         actor, Letter.objects.all(), for_action=Action.LETTER_DISPATCH
-    ).filter(team=chosen, status=LetterStatus.ISSUED)
-    if letter_ids is not None:
+    ).filter(team=chosen)
+    again = ""
+    if letter_ids is None:
+        queryset = mine.filter(status=LetterStatus.ISSUED).exclude(under_way())
+    else:
         keys = [parse_uuid(value) for value in letter_ids]
-        queryset = queryset.filter(uuid__in=[key for key in keys if key])
+        queryset = mine.filter(
+            status__in=(LetterStatus.ISSUED, LetterStatus.SENT),
+            uuid__in=[key for key in keys if key],
+        )
         found = set(queryset.values_list("uuid", flat=True))
         unknown = [
             str(value)
@@ -958,11 +1012,31 @@ def print_batch_create(
             problems.add(
                 "letter_ids",
                 Code.WRONG_STATE,
-                _(
-                    "These letters are not issued letters of this service waiting to be sent: %(ids)s."
-                ),
+                _("These letters are not issued letters of this service: %(ids)s."),
                 ids=", ".join(unknown),
             )
+        sent_before = list(
+            queryset.filter(under_way()).values_list("number", flat=True)
+        )
+        if sent_before:
+            again = text(
+                problems,
+                "resend_reason",
+                resend_reason,
+                required=False,
+                max_length=REASON_MAX,
+                multiline=True,
+            )
+            if not again:
+                problems.add(
+                    "resend_reason",
+                    Code.ALREADY_DISPATCHED,
+                    _(
+                        "These letters have already been sent, or are being sent: "
+                        "%(numbers)s. To send them once more, confirm it and say why."
+                    ),
+                    numbers=", ".join(sorted(sent_before)),
+                )
     ids = list(queryset.order_by("year", "sequence").values_list("pk", flat=True))
     if not ids and not problems.errors:
         problems.add(
@@ -973,11 +1047,14 @@ def print_batch_create(
         letter_archive(letter_id=letter_pk)
     chosen = cast(Team, chosen)
     with transaction.atomic():
-        letters = list(
-            Letter.objects.select_for_update()
-            .filter(pk__in=ids, status=LetterStatus.ISSUED)
-            .order_by("year", "sequence")
+        locked = Letter.objects.select_for_update().filter(
+            pk__in=ids, status__in=(LetterStatus.ISSUED, LetterStatus.SENT)
         )
+        if not again:
+            # Read under the lock: a letter e-mailed or handed over meanwhile is
+            # not printed as well.
+            locked = locked.filter(status=LetterStatus.ISSUED).exclude(under_way())
+        letters = list(locked.order_by("year", "sequence"))
         if len(letters) != len(ids):
             raise Conflict(
                 _(
@@ -1014,7 +1091,12 @@ def print_batch_create(
                 actor=actor,
                 action="letter.send",
                 obj=letter,
-                summary={"channel": Channel.POST, "print_batch": str(batch.uuid)},
+                summary={
+                    "channel": Channel.POST,
+                    "print_batch": str(batch.uuid),
+                    "again": bool(again),
+                },
+                reason=again,
             )
         audit_record(
             actor=actor,

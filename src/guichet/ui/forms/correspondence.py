@@ -237,6 +237,43 @@ class EmailForm(PageForm):
         return self.cleaned_data["address"] or None, ""
 
 
+class ResendForm(EmailForm):
+    """Sending a letter once more, after a dispatch done or under way: the channel,
+    the e-mail address when it goes by e-mail, and why (required)."""
+
+    ids = "resend"
+
+    channel = forms.ChoiceField(label=_("How"))
+    resend_reason = _required(
+        forms.CharField(
+            label=_("Why send it once more"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Kept in the letter's history."),
+        )
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        channels: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["channel"])
+        field.choices = list(channels)
+        self.fields["address"].label = _("To, by e-mail")
+        self.order_fields(
+            [
+                "channel",
+                "address",
+                "other_address",
+                "address_reason",
+                "resend_reason",
+            ]
+        )
+
+
 class TeamForm(PageForm):
     """The service an agent of several services acts for."""
 

@@ -26,7 +26,9 @@ from guichet.correspondence import (
 )
 from guichet.correspondence import templating as letter_templating
 from guichet.correspondence.models import (
+    DISPATCH_UNDER_WAY,
     EDITABLE_STATUSES,
+    Channel,
     Letter,
     LetterStatus,
 )
@@ -41,6 +43,7 @@ from guichet.ui.forms.correspondence import (
     LetterEditForm,
     LetterNewForm,
     RejectForm,
+    ResendForm,
     SubmitForm,
     TeamForm,
     VersionedForm,
@@ -247,6 +250,7 @@ def _letter_page(
     sendable = letter.status in (LetterStatus.ISSUED, LetterStatus.SENT)
     may_dispatch = sendable and seen.may(Action.LETTER_DISPATCH)
     composed, missing = _composed(letter)
+    dispatches = list(letter.dispatches.all()) if letter.number else []
     version = {"version": letter.version}
     subject, body = _texts(letter)
     context: dict[str, Any] = {
@@ -259,7 +263,10 @@ def _letter_page(
         "may_decide": may_decide,
         "may_dispatch": may_dispatch,
         "autonomy": _autonomy_rows(agent, letter),
-        "dispatches": list(letter.dispatches.all()) if letter.number else [],
+        "dispatches": dispatches,
+        "sent_before": any(
+            dispatch.status in DISPATCH_UNDER_WAY for dispatch in dispatches
+        ),
     }
     if editable:
         context["edit_form"] = forms.get("edit_form") or LetterEditForm(
@@ -274,7 +281,9 @@ def _letter_page(
             initial={**version, "subject": subject, "body": body}
         )
         context["reject_form"] = forms.get("reject_form") or RejectForm(initial=version)
-    if may_dispatch:
+    if may_dispatch and context["sent_before"]:
+        context["resend_form"] = forms.get("resend_form") or _resend_form(seen)
+    elif may_dispatch:
         context["email_form"] = forms.get("email_form") or _email_form(seen)
     return render(
         request, "ui/correspondence/letter_detail.html", context, status=status
@@ -580,6 +589,82 @@ def letter_email(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
         % {"address": dispatch.address},
     )
     return redirect("ui:letter_detail", letter_id)
+
+
+def _resend_form(seen: Seen[Letter], data: Any = None) -> ResendForm:
+    addresses = [item.address for item in seen.obj.person.emails.all()]
+    elsewhere = seen.may(Action.LETTER_EMAIL_ELSEWHERE)
+    channels = [
+        (channel.value, channel.label)
+        for channel in Channel
+        if channel != Channel.EMAIL or addresses or elsewhere
+    ]
+    return ResendForm(data, addresses=addresses, elsewhere=elsewhere, channels=channels)
+
+
+@agent_required
+@require_POST
+def letter_resend(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    """Send a letter once more, by any channel, after the agent confirmed it and
+    said why (the services refuse it otherwise)."""
+    agent = agent_of(request)
+    seen = selectors.letter_get_for_agent(
+        agent=agent, letter_id=letter_id, purpose="resend"
+    )
+    letter = seen.obj
+    form = _resend_form(seen, request.POST)
+    if not form.is_valid():
+        return _after(request, seen, "resend_form", form)
+    channel = form.cleaned_data["channel"]
+    why = form.cleaned_data["resend_reason"]
+    if channel == Channel.POST:
+        batch = submit(
+            form,
+            lambda: services.print_batch_create(
+                actor=agent,
+                team=letter.team.code,
+                letter_ids=[letter.uuid],
+                resend_reason=why,
+            ),
+        )
+        if batch is None:
+            return _after(request, seen, "resend_form", form)
+        messages.success(
+            request,
+            gettext("The letter is in a print batch of its own; print it and post it."),
+        )
+        return render(
+            request, "ui/correspondence/print_batch.html", {"batch": batch}, status=201
+        )
+    if channel == Channel.COUNTER:
+        done = submit(
+            form,
+            lambda: services.letter_hand_over(
+                actor=agent, letter_id=letter.uuid, resend_reason=why
+            ),
+        )
+    else:
+        address, address_reason = form.chosen()
+        typed = bool(form.cleaned_data.get("other_address"))
+        done = submit(
+            form,
+            lambda: services.letter_send_email(
+                actor=agent,
+                letter_id=letter.uuid,
+                address=address,
+                address_reason=address_reason,
+                resend_reason=why,
+            ),
+            rename=lambda name: (
+                "other_address" if typed and name == "address" else name
+            ),
+        )
+    if done is None:
+        return _after(request, seen, "resend_form", form)
+    messages.success(
+        request, gettext("The letter is sent once more; your reason is kept.")
+    )
+    return redirect("ui:letter_detail", letter.uuid)
 
 
 @agent_required
