@@ -4,7 +4,12 @@ Autonomy follows the function levels of the seeds (001_… and 003_…, "Questio
 plaintes"; 000_…, "Autonomie"): a level-D agent chooses a standard answer and sends it
 unchanged; level C chooses among the alternatives and fills in their free fields;
 level B adapts them to the case. Out-of-the-ordinary written communication needs an
-authorisation (000_…): a supervisor approves it. `correspondence.autonomy` classifies
+authorisation (000_…): the head of the service approves it ("La fonction est dirigée
+par : chef de service"), a supervisor of the letter's own team. Approving decides on a
+departure from the standard answers, which the seeds leave to level B and above
+(001_…, "Procédures": B "dans des situations exceptionnelles, s'écarte des procédures
+ou règles"); and a supervisor approves only what their own level could send alone
+(`autonomy.approval_actions`). `correspondence.autonomy` classifies
 a letter and asks which of these actions the agent holds; when none fits, the letter
 waits for approval instead of being refused.
 
@@ -76,7 +81,7 @@ GRANTS: dict[str, Grant] = {
     Action.LETTER_SEND_STANDARD: grant(*CITIZEN_FACING),
     Action.LETTER_FILL_FREE_FIELDS: grant(*CITIZEN_FACING, min_level=L.C),
     Action.LETTER_ADAPT: grant(*CITIZEN_FACING, min_level=L.B),
-    Action.LETTER_APPROVE: grant(R.SUPERVISOR),
+    Action.LETTER_APPROVE: grant(R.SUPERVISOR, min_level=L.B),
     Action.LETTER_DISPATCH: grant(*CITIZEN_FACING),
     Action.LETTER_EMAIL_ELSEWHERE: grant(*CITIZEN_FACING, min_level=L.B),
     Action.LETTER_BATCH: grant(*BATCH_WRITERS, min_level=L.C),

@@ -472,7 +472,12 @@ def letter_submit(*, actor: Agent, letter_id: Any, expected_version: int) -> Let
     return letter
 
 
-def _not_own(actor: Agent, letter: Letter) -> None:
+def _require_approver(actor: Agent, letter: Letter) -> None:
+    """A supervisor of the letter's team whose level covers its kind, who neither
+    wrote nor submitted it (four eyes)."""
+    kind = autonomy.kind_of(letter.autonomy_kind)
+    if not autonomy.may_approve(agent=actor, kind=kind, obj=letter):
+        raise Forbidden(_("You may not do this."))
     if actor.pk in {letter.author_id, letter.submitted_by_id}:
         raise Forbidden(
             _("You wrote or submitted this letter; another supervisor decides on it."),
@@ -495,7 +500,7 @@ def letter_approve(
     policy.require(actor, Action.LETTER_APPROVE, letter)
     if letter.status != LetterStatus.PENDING_APPROVAL:
         raise _wrong_state(letter)
-    _not_own(actor, letter)
+    _require_approver(actor, letter)
     check_version(letter, expected_version)
     problems = Problems()
     clean_note = text(problems, "note", note, required=False, max_length=REASON_MAX)
@@ -544,7 +549,7 @@ def letter_reject(
     policy.require(actor, Action.LETTER_APPROVE, letter)
     if letter.status != LetterStatus.PENDING_APPROVAL:
         raise _wrong_state(letter)
-    _not_own(actor, letter)
+    _require_approver(actor, letter)
     problems = Problems()
     clean = text(
         problems, "reason", reason, required=True, max_length=REASON_MAX, multiline=True
