@@ -202,12 +202,19 @@ def test_a_level_d_agent_issues_a_standard_letter_unchanged(
 
 
 def test_a_level_d_agent_who_adapts_the_text_sends_it_to_the_queue(
-    client_for: Any, writer: Callable[..., Any], citizen: Any
+    client_for: Any,
+    writer: Callable[..., Any],
+    supervisor: Any,
+    make_agent: Callable[..., Any],
+    citizen: Any,
 ) -> None:
+    # given the service's supervisor, and one of another service
+    make_agent("supervisor", level="A2", teams=("visas",), last_name="Elsewhere")
     client = client_for(writer("D"))
     letter = _start(client, citizen, "acknowledgement")
     body = letter.template_version.body + "\n\nWij bellen u volgende week."
     assert _edit(client, letter, body=body).status_code == 302
+    # when the level-D author issues an adapted letter
     response = _submit(client, letter)
     letter.refresh_from_db()
     assert (letter.status, letter.number, letter.autonomy_kind) == (
@@ -215,9 +222,34 @@ def test_a_level_d_agent_who_adapts_the_text_sends_it_to_the_queue(
         None,
         "adapted",
     )
+    # then the message and the page say where it waits and who may approve it
     html = response.content.decode()
-    assert "approval queue of the supervisors of" in html
+    assert (
+        "it now waits in the approval queue of Legalisations, where Hendrik Claes "
+        "may approve it." in html
+    )
+    assert "In the approval queue of Legalisations" in html
+    assert "Who may approve or reject it: <strong>Hendrik Claes</strong>." in html
+    assert "Elsewhere" not in html
     assert "It is not sent before approval." in html
+    # and it is not called a draft any more
+    heading = re.search(r"<h1>(.*?)</h1>", html, re.DOTALL)
+    assert heading is not None
+    assert heading.group(1).startswith("Waiting for approval · ")
+    tab = client.get(f"/persons/{citizen.uuid}/letters/").content.decode()
+    assert ">draft<" not in tab
+    assert "waiting for approval" in tab
+
+
+def test_the_author_is_told_when_nobody_may_approve_yet(
+    client_for: Any, writer: Callable[..., Any], citizen: Any
+) -> None:
+    client = client_for(writer("D"))
+    letter = _start(client, citizen, "acknowledgement")
+    _edit(client, letter, is_flagged="on", flag_reason="Klacht")
+    html = _submit(client, letter).content.decode()
+    assert "but no active supervisor there may approve it yet" in html
+    assert "No active supervisor of Legalisations may approve it yet" in html
 
 
 def test_a_level_b_agents_adapted_letter_is_issued(

@@ -22,7 +22,7 @@ from guichet.core.errors import Forbidden, NotFound, ValidationFailed
 from guichet.core.validation import Problems, parse_uuid
 from guichet.parties.models import Person
 
-from . import archive, content, docx_io, pdf, placeholders, templating
+from . import archive, autonomy, content, docx_io, pdf, placeholders, templating
 from .composing import compose, template_current
 from .errors import Code, WrongState
 from .models import (
@@ -147,6 +147,29 @@ def under_way() -> Exists:
             letter=OuterRef("pk"), status__in=DISPATCH_UNDER_WAY
         )
     )
+
+
+def letter_approvers(*, letter: Letter) -> list[Agent]:
+    """Who may approve this waiting letter, by name: the active supervisors of its
+    team whose level covers its kind, but not its author or submitter (the names
+    the author is shown; no citizen data)."""
+    kind = autonomy.kind_of(letter.autonomy_kind)
+    candidates = (
+        Agent.objects.filter(
+            is_active=True,
+            memberships__team_id=letter.team_id,
+            # Only holders of the approval's roles can pass; the policy decides.
+            roles__code__in=policy.GRANTS[Action.LETTER_APPROVE].roles,
+        )
+        .exclude(pk__in=[letter.author_id, letter.submitted_by_id or letter.author_id])
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return [
+        agent
+        for agent in candidates
+        if autonomy.may_approve(agent=agent, kind=kind, obj=letter)
+    ]
 
 
 def letters_to_post(*, agent: Agent, team: str | None = None) -> list[Letter]:

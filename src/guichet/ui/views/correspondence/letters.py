@@ -242,11 +242,8 @@ def _letter_page(
     agent, letter = agent_of(request), seen.obj
     editable = letter.status in EDITABLE_STATUSES and seen.may(Action.LETTER_DRAFT)
     waiting = letter.status == LetterStatus.PENDING_APPROVAL
-    may_decide = (
-        waiting
-        and seen.may(Action.LETTER_APPROVE)
-        and agent.pk not in {letter.author_id, letter.submitted_by_id}
-    )
+    approvers = selectors.letter_approvers(letter=letter) if waiting else []
+    may_decide = waiting and any(agent.pk == approver.pk for approver in approvers)
     sendable = letter.status in (LetterStatus.ISSUED, LetterStatus.SENT)
     may_dispatch = sendable and seen.may(Action.LETTER_DISPATCH)
     composed, missing = _composed(letter)
@@ -260,6 +257,7 @@ def _letter_page(
         "missing": missing,
         "editable": editable,
         "waiting": waiting,
+        "approvers": approvers,
         "may_decide": may_decide,
         "may_dispatch": may_dispatch,
         "autonomy": _autonomy_rows(agent, letter),
@@ -379,14 +377,33 @@ def letter_submit(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     if letter is None:
         return _after(request, letter_id, "submit_form", form)
     if letter.status == LetterStatus.PENDING_APPROVAL:
-        messages.info(
-            request,
-            gettext(
-                "Your level does not let you send this letter alone: it is now in the "
-                "approval queue of the supervisors of %(team)s. It is sent once approved."
+        approvers = selectors.letter_approvers(letter=letter)
+        if approvers:
+            messages.info(
+                request,
+                gettext(
+                    "Your level does not let you send this letter alone: it now waits "
+                    "in the approval queue of %(team)s, where %(approvers)s may approve "
+                    "it. It is sent once approved."
+                )
+                % {
+                    "team": letter.team.name,
+                    "approvers": ", ".join(
+                        approver.get_full_name() or approver.get_username()
+                        for approver in approvers
+                    ),
+                },
             )
-            % {"team": letter.team.name},
-        )
+        else:
+            messages.warning(
+                request,
+                gettext(
+                    "Your level does not let you send this letter alone: it now waits "
+                    "in the approval queue of %(team)s, but no active supervisor there "
+                    "may approve it yet: tell the head of the service."
+                )
+                % {"team": letter.team.name},
+            )
     else:
         messages.success(
             request,
