@@ -241,6 +241,28 @@ def test_a_level_d_agent_who_adapts_the_text_sends_it_to_the_queue(
     assert "waiting for approval" in tab
 
 
+def test_a_supervisor_of_several_services_chooses_the_service_once(
+    client_for: Any, make_agent: Callable[..., Any], service: Any, shipped: int
+) -> None:
+    # given a supervisor of two services, with a letter to post in visas
+    chief = make_agent(
+        "supervisor", level="A1", teams=("legalisations", "visas"), username="boss"
+    )
+    person = person_with_address()
+    draft = services.letter_draft_create(
+        actor=chief, person_id=person.uuid, letter_type="acknowledgement", team="visas"
+    )
+    letter = services.letter_submit(
+        actor=chief, letter_id=draft.uuid, expected_version=draft.version
+    )
+    # when they show the visas letters
+    page = client_for(chief).get("/correspondence/?team=visas").content.decode()
+    # then the services are listed once, and the batch prints what is shown
+    assert page.count('<select name="team"') == 1
+    assert letter.number in page
+    assert '<input type="hidden" name="team" value="visas" id="batch_team">' in page
+
+
 def test_the_author_is_told_when_nobody_may_approve_yet(
     client_for: Any, writer: Callable[..., Any], citizen: Any
 ) -> None:

@@ -719,8 +719,12 @@ def correspondence(request: HttpRequest) -> HttpResponse:
             "team": team,
             "team_form": team_form,
             "several_teams": len(teams) > 1,
+            # The batch prints the letters listed: the service shown, not a
+            # second choice of service (which listed the services twice).
             "batch_form": TeamForm(
-                initial={"team": team}, teams=teams, auto_id="batch_%s"
+                initial={"team": team},
+                teams=[item for item in teams if item[0] == team],
+                auto_id="batch_%s",
             ),
             "actions": selectors.action_items_for_agent(agent=agent),
             "may_register_mail": policy.may(agent, Action.MAIL_REGISTER),
