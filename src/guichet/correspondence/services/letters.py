@@ -1040,7 +1040,7 @@ def print_batch_create(
                         "These letters have already been sent, or are being sent: "
                         "%(numbers)s. To send them once more, confirm it and say why."
                     ),
-                    numbers=", ".join(sorted(sent_before)),
+                    numbers=", ".join(sorted(str(number) for number in sent_before)),
                 )
     ids = list(queryset.order_by("year", "sequence").values_list("pk", flat=True))
     if not ids and not problems.errors:

@@ -612,7 +612,7 @@ def _resend_form(seen: Seen[Letter], data: Any = None) -> ResendForm:
     addresses = [item.address for item in seen.obj.person.emails.all()]
     elsewhere = seen.may(Action.LETTER_EMAIL_ELSEWHERE)
     channels = [
-        (channel.value, channel.label)
+        (channel.value, str(channel.label))
         for channel in Channel
         if channel != Channel.EMAIL or addresses or elsewhere
     ]
