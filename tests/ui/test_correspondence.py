@@ -382,10 +382,11 @@ def test_a_letter_with_missing_values_lists_them_and_is_not_issued(
     client = client_for(writer("C"))
     letter = _start(client, homeless, "documents_missing")
     page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
-    assert "These placeholders have no value yet" in page
-    assert "<code>person.address</code>" in page
-    assert "<code>free.documents</code>" in page
-    assert "<code>free.deadline</code>" in page
+    assert "The letter cannot be issued yet:" in page
+    assert "no value for <code>person.address</code>" in page
+    assert "Missing documents: not filled in" in page
+    assert "Deadline for sending them: not filled in" in page
+    assert "<code>free.deadline</code>" not in page
     response = client.post(
         f"/correspondence/letters/{letter.uuid}/submit/", {"version": letter.version}
     )
@@ -406,7 +407,7 @@ def test_free_fields_filled_by_a_level_c_agent_are_issued(
         client,
         letter,
         free_documents="Een kopie van uw paspoort",
-        free_deadline="15 december",
+        free_deadline="2026-12-15",
     )
     assert response.status_code == 302
     _submit(client, letter)
@@ -414,8 +415,27 @@ def test_free_fields_filled_by_a_level_c_agent_are_issued(
     assert (letter.status, letter.autonomy_kind) == ("issued", "free_fields")
     assert letter.free_values == {
         "documents": "Een kopie van uw paspoort",
-        "deadline": "15 december",
+        "deadline": "2026-12-15",
     }
+    assert "uiterlijk op 15 december 2026" in " ".join(letter.content["body"])
+
+
+def test_an_impossible_date_or_time_is_refused_next_to_its_field(
+    client_for: Any, writer: Callable[..., Any], citizen: Any
+) -> None:
+    client = client_for(writer("C"))
+    letter = _start(client, citizen, "appointment")
+    page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
+    assert re.search(r'<input type="date" name="free_date"[^>]*>', page)
+    assert re.search(r'<input type="time" name="free_time"[^>]*>', page)
+    response = _edit(client, letter, free_date="2027-02-31", free_time="25:99")
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="edit_free_date_error"' in html
+    assert "Date of the appointment: 2027-02-31 is not a date." in html
+    assert "Time of the appointment: 25:99 is not a time of day." in html
+    letter.refresh_from_db()
+    assert (letter.free_values, letter.version) == ({}, 1)
 
 
 def test_a_stale_edit_changes_nothing_and_says_so(
@@ -423,7 +443,7 @@ def test_a_stale_edit_changes_nothing_and_says_so(
 ) -> None:
     client = client_for(writer("C"))
     letter = _start(client, citizen, "documents_missing")
-    _edit(client, letter, free_documents="Paspoort", free_deadline="1 mei")
+    _edit(client, letter, free_documents="Paspoort", free_deadline="2026-05-01")
     response = _edit(client, letter, free_documents="Identiteitskaart")  # version 1
     assert response.status_code == 409
     letter.refresh_from_db()
@@ -859,8 +879,12 @@ def test_the_letter_page_speaks_the_agents_language(
     html = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
     assert '<html lang="fr">' in html
     assert "Émettre la lettre" in html
-    assert "Champ libre free.deadline" in html
-    assert "<code>free.deadline</code>" in html
+    # Free fields go by their label in the agent's language, with a fitting input.
+    assert '<label for="edit_free_deadline">Date limite de remise</label>' in html
+    assert re.search(r'<input type="date" name="free_deadline"[^>]*>', html)
+    assert "Date limite de remise : non rempli" in html
+    assert "<code>free.deadline</code>" not in html
+    assert "Champ libre" not in html
     assert letter.language == "de"
 
 

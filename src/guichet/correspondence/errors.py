@@ -22,6 +22,8 @@ class Code(StrEnum):
     TEMPLATE_SYNTAX = "template_syntax"
     UNKNOWN_PLACEHOLDER = "unknown_placeholder"
     UNKNOWN_FREE_FIELD = "unknown_free_field"
+    INVALID_VALUE = "invalid_value"
+    INVALID_DECLARATION = "invalid_declaration"
     WRONG_STATE = "wrong_state"
     OWN_LETTER = "own_letter"
     NO_EMAIL = "no_email"

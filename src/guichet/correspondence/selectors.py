@@ -22,7 +22,16 @@ from guichet.core.errors import Forbidden, NotFound, ValidationFailed
 from guichet.core.validation import Problems, parse_uuid
 from guichet.parties.models import Person
 
-from . import archive, autonomy, content, docx_io, pdf, placeholders, templating
+from . import (
+    archive,
+    autonomy,
+    content,
+    docx_io,
+    fields,
+    pdf,
+    placeholders,
+    templating,
+)
 from .composing import compose, template_current
 from .errors import Code, WrongState
 from .models import (
@@ -254,6 +263,8 @@ class TemplateChoice:
     languages: list[str]
     free_fields: list[str]
     titles: dict[str, str]
+    # Each free field's declaration: its type, labels and a choice's options.
+    fields: dict[str, dict[str, Any]]
 
 
 def letter_types_available(
@@ -270,9 +281,15 @@ def letter_types_available(
         rows = list(letter_type.templates.all())
         if not rows:
             continue
-        fields = templating.parse(
+        names = templating.parse(
             " ".join(row.subject + "\n" + row.body for row in rows)
         ).names
+        free = placeholders.free_field_names(names)
+        declared = {
+            name: declaration
+            for row in rows
+            for name, declaration in (row.fields or {}).items()
+        }
         choices.append(
             TemplateChoice(
                 code=letter_type.code,
@@ -280,8 +297,12 @@ def letter_types_available(
                 kind=letter_type.kind,
                 description=letter_type.description,
                 languages=[row.language for row in rows],
-                free_fields=placeholders.free_field_names(fields),
+                free_fields=free,
                 titles={row.language: row.title for row in rows},
+                fields={
+                    name: declared.get(name) or fields.undeclared(name).as_data()
+                    for name in free
+                },
             )
         )
     return choices

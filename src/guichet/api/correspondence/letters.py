@@ -218,6 +218,14 @@ class PrintBatchOut(Schema):
         return str(obj.team.code)
 
 
+class FreeFieldOut(Schema):
+    type: Literal["date", "time", "amount", "text", "choice"]
+    label: dict[str, str] = Field(description="The label in fr, nl, de and en.")
+    options: dict[str, dict[str, str]] = Field(
+        {}, description="A choice's options: key -> label in fr, nl, de and en."
+    )
+
+
 class LetterTypeOut(Schema):
     code: str
     name: str
@@ -225,6 +233,10 @@ class LetterTypeOut(Schema):
     description: str
     languages: list[str]
     free_fields: list[str]
+    fields: dict[str, FreeFieldOut] = Field(
+        description="Each free field's type and labels. Give a date as 2027-03-31, "
+        "a time as 14:30, an amount as 1234.50, a choice as its option's key."
+    )
     titles: dict[str, str]
 
 

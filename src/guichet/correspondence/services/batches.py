@@ -36,6 +36,7 @@ from guichet.correspondence import (
     templating,
     validation,
 )
+from guichet.correspondence.composing import declared_fields
 from guichet.correspondence.errors import Code
 from guichet.correspondence.models import (
     Letter,
@@ -140,7 +141,13 @@ def letter_batch_start(
     allowed = sorted(
         {name for version in versions.values() for name in version.free_fields}
     )
-    clean_free = validation.free_values(problems, free_values or {}, allowed)
+    # One value for every language: it fits the type each language declares.
+    declared = {
+        name: spec
+        for version in versions.values()
+        for name, spec in declared_fields(version).items()
+    }
+    clean_free = validation.free_values(problems, free_values or {}, allowed, declared)
     try:
         terms = batch_query.parse(query)
     except batch_query.QueryError as error:
@@ -264,6 +271,7 @@ def letter_batch_issue(
             letterhead=head,
             date=today,
             free_values=letter.free_values,
+            free_fields=declared_fields(version),
         )
         try:
             content.compose(context=context, sources=sources, draft=False)

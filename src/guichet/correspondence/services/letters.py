@@ -44,7 +44,11 @@ from guichet.correspondence import (
     placeholders,
     validation,
 )
-from guichet.correspondence.composing import compose, template_current
+from guichet.correspondence.composing import (
+    compose,
+    declared_fields,
+    template_current,
+)
 from guichet.correspondence.errors import (
     Code,
     WrongState,
@@ -205,7 +209,9 @@ def letter_draft_create(
     allowed_free = list(
         dict.fromkeys([*(version.free_fields if version else []), *own_free])
     )
-    clean_free = validation.free_values(problems, free_values or {}, allowed_free)
+    clean_free = validation.free_values(
+        problems, free_values or {}, allowed_free, declared_fields(version)
+    )
     reason = text(
         problems, "flag_reason", flag_reason, required=is_flagged, max_length=REASON_MAX
     )
@@ -288,7 +294,7 @@ def letter_update(
     )
     if "free_values" in data:
         values["free_values"] = validation.free_values(
-            problems, data["free_values"] or {}, allowed_free
+            problems, data["free_values"] or {}, allowed_free, declared_fields(version)
         )
     flagged = bool(data.get("is_flagged", letter.is_flagged))
     reason = text(

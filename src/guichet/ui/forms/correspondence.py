@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Language
+from guichet.correspondence import fields
 from guichet.ui.errors import ServiceForm
 from guichet.ui.forms import date_input
 
@@ -95,6 +97,29 @@ class LetterNewForm(ServiceForm):
             team.widget = forms.HiddenInput()
 
 
+def free_field_widget(spec: fields.FieldSpec) -> forms.Widget:
+    """The input that fits a free field's type; the service checks the value."""
+    if spec.type == fields.FieldType.DATE:
+        return date_input()
+    if spec.type == fields.FieldType.TIME:
+        return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    if spec.type == fields.FieldType.AMOUNT:
+        return forms.NumberInput(
+            attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}
+        )
+    if spec.type == fields.FieldType.CHOICE:
+        return forms.Select(
+            choices=[
+                ("", "—"),
+                *(
+                    (option.key, spec.option_label(option.key, get_language()))
+                    for option in spec.options
+                ),
+            ]
+        )
+    return forms.Textarea(attrs={"rows": 2})
+
+
 class LetterEditForm(VersionedForm):
     """A draft's free fields, its texts and the out-of-the-ordinary flag."""
 
@@ -120,15 +145,16 @@ class LetterEditForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, free_fields: Sequence[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, free_fields: Sequence[fields.FieldSpec], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.free_names = list(free_fields)
-        for name in self.free_names:
-            self.fields[f"free_{name}"] = forms.CharField(
-                label=_("Free field %(name)s") % {"name": f"free.{name}"},
+        self.free_names = [spec.name for spec in free_fields]
+        for spec in free_fields:
+            self.fields[f"free_{spec.name}"] = forms.CharField(
+                label=spec.label_here,
                 required=False,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=free_field_widget(spec),
             )
         self.order_fields(
             [

@@ -20,6 +20,7 @@ from guichet.core.errors import ValidationFailed
 from guichet.correspondence import (
     autonomy,
     composing,
+    fields,
     placeholders,
     selectors,
     services,
@@ -63,6 +64,7 @@ KIND_LABELS = {
 
 
 MISSING_VALUE = "missing_value"
+INVALID_VALUE = "invalid_value"
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -183,14 +185,18 @@ def _new_page(
     )
 
 
-def _free_fields(letter: Letter) -> list[str]:
-    """The letter's free fields: its template's and those of the agent's own text."""
+def _free_fields(letter: Letter) -> list[fields.FieldSpec]:
+    """The letter's free fields: its template's, as declared, and those of the
+    agent's own text (texts labelled with their name)."""
     version = letter.template_version
     names = list(version.free_fields) if version else []
     for text in (letter.subject_text, letter.body_text):
         if text:
             names += placeholders.free_field_names(letter_templating.parse(text).names)
-    return list(dict.fromkeys(names))
+    declared = composing.declared_fields(version)
+    return [
+        declared.get(name) or fields.undeclared(name) for name in dict.fromkeys(names)
+    ]
 
 
 def _texts(letter: Letter) -> tuple[str, str]:
@@ -214,22 +220,35 @@ def _edit_initial(letter: Letter) -> dict[str, Any]:
         "is_flagged": letter.is_flagged,
         "flag_reason": letter.flag_reason,
         **{
-            f"free_{name}": letter.free_values.get(name, "")
-            for name in _free_fields(letter)
+            f"free_{spec.name}": letter.free_values.get(spec.name, "")
+            for spec in _free_fields(letter)
         },
     }
 
 
-def _composed(letter: Letter) -> tuple[dict[str, Any] | None, list[str]]:
-    """The letter as it would read now, or the placeholders that have no value."""
+def _composed(letter: Letter) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The letter as it would read now, or what stops it: the placeholders that
+    have no value (a free field by its label), the free values that do not fit."""
     if letter.number:
         return letter.content, []
     try:
         return composing.compose(letter, draft=True).content, []
     except ValidationFailed as error:
+        if error.code == INVALID_VALUE:
+            return None, [{"text": item.text} for item in error.errors]
         if error.code != MISSING_VALUE:
             raise
-        return None, [item.field for item in error.errors]
+        specs = {spec.name: spec for spec in _free_fields(letter)}
+        missing = []
+        for item in error.errors:
+            prefix, _dot, name = item.field.partition(".")
+            spec = specs.get(name) if prefix == placeholders.FREE else None
+            missing.append(
+                {"text": spec.label_here, "free": True}
+                if spec is not None
+                else {"text": item.field, "code": True}
+            )
+        return None, missing
 
 
 def _letter_page(
@@ -452,7 +471,7 @@ def letter_preview(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     try:
         rendered = selectors.letter_preview(agent=agent, letter_id=letter_id)
     except ValidationFailed as error:
-        if error.code != MISSING_VALUE:
+        if error.code not in (MISSING_VALUE, INVALID_VALUE):
             raise
         messages.error(request, error.text)
         return redirect("ui:letter_detail", letter_id)
