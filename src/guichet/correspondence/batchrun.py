@@ -39,7 +39,11 @@ class Report:
     issued: int = 0
     archived: int = 0
     waiting_approval: int = 0
+    # Set aside in this run: person id -> the placeholders that had no value.
     refused: dict[str, list[str]] = field(default_factory=dict)
+    # Every person of the batch that got no letter, this run or an earlier one.
+    exceptions: list[dict[str, Any]] = field(default_factory=list)
+    finished: bool = False
     pages: int = 0
     multi_page: int = 0
     seconds: float = 0.0
@@ -84,7 +88,8 @@ def run(
     chunk: int = 100,
 ) -> Iterator[str]:
     """Issue the batch's missing letters and archive them; yield 'archived',
-    'waiting_approval' or 'refused' for each person handled."""
+    'waiting_approval' or 'refused' (set aside as an exception) for each person
+    handled."""
     started = time.perf_counter()
     waiting = services.persons_waiting(batch)
     leftovers = services.letters_unarchived(batch)
@@ -143,5 +148,7 @@ def run(
                 inflight[pool.submit(pdf.render_pdfa, html)] = letter.pk
                 yield from collect(window)
         yield from collect(0)
-    services.letter_batch_finish(actor=actor, batch=batch)
+    batch = services.letter_batch_finish(actor=actor, batch=batch)
+    report.exceptions = services.batch_exceptions(batch)
+    report.finished = batch.finished_at is not None
     report.seconds = time.perf_counter() - started

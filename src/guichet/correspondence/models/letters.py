@@ -70,6 +70,14 @@ class LetterBatch(BaseModel):
         ),
     )
     free_values = models.JSONField(_("free field values"), default=dict)
+    exceptions = models.JSONField(
+        _("exceptions"),
+        default=dict,
+        help_text=_(
+            "Selected persons the batch wrote no letter to, and why: the "
+            "placeholders that had no value for them (a postal address, say)."
+        ),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
