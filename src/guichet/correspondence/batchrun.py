@@ -9,6 +9,7 @@ bar; a run stopped at any point is resumed by running the same batch again.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import (
@@ -24,6 +25,7 @@ from typing import Any
 from guichet.agents.models import Agent
 
 from . import content, pdf, services
+from . import workers as pool_workers
 from .models import Letter, LetterBatch
 
 # Rendered letters stored together, in one transaction: one commit and one move of
@@ -65,10 +67,17 @@ def _pool(workers: int) -> Executor:
     if workers <= 1:
         return _InProcess()
     # forkserver: the workers do not inherit the parent's database connections.
+    # They are the forkserver's children, so each watches this process and ends
+    # with it, even when it is killed outright (`workers.start`).
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["guichet.correspondence.pdf"])
+    context.set_forkserver_preload(
+        ["guichet.correspondence.pdf", "guichet.correspondence.workers"]
+    )
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=pdf.prepare_worker
+        max_workers=workers,
+        mp_context=context,
+        initializer=pool_workers.start,
+        initargs=(os.getpid(),),
     )
 
 
