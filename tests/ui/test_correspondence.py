@@ -833,6 +833,21 @@ def test_minutes_produce_a_pdf_and_the_action_items(
     )
 
 
+def test_the_owners_offered_are_the_services_agents_who_serve_citizens(
+    client_for: Any, writer: Callable[..., Any], make_agent: Callable[..., Any]
+) -> None:
+    make_agent(
+        "admin", level="A2", teams=("legalisations",), username="root", last_name="Root"
+    )
+    colleague = make_agent(
+        "support_agent", level="D", teams=("legalisations",), last_name="Collègue"
+    )
+    page = client_for(writer("C")).get("/correspondence/minutes/new/")
+    html = page.content.decode()
+    assert f'<option value="{colleague.username}">' in html
+    assert '<option value="root">' not in html
+
+
 def test_minutes_with_a_half_filled_action_are_refused(
     client_for: Any, writer: Callable[..., Any]
 ) -> None:

@@ -33,7 +33,7 @@ class Code(StrEnum):
     INVALID_FILE = "invalid_file"
     FILE_TOO_LARGE = "file_too_large"
     DATE_IN_FUTURE = "date_in_future"
-    UNKNOWN_AGENT = "unknown_agent"
+    INVALID_OWNER = "invalid_owner"
     NOTHING_TO_PRINT = "nothing_to_print"
     INVALID_QUERY = "invalid_query"
     INVALID_REFERENCE = "invalid_reference"

@@ -460,6 +460,20 @@ def minutes_get_for_agent(*, agent: Agent, minutes_id: Any) -> Minutes:
     return minutes
 
 
+def action_owner_choices(*, agent: Agent) -> list[Agent]:
+    """The agents whom `agent` may name owner of an action of their minutes: the
+    active members of their services who work on actions (see
+    `services.action_owners`, which decides for the service chosen)."""
+    members = (
+        Agent.objects.filter(memberships__team_id__in=agent.team_ids, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return [
+        member for member in members if policy.may(member, Action.ACTION_ITEM_COMPLETE)
+    ]
+
+
 def action_items_for_agent(*, agent: Agent, open_only: bool = True) -> list[ActionItem]:
     """The agent's own actions from meeting minutes, soonest due first."""
     queryset = policy.visible(

@@ -132,14 +132,15 @@ AGENTS = [
     ("admin", "Thomas", "Weber", "A2", ["admin"], ["support"], [], "en"),
 ]
 
-# The account the demo registers persons with (cannot log in: no password).
+# The account the demo registers persons with (cannot log in: no password). It
+# belongs to no team: nobody's work (an action of minutes, say) is given to it.
 LOADER: tuple[str, str, str, str, list[str], list[str], list[str], str] = (
     "demo.loader",
     "Demo",
     "Loader",
     "C",
     ["support_agent"],
-    ["support"],
+    [],
     [],
     "en",
 )

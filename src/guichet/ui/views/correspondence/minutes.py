@@ -27,14 +27,9 @@ from .common import _call, _file, _teams
 
 
 def _owners(agent: Agent) -> list[tuple[str, str]]:
-    members = (
-        Agent.objects.filter(memberships__team_id__in=agent.team_ids, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
     return [
         (member.get_username(), member.get_full_name() or member.get_username())
-        for member in members
+        for member in selectors.action_owner_choices(agent=agent)
     ]
 
 
