@@ -182,6 +182,9 @@ def test_the_new_letter_form_defaults_to_the_persons_language_and_shows_the_rule
     # Level D: only the unchanged standard letter goes out without approval.
     assert html.count("by you, at once") == 1
     assert html.count("after a supervisor's approval") == 4
+    # Each letter's free fields are named by their labels.
+    assert "Free fields: Date of the appointment, Time of the appointment" in html
+    assert "Free fields: date, time" not in html
 
 
 # The autonomy rule, level by level.

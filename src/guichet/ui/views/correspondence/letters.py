@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -172,13 +172,26 @@ def _new_page(
     *,
     status: int = 200,
 ) -> HttpResponse:
+    language = get_language()
     return render(
         request,
         "ui/correspondence/letter_new.html",
         {
             "person": person,
             "form": form,
-            "choices": choices,
+            "choices": [
+                {
+                    "name": choice.name,
+                    "description": choice.description,
+                    "languages": choice.languages,
+                    # The free fields by their labels, in the agent's language.
+                    "field_labels": [
+                        spec.label_in(language)
+                        for spec in fields.specs(choice.fields).values()
+                    ],
+                }
+                for choice in choices
+            ],
             "autonomy": _autonomy_rows(agent_of(request)),
         },
         status=status,
