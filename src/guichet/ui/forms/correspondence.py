@@ -23,6 +23,10 @@ from guichet.ui.forms import date_input
 # The rows of actions a minutes form offers; empty rows are ignored.
 ACTION_ROWS = 5
 TEXTAREA = {"rows": 8}
+# Few columns: the text areas stretch to their box anyway, and a fieldset is never
+# narrower than its widest content, which Django's 40 columns make wider than a
+# 390 px screen (the text ran out of the card).
+NARROW = {"cols": 20}
 
 
 def _required(field: forms.Field) -> forms.Field:
@@ -71,7 +75,7 @@ class LetterNewForm(ServiceForm):
     body = forms.CharField(
         label=_("Text of your own letter"),
         required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=forms.Textarea(attrs={**TEXTAREA, **NARROW}),
         help_text=_(
             "Only for a letter without a standard template; placeholders such as "
             "{{ person.surname }} are filled in."
@@ -117,7 +121,7 @@ def free_field_widget(spec: fields.FieldSpec) -> forms.Widget:
                 ),
             ]
         )
-    return forms.Textarea(attrs={"rows": 2})
+    return forms.Textarea(attrs={"rows": 2, **NARROW})
 
 
 class LetterEditForm(VersionedForm):
@@ -129,7 +133,7 @@ class LetterEditForm(VersionedForm):
     body = forms.CharField(
         label=_("Text"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=forms.Textarea(attrs={"rows": 14, **NARROW}),
         help_text=_(
             "Placeholders such as {{ person.surname }} are filled in when the letter "
             "is issued."
@@ -142,7 +146,7 @@ class LetterEditForm(VersionedForm):
     flag_reason = forms.CharField(
         label=_("Why it is out of the ordinary"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **NARROW}),
     )
 
     def __init__(
@@ -200,12 +204,14 @@ class ApproveForm(VersionedForm):
 
     subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
     body = forms.CharField(
-        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 14})
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, **NARROW}),
     )
     note = forms.CharField(
         label=_("Note for the author (optional)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, **NARROW}),
     )
 
 
@@ -216,7 +222,7 @@ class RejectForm(VersionedForm):
         forms.CharField(
             label=_("Reason for the rejection"),
             required=False,
-            widget=forms.Textarea(attrs={"rows": 3}),
+            widget=forms.Textarea(attrs={"rows": 3, **NARROW}),
             help_text=_("The author sees it and can correct the letter."),
         )
     )
@@ -241,7 +247,7 @@ class EmailForm(PageForm):
     address_reason = forms.CharField(
         label=_("Why this other address"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, **NARROW}),
         help_text=_("Kept in the letter's history."),
     )
 
@@ -274,7 +280,7 @@ class ResendForm(EmailForm):
         forms.CharField(
             label=_("Why send it once more"),
             required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
+            widget=forms.Textarea(attrs={"rows": 2, **NARROW}),
             help_text=_("Kept in the letter's history."),
         )
     )
@@ -363,28 +369,28 @@ class MinutesForm(TeamForm):
         forms.CharField(
             label=_("Present"),
             required=False,
-            widget=forms.Textarea(attrs={"rows": 4}),
+            widget=forms.Textarea(attrs={"rows": 4, **NARROW}),
             help_text=_("One person per line."),
         )
     )
     absentees = forms.CharField(
         label=_("Excused"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, **NARROW}),
         help_text=_("One person per line."),
     )
     agenda = _required(
         forms.CharField(
             label=_("Agenda"),
             required=False,
-            widget=forms.Textarea(attrs={"rows": 4}),
+            widget=forms.Textarea(attrs={"rows": 4, **NARROW}),
             help_text=_("One point per line."),
         )
     )
     decisions = forms.CharField(
         label=_("Decisions"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, **NARROW}),
         help_text=_("One decision per line."),
     )
 
