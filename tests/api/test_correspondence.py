@@ -178,3 +178,32 @@ def test_a_letter_sent_once_goes_again_only_with_a_reason(
         d["channel"] for d in api.get(f"/letters/{letter_id}").json()["dispatches"]
     ]
     assert sorted(channels) == ["counter", "post"]
+
+
+def test_letter_types_declare_their_free_fields_and_values_are_checked(
+    clerk: Any, api_for: Any
+) -> None:
+    api = api_for(clerk, language="nl")
+    types = {row["code"]: row for row in api.get("/letter-types").json()}
+    appointment = types["appointment"]["fields"]
+    assert {name: field["type"] for name, field in appointment.items()} == {
+        "date": "date",
+        "time": "time",
+    }
+    assert appointment["date"]["label"]["de"] == "Datum des Termins"
+    person = person_with_address()
+    refused = api.post(
+        "/letters",
+        {
+            "person_id": str(person.uuid),
+            "letter_type": "appointment",
+            "free_values": {"date": "31/02/2027", "time": "14:30"},
+        },
+    )
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert (error["field"], error["code"]) == ("free_values.date", "invalid_value")
+    assert error["message"].startswith(
+        "Datum van de afspraak: 31/02/2027 is geen datum."
+    )
+    assert not Letter.objects.exists()
