@@ -69,7 +69,9 @@ def test_a_level_d_letter_names_its_queue_and_approvers_and_prints_typed_fields(
     citizen = office["citizen"]
     ui.login("support.d")
     ui.go(f"/persons/{citizen.uuid}/letters/new/")
-    ui.page.get_by_label("Letter", exact=True).select_option(label="Invitation to an appointment")
+    ui.page.get_by_label("Letter", exact=True).select_option(
+        label="Invitation to an appointment"
+    )
     ui.page.get_by_role("button", name="Start the letter").click()
     ui.page.wait_for_url(re.compile(r"/correspondence/letters/[0-9a-f-]+/$"))
 

@@ -126,6 +126,16 @@ def _edit(client: Client, letter: Letter, **data: Any) -> Any:
     return client.post(f"/correspondence/letters/{letter.uuid}/", fields)
 
 
+def _issued(agent: Any, person: Any, **extra: Any) -> Letter:
+    """A standard letter written and issued by the agent, through the services."""
+    draft = services.letter_draft_create(
+        actor=agent, person_id=person.uuid, letter_type="acknowledgement", **extra
+    )
+    return services.letter_submit(
+        actor=agent, letter_id=draft.uuid, expected_version=draft.version
+    )
+
+
 def _submit(client: Client, letter: Letter) -> Any:
     letter.refresh_from_db()
     return client.post(
@@ -142,12 +152,7 @@ def test_the_letters_tab_lists_letters_with_their_pdf(
     client_for: Any, writer: Callable[..., Any], citizen: Any
 ) -> None:
     agent = writer("C")
-    draft = services.letter_draft_create(
-        actor=agent, person_id=citizen.uuid, letter_type="acknowledgement"
-    )
-    letter = services.letter_submit(
-        actor=agent, letter_id=draft.uuid, expected_version=draft.version
-    )
+    letter = _issued(agent, citizen)
     client = client_for(agent)
     html = client.get(f"/persons/{citizen.uuid}/").content.decode()
     assert f'href="/persons/{citizen.uuid}/letters/"' in html
@@ -252,12 +257,7 @@ def test_a_supervisor_of_several_services_chooses_the_service_once(
         "supervisor", level="A1", teams=("legalisations", "visas"), username="boss"
     )
     person = person_with_address()
-    draft = services.letter_draft_create(
-        actor=chief, person_id=person.uuid, letter_type="acknowledgement", team="visas"
-    )
-    letter = services.letter_submit(
-        actor=chief, letter_id=draft.uuid, expected_version=draft.version
-    )
+    letter = _issued(chief, person, team="visas")
     # when they show the visas letters
     page = client_for(chief).get("/correspondence/?team=visas").content.decode()
     # then the services are listed once, and the batch prints what is shown
@@ -642,12 +642,7 @@ def test_a_level_b_agent_sends_elsewhere_only_with_a_reason(
     client_for: Any, writer: Callable[..., Any], citizen: Any
 ) -> None:
     agent = writer("B")
-    draft = services.letter_draft_create(
-        actor=agent, person_id=citizen.uuid, letter_type="acknowledgement"
-    )
-    letter = services.letter_submit(
-        actor=agent, letter_id=draft.uuid, expected_version=draft.version
-    )
+    letter = _issued(agent, citizen)
     client = client_for(agent)
     url = f"/correspondence/letters/{letter.uuid}/email/"
     page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
@@ -672,12 +667,7 @@ def test_a_letter_sent_once_is_offered_again_only_with_a_reason(
     client_for: Any, writer: Callable[..., Any], citizen: Any
 ) -> None:
     agent = writer("C")
-    draft = services.letter_draft_create(
-        actor=agent, person_id=citizen.uuid, letter_type="acknowledgement"
-    )
-    letter = services.letter_submit(
-        actor=agent, letter_id=draft.uuid, expected_version=draft.version
-    )
+    letter = _issued(agent, citizen)
     client = client_for(agent)
     client.post(f"/correspondence/letters/{letter.uuid}/email/", {})
     page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()

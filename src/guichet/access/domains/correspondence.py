@@ -114,18 +114,7 @@ KINDS: dict[str, Kind] = {
         view_action=Action.LETTER_VIEW,
         rule=via_person("person")
         & (value_in("status", PUBLISHED) | in_teams("team_id")),
-        actions=frozenset(
-            {
-                Action.LETTER_VIEW,
-                Action.LETTER_DRAFT,
-                Action.LETTER_SEND_STANDARD,
-                Action.LETTER_FILL_FREE_FIELDS,
-                Action.LETTER_ADAPT,
-                Action.LETTER_APPROVE,
-                Action.LETTER_DISPATCH,
-                Action.LETTER_EMAIL_ELSEWHERE,
-            }
-        ),
+        actions=frozenset({Action.LETTER_VIEW, *LETTER_WORK}),
         action_rules={action: in_teams("team_id") for action in LETTER_WORK},
     ),
     "correspondence.incomingmail": Kind(

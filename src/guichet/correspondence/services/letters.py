@@ -712,24 +712,35 @@ def _email_address(
             ),
             code=Code.ADDRESS_NOT_ON_RECORD,
         )
-    why = text(
+    why = _reason(
         problems,
         "address_reason",
         reason,
-        required=False,
-        max_length=REASON_MAX,
-        multiline=True,
+        code=Code.REQUIRED,
+        message=_(
+            "This is not an e-mail address of the person: say why the letter goes "
+            "there."
+        ),
+    )
+    return cleaned, why
+
+
+def _reason(
+    problems: Problems,
+    field: str,
+    value: str,
+    *,
+    code: str,
+    message: Any,
+    **params: Any,
+) -> str:
+    """A reason the agent must give, cleaned; `message` on `field` when it is missing."""
+    why = text(
+        problems, field, value, required=False, max_length=REASON_MAX, multiline=True
     )
     if not why:
-        problems.add(
-            "address_reason",
-            Code.REQUIRED,
-            _(
-                "This is not an e-mail address of the person: say why the letter goes "
-                "there."
-            ),
-        )
-    return cleaned, why
+        problems.add(field, code, message, **params)
+    return why
 
 
 def _sendable(letter: Letter) -> None:
@@ -742,24 +753,16 @@ def _resend(problems: Problems, letter: Letter, reason: str) -> str:
     "" for its first dispatch. Missing, it is a field error and nothing is sent."""
     if not letter.dispatches.filter(status__in=DISPATCH_UNDER_WAY).exists():
         return ""
-    why = text(
+    return _reason(
         problems,
         "resend_reason",
         reason,
-        required=False,
-        max_length=REASON_MAX,
-        multiline=True,
+        code=Code.ALREADY_DISPATCHED,
+        message=_(
+            "This letter has already been sent, or is being sent. To send it once "
+            "more, confirm it and say why."
+        ),
     )
-    if not why:
-        problems.add(
-            "resend_reason",
-            Code.ALREADY_DISPATCHED,
-            _(
-                "This letter has already been sent, or is being sent. To send it once "
-                "more, confirm it and say why."
-            ),
-        )
-    return why
 
 
 @transaction.atomic
@@ -1030,24 +1033,17 @@ def print_batch_create(
             queryset.filter(under_way()).values_list("number", flat=True)
         )
         if sent_before:
-            again = text(
+            again = _reason(
                 problems,
                 "resend_reason",
                 resend_reason,
-                required=False,
-                max_length=REASON_MAX,
-                multiline=True,
+                code=Code.ALREADY_DISPATCHED,
+                message=_(
+                    "These letters have already been sent, or are being sent: "
+                    "%(numbers)s. To send them once more, confirm it and say why."
+                ),
+                numbers=", ".join(sorted(str(number) for number in sent_before)),
             )
-            if not again:
-                problems.add(
-                    "resend_reason",
-                    Code.ALREADY_DISPATCHED,
-                    _(
-                        "These letters have already been sent, or are being sent: "
-                        "%(numbers)s. To send them once more, confirm it and say why."
-                    ),
-                    numbers=", ".join(sorted(str(number) for number in sent_before)),
-                )
     ids = list(queryset.order_by("year", "sequence").values_list("pk", flat=True))
     if not ids and not problems.errors:
         problems.add(

@@ -31,6 +31,7 @@ from guichet.correspondence.models import (
     EDITABLE_STATUSES,
     Channel,
     Letter,
+    LetterDispatch,
     LetterStatus,
 )
 from guichet.parties import selectors as party_selectors
@@ -606,6 +607,26 @@ def _email_form(seen: Seen[Letter], data: Any = None) -> EmailForm:
     )
 
 
+def _send_email(
+    form: EmailForm, agent: Agent, letter_id: uuid.UUID, resend_reason: str = ""
+) -> LetterDispatch | None:
+    """E-mail the letter to the address the valid form chose; a refused address goes
+    next to the field it was typed in."""
+    address, address_reason = form.chosen()
+    typed = bool(form.cleaned_data.get("other_address"))
+    return submit(
+        form,
+        lambda: services.letter_send_email(
+            actor=agent,
+            letter_id=letter_id,
+            address=address,
+            address_reason=address_reason,
+            resend_reason=resend_reason,
+        ),
+        rename=lambda name: "other_address" if typed and name == "address" else name,
+    )
+
+
 @agent_required
 @require_POST
 def letter_email(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
@@ -616,20 +637,7 @@ def letter_email(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     form = _email_form(seen, request.POST)
     dispatch = None
     if form.is_valid():
-        address, reason = form.chosen()
-        typed = bool(form.cleaned_data.get("other_address"))
-        dispatch = submit(
-            form,
-            lambda: services.letter_send_email(
-                actor=agent,
-                letter_id=letter_id,
-                address=address,
-                address_reason=reason,
-            ),
-            rename=lambda name: (
-                "other_address" if typed and name == "address" else name
-            ),
-        )
+        dispatch = _send_email(form, agent, letter_id)
     if dispatch is None:
         return _after(request, seen, "email_form", form)
     messages.success(
@@ -693,21 +701,7 @@ def letter_resend(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
             ),
         )
     else:
-        address, address_reason = form.chosen()
-        typed = bool(form.cleaned_data.get("other_address"))
-        done = submit(
-            form,
-            lambda: services.letter_send_email(
-                actor=agent,
-                letter_id=letter.uuid,
-                address=address,
-                address_reason=address_reason,
-                resend_reason=why,
-            ),
-            rename=lambda name: (
-                "other_address" if typed and name == "address" else name
-            ),
-        )
+        done = _send_email(form, agent, letter.uuid, resend_reason=why)
     if done is None:
         return _after(request, seen, "resend_form", form)
     messages.success(
