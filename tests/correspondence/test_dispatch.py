@@ -354,24 +354,31 @@ def test_a_letter_whose_email_waits_is_not_offered_for_printing(
 def test_a_second_dispatch_confirmed_with_a_reason_is_recorded(
     writer: Callable[..., Any], templates: int
 ) -> None:
-    # given a letter sent by e-mail
+    # given a letter sent by e-mail, and one not sent yet
     agent = writer("C")
     letter = _issue(agent, person_with_address())
+    first = _issue(agent, person_with_address(surname="Neuf"))
     services.letter_send_email(actor=agent, letter_id=letter.uuid)
-    # when the agent prints it once more, saying why
+    # when the agent prints both, saying why the first goes once more
     batch = services.print_batch_create(
         actor=agent,
-        letter_ids=[letter.uuid],
+        letter_ids=[letter.uuid, first.uuid],
         resend_reason="The citizen asked for a paper copy.",
     )
-    # then it is posted, and the reason is in the audit trail
-    assert batch.letter_count == 1
+    # then both are posted, and the reason is recorded for the one sent before
+    assert batch.letter_count == 2
+    posted_once = AuditEvent.objects.get(
+        action="letter.send", object_id=str(first.uuid)
+    )
+    assert (posted_once.summary["again"], posted_once.reason) == (False, "")
     assert list(
         LetterDispatch.objects.filter(letter=letter)
         .order_by("created_at", "id")
         .values_list("channel", "status")
     ) == [("email", "sent"), ("post", "sent")]
-    event = AuditEvent.objects.get(action="letter.send", summary__channel="post")
+    event = AuditEvent.objects.get(
+        action="letter.send", summary__channel="post", object_id=str(letter.uuid)
+    )
     assert (event.summary["again"], event.reason) == (
         True,
         "The citizen asked for a paper copy.",

@@ -1008,6 +1008,7 @@ def print_batch_create(
         actor, Letter.objects.all(), for_action=Action.LETTER_DISPATCH
     ).filter(team=chosen)
     again = ""
+    sent_before: dict[int, str] = {}
     if letter_ids is None:
         queryset = mine.filter(status=LetterStatus.ISSUED).exclude(under_way())
     else:
@@ -1029,9 +1030,10 @@ def print_batch_create(
                 _("These letters are not issued letters of this service: %(ids)s."),
                 ids=", ".join(unknown),
             )
-        sent_before = list(
-            queryset.filter(under_way()).values_list("number", flat=True)
-        )
+        sent_before = {
+            pk: str(number)
+            for pk, number in queryset.filter(under_way()).values_list("pk", "number")
+        }
         if sent_before:
             again = _reason(
                 problems,
@@ -1042,7 +1044,7 @@ def print_batch_create(
                     "These letters have already been sent, or are being sent: "
                     "%(numbers)s. To send them once more, confirm it and say why."
                 ),
-                numbers=", ".join(sorted(str(number) for number in sent_before)),
+                numbers=", ".join(sorted(sent_before.values())),
             )
     ids = list(queryset.order_by("year", "sequence").values_list("pk", flat=True))
     if not ids and not problems.errors:
@@ -1101,9 +1103,9 @@ def print_batch_create(
                 summary={
                     "channel": Channel.POST,
                     "print_batch": str(batch.uuid),
-                    "again": bool(again),
+                    "again": letter.pk in sent_before,
                 },
-                reason=again,
+                reason=again if letter.pk in sent_before else "",
             )
         audit_record(
             actor=actor,
