@@ -818,6 +818,7 @@ def test_minutes_produce_a_pdf_and_the_action_items(
     assert (item.description, item.owner) == ("Rooster aanpassen", supervisor)
     page = client.get(response["Location"]).content.decode()
     assert "Rooster aanpassen" in page
+    assert "The minutes were recorded, with 1 action." in page
     pdf = client.get(f"/correspondence/minutes/{minutes.uuid}/pdf/")
     assert pdf.content.startswith(b"%PDF-")
     assert (

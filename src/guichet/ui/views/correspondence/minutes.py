@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from guichet.access import policy
@@ -78,7 +78,11 @@ def minutes_new(request: HttpRequest) -> HttpResponse:
         return _minutes_page(request, form, status=422)
     messages.success(
         request,
-        gettext("The minutes were recorded, with %(count)d actions.")
+        ngettext(
+            "The minutes were recorded, with %(count)d action.",
+            "The minutes were recorded, with %(count)d actions.",
+            len(actions),
+        )
         % {"count": len(actions)},
     )
     return redirect("ui:minutes_detail", minutes.uuid)
