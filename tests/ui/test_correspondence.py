@@ -19,7 +19,7 @@ import pytest
 
 from guichet.audit.models import AuditEvent
 from guichet.core import clock
-from guichet.correspondence import services
+from guichet.correspondence import fields, services
 from guichet.correspondence.models import (
     ActionItem,
     IncomingMail,
@@ -28,6 +28,7 @@ from guichet.correspondence.models import (
     PrintBatch,
 )
 from guichet.correspondence.services import templates_load
+from guichet.ui.forms.correspondence import LetterEditForm
 from tests.correspondence.factories import LetterheadFactory, person_with_address
 from tests.factories import PersonFactory, TeamFactory
 
@@ -961,3 +962,38 @@ def test_the_owner_marks_an_action_done_once(
     assert "Another agent changed this record meanwhile" in stale.content.decode()
     item.refresh_from_db()
     assert item.version == 2
+
+
+def test_each_type_of_free_field_gets_its_own_input() -> None:
+    labels = {"fr": "x", "nl": "x", "de": "x", "en": "Kind of document"}
+    specs = [
+        fields.FieldSpec("day", fields.FieldType.DATE, labels),
+        fields.FieldSpec("hour", fields.FieldType.TIME, labels),
+        fields.FieldSpec("fee", fields.FieldType.AMOUNT, labels),
+        fields.FieldSpec(
+            "kind",
+            fields.FieldType.CHOICE,
+            labels,
+            options=(
+                fields.Option(
+                    "passport",
+                    {
+                        "fr": "passeport",
+                        "nl": "paspoort",
+                        "de": "Pass",
+                        "en": "passport",
+                    },
+                ),
+            ),
+        ),
+        fields.FieldSpec("note", fields.FieldType.TEXT, labels),
+    ]
+    form = LetterEditForm(free_fields=specs)
+    html = {spec.name: str(form[f"free_{spec.name}"]) for spec in specs}
+    assert 'type="date"' in html["day"]
+    assert 'type="time"' in html["hour"]
+    assert 'type="number"' in html["fee"]
+    assert 'step="0.01"' in html["fee"]
+    assert '<option value="passport">passport</option>' in html["kind"]
+    assert html["note"].startswith("<textarea")
+    assert form["free_kind"].label == "Kind of document"
