@@ -15,6 +15,7 @@ import pytest
 from guichet.access import policy
 from guichet.access.domains import correspondence
 from guichet.agents.models import Agent
+from guichet.correspondence import autonomy
 from guichet.correspondence.models import IncomingMail, Letter
 from tests.correspondence.factories import LetterheadFactory
 from tests.factories import AgentFactory, PersonFactory, TeamFactory
@@ -48,8 +49,9 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "letter.send_standard": (SERVING, "D"),
     "letter.fill_free_fields": (SERVING, "C"),
     "letter.adapt": (SERVING, "B"),
-    "letter.approve": ({"supervisor"}, "D"),
+    "letter.approve": ({"supervisor"}, "B"),
     "letter.dispatch": (SERVING, "D"),
+    "letter.email_elsewhere": (SERVING, "B"),
     "letter.batch": (
         {"support_agent", "dossier_handler", "payment_agent", "supervisor"},
         "C",
@@ -122,6 +124,7 @@ LETTER_ACTIONS = [
     "letter.adapt",
     "letter.approve",
     "letter.dispatch",
+    "letter.email_elsewhere",
 ]
 
 
@@ -147,11 +150,10 @@ def test_drafts_stay_in_their_service_and_issued_letters_follow_the_person(
                 level,
                 action,
             )
-            assert policy.may(agent, action, other_issued) == allowed, (
-                role,
-                level,
-                action,
-            )
+            # Another service's issued letter is read, never worked on.
+            assert policy.may(agent, action, other_issued) == (
+                allowed and action == "letter.view"
+            ), (role, level, action)
             assert policy.may(agent, action, other_draft) is False, (
                 role,
                 level,
@@ -169,6 +171,68 @@ def test_drafts_stay_in_their_service_and_issued_letters_follow_the_person(
             role,
             level,
         )
+
+
+@pytest.mark.django_db
+def test_only_the_letters_service_and_its_supervisors_dispatch_it() -> None:
+    # given an issued letter of the support service, which first line can read
+    support, cc = TeamFactory(code="support"), TeamFactory(code="cc-fr")
+    author = AgentFactory(roles=["support_agent"], level="C", teams=[support])
+    colleague = AgentFactory(roles=["support_agent"], level="D", teams=[support])
+    chief = AgentFactory(roles=["supervisor"], level="A1", teams=[support, cc])
+    first = AgentFactory(roles=["first_line"], level="C", teams=[cc])
+    other_chief = AgentFactory(roles=["supervisor"], level="A2", teams=[cc])
+    letter = _letter(support, "issued", PersonFactory(), author, 1)
+    letters = Letter.objects.filter(pk=letter.pk)
+    # then its service and that service's supervisor may send it; nobody else may
+    for agent in (author, colleague, chief):
+        assert policy.may(agent, "letter.dispatch", letter)
+        assert "letter.dispatch" in policy.allowed(agent, letter)
+        assert list(policy.visible(agent, letters, for_action="letter.dispatch")) == [
+            letter
+        ]
+    for agent in (first, other_chief):
+        assert policy.may(agent, "letter.view", letter)
+        assert not policy.may(agent, "letter.dispatch", letter)
+        assert policy.allowed(agent, letter) == {"letter.view"}
+        assert not policy.visible(agent, letters, for_action="letter.dispatch")
+        assert list(policy.visible(agent, letters)) == [letter]
+
+
+@pytest.mark.django_db
+def test_every_kind_that_waits_for_approval_has_approvers_in_its_team(
+    agents: dict[tuple[str, str], Agent],
+) -> None:
+    # given every role at every level in one service, and an agent of another one
+    team = TeamFactory(code="legalisations")
+    other = AgentFactory(roles=["supervisor"], level="A2", teams=[TeamFactory()])
+    kinds_that_wait = set()
+    for kind in autonomy.LetterKind:
+        waiting = Letter(
+            team=team,
+            person=PersonFactory.build(),
+            status="pending_approval",
+            autonomy_kind=kind.value,
+        )
+        waits = {
+            (role, level)
+            for (role, level), agent in agents.items()
+            if policy.may(agent, "letter.draft")
+            and not autonomy.decide(agent=agent, kind=kind).may_send_alone
+        }
+        approvers = {
+            (role, level)
+            for (role, level), agent in agents.items()
+            if autonomy.may_approve(agent=agent, kind=kind, obj=waiting)
+        }
+        if not waits:
+            continue
+        kinds_that_wait.add(kind)
+        # then a kind that makes someone wait is approved by supervisors of level
+        # B and above of that team, and by nobody else
+        assert approvers == {("supervisor", level) for level in ("B", "A1", "A2")}
+        assert not autonomy.may_approve(agent=other, kind=kind, obj=waiting)
+    assert kinds_that_wait == set(autonomy.LetterKind) - {autonomy.LetterKind.STANDARD}
 
 
 @pytest.mark.django_db

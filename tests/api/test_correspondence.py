@@ -122,3 +122,88 @@ def test_mail_is_registered_listed_and_dispatched_to_a_dossier(
     )
     assert api.get("/incoming-mail?undispatched=true").json() == []
     assert IncomingMail.objects.get().version == 2
+
+
+def test_another_services_agent_may_read_an_issued_letter_but_not_send_it(
+    clerk: Any, api_for: Any, make_agent: Any
+) -> None:
+    # given an issued letter of the legalisation service, waiting to be posted
+    person = person_with_address()
+    api = api_for(clerk)
+    letter_id = api.post(
+        "/letters", {"person_id": str(person.uuid), "letter_type": "acknowledgement"}
+    ).json()["id"]
+    api.post(f"/letters/{letter_id}/submit", HTTP_IF_MATCH='"1"')
+    first = make_agent("first_line", level="C", teams=("cc-fr",), username="first")
+    outsider = api_for(first)
+    assert outsider.get(f"/letters/{letter_id}").status_code == 200
+    # when an agent of the contact center e-mails it elsewhere or hands it over
+    mailed = outsider.post(
+        f"/letters/{letter_id}/email", {"address": "someone@example.org"}
+    )
+    handed = outsider.post(f"/letters/{letter_id}/hand-over")
+    # then both are refused and the letter still waits in its service's print queue
+    assert (mailed.status_code, handed.status_code) == (403, 403)
+    assert mailed.json()["code"] == "forbidden"
+    letter = Letter.objects.get(uuid=letter_id)
+    assert (letter.status, letter.dispatches.count()) == ("issued", 0)
+    assert [row["id"] for row in api.get("/letters-to-post").json()] == [letter_id]
+
+
+def test_a_letter_sent_once_goes_again_only_with_a_reason(
+    clerk: Any, api_for: Any
+) -> None:
+    api = api_for(clerk)
+    person = person_with_address()
+    letter_id = api.post(
+        "/letters", {"person_id": str(person.uuid), "letter_type": "acknowledgement"}
+    ).json()["id"]
+    api.post(f"/letters/{letter_id}/submit", HTTP_IF_MATCH='"1"')
+    # a first hand-over needs no body at all
+    first = api.client.post(
+        f"/api/v1/letters/{letter_id}/hand-over", content_type="application/json"
+    )
+    assert first.status_code == 201, first.content
+    refused = api.post(f"/letters/{letter_id}/email", {})
+    assert refused.status_code == 422
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("resend_reason", "already_dispatched")
+    ]
+    reprinted = api.post(
+        "/print-batches",
+        {"letter_ids": [letter_id], "resend_reason": "A copy for her lawyer."},
+    )
+    assert reprinted.status_code == 201, reprinted.content
+    channels = [
+        d["channel"] for d in api.get(f"/letters/{letter_id}").json()["dispatches"]
+    ]
+    assert sorted(channels) == ["counter", "post"]
+
+
+def test_letter_types_declare_their_free_fields_and_values_are_checked(
+    clerk: Any, api_for: Any
+) -> None:
+    api = api_for(clerk, language="nl")
+    types = {row["code"]: row for row in api.get("/letter-types").json()}
+    appointment = types["appointment"]["fields"]
+    assert {name: field["type"] for name, field in appointment.items()} == {
+        "date": "date",
+        "time": "time",
+    }
+    assert appointment["date"]["label"]["de"] == "Datum des Termins"
+    person = person_with_address()
+    refused = api.post(
+        "/letters",
+        {
+            "person_id": str(person.uuid),
+            "letter_type": "appointment",
+            "free_values": {"date": "31/02/2027", "time": "14:30"},
+        },
+    )
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert (error["field"], error["code"]) == ("free_values.date", "invalid_value")
+    assert error["message"].startswith(
+        "Datum van de afspraak: 31/02/2027 is geen datum."
+    )
+    assert not Letter.objects.exists()

@@ -67,7 +67,7 @@ def _draft(agent: Any, person: Any, kind: str) -> Letter:
             letter_type="documents_missing",
             free_values={
                 "documents": "Un extrait d'acte de naissance",
-                "deadline": "15 décembre 2026",
+                "deadline": "15/12/2026",
             },
         )
     if kind == "adapted":

@@ -106,6 +106,7 @@ def test_renders_one_archived_letter_per_person_with_a_json_summary(
     assert summary["batch"] == str(batch.uuid)
     assert (summary["selected"], summary["issued"], summary["archived"]) == (5, 5, 5)
     assert (summary["pages"], summary["multi_page"], summary["refused"]) == (5, 0, {})
+    assert (summary["exceptions"], summary["finished"]) == ([], True)
     assert batch.finished_at is not None
     letters = list(Letter.objects.order_by("sequence"))
     assert [letter.sequence for letter in letters] == [1, 2, 3, 4, 5]
@@ -217,31 +218,57 @@ def test_letters_numbered_before_a_crash_are_archived_on_resume(
     assert not Letter.objects.filter(pdf_sha256="").exists()
 
 
-def test_a_person_with_a_hole_is_reported_and_gets_no_letter(
+def test_a_person_without_an_address_is_an_exception_and_the_batch_finishes(
     clerk: Any, recipients: list[Any]
 ) -> None:
+    # given a selection where one person has no postal address
     recipients[0].addresses.all().delete()
-    out = io.StringIO()
-    with pytest.raises(SystemExit) as stopped:
-        call_command(
-            "letters",
-            "render",
-            "--template",
-            "acknowledgement",
-            "--for",
-            "all",
-            "--agent",
-            "support_agent-C",
-            "--workers",
-            "1",
-            "--json",
-            stdout=out,
-        )
-    assert stopped.value.code == 1
-    summary = json.loads(out.getvalue())
+    # when the batch runs
+    summary = _render("--template", "acknowledgement", "--for", "all")
+    # then the others get their letter, that person is an exception, and the
+    # batch is finished (exit 0)
+    expected = [{"person": str(recipients[0].uuid), "missing": ["person.address"]}]
     assert summary["refused"] == {str(recipients[0].uuid): ["person.address"]}
-    assert summary["issued"] == 4
+    assert (summary["issued"], summary["exceptions"]) == (4, expected)
+    assert summary["finished"] is True
     assert _sequences() == [1, 2, 3, 4]
+    batch = LetterBatch.objects.get()
+    assert batch.finished_at is not None
+    finish = AuditEvent.objects.get(action="letter_batch.finish")
+    assert finish.summary["exceptions"] == [str(recipients[0].uuid)]
+    # and resuming it does nothing more, still listing the exception
+    again = _render("--resume", str(batch.uuid))
+    assert (again["issued"], again["refused"], again["exceptions"]) == (0, {}, expected)
+    assert _sequences() == [1, 2, 3, 4]
+
+
+def test_a_batch_stopped_on_a_person_without_an_address_finishes_on_resume(
+    clerk: Any, recipients: list[Any]
+) -> None:
+    # given a batch started before exceptions were kept: its run stopped early
+    recipients[0].addresses.all().delete()
+    batch = services.letter_batch_start(
+        actor=clerk, letter_type="acknowledgement", query="all"
+    )
+    # when it is resumed, in the readable output
+    out = io.StringIO()
+    call_command(
+        "letters",
+        "render",
+        "--resume",
+        str(batch.uuid),
+        "--agent",
+        "support_agent-C",
+        "--workers",
+        "1",
+        stdout=out,
+    )
+    # then it finishes and names the person who got no letter
+    batch.refresh_from_db()
+    assert batch.finished_at is not None
+    text = out.getvalue()
+    assert "exceptions: 1 person(s) got no letter" in text
+    assert f"  {recipients[0].uuid}: no person.address" in text
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import io
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.management import call_command
@@ -18,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from guichet.audit.models import AuditEvent
-from guichet.core.errors import ValidationFailed
+from guichet.core.errors import Forbidden, ValidationFailed
 from guichet.correspondence import archive, pdfcheck, selectors, services
 from guichet.correspondence.errors import WrongState
 from guichet.correspondence.models import (
@@ -27,6 +28,7 @@ from guichet.correspondence.models import (
     LetterDispatch,
     PrintBatch,
 )
+from guichet.parties.models import EmailAddress
 from tests.correspondence.factories import person_with_address
 
 pytestmark = pytest.mark.django_db
@@ -136,9 +138,7 @@ def test_an_unreachable_server_marks_the_dispatch_failed_and_a_retry_sends_it(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
     settings.EMAIL_TIMEOUT = 5
 
-    dispatch = services.letter_send_email(
-        actor=agent, letter_id=letter.uuid, address="autre@example.be"
-    )
+    dispatch = services.letter_send_email(actor=agent, letter_id=letter.uuid)
 
     dispatch.refresh_from_db()
     assert (dispatch.status, dispatch.attempts) == ("failed", 1)
@@ -156,7 +156,7 @@ def test_an_unreachable_server_marks_the_dispatch_failed_and_a_retry_sends_it(
     dispatch.refresh_from_db()
     assert (dispatch.status, dispatch.attempts) == ("sent", 2)
     assert [recipients for _from, recipients, _raw in inbox.messages] == [
-        ["autre@example.be"]
+        ["helene.lefevre@example.be"]
     ]
     letter.refresh_from_db()
     assert letter.status == "sent"
@@ -176,6 +176,60 @@ def test_an_email_needs_an_address(writer: Callable[..., Any], templates: int) -
         ("address", "invalid_email")
     ]
     assert LetterDispatch.objects.count() == 0
+
+
+def test_an_email_goes_to_any_address_the_person_gave_us(
+    writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    # given a person with a second e-mail address on record
+    EmailAddress.objects.create(
+        person=person, address="Helene@Work.example", address_key="helene@work.example"
+    )
+    agent = writer("D")
+    letter = _issue(agent, person)
+    # when a level-D agent sends the letter there (typed in another case)
+    dispatch = services.letter_send_email(
+        actor=agent, letter_id=letter.uuid, address=" helene@work.EXAMPLE "
+    )
+    # then it goes to that address as recorded, with no reason asked
+    assert dispatch.address == "Helene@Work.example"
+    event = AuditEvent.objects.get(action="letter.dispatch")
+    assert (event.summary["on_record"], event.reason) == (True, "")
+
+
+def test_only_level_b_sends_elsewhere_and_says_why(
+    writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    # given an issued letter
+    letter = _issue(writer("C"), person)
+    # when a level-C agent sends it to an address the person never gave
+    with pytest.raises(Forbidden) as refused:
+        services.letter_send_email(
+            actor=writer("C"), letter_id=letter.uuid, address="stranger@example.org"
+        )
+    # then it is refused and nothing is queued
+    assert refused.value.code == "address_not_on_record"
+    assert LetterDispatch.objects.count() == 0
+    # a level-B agent must say why, then it goes, and the reason is kept
+    level_b = writer("B")
+    with pytest.raises(ValidationFailed) as caught:
+        services.letter_send_email(
+            actor=level_b, letter_id=letter.uuid, address="stranger@example.org"
+        )
+    assert [(e.field, e.code) for e in caught.value.errors] == [
+        ("address_reason", "required")
+    ]
+    assert LetterDispatch.objects.count() == 0
+    dispatch = services.letter_send_email(
+        actor=level_b,
+        letter_id=letter.uuid,
+        address="stranger@example.org",
+        address_reason="Her lawyer, by her signed mandate of 3 March.",
+    )
+    assert dispatch.address == "stranger@example.org"
+    event = AuditEvent.objects.get(action="letter.dispatch")
+    assert event.reason == "Her lawyer, by her signed mandate of 3 March."
+    assert event.summary["on_record"] is False
 
 
 def test_a_print_batch_is_one_pdf_with_a_list_then_each_letter(
@@ -242,7 +296,9 @@ def test_a_letter_handed_over_at_the_counter_is_sent_and_in_the_timeline(
         (letter.uuid, "sent", "counter")
     ]
     # A second copy handed over later does not change when it was first sent.
-    services.letter_hand_over(actor=agent, letter_id=letter.uuid)
+    services.letter_hand_over(
+        actor=agent, letter_id=letter.uuid, resend_reason="She lost the first one."
+    )
     first_sent = letter.sent_at
     letter.refresh_from_db()
     assert letter.sent_at == first_sent
@@ -261,3 +317,88 @@ def test_a_draft_cannot_be_sent(
     with pytest.raises(WrongState):
         services.letter_send_email(actor=agent, letter_id=draft.uuid)
     assert LetterDispatch.objects.count() == 0
+
+
+def test_a_letter_whose_email_waits_is_not_offered_for_printing(
+    monkeypatch: pytest.MonkeyPatch, writer: Callable[..., Any], templates: int
+) -> None:
+    # given a letter queued for e-mail, with no worker sending it yet (the demo)
+    monkeypatch.setattr(
+        "guichet.correspondence.tasks.send_letter_email",
+        SimpleNamespace(enqueue=lambda *args: None),
+    )
+    agent = writer("C")
+    letter = _issue(agent, person_with_address())
+    services.letter_send_email(actor=agent, letter_id=letter.uuid)
+    assert LetterDispatch.objects.get().status == "queued"
+    # then it is not among the letters to post, and a batch has nothing to print
+    assert selectors.letters_to_post(agent=agent) == []
+    with pytest.raises(ValidationFailed) as caught:
+        services.print_batch_create(actor=agent)
+    assert caught.value.errors[0].code == "nothing_to_print"
+    # nor is it e-mailed, handed over or printed again without a reason
+    for again in (
+        lambda: services.letter_send_email(actor=agent, letter_id=letter.uuid),
+        lambda: services.letter_hand_over(actor=agent, letter_id=letter.uuid),
+        lambda: services.print_batch_create(actor=agent, letter_ids=[letter.uuid]),
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            again()
+        assert [(e.field, e.code) for e in caught.value.errors] == [
+            ("resend_reason", "already_dispatched")
+        ]
+    assert LetterDispatch.objects.count() == 1
+    assert PrintBatch.objects.count() == 0
+
+
+def test_a_second_dispatch_confirmed_with_a_reason_is_recorded(
+    writer: Callable[..., Any], templates: int
+) -> None:
+    # given a letter sent by e-mail, and one not sent yet
+    agent = writer("C")
+    letter = _issue(agent, person_with_address())
+    first = _issue(agent, person_with_address(surname="Neuf"))
+    services.letter_send_email(actor=agent, letter_id=letter.uuid)
+    # when the agent prints both, saying why the first goes once more
+    batch = services.print_batch_create(
+        actor=agent,
+        letter_ids=[letter.uuid, first.uuid],
+        resend_reason="The citizen asked for a paper copy.",
+    )
+    # then both are posted, and the reason is recorded for the one sent before
+    assert batch.letter_count == 2
+    posted_once = AuditEvent.objects.get(
+        action="letter.send", object_id=str(first.uuid)
+    )
+    assert (posted_once.summary["again"], posted_once.reason) == (False, "")
+    assert list(
+        LetterDispatch.objects.filter(letter=letter)
+        .order_by("created_at", "id")
+        .values_list("channel", "status")
+    ) == [("email", "sent"), ("post", "sent")]
+    event = AuditEvent.objects.get(
+        action="letter.send", summary__channel="post", object_id=str(letter.uuid)
+    )
+    assert (event.summary["again"], event.reason) == (
+        True,
+        "The citizen asked for a paper copy.",
+    )
+    letter.refresh_from_db()
+    assert (letter.status, letter.channel) == ("sent", "email")
+
+
+def test_a_failed_email_does_not_count_as_sent(
+    settings: Any, writer: Callable[..., Any], templates: int
+) -> None:
+    agent = writer("C")
+    letter = _issue(agent, person_with_address())
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
+    settings.EMAIL_TIMEOUT = 5
+    services.letter_send_email(actor=agent, letter_id=letter.uuid)
+    assert LetterDispatch.objects.get().status == "failed"
+    # the letter is still to post, and may be handed over without a reason
+    assert [item.uuid for item in selectors.letters_to_post(agent=agent)] == [
+        letter.uuid
+    ]
+    services.letter_hand_over(actor=agent, letter_id=letter.uuid)

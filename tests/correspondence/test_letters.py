@@ -135,6 +135,7 @@ def test_bad_input_names_each_field_and_writes_nothing(
     fields = _fields(caught.value)
     assert fields == {
         "body": "unknown_placeholder",
+        "free_values.date": "invalid_value",
         "free_values.colour": "unknown_free_field",
         "flag_reason": "required",
     }
@@ -503,3 +504,155 @@ def test_the_preview_shows_the_holes_before_submission(
         "free.date",
         "free.time",
     ]
+
+
+# Typed free fields.
+
+
+def test_an_impossible_date_or_time_is_refused_naming_the_field(
+    writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    # given an agent writing an invitation to an appointment
+    agent = writer("C")
+    before = (_changes(), Letter.objects.count())
+    # when the date and the time cannot exist
+    with pytest.raises(ValidationFailed) as caught:
+        services.letter_draft_create(
+            actor=agent,
+            person_id=person.uuid,
+            letter_type="appointment",
+            free_values={"date": "31/02/2027", "time": "25:99"},
+        )
+    # then each is refused, named by its label in the reader's language
+    assert _fields(caught.value) == {
+        "free_values.date": "invalid_value",
+        "free_values.time": "invalid_value",
+    }
+    with translation.override("fr"):
+        messages = [item.text for item in caught.value.errors]
+    assert messages[0].startswith(
+        "Date du rendez-vous : 31/02/2027 n'est pas une date."
+    )
+    assert messages[1].startswith("Heure du rendez-vous : 25:99 n'est pas une heure")
+    assert (_changes(), Letter.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("fr", "le 31 mars 2027 à 14 h 30"),
+        ("nl", "op 31 maart 2027 om 14.30 uur"),
+        ("de", "am 31. März 2027 um 14:30 Uhr"),
+        ("en", "on 31 March 2027 at 14:30"),
+    ],
+)
+def test_a_date_and_a_time_are_printed_in_the_letters_language(
+    writer: Callable[..., Any],
+    person: Any,
+    templates: int,
+    language: str,
+    sentence: str,
+) -> None:
+    agent = writer("C")
+    draft = services.letter_draft_create(
+        actor=agent,
+        person_id=person.uuid,
+        letter_type="appointment",
+        language=language,
+        free_values={"date": "31/03/2027", "time": "14h30"},
+    )
+    assert draft.free_values == {"date": "2027-03-31", "time": "14:30"}
+    letter = services.letter_submit(
+        actor=agent, letter_id=draft.uuid, expected_version=draft.version
+    )
+    assert sentence in " ".join(letter.content["body"])
+
+
+def test_a_draft_whose_stored_value_does_not_fit_is_not_issued(
+    writer: Callable[..., Any], person: Any, templates: int
+) -> None:
+    # given a draft kept from before its fields were typed, with an impossible date
+    agent = writer("C")
+    draft = services.letter_draft_create(
+        actor=agent,
+        person_id=person.uuid,
+        letter_type="appointment",
+        free_values={"date": "2027-03-31", "time": "10:00"},
+    )
+    Letter.objects.filter(pk=draft.pk).update(
+        free_values={"date": "31/02/2027", "time": "10:00"}
+    )
+    # then it is neither previewed nor issued, and the field is named
+    with pytest.raises(ValidationFailed) as caught:
+        selectors.letter_preview(agent=agent, letter_id=draft.uuid)
+    assert (caught.value.code, _fields(caught.value)) == (
+        "invalid_value",
+        {"free_values.date": "invalid_value"},
+    )
+    with pytest.raises(ValidationFailed):
+        services.letter_submit(
+            actor=agent, letter_id=draft.uuid, expected_version=draft.version
+        )
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == ("draft", None)
+
+
+def test_every_shipped_free_field_is_declared_in_four_languages(
+    templates: int,
+) -> None:
+    for template in LetterTemplate.objects.select_related("letter_type"):
+        version = template.versions.get(number=template.version)
+        assert set(version.fields) == set(version.free_fields), template
+        for declaration in version.fields.values():
+            assert set(declaration["label"]) == {"fr", "nl", "de", "en"}
+    appointment = LetterTemplate.objects.get(
+        letter_type__code="appointment", language="nl"
+    )
+    assert {name: item["type"] for name, item in appointment.fields.items()} == {
+        "date": "date",
+        "time": "time",
+    }
+
+
+def test_a_template_must_declare_each_free_field_it_uses(db: Any) -> None:
+    letter_type = services.letter_type_ensure(actor=None, code="fee", name="Fee")
+    with pytest.raises(ValidationFailed) as caught:
+        services.template_save(
+            actor=None,
+            letter_type=letter_type,
+            language="fr",
+            title="Redevance",
+            subject="Redevance",
+            body="Montant : {{ free.amount }}.",
+            fields={
+                "other": {
+                    "type": "text",
+                    "label": {"fr": "a", "nl": "b", "de": "c", "en": "d"},
+                }
+            },
+        )
+    assert _fields(caught.value) == {
+        "fields.amount": "invalid_declaration",
+        "fields.other": "invalid_declaration",
+    }
+    assert not LetterTemplate.objects.filter(letter_type=letter_type).exists()
+    saved = services.template_save(
+        actor=None,
+        letter_type=letter_type,
+        language="fr",
+        title="Redevance",
+        subject="Redevance",
+        body="Montant : {{ free.amount }}.",
+        fields={
+            "amount": {
+                "type": "amount",
+                "label": {
+                    "fr": "Montant",
+                    "nl": "Bedrag",
+                    "de": "Betrag",
+                    "en": "Amount",
+                },
+            }
+        },
+    )
+    assert saved.versions.get().fields["amount"]["type"] == "amount"

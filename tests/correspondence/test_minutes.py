@@ -170,12 +170,67 @@ def test_bad_minutes_name_each_field_and_create_nothing(
     assert [(item.field, item.code) for item in caught.value.errors] == [
         ("title", "required"),
         ("attendees", "required"),
-        ("actions[0].owner", "unknown_agent"),
+        ("actions[0].owner", "invalid_owner"),
         ("actions[1].description", "required"),
         ("actions[1].due_date", "invalid_choice"),
     ]
     assert (Minutes.objects.count(), ActionItem.objects.count()) == (0, 0)
     assert AuditEvent.objects.count() == before
+
+
+def test_only_agents_of_the_service_or_present_own_an_action(
+    team: dict[str, Any], make_agent: Callable[..., Any]
+) -> None:
+    # given an administrator and a supervisor of another service, a system account
+    # that belongs to no team, and a former colleague
+    chair, colleague = team["chair"], team["colleague"]
+    make_agent("admin", level="A2", teams=("legalisations",), username="boss")
+    make_agent("support_agent", level="C", teams=(), username="loader")
+    visitor = make_agent(
+        "supervisor",
+        level="A1",
+        teams=("visas",),
+        username="visitor",
+        first_name="Véronique",
+        last_name="Lemaître",
+    )
+    former = make_agent(
+        "front_office", level="C", teams=("legalisations",), username="former"
+    )
+    former.is_active = False
+    former.save(update_fields=["is_active"])
+    meeting = clock.today()
+
+    def owning(*owners: str, attendees: tuple[str, ...] = ("Anne Dubois",)) -> Any:
+        return _minutes(
+            chair,
+            colleague,
+            meeting_date=meeting,
+            attendees=list(attendees),
+            actions=[
+                ActionInput(description="Faire", owner=owner, due_date=meeting)
+                for owner in owners
+            ],
+        )
+
+    # when they, or a name nobody has, are named owners
+    with translation.override("fr"), pytest.raises(ValidationFailed) as caught:
+        owning("boss", "loader", "visitor", "former", "nobody")
+    # then each is refused with the same words, which name nobody
+    errors = caught.value.errors
+    assert [(item.field, item.code) for item in errors] == [
+        (f"actions[{index}].owner", "invalid_owner") for index in range(5)
+    ]
+    with translation.override("fr"):
+        texts = {item.text for item in errors}
+    assert len(texts) == 1
+    text = texts.pop()
+    for name in ("boss", "loader", "visitor", "Lemaître", "former", "nobody", "Luc"):
+        assert name not in text
+    assert Minutes.objects.count() == 0
+    # and an agent of another service who was present may own one
+    minutes = owning("visitor", attendees=("Anne Dubois", "veronique lemaitre"))
+    assert [item.owner for item in minutes.actions.all()] == [visitor]
 
 
 def test_minutes_stay_within_their_service(

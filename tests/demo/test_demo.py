@@ -7,11 +7,16 @@ from typing import Any
 
 import pytest
 
+from guichet.access import policy
 from guichet.agents.models import Agent, Team
 from guichet.audit.models import AuditEvent
 from guichet.checks.bce import check_bce
 from guichet.checks.niss import check_niss
+from guichet.correspondence import autonomy, selectors
+from guichet.correspondence.models import IncomingMail, Letter
+from guichet.demo import builders
 from guichet.parties.models import Organisation, Person
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +84,37 @@ def test_demo_refuses_to_run_in_production_without_confirmation(cli: Any) -> Non
     assert code == 2
     assert "production" in err
     assert Person.objects.count() == 0
+
+
+def test_every_queue_of_every_demo_team_has_someone_to_work_it() -> None:
+    """A letter waiting for approval, an issued letter to post and mail dispatched
+    to a team each wait in a queue: in the demo, someone active may work each one,
+    for every team and every kind of letter that needs approval."""
+    # given the demo's teams and agents, and a person
+    agents = builders.teams_and_agents(builders.Report())
+    person = PersonFactory()
+    active = [agent for agent in agents.values() if agent.is_active]
+    for team in Team.objects.all():
+        members = [agent for agent in active if team.pk in agent.team_ids]
+        writers = [agent for agent in members if policy.may(agent, "letter.draft")]
+        assert writers, team.code
+        for kind in autonomy.LetterKind:
+            # the members who could not send such a letter alone submit it
+            for author in writers:
+                if autonomy.decide(agent=author, kind=kind).may_send_alone:
+                    continue
+                waiting = Letter(
+                    team=team,
+                    person=person,
+                    author=author,
+                    submitted_by=author,
+                    status="pending_approval",
+                    autonomy_kind=kind.value,
+                )
+                approvers = selectors.letter_approvers(letter=waiting)
+                assert approvers, (team.code, kind, author.username)
+                assert all("supervisor" in a.role_codes for a in approvers)
+        issued = Letter(team=team, person=person, author=writers[0], status="issued")
+        assert any(policy.may(a, "letter.dispatch", issued) for a in members)
+        mail = IncomingMail(team=team, dispatched_team=team, sender_name="Someone")
+        assert any(policy.may(a, "mail.view", mail) for a in members), team.code

@@ -19,7 +19,7 @@ import pytest
 
 from guichet.audit.models import AuditEvent
 from guichet.core import clock
-from guichet.correspondence import services
+from guichet.correspondence import fields, services
 from guichet.correspondence.models import (
     ActionItem,
     IncomingMail,
@@ -28,6 +28,7 @@ from guichet.correspondence.models import (
     PrintBatch,
 )
 from guichet.correspondence.services import templates_load
+from guichet.ui.forms.correspondence import LetterEditForm
 from tests.correspondence.factories import LetterheadFactory, person_with_address
 from tests.factories import PersonFactory, TeamFactory
 
@@ -126,6 +127,16 @@ def _edit(client: Client, letter: Letter, **data: Any) -> Any:
     return client.post(f"/correspondence/letters/{letter.uuid}/", fields)
 
 
+def _issued(agent: Any, person: Any, **extra: Any) -> Letter:
+    """A standard letter written and issued by the agent, through the services."""
+    draft = services.letter_draft_create(
+        actor=agent, person_id=person.uuid, letter_type="acknowledgement", **extra
+    )
+    return services.letter_submit(
+        actor=agent, letter_id=draft.uuid, expected_version=draft.version
+    )
+
+
 def _submit(client: Client, letter: Letter) -> Any:
     letter.refresh_from_db()
     return client.post(
@@ -142,12 +153,7 @@ def test_the_letters_tab_lists_letters_with_their_pdf(
     client_for: Any, writer: Callable[..., Any], citizen: Any
 ) -> None:
     agent = writer("C")
-    draft = services.letter_draft_create(
-        actor=agent, person_id=citizen.uuid, letter_type="acknowledgement"
-    )
-    letter = services.letter_submit(
-        actor=agent, letter_id=draft.uuid, expected_version=draft.version
-    )
+    letter = _issued(agent, citizen)
     client = client_for(agent)
     html = client.get(f"/persons/{citizen.uuid}/").content.decode()
     assert f'href="/persons/{citizen.uuid}/letters/"' in html
@@ -182,6 +188,9 @@ def test_the_new_letter_form_defaults_to_the_persons_language_and_shows_the_rule
     # Level D: only the unchanged standard letter goes out without approval.
     assert html.count("by you, at once") == 1
     assert html.count("after a supervisor's approval") == 4
+    # Each letter's free fields are named by their labels.
+    assert "Free fields: Date of the appointment, Time of the appointment" in html
+    assert "Free fields: date, time" not in html
 
 
 # The autonomy rule, level by level.
@@ -202,12 +211,19 @@ def test_a_level_d_agent_issues_a_standard_letter_unchanged(
 
 
 def test_a_level_d_agent_who_adapts_the_text_sends_it_to_the_queue(
-    client_for: Any, writer: Callable[..., Any], citizen: Any
+    client_for: Any,
+    writer: Callable[..., Any],
+    supervisor: Any,
+    make_agent: Callable[..., Any],
+    citizen: Any,
 ) -> None:
+    # given the service's supervisor, and one of another service
+    make_agent("supervisor", level="A2", teams=("visas",), last_name="Elsewhere")
     client = client_for(writer("D"))
     letter = _start(client, citizen, "acknowledgement")
     body = letter.template_version.body + "\n\nWij bellen u volgende week."
     assert _edit(client, letter, body=body).status_code == 302
+    # when the level-D author issues an adapted letter
     response = _submit(client, letter)
     letter.refresh_from_db()
     assert (letter.status, letter.number, letter.autonomy_kind) == (
@@ -215,9 +231,51 @@ def test_a_level_d_agent_who_adapts_the_text_sends_it_to_the_queue(
         None,
         "adapted",
     )
+    # then the message and the page say where it waits and who may approve it
     html = response.content.decode()
-    assert "approval queue of the supervisors of" in html
+    assert (
+        "it now waits in the approval queue of Legalisations, where Hendrik Claes "
+        "may approve it." in html
+    )
+    assert "In the approval queue of Legalisations" in html
+    assert "Who may approve or reject it: <strong>Hendrik Claes</strong>." in html
+    assert "Elsewhere" not in html
     assert "It is not sent before approval." in html
+    # and it is not called a draft any more
+    heading = re.search(r"<h1>(.*?)</h1>", html, re.DOTALL)
+    assert heading is not None
+    assert heading.group(1).startswith("Waiting for approval · ")
+    tab = client.get(f"/persons/{citizen.uuid}/letters/").content.decode()
+    assert ">draft<" not in tab
+    assert "waiting for approval" in tab
+
+
+def test_a_supervisor_of_several_services_chooses_the_service_once(
+    client_for: Any, make_agent: Callable[..., Any], service: Any, shipped: int
+) -> None:
+    # given a supervisor of two services, with a letter to post in visas
+    chief = make_agent(
+        "supervisor", level="A1", teams=("legalisations", "visas"), username="boss"
+    )
+    person = person_with_address()
+    letter = _issued(chief, person, team="visas")
+    # when they show the visas letters
+    page = client_for(chief).get("/correspondence/?team=visas").content.decode()
+    # then the services are listed once, and the batch prints what is shown
+    assert page.count('<select name="team"') == 1
+    assert letter.number in page
+    assert '<input type="hidden" name="team" value="visas" id="batch_team">' in page
+
+
+def test_the_author_is_told_when_nobody_may_approve_yet(
+    client_for: Any, writer: Callable[..., Any], citizen: Any
+) -> None:
+    client = client_for(writer("D"))
+    letter = _start(client, citizen, "acknowledgement")
+    _edit(client, letter, is_flagged="on", flag_reason="Klacht")
+    html = _submit(client, letter).content.decode()
+    assert "but no active supervisor there may approve it yet" in html
+    assert "No active supervisor of Legalisations may approve it yet" in html
 
 
 def test_a_level_b_agents_adapted_letter_is_issued(
@@ -328,10 +386,11 @@ def test_a_letter_with_missing_values_lists_them_and_is_not_issued(
     client = client_for(writer("C"))
     letter = _start(client, homeless, "documents_missing")
     page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
-    assert "These placeholders have no value yet" in page
-    assert "<code>person.address</code>" in page
-    assert "<code>free.documents</code>" in page
-    assert "<code>free.deadline</code>" in page
+    assert "The letter cannot be issued yet:" in page
+    assert "no value for <code>person.address</code>" in page
+    assert "Missing documents: not filled in" in page
+    assert "Deadline for sending them: not filled in" in page
+    assert "<code>free.deadline</code>" not in page
     response = client.post(
         f"/correspondence/letters/{letter.uuid}/submit/", {"version": letter.version}
     )
@@ -352,7 +411,7 @@ def test_free_fields_filled_by_a_level_c_agent_are_issued(
         client,
         letter,
         free_documents="Een kopie van uw paspoort",
-        free_deadline="15 december",
+        free_deadline="2026-12-15",
     )
     assert response.status_code == 302
     _submit(client, letter)
@@ -360,8 +419,27 @@ def test_free_fields_filled_by_a_level_c_agent_are_issued(
     assert (letter.status, letter.autonomy_kind) == ("issued", "free_fields")
     assert letter.free_values == {
         "documents": "Een kopie van uw paspoort",
-        "deadline": "15 december",
+        "deadline": "2026-12-15",
     }
+    assert "uiterlijk op 15 december 2026" in " ".join(letter.content["body"])
+
+
+def test_an_impossible_date_or_time_is_refused_next_to_its_field(
+    client_for: Any, writer: Callable[..., Any], citizen: Any
+) -> None:
+    client = client_for(writer("C"))
+    letter = _start(client, citizen, "appointment")
+    page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
+    assert re.search(r'<input type="date" name="free_date"[^>]*>', page)
+    assert re.search(r'<input type="time" name="free_time"[^>]*>', page)
+    response = _edit(client, letter, free_date="2027-02-31", free_time="25:99")
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="edit_free_date_error"' in html
+    assert "Date of the appointment: 2027-02-31 is not a date." in html
+    assert "Time of the appointment: 25:99 is not a time of day." in html
+    letter.refresh_from_db()
+    assert (letter.free_values, letter.version) == ({}, 1)
 
 
 def test_a_stale_edit_changes_nothing_and_says_so(
@@ -369,7 +447,7 @@ def test_a_stale_edit_changes_nothing_and_says_so(
 ) -> None:
     client = client_for(writer("C"))
     letter = _start(client, citizen, "documents_missing")
-    _edit(client, letter, free_documents="Paspoort", free_deadline="1 mei")
+    _edit(client, letter, free_documents="Paspoort", free_deadline="2026-05-01")
     response = _edit(client, letter, free_documents="Identiteitskaart")  # version 1
     assert response.status_code == 409
     letter.refresh_from_db()
@@ -534,7 +612,8 @@ def test_sends_by_email_hands_over_and_prints_a_batch(
         f"/correspondence/letters/{at_counter.uuid}/email/", {"address": "nope"}
     )
     assert bad.status_code == 422
-    assert "This is not a valid e-mail address." in bad.content.decode()
+    assert "Select a valid choice." in bad.content.decode()
+    assert 'name="other_address"' not in bad.content.decode()
     client.post(f"/correspondence/letters/{at_counter.uuid}/hand-over/")
     page = client.get("/correspondence/").content.decode()
     assert by_post.number in page
@@ -558,6 +637,61 @@ def test_sends_by_email_hands_over_and_prints_a_batch(
     nothing = client.post("/correspondence/print-batches/", {}, follow=True)
     assert "There is no letter to print." in nothing.content.decode()
     assert PrintBatch.objects.count() == 1
+
+
+def test_a_level_b_agent_sends_elsewhere_only_with_a_reason(
+    client_for: Any, writer: Callable[..., Any], citizen: Any
+) -> None:
+    agent = writer("B")
+    letter = _issued(agent, citizen)
+    client = client_for(agent)
+    url = f"/correspondence/letters/{letter.uuid}/email/"
+    page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
+    assert '<option value="helene.lefevre@example.be"' in page
+    assert 'name="other_address"' in page
+    typo = client.post(url, {"other_address": "nope"})
+    assert typo.status_code == 422
+    assert 'id="email_other_address_error"' in typo.content.decode()
+    unexplained = client.post(url, {"other_address": "avocat@example.org"})
+    assert unexplained.status_code == 422
+    assert "say why the letter goes there" in unexplained.content.decode()
+    assert not outbox.outbox
+    sent = client.post(
+        url,
+        {"other_address": "avocat@example.org", "address_reason": "Her lawyer."},
+    )
+    assert sent.status_code == 302
+    assert outbox.outbox[0].to == ["avocat@example.org"]
+
+
+def test_a_letter_sent_once_is_offered_again_only_with_a_reason(
+    client_for: Any, writer: Callable[..., Any], citizen: Any
+) -> None:
+    agent = writer("C")
+    letter = _issued(agent, citizen)
+    client = client_for(agent)
+    client.post(f"/correspondence/letters/{letter.uuid}/email/", {})
+    page = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
+    assert "Send it once more" in page
+    assert f"/correspondence/letters/{letter.uuid}/email/" not in page
+    assert f"/correspondence/letters/{letter.uuid}/hand-over/" not in page
+    assert letter.number not in client.get("/correspondence/").content.decode()
+    url = f"/correspondence/letters/{letter.uuid}/resend/"
+    unexplained = client.post(url, {"channel": "counter"})
+    assert unexplained.status_code == 422
+    assert "say why" in unexplained.content.decode()
+    assert letter.dispatches.count() == 1
+    again = client.post(
+        url, {"channel": "counter", "resend_reason": "She lost the e-mail."}
+    )
+    assert again.status_code == 302
+    assert list(letter.dispatches.order_by("id").values_list("channel", flat=True)) == [
+        "email",
+        "counter",
+    ]
+    printed = client.post(url, {"channel": "post", "resend_reason": "Paper copy."})
+    assert printed.status_code == 201
+    assert PrintBatch.objects.get().letter_count == 1
 
 
 # Incoming mail.
@@ -685,12 +819,28 @@ def test_minutes_produce_a_pdf_and_the_action_items(
     assert (item.description, item.owner) == ("Rooster aanpassen", supervisor)
     page = client.get(response["Location"]).content.decode()
     assert "Rooster aanpassen" in page
+    assert "The minutes were recorded, with 1 action." in page
     pdf = client.get(f"/correspondence/minutes/{minutes.uuid}/pdf/")
     assert pdf.content.startswith(b"%PDF-")
     assert (
         "Rooster aanpassen"
         in client_for(supervisor).get("/correspondence/").content.decode()
     )
+
+
+def test_the_owners_offered_are_the_services_agents_who_serve_citizens(
+    client_for: Any, writer: Callable[..., Any], make_agent: Callable[..., Any]
+) -> None:
+    make_agent(
+        "admin", level="A2", teams=("legalisations",), username="root", last_name="Root"
+    )
+    colleague = make_agent(
+        "support_agent", level="D", teams=("legalisations",), last_name="Collègue"
+    )
+    page = client_for(writer("C")).get("/correspondence/minutes/new/")
+    html = page.content.decode()
+    assert f'<option value="{colleague.username}">' in html
+    assert '<option value="root">' not in html
 
 
 def test_minutes_with_a_half_filled_action_are_refused(
@@ -739,8 +889,12 @@ def test_the_letter_page_speaks_the_agents_language(
     html = client.get(f"/correspondence/letters/{letter.uuid}/").content.decode()
     assert '<html lang="fr">' in html
     assert "Émettre la lettre" in html
-    assert "Champ libre free.deadline" in html
-    assert "<code>free.deadline</code>" in html
+    # Free fields go by their label in the agent's language, with a fitting input.
+    assert '<label for="edit_free_deadline">Date limite de remise</label>' in html
+    assert re.search(r'<input type="date" name="free_deadline"[^>]*>', html)
+    assert "Date limite de remise : non rempli" in html
+    assert "<code>free.deadline</code>" not in html
+    assert "Champ libre" not in html
     assert letter.language == "de"
 
 
@@ -808,3 +962,38 @@ def test_the_owner_marks_an_action_done_once(
     assert "Another agent changed this record meanwhile" in stale.content.decode()
     item.refresh_from_db()
     assert item.version == 2
+
+
+def test_each_type_of_free_field_gets_its_own_input() -> None:
+    labels = {"fr": "x", "nl": "x", "de": "x", "en": "Kind of document"}
+    specs = [
+        fields.FieldSpec("day", fields.FieldType.DATE, labels),
+        fields.FieldSpec("hour", fields.FieldType.TIME, labels),
+        fields.FieldSpec("fee", fields.FieldType.AMOUNT, labels),
+        fields.FieldSpec(
+            "kind",
+            fields.FieldType.CHOICE,
+            labels,
+            options=(
+                fields.Option(
+                    "passport",
+                    {
+                        "fr": "passeport",
+                        "nl": "paspoort",
+                        "de": "Pass",
+                        "en": "passport",
+                    },
+                ),
+            ),
+        ),
+        fields.FieldSpec("note", fields.FieldType.TEXT, labels),
+    ]
+    form = LetterEditForm(free_fields=specs)
+    html = {spec.name: str(form[f"free_{spec.name}"]) for spec in specs}
+    assert 'type="date"' in html["day"]
+    assert 'type="time"' in html["hour"]
+    assert 'type="number"' in html["fee"]
+    assert 'step="0.01"' in html["fee"]
+    assert '<option value="passport">passport</option>' in html["kind"]
+    assert html["note"].startswith("<textarea")
+    assert form["free_kind"].label == "Kind of document"

@@ -2,7 +2,8 @@
 
 Two questions, one answer each:
 - `may(agent, action, obj=None)`: may this agent do this action (on this object)?
-- `visible(agent, queryset)`: which objects of this kind may this agent see?
+- `visible(agent, queryset)`: which objects of this kind may this agent see (and,
+  with `for_action=`, also do that action on)?
 
 Both read the grant tables and visibility rules of `access.domains` (one module per
 domain). Deny by default: an unknown action, an inactive or anonymous agent, an
@@ -80,7 +81,7 @@ def may(agent: Someone, action: str, obj: models.Model | None = None) -> bool:
         return False
     if not GRANTS[kind.view_action].admits(agent):
         return False
-    return kind.is_visible(agent, obj)
+    return kind.is_visible(agent, obj) and kind.permits(agent, str(action), obj)
 
 
 def require(agent: Someone, action: str, obj: models.Model | None = None) -> None:
@@ -99,7 +100,11 @@ def allowed(agent: Someone, obj: models.Model) -> frozenset[str]:
         return frozenset()
     if not kind.is_visible(agent, obj):
         return frozenset()
-    return frozenset(action for action in kind.actions if GRANTS[action].admits(agent))
+    return frozenset(
+        action
+        for action in kind.actions
+        if GRANTS[action].admits(agent) and kind.permits(agent, action, obj)
+    )
 
 
 @dataclass(frozen=True)
@@ -128,14 +133,21 @@ def seen(agent: Someone, obj: M) -> Seen[M]:
     return Seen(obj=obj, actions=allowed(agent, obj))
 
 
-def visible(agent: Someone, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
-    """The part of `queryset` this agent may see (empty when they may see none)."""
+def visible(
+    agent: Someone, queryset: models.QuerySet[M], *, for_action: str | None = None
+) -> models.QuerySet[M]:
+    """The part of `queryset` this agent may see (empty when they may see none);
+    with `for_action`, only the objects on which they may also do that action."""
     kind = KINDS.get(queryset.model._meta.label_lower)
     if kind is None:
         return queryset.none()
     if not _is_acting_agent(agent) or not may(agent, kind.view_action):
         return queryset.none()
-    return queryset.filter(kind.visible_q(agent))
+    if for_action is None:
+        return queryset.filter(kind.visible_q(agent))
+    if str(for_action) not in kind.actions or not may(agent, for_action):
+        return queryset.none()
+    return queryset.filter(kind.visible_q(agent) & kind.action_q(agent, for_action))
 
 
 def admin_apps() -> set[str]:

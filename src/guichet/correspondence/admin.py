@@ -19,6 +19,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+import yaml
+
 from guichet.agents.admin import AuditedAdmin, acting_agent
 from guichet.core.errors import GuichetError
 from guichet.core.validation import Problems
@@ -53,16 +55,55 @@ class LetterheadAdmin(AuditedAdmin):
         return False
 
 
+DECLARATIONS_HELP = _(
+    "One entry per free field of the texts ({{ free.name }}): its type (date, time, "
+    "amount, text or choice) and its label in fr, nl, de and en; a choice lists its "
+    "options, each with its labels. For example:"
+)
+DECLARATIONS_EXAMPLE = """deadline:
+  type: date
+  label: {fr: Date limite, nl: Uiterste datum, de: Frist, en: Deadline}"""
+
+
 class TemplateForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs wants the model
+    declarations = forms.CharField(
+        label=_("free fields"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text=format_html(
+            "{}<pre>{}</pre>", DECLARATIONS_HELP, DECLARATIONS_EXAMPLE
+        ),
+    )
+
     class Meta:
         model = LetterTemplate
         fields = ["letter_type", "language", "title", "subject", "body", "is_active"]
         widgets = {"body": forms.Textarea(attrs={"rows": 24, "cols": 100})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.fields:
+            self.initial["declarations"] = yaml.safe_dump(
+                self.instance.fields, allow_unicode=True, sort_keys=False
+            )
+
+    def clean_declarations(self) -> Any:
+        written = self.cleaned_data.get("declarations") or ""
+        try:
+            return yaml.safe_load(written) if written.strip() else {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            raise forms.ValidationError(
+                _("Line %(line)d: this is not valid YAML."), params={"line": line}
+            ) from None
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        letter_type = cleaned.get("letter_type")
-        if letter_type is None:
+        letter_type = cleaned.get("letter_type") or getattr(
+            self.instance, "letter_type", None
+        )
+        if letter_type is None or "declarations" not in cleaned:
             return cleaned
         problems = Problems()
         template_check(
@@ -71,10 +112,12 @@ class TemplateForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs w
             title=cleaned.get("title", ""),
             subject=cleaned.get("subject", ""),
             body=cleaned.get("body", ""),
+            fields=cleaned["declarations"],
         )
         for error in problems.errors:
-            name = error.field if error.field in self.fields else None
-            self.add_error(name, error.text)
+            name = error.field.split(".", 1)[0]
+            name = "declarations" if name == "fields" else name
+            self.add_error(name if name in self.fields else None, error.text)
         return cleaned
 
 
@@ -113,6 +156,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "title",
         "subject",
         "body",
+        "declarations",
         "is_active",
         "version",
         "preview_link",
@@ -142,7 +186,10 @@ class LetterTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         rows = format_html_join(
             "", "<li><code>{{{{ {} }}}}</code> {}</li>", placeholders.catalogue()
         )
-        note = _("and {{ free.any_name }} for a field the agent fills in.")
+        note = _(
+            "and {{ free.any_name }} for a field the agent fills in, declared under "
+            "free fields."
+        )
         return format_html("<ul>{}</ul><p>{}</p>", rows, note)
 
     def save_model(
@@ -159,6 +206,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 title=data["title"],
                 subject=data["subject"],
                 body=data["body"],
+                fields=data["declarations"],
                 is_active=data["is_active"],
             )
         except GuichetError as error:
@@ -197,6 +245,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 body=template.body,
                 head=head,
                 agent=agent,
+                declared=template.fields,
             )
         except templating.MissingValues as missing:
             return HttpResponse(

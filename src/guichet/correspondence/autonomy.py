@@ -15,6 +15,11 @@ and seed 003, "Contacts"; seed 000, "Autonomie"), as the access policy grants th
 agent may not send alone is not refused: it waits in a supervisor's approval queue.
 Later channels (standard answers by e-mail) classify their drafts the same way and
 call `decide`.
+
+Who approves a waiting letter: an agent of its team who holds `letter.approve` and,
+for a kind that some level may send alone, the action for that kind too (a
+supervisor approves only what their own level could have sent);
+`approval_actions` names them, `may_approve` asks the policy.
 """
 
 from __future__ import annotations
@@ -85,3 +90,24 @@ def decide(*, agent: Agent, kind: LetterKind, obj: Model | None = None) -> Decis
     action = REQUIRED_ACTION[kind]
     allowed = action is not None and policy.may(agent, action, obj)
     return Decision(kind=kind, required_action=action, may_send_alone=allowed)
+
+
+def kind_of(value: str) -> LetterKind:
+    """A letter's stored kind; an empty or unknown one counts as out of the
+    ordinary, which only an approver may send."""
+    try:
+        return LetterKind(value)
+    except ValueError:
+        return LetterKind.FLAGGED
+
+
+def approval_actions(kind: LetterKind) -> tuple[str, ...]:
+    """The actions an approver of a letter of this kind must hold."""
+    required = REQUIRED_ACTION[kind]
+    return (Action.LETTER_APPROVE, *((required,) if required else ()))
+
+
+def may_approve(*, agent: Agent, kind: LetterKind, obj: Model | None = None) -> bool:
+    """Whether `agent` may approve a letter of this kind (`obj`, when given: then
+    only a supervisor of the letter's team may)."""
+    return all(policy.may(agent, action, obj) for action in approval_actions(kind))

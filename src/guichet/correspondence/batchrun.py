@@ -9,6 +9,7 @@ bar; a run stopped at any point is resumed by running the same batch again.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import (
@@ -24,6 +25,7 @@ from typing import Any
 from guichet.agents.models import Agent
 
 from . import content, pdf, services
+from . import workers as pool_workers
 from .models import Letter, LetterBatch
 
 # Rendered letters stored together, in one transaction: one commit and one move of
@@ -39,7 +41,11 @@ class Report:
     issued: int = 0
     archived: int = 0
     waiting_approval: int = 0
+    # Set aside in this run: person id -> the placeholders that had no value.
     refused: dict[str, list[str]] = field(default_factory=dict)
+    # Every person of the batch that got no letter, this run or an earlier one.
+    exceptions: list[dict[str, Any]] = field(default_factory=list)
+    finished: bool = False
     pages: int = 0
     multi_page: int = 0
     seconds: float = 0.0
@@ -61,10 +67,17 @@ def _pool(workers: int) -> Executor:
     if workers <= 1:
         return _InProcess()
     # forkserver: the workers do not inherit the parent's database connections.
+    # They are the forkserver's children, so each watches this process and ends
+    # with it, even when it is killed outright (`workers.start`).
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["guichet.correspondence.pdf"])
+    context.set_forkserver_preload(
+        ["guichet.correspondence.pdf", "guichet.correspondence.workers"]
+    )
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=pdf.prepare_worker
+        max_workers=workers,
+        mp_context=context,
+        initializer=pool_workers.start,
+        initargs=(os.getpid(),),
     )
 
 
@@ -84,7 +97,8 @@ def run(
     chunk: int = 100,
 ) -> Iterator[str]:
     """Issue the batch's missing letters and archive them; yield 'archived',
-    'waiting_approval' or 'refused' for each person handled."""
+    'waiting_approval' or 'refused' (set aside as an exception) for each person
+    handled."""
     started = time.perf_counter()
     waiting = services.persons_waiting(batch)
     leftovers = services.letters_unarchived(batch)
@@ -143,5 +157,7 @@ def run(
                 inflight[pool.submit(pdf.render_pdfa, html)] = letter.pk
                 yield from collect(window)
         yield from collect(0)
-    services.letter_batch_finish(actor=actor, batch=batch)
+    batch = services.letter_batch_finish(actor=actor, batch=batch)
+    report.exceptions = services.batch_exceptions(batch)
+    report.finished = batch.finished_at is not None
     report.seconds = time.perf_counter() - started

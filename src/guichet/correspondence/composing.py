@@ -9,11 +9,14 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core import clock
+from guichet.core.errors import ValidationFailed
 from guichet.core.validation import Problems
 from guichet.correspondence import (
     content,
+    fields,
     placeholders,
     templating,
+    validation,
 )
 from guichet.correspondence.errors import (
     Code,
@@ -61,6 +64,13 @@ def template_current(
     return template.versions.get(number=template.version)
 
 
+def declared_fields(
+    version: LetterTemplateVersion | None,
+) -> dict[str, fields.FieldSpec]:
+    """The free fields the letter's template version declares (none without one)."""
+    return fields.specs(version.fields) if version is not None else {}
+
+
 def context_for(
     letter: Letter,
     *,
@@ -82,6 +92,7 @@ def context_for(
         date=date or clock.today(),
         number=number,
         free_values=dict(letter.free_values),
+        free_fields=declared_fields(letter.template_version),
         references={ref.kind: ref.object_id for ref in letter.references.all()},
     )
 
@@ -103,7 +114,21 @@ def compose(
     number: str | None = None,
     date: dt.date | None = None,
 ) -> content.Composed:
-    """The letter's content; refuses with the list of placeholders that have no value."""
+    """The letter's content; refuses a free value that does not fit its type
+    (naming the field), and lists the placeholders that have no value."""
+    problems = Problems()
+    validation.stored_free_values(
+        problems, letter.free_values, declared_fields(letter.template_version)
+    )
+    if problems.errors:
+        raise ValidationFailed(
+            _(
+                "Some free fields do not fit their type, so the letter cannot be "
+                "written; correct them. Nothing was saved."
+            ),
+            code=Code.INVALID_VALUE,
+            errors=problems.errors,
+        )
     try:
         return content.compose(
             context=context_for(letter, number=number, date=date),

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.agents.models import Agent
 from guichet.parties.models import AddressKind, PostalAddress
 
-from . import formatting
+from . import fields, formatting
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class LetterContext:
     date: dt.date
     number: str | None = None
     free_values: Mapping[str, str] = field(default_factory=dict)
+    free_fields: Mapping[str, fields.FieldSpec] = field(default_factory=dict)
     references: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -152,7 +153,19 @@ def _letter(context: LetterContext) -> dict[str, str | None]:
 
 
 def _free(context: LetterContext) -> dict[str, str | None]:
-    return dict(context.free_values)
+    """The agent's values, written as the letter's language writes each declared
+    type (a date, an amount...); a value that does not fit counts as missing."""
+    values: dict[str, str | None] = {}
+    for name, value in context.free_values.items():
+        spec = context.free_fields.get(name)
+        if spec is None:
+            values[name] = value
+            continue
+        try:
+            values[name] = fields.display(spec, value, context.language) or None
+        except fields.InvalidValue:
+            values[name] = None
+    return values
 
 
 FREE = "free"

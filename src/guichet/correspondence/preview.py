@@ -1,11 +1,12 @@
 """Previews of templates with invented sample data (administrators see no citizen data).
 
-The sample person is not in the database; free fields show their own name, so the
-administrator sees where each one lands.
+The sample person is not in the database; free fields show their label (or their
+name), so the administrator sees where each one lands.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from guichet.agents.models import Agent
 from guichet.core import clock
 from guichet.parties.models import AddressKind, EmailAddress, PhoneNumber, PostalAddress
 
-from . import content, pdf, placeholders, templating
+from . import content, fields, pdf, placeholders, templating
 from .models import Letterhead, TypeKind
 
 
@@ -63,12 +64,21 @@ class SamplePerson:
 
 
 def template_preview(
-    *, kind: str, language: str, subject: str, body: str, head: Letterhead, agent: Agent
+    *,
+    kind: str,
+    language: str,
+    subject: str,
+    body: str,
+    head: Letterhead,
+    agent: Agent,
+    declared: Mapping[str, Any] | None = None,
 ) -> pdf.Rendered:
-    """The template filled with sample data, as the PDF an agent would get (DRAFT)."""
+    """The template filled with sample data, as the PDF an agent would get (DRAFT);
+    each free field shows its label (`declared`) or its name, in brackets."""
     import datetime as dt
 
     person = SamplePerson(language=language, birth_date=dt.date(1990, 5, 17))
+    labels = fields.specs(declared)
     parsed_subject = templating.parse(subject)
     parsed_body = templating.parse(body, allow_fields=kind == TypeKind.FORM)
     free = placeholders.free_field_names([*parsed_subject.names, *parsed_body.names])
@@ -79,7 +89,10 @@ def template_preview(
         team=head.team,
         letterhead=head,
         date=clock.today(),
-        free_values={name: f"[{name}]" for name in free},
+        free_values={
+            name: f"[{labels[name].label_in(language) if name in labels else name}]"
+            for name in free
+        },
     )
     if kind == TypeKind.FORM:
         names = [*parsed_body.names, *(item.name for item in parsed_body.fields)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
@@ -22,14 +22,25 @@ from guichet.core.errors import Forbidden, NotFound, ValidationFailed
 from guichet.core.validation import Problems, parse_uuid
 from guichet.parties.models import Person
 
-from . import archive, content, docx_io, pdf, placeholders, templating
+from . import (
+    archive,
+    autonomy,
+    content,
+    docx_io,
+    fields,
+    pdf,
+    placeholders,
+    templating,
+)
 from .composing import compose, template_current
 from .errors import Code, WrongState
 from .models import (
+    DISPATCH_UNDER_WAY,
     ActionItem,
     ActionStatus,
     IncomingMail,
     Letter,
+    LetterDispatch,
     Letterhead,
     LetterReference,
     LetterStatus,
@@ -138,15 +149,50 @@ def letters_waiting_approval(*, agent: Agent) -> list[Letter]:
     return letters
 
 
+def under_way() -> Exists:
+    """Letters with a dispatch sent or still going: not offered for another one."""
+    return Exists(
+        LetterDispatch.objects.filter(
+            letter=OuterRef("pk"), status__in=DISPATCH_UNDER_WAY
+        )
+    )
+
+
+def letter_approvers(*, letter: Letter) -> list[Agent]:
+    """Who may approve this waiting letter, by name: the active supervisors of its
+    team whose level covers its kind, but not its author or submitter (the names
+    the author is shown; no citizen data)."""
+    kind = autonomy.kind_of(letter.autonomy_kind)
+    candidates = (
+        Agent.objects.filter(
+            is_active=True,
+            memberships__team_id=letter.team_id,
+            # Only holders of the approval's roles can pass; the policy decides.
+            roles__code__in=policy.GRANTS[Action.LETTER_APPROVE].roles,
+        )
+        .exclude(pk__in=[letter.author_id, letter.submitted_by_id or letter.author_id])
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return [
+        agent
+        for agent in candidates
+        if autonomy.may_approve(agent=agent, kind=kind, obj=letter)
+    ]
+
+
 def letters_to_post(*, agent: Agent, team: str | None = None) -> list[Letter]:
-    """Issued letters of a service that nobody has sent yet (for a print batch)."""
+    """Issued letters of a service that no dispatch has sent or is sending (an
+    e-mail waiting for the worker is one): the next print batch's letters."""
     policy.require(agent, Action.LETTER_DISPATCH)
     problems = Problems()
     chosen = team_of(problems, agent, team)
     problems.raise_if_any()
     letters = list(
-        letters_visible(agent=agent)
+        policy.visible(agent, Letter.objects.all(), for_action=Action.LETTER_DISPATCH)
+        .select_related("person", "team", "author")
         .filter(team=chosen, status=LetterStatus.ISSUED)
+        .exclude(under_way())
         .order_by("year", "sequence")
     )
     access_record(
@@ -217,6 +263,8 @@ class TemplateChoice:
     languages: list[str]
     free_fields: list[str]
     titles: dict[str, str]
+    # Each free field's declaration: its type, labels and a choice's options.
+    fields: dict[str, dict[str, Any]]
 
 
 def letter_types_available(
@@ -233,9 +281,15 @@ def letter_types_available(
         rows = list(letter_type.templates.all())
         if not rows:
             continue
-        fields = templating.parse(
+        names = templating.parse(
             " ".join(row.subject + "\n" + row.body for row in rows)
         ).names
+        free = placeholders.free_field_names(names)
+        declared = {
+            name: declaration
+            for row in rows
+            for name, declaration in (row.fields or {}).items()
+        }
         choices.append(
             TemplateChoice(
                 code=letter_type.code,
@@ -243,8 +297,12 @@ def letter_types_available(
                 kind=letter_type.kind,
                 description=letter_type.description,
                 languages=[row.language for row in rows],
-                free_fields=placeholders.free_field_names(fields),
+                free_fields=free,
                 titles={row.language: row.title for row in rows},
+                fields={
+                    name: declared.get(name) or fields.undeclared(name).as_data()
+                    for name in free
+                },
             )
         )
     return choices
@@ -400,6 +458,20 @@ def minutes_get_for_agent(*, agent: Agent, minutes_id: Any) -> Minutes:
     if minutes is None:
         raise NotFound(_("No such minutes."))
     return minutes
+
+
+def action_owner_choices(*, agent: Agent) -> list[Agent]:
+    """The agents whom `agent` may name owner of an action of their minutes: the
+    active members of their services who work on actions (see
+    `services.action_owners`, which decides for the service chosen)."""
+    members = (
+        Agent.objects.filter(memberships__team_id__in=agent.team_ids, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return [
+        member for member in members if policy.may(member, Action.ACTION_ITEM_COMPLETE)
+    ]
 
 
 def action_items_for_agent(*, agent: Agent, open_only: bool = True) -> list[ActionItem]:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Agent, Team
-from guichet.core.validation import Problems, text
+from guichet.core.validation import Problems
 
-from . import placeholders, templating
+from . import fields, placeholders, templating
 from .errors import Code
 from .models import Letterhead
-
-FREE_VALUE_MAX = 2000
 
 _SYNTAX_MESSAGES = {
     "bad_markup": _(
@@ -57,10 +56,51 @@ def template_text(
     return parsed
 
 
+def field_declarations(
+    problems: Problems, raw: object, *, used: list[str], field: str = "fields"
+) -> dict[str, dict[str, Any]]:
+    """Check a template's free-field declarations against the free fields its texts
+    use: each one declared, and nothing declared that no text uses."""
+    clean, mistakes = fields.declarations(raw)
+    for mistake in mistakes:
+        problems.add(
+            f"{field}.{mistake.path}" if mistake.path else field,
+            Code.INVALID_DECLARATION,
+            mistake.message,
+            **mistake.params,
+        )
+    if mistakes:
+        return clean
+    for name in used:
+        if name not in clean:
+            problems.add(
+                f"{field}.{name}",
+                Code.INVALID_DECLARATION,
+                _(
+                    "The text uses the free field free.%(name)s: declare its type and "
+                    "its label in fr, nl, de and en."
+                ),
+                name=name,
+            )
+    for name in clean:
+        if name not in used:
+            problems.add(
+                f"{field}.{name}",
+                Code.INVALID_DECLARATION,
+                _("No text uses the free field free.%(name)s: remove its declaration."),
+                name=name,
+            )
+    return clean
+
+
 def free_values(
-    problems: Problems, values: Mapping[str, object], allowed: list[str]
+    problems: Problems,
+    values: Mapping[str, object],
+    allowed: list[str],
+    declared: Mapping[str, fields.FieldSpec] | None = None,
 ) -> dict[str, str]:
-    """Clean the agent's free-field values: known names, text, not too long."""
+    """Clean the agent's free-field values: known names, each fitting its declared
+    type (a free field of the agent's own text is a text); canonical values."""
     clean: dict[str, str] = {}
     for name, raw in values.items():
         field = f"free_values.{name}"
@@ -75,20 +115,36 @@ def free_values(
                 allowed=", ".join(allowed) or "-",
             )
             continue
-        if not isinstance(raw, str):
-            problems.add(field, Code.INVALID_CHOICE, _("Give a text value."))
+        spec = (declared or {}).get(name) or fields.undeclared(name)
+        try:
+            value = fields.parse(spec, raw)
+        except fields.InvalidValue as invalid:
+            problems.add(field, Code.INVALID_VALUE, invalid.message, **invalid.params)
             continue
-        value = text(
-            problems,
-            field,
-            raw,
-            required=False,
-            max_length=FREE_VALUE_MAX,
-            multiline=True,
-        )
-        if value and len(value) <= FREE_VALUE_MAX:
+        if value:
             clean[name] = value
     return clean
+
+
+def stored_free_values(
+    problems: Problems,
+    values: Mapping[str, object],
+    declared: Mapping[str, fields.FieldSpec],
+) -> None:
+    """Report the stored values that do not fit their declared type (a draft written
+    before its template typed its fields), naming each field."""
+    for name, spec in declared.items():
+        if name not in values:
+            continue
+        try:
+            fields.parse(spec, values[name])
+        except fields.InvalidValue as invalid:
+            problems.add(
+                f"free_values.{name}",
+                Code.INVALID_VALUE,
+                invalid.message,
+                **invalid.params,
+            )
 
 
 def team_of(

@@ -15,6 +15,10 @@ TEAMS = [
 ]
 
 # username, first name, last name, level, roles, teams, teams led, language
+#
+# Every team has two supervisors: the one who leads it and a deputy from another
+# service, so that a supervisor's own letter waiting for approval has someone else
+# to approve it (four eyes; tests/demo checks every queue has someone to work it).
 AGENTS = [
     ("first.fr", "Amélie", "Lambert", "C", ["first_line"], ["cc-fr"], [], "fr"),
     ("first.nl", "Pieter", "Claes", "C", ["first_line"], ["cc-nl"], [], "nl"),
@@ -91,7 +95,7 @@ AGENTS = [
         "Leclercq",
         "A1",
         ["supervisor"],
-        ["cc-fr", "cc-nl"],
+        ["cc-fr", "cc-nl", "support"],
         ["cc-fr", "cc-nl"],
         "fr",
     ),
@@ -101,7 +105,7 @@ AGENTS = [
         "Vermeulen",
         "A2",
         ["supervisor"],
-        ["legalisations", "travel-documents", "visas"],
+        ["legalisations", "travel-documents", "visas", "payment-office"],
         ["legalisations", "travel-documents", "visas"],
         "nl",
     ),
@@ -111,21 +115,32 @@ AGENTS = [
         "Gérard",
         "A1",
         ["supervisor"],
+        ["payment-office", "legalisations", "travel-documents", "visas"],
         ["payment-office"],
-        ["payment-office"],
+        "fr",
+    ),
+    (
+        "supervisor.support",
+        "Martine",
+        "Lemaire",
+        "A1",
+        ["supervisor"],
+        ["support", "cc-fr", "cc-nl"],
+        ["support"],
         "fr",
     ),
     ("admin", "Thomas", "Weber", "A2", ["admin"], ["support"], [], "en"),
 ]
 
-# The account the demo registers persons with (cannot log in: no password).
+# The account the demo registers persons with (cannot log in: no password). It
+# belongs to no team: nobody's work (an action of minutes, say) is given to it.
 LOADER: tuple[str, str, str, str, list[str], list[str], list[str], str] = (
     "demo.loader",
     "Demo",
     "Loader",
     "C",
     ["support_agent"],
-    ["support"],
+    [],
     [],
     "en",
 )

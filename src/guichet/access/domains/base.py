@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,18 +123,32 @@ class Kind:
 
     `rule` answers both questions: which objects of a queryset the agent sees, and
     whether they see one loaded object. `actions` are the actions that may be asked
-    about an object of this kind.
+    about an object of this kind. `action_rules` narrows some of them further: an
+    agent who sees the object may do such an action only on the objects its rule
+    admits as well (anyone who sees an issued letter may read it, only its own
+    service sends it).
     """
 
     view_action: str
     rule: Rule
     actions: frozenset[str] = field(default_factory=frozenset)
+    action_rules: Mapping[str, Rule] = field(default_factory=dict)
 
     def visible_q(self, agent: Agent) -> Q:
         return self.rule.q(agent)
 
     def is_visible(self, agent: Agent, obj: Any) -> bool:
         return self.rule.test(agent, obj)
+
+    def action_q(self, agent: Agent, action: str) -> Q:
+        """The objects (among those seen) on which `action` may be done."""
+        rule = self.action_rules.get(action)
+        return rule.q(agent) if rule is not None else Q()
+
+    def permits(self, agent: Agent, action: str, obj: Any) -> bool:
+        """Whether `action` may be done on this object, which the agent sees."""
+        rule = self.action_rules.get(action)
+        return rule is None or rule.test(agent, obj)
 
 
 # Everyone who serves citizens reads and registers persons and organisations.

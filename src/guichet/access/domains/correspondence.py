@@ -3,15 +3,34 @@
 Autonomy follows the function levels of the seeds (docs/sources.md §5.1: seed 001,
 "Questions ou plaintes", and seed 003, "Contacts"; seed 000, "Autonomie"): a level-D
 agent chooses a standard answer and sends it unchanged; level C chooses among the
-alternatives and fills in their free fields; level B adapts them to the case.
-Out-of-the-ordinary written communication needs an authorisation (seed 000): a
-supervisor approves it. `correspondence.autonomy` classifies a letter and asks which
-of these actions the agent holds; when none fits, the letter waits for approval
-instead of being refused.
+alternatives and fills in their free fields; level B adapts them to the case. Out-
+of-the-ordinary written communication needs an authorisation (seed 000): the head of
+the service approves it ("La fonction est dirigée par : chef de service"), a
+supervisor of the letter's own team. Approving decides on a departure from the
+standard answers, which the seeds leave to level B and above (seed 001,
+"Procédures": B "dans des situations exceptionnelles, s'écarte des procédures ou
+règles"); and a supervisor approves only what their own level could send alone
+(`autonomy.approval_actions`). `correspondence.autonomy` classifies a letter and
+asks which of these actions the agent holds; when none fits, the letter waits for
+approval instead of being refused.
 
 Drafts and letters waiting for approval stay within the writing service (team);
-issued letters are seen by every agent who sees the person. Incoming mail is seen by
-the service that registered it and the one it was dispatched to.
+issued letters are seen by every agent who sees the person. Writing, approving and
+sending a letter belong to its service alone, its supervisors included: an agent of
+another service who reads an issued letter in a person's timeline may not e-mail it,
+hand it over or print it (the letter is the writing service's correspondence, seed 001:
+"Gérer le courrier ou les mails entrant et sortant d'une personne ou d'un service";
+its print queue is that service's). Incoming mail is seen by the service that
+registered it and the one it was dispatched to.
+
+A letter is e-mailed to an address the person gave us (on record): choosing one of
+them is following the procedure, open to every level. Sending it to any other
+address (a lawyer's, a relative's, an address read in a message) departs from the
+procedure and risks disclosing the letter to the wrong person; the seeds give that
+to level B, who "agit de sa propre initiative dans le cadre fixé et, dans des
+situations exceptionnelles, s'écarte des procédures ou règles" (seed 001, "Procédures"),
+while C "choisit parmi des alternatives existantes" and D "suit de manière stricte
+des instructions simples". The agent gives the reason, kept in the audit trail.
 """
 
 from __future__ import annotations
@@ -40,6 +59,7 @@ class Action(StrEnum):
     LETTER_ADAPT = "letter.adapt"
     LETTER_APPROVE = "letter.approve"
     LETTER_DISPATCH = "letter.dispatch"
+    LETTER_EMAIL_ELSEWHERE = "letter.email_elsewhere"
     LETTER_BATCH = "letter.batch"
     MAIL_VIEW = "mail.view"
     MAIL_REGISTER = "mail.register"
@@ -63,8 +83,9 @@ GRANTS: dict[str, Grant] = {
     Action.LETTER_SEND_STANDARD: grant(*CITIZEN_FACING),
     Action.LETTER_FILL_FREE_FIELDS: grant(*CITIZEN_FACING, min_level=L.C),
     Action.LETTER_ADAPT: grant(*CITIZEN_FACING, min_level=L.B),
-    Action.LETTER_APPROVE: grant(R.SUPERVISOR),
+    Action.LETTER_APPROVE: grant(R.SUPERVISOR, min_level=L.B),
     Action.LETTER_DISPATCH: grant(*CITIZEN_FACING),
+    Action.LETTER_EMAIL_ELSEWHERE: grant(*CITIZEN_FACING, min_level=L.B),
     Action.LETTER_BATCH: grant(*BATCH_WRITERS, min_level=L.C),
     Action.MAIL_VIEW: grant(*CITIZEN_FACING),
     Action.MAIL_REGISTER: grant(*MAIL_CLERKS),
@@ -78,23 +99,25 @@ GRANTS: dict[str, Grant] = {
 
 PUBLISHED = ("issued", "sent")
 
+# Every action on a letter but reading it is its own service's.
+LETTER_WORK = (
+    Action.LETTER_DRAFT,
+    Action.LETTER_SEND_STANDARD,
+    Action.LETTER_FILL_FREE_FIELDS,
+    Action.LETTER_ADAPT,
+    Action.LETTER_APPROVE,
+    Action.LETTER_DISPATCH,
+    Action.LETTER_EMAIL_ELSEWHERE,
+)
+
 
 KINDS: dict[str, Kind] = {
     "correspondence.letter": Kind(
         view_action=Action.LETTER_VIEW,
         rule=via_person("person")
         & (value_in("status", PUBLISHED) | in_teams("team_id")),
-        actions=frozenset(
-            {
-                Action.LETTER_VIEW,
-                Action.LETTER_DRAFT,
-                Action.LETTER_SEND_STANDARD,
-                Action.LETTER_FILL_FREE_FIELDS,
-                Action.LETTER_ADAPT,
-                Action.LETTER_APPROVE,
-                Action.LETTER_DISPATCH,
-            }
-        ),
+        actions=frozenset({Action.LETTER_VIEW, *LETTER_WORK}),
+        action_rules={action: in_teams("team_id") for action in LETTER_WORK},
     ),
     "correspondence.incomingmail": Kind(
         view_action=Action.MAIL_VIEW,

@@ -170,14 +170,39 @@ class CancelIn(Schema):
 
 class EmailIn(Schema):
     address: str | None = Field(
-        None, description="Default: the person's preferred e-mail address."
+        None,
+        description="Default: the person's preferred e-mail address. Another "
+        "address than the person's needs level B and `address_reason`.",
+    )
+    address_reason: str = Field(
+        "", description="Why the letter goes to an address the person did not give."
+    )
+    resend_reason: str = Field(
+        "",
+        description="Why the letter goes once more, when it was already sent or is "
+        "being sent (required then).",
+    )
+
+
+class HandOverIn(Schema):
+    resend_reason: str = Field(
+        "",
+        description="Why the letter is handed over once more, when it was already "
+        "sent or is being sent (required then).",
     )
 
 
 class PrintBatchIn(Schema):
     team: str | None = None
     letter_ids: list[UUID] | None = Field(
-        None, description="Default: every issued letter of the service not sent yet."
+        None,
+        description="Default: every issued letter of the service that no dispatch "
+        "has sent or is sending.",
+    )
+    resend_reason: str = Field(
+        "",
+        description="Why named letters already sent, or being sent, are printed "
+        "once more (required then).",
     )
 
 
@@ -193,6 +218,14 @@ class PrintBatchOut(Schema):
         return str(obj.team.code)
 
 
+class FreeFieldOut(Schema):
+    type: Literal["date", "time", "amount", "text", "choice"]
+    label: dict[str, str] = Field(description="The label in fr, nl, de and en.")
+    options: dict[str, dict[str, str]] = Field(
+        {}, description="A choice's options: key -> label in fr, nl, de and en."
+    )
+
+
 class LetterTypeOut(Schema):
     code: str
     name: str
@@ -200,6 +233,10 @@ class LetterTypeOut(Schema):
     description: str
     languages: list[str]
     free_fields: list[str]
+    fields: dict[str, FreeFieldOut] = Field(
+        description="Each free field's type and labels. Give a date as 2027-03-31, "
+        "a time as 14:30, an amount as 1234.50, a choice as its option's key."
+    )
     titles: dict[str, str]
 
 
@@ -399,7 +436,7 @@ def letter_cancel(
 )
 def letter_email(request: HttpRequest, letter_id: UUID, payload: EmailIn) -> Any:
     dispatch = services.letter_send_email(
-        actor=actor(request), letter_id=letter_id, address=payload.address
+        actor=actor(request), letter_id=letter_id, **payload.model_dump()
     )
     dispatch.refresh_from_db()
     return Status(202, dispatch)
@@ -410,9 +447,16 @@ def letter_email(request: HttpRequest, letter_id: UUID, payload: EmailIn) -> Any
     response=responses({201: DispatchOut}, 403, 404, 409),
     summary="Record that the letter was handed over at the counter",
 )
-def letter_hand_over(request: HttpRequest, letter_id: UUID) -> Any:
+def letter_hand_over(
+    request: HttpRequest, letter_id: UUID, payload: HandOverIn | None = None
+) -> Any:
     return Status(
-        201, services.letter_hand_over(actor=actor(request), letter_id=letter_id)
+        201,
+        services.letter_hand_over(
+            actor=actor(request),
+            letter_id=letter_id,
+            resend_reason=payload.resend_reason if payload else "",
+        ),
     )
 
 
@@ -449,11 +493,7 @@ def letters_to_post(request: HttpRequest, team: str | None = None) -> Any:
     summary="Print letters in one PDF, with a list",
 )
 def print_batch_create(request: HttpRequest, payload: PrintBatchIn) -> Any:
-    batch = services.print_batch_create(
-        actor=actor(request),
-        team=payload.team,
-        letter_ids=payload.letter_ids,
-    )
+    batch = services.print_batch_create(actor=actor(request), **payload.model_dump())
     return Status(201, batch)
 
 

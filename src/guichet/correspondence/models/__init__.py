@@ -8,6 +8,7 @@ here is the one the audit trail recorded, so a swapped file is detected on read.
 from __future__ import annotations
 
 from .letters import (
+    DISPATCH_UNDER_WAY,
     EDITABLE_STATUSES,
     PUBLISHED_STATUSES,
     Channel,
@@ -42,6 +43,7 @@ from .templates import (
 )
 
 __all__ = [
+    "DISPATCH_UNDER_WAY",
     "EDITABLE_STATUSES",
     "PUBLISHED_STATUSES",
     "ActionItem",

@@ -70,6 +70,14 @@ class LetterBatch(BaseModel):
         ),
     )
     free_values = models.JSONField(_("free field values"), default=dict)
+    exceptions = models.JSONField(
+        _("exceptions"),
+        default=dict,
+        help_text=_(
+            "Selected persons the batch wrote no letter to, and why: the "
+            "placeholders that had no value for them (a postal address, say)."
+        ),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -286,6 +294,15 @@ class DispatchStatus(models.TextChoices):
     SENDING = "sending", _("being sent")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+
+
+# A dispatch that went, or may still go: a letter with one is not sent again unless
+# the agent confirms it with a reason (a failed e-mail is not one).
+DISPATCH_UNDER_WAY = (
+    DispatchStatus.QUEUED,
+    DispatchStatus.SENDING,
+    DispatchStatus.SENT,
+)
 
 
 class LetterDispatch(BaseModel):

@@ -77,6 +77,15 @@ class LetterTemplate(VersionedModel):
             "[[ name:check ]]."
         ),
     )
+    fields = models.JSONField(
+        _("free fields"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Each free field's type (date, time, amount, text, choice), its label in "
+            "French, Dutch, German and English, and a choice's options."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -109,6 +118,13 @@ class LetterTemplateVersion(BaseModel):
     body = models.TextField(_("body"))
     free_fields = models.JSONField(
         _("free fields"), default=list, help_text=_("Names the agent fills in.")
+    )
+    fields = models.JSONField(
+        _("free field declarations"),
+        default=dict,
+        help_text=_(
+            "Each free field's type and labels, as the template declared them."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,6 +2,7 @@
 
 from .batches import (
     ChunkResult,
+    batch_exceptions,
     batch_get,
     letter_batch_finish,
     letter_batch_issue,
@@ -47,6 +48,7 @@ __all__ = [
     "ActionInput",
     "ChunkResult",
     "action_item_complete",
+    "batch_exceptions",
     "batch_get",
     "incoming_mail_dispatch",
     "incoming_mail_register",

@@ -5,6 +5,11 @@ are composed, then numbered from one reservation of the counter and stored; a cr
 rolls the chunk back with its numbers, and a resumed run skips persons who already
 have their letter in the batch (unique batch + person), so there is no duplicate and
 no gap. Rendering the PDFs is separate and idempotent (`letter_archive_store`).
+
+A person whose letter would have a hole (no postal address, say) gets no letter: the
+person becomes one of the batch's exceptions, with the placeholders that had no
+value, in the same transaction, and the batch goes on and finishes. The agent
+writes those letters one by one once the data is complete.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from guichet.correspondence import (
     templating,
     validation,
 )
+from guichet.correspondence.composing import declared_fields
 from guichet.correspondence.errors import Code
 from guichet.correspondence.models import (
     Letter,
@@ -140,7 +146,13 @@ def letter_batch_start(
     allowed = sorted(
         {name for version in versions.values() for name in version.free_fields}
     )
-    clean_free = validation.free_values(problems, free_values or {}, allowed)
+    # One value for every language: it fits the type each language declares.
+    declared = {
+        name: spec
+        for version in versions.values()
+        for name, spec in declared_fields(version).items()
+    }
+    clean_free = validation.free_values(problems, free_values or {}, allowed, declared)
     try:
         terms = batch_query.parse(query)
     except batch_query.QueryError as error:
@@ -191,9 +203,16 @@ def batch_get(*, actor: Agent, batch_id: Any) -> LetterBatch:
 
 
 def persons_waiting(batch: LetterBatch) -> list[int]:
-    """The selected persons who have no letter in this batch yet, in order."""
+    """The selected persons who have no letter in this batch yet and are not among
+    its exceptions, in order."""
     done = set(Letter.objects.filter(batch=batch).values_list("person_id", flat=True))
+    done |= {int(pk) for pk in batch.exceptions}
     return [pk for pk in batch.selection if pk not in done]
+
+
+def batch_exceptions(batch: LetterBatch) -> list[dict[str, Any]]:
+    """The persons the batch wrote no letter to (their id), and what was missing."""
+    return [dict(item) for _pk, item in sorted(batch.exceptions.items())]
 
 
 def letters_unarchived(batch: LetterBatch) -> list[int]:
@@ -209,6 +228,7 @@ def letters_unarchived(batch: LetterBatch) -> list[int]:
 class ChunkResult:
     issued: list[Letter] = field(default_factory=list)
     waiting_approval: int = 0
+    # Persons set aside as exceptions in this chunk: id -> missing placeholders.
     refused: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -234,7 +254,9 @@ def letter_batch_issue(
     )
     today, now = clock.today(), clock.now()
     ready: list[tuple[Letter, placeholders.LetterContext, content.Sources]] = []
+    persons_by_uuid: dict[str, Person] = {}
     for person in persons:
+        persons_by_uuid[str(person.uuid)] = person
         language = batch.language or person.language
         version = versions.get(language)
         if version is None:
@@ -264,6 +286,7 @@ def letter_batch_issue(
             letterhead=head,
             date=today,
             free_values=letter.free_values,
+            free_fields=declared_fields(version),
         )
         try:
             content.compose(context=context, sources=sources, draft=False)
@@ -339,13 +362,39 @@ def letter_batch_issue(
             result.issued.append(letter)
         else:
             result.waiting_approval += 1
+    if result.refused:
+        _add_exceptions(batch, result.refused, persons_by_uuid)
+        entries.append(
+            Entry(
+                action="letter_batch.exceptions",
+                obj=batch,
+                summary={"persons": result.refused},
+            )
+        )
     audit_record_many(actor=actor, entries=entries)
     return result
 
 
+def _add_exceptions(
+    batch: LetterBatch,
+    refused: Mapping[str, list[str]],
+    persons_by_uuid: Mapping[str, Person],
+) -> None:
+    """Record refused persons as the batch's exceptions (under the batch's lock, so
+    two runs of one batch keep each other's)."""
+    locked = LetterBatch.objects.select_for_update().get(pk=batch.pk)
+    exceptions = dict(locked.exceptions)
+    for uuid, missing in refused.items():
+        person = persons_by_uuid[uuid]
+        exceptions[str(person.pk)] = {"person": uuid, "missing": list(missing)}
+    LetterBatch.objects.filter(pk=batch.pk).update(exceptions=exceptions)
+    batch.exceptions = exceptions
+
+
 @transaction.atomic
 def letter_batch_finish(*, actor: Agent, batch: LetterBatch) -> LetterBatch:
-    """Close the batch once every selected person has a letter and every letter its PDF."""
+    """Close the batch once every selected person has a letter or is one of its
+    exceptions, and every letter has its PDF."""
     if (
         batch.finished_at is None
         and not persons_waiting(batch)
@@ -359,6 +408,9 @@ def letter_batch_finish(*, actor: Agent, batch: LetterBatch) -> LetterBatch:
             actor=actor,
             action="letter_batch.finish",
             obj=batch,
-            summary={"letters": Letter.objects.filter(batch=batch).count()},
+            summary={
+                "letters": Letter.objects.filter(batch=batch).count(),
+                "exceptions": [item["person"] for item in batch_exceptions(batch)],
+            },
         )
     return batch

@@ -44,12 +44,17 @@ from guichet.correspondence import (
     placeholders,
     validation,
 )
-from guichet.correspondence.composing import compose, template_current
+from guichet.correspondence.composing import (
+    compose,
+    declared_fields,
+    template_current,
+)
 from guichet.correspondence.errors import (
     Code,
     WrongState,
 )
 from guichet.correspondence.models import (
+    DISPATCH_UNDER_WAY,
     EDITABLE_STATUSES,
     Channel,
     DispatchStatus,
@@ -62,6 +67,7 @@ from guichet.correspondence.models import (
     PrintBatch,
     Series,
 )
+from guichet.correspondence.selectors import under_way
 from guichet.correspondence.validation import letterhead_of, team_of
 from guichet.parties.models import Person
 
@@ -203,7 +209,9 @@ def letter_draft_create(
     allowed_free = list(
         dict.fromkeys([*(version.free_fields if version else []), *own_free])
     )
-    clean_free = validation.free_values(problems, free_values or {}, allowed_free)
+    clean_free = validation.free_values(
+        problems, free_values or {}, allowed_free, declared_fields(version)
+    )
     reason = text(
         problems, "flag_reason", flag_reason, required=is_flagged, max_length=REASON_MAX
     )
@@ -286,7 +294,7 @@ def letter_update(
     )
     if "free_values" in data:
         values["free_values"] = validation.free_values(
-            problems, data["free_values"] or {}, allowed_free
+            problems, data["free_values"] or {}, allowed_free, declared_fields(version)
         )
     flagged = bool(data.get("is_flagged", letter.is_flagged))
     reason = text(
@@ -470,7 +478,12 @@ def letter_submit(*, actor: Agent, letter_id: Any, expected_version: int) -> Let
     return letter
 
 
-def _not_own(actor: Agent, letter: Letter) -> None:
+def _require_approver(actor: Agent, letter: Letter) -> None:
+    """A supervisor of the letter's team whose level covers its kind, who neither
+    wrote nor submitted it (four eyes)."""
+    kind = autonomy.kind_of(letter.autonomy_kind)
+    if not autonomy.may_approve(agent=actor, kind=kind, obj=letter):
+        raise Forbidden(_("You may not do this."))
     if actor.pk in {letter.author_id, letter.submitted_by_id}:
         raise Forbidden(
             _("You wrote or submitted this letter; another supervisor decides on it."),
@@ -493,7 +506,7 @@ def letter_approve(
     policy.require(actor, Action.LETTER_APPROVE, letter)
     if letter.status != LetterStatus.PENDING_APPROVAL:
         raise _wrong_state(letter)
-    _not_own(actor, letter)
+    _require_approver(actor, letter)
     check_version(letter, expected_version)
     problems = Problems()
     clean_note = text(problems, "note", note, required=False, max_length=REASON_MAX)
@@ -542,7 +555,7 @@ def letter_reject(
     policy.require(actor, Action.LETTER_APPROVE, letter)
     if letter.status != LetterStatus.PENDING_APPROVAL:
         raise _wrong_state(letter)
-    _not_own(actor, letter)
+    _require_approver(actor, letter)
     problems = Problems()
     clean = text(
         problems, "reason", reason, required=True, max_length=REASON_MAX, multiline=True
@@ -660,25 +673,74 @@ def letter_archive_store_many(
     return stored_letters
 
 
-def _email_address(problems: Problems, letter: Letter, address: str | None) -> str:
-    if address and address.strip():
-        cleaned = address.strip()
-        try:
-            validate_email(cleaned)
-        except DjangoValidationError:
+def _email_address(
+    problems: Problems,
+    actor: Agent,
+    letter: Letter,
+    address: str | None,
+    reason: str,
+) -> tuple[str, str]:
+    """The address the letter goes to (the person's preferred one by default), and
+    why, when it is not one the person gave us (see access.domains.correspondence)."""
+    on_record = list(letter.person.emails.order_by("-is_primary", "id"))
+    if not (address and address.strip()):
+        if not on_record:
             problems.add(
-                "address", Code.INVALID_EMAIL, _("This is not a valid e-mail address.")
+                "address",
+                Code.NO_EMAIL,
+                _("The person has no e-mail address; give one, or print the letter."),
             )
-        return cleaned
-    primary = letter.person.emails.order_by("-is_primary", "id").first()
-    if primary is None:
+            return "", ""
+        return on_record[0].address, ""
+    cleaned = address.strip()
+    try:
+        validate_email(cleaned)
+    except DjangoValidationError:
         problems.add(
-            "address",
-            Code.NO_EMAIL,
-            _("The person has no e-mail address; give one, or print the letter."),
+            "address", Code.INVALID_EMAIL, _("This is not a valid e-mail address.")
         )
-        return ""
-    return primary.address
+        return cleaned, ""
+    known = [item for item in on_record if item.address_key == cleaned.lower()]
+    if known:
+        return known[0].address, ""
+    if not policy.may(actor, Action.LETTER_EMAIL_ELSEWHERE, letter):
+        raise Forbidden(
+            _(
+                "This is not an e-mail address of the person. Your level lets you send "
+                "the letter only to an address the person gave us; a level B colleague "
+                "or a supervisor can send it elsewhere."
+            ),
+            code=Code.ADDRESS_NOT_ON_RECORD,
+        )
+    why = _reason(
+        problems,
+        "address_reason",
+        reason,
+        code=Code.REQUIRED,
+        message=_(
+            "This is not an e-mail address of the person: say why the letter goes "
+            "there."
+        ),
+    )
+    return cleaned, why
+
+
+def _reason(
+    problems: Problems,
+    field: str,
+    value: str,
+    *,
+    code: str,
+    message: Any,
+    **params: Any,
+) -> str:
+    """A reason the agent must give, cleaned; `message` on `field` when it is missing."""
+    why = text(
+        problems, field, value, required=False, max_length=REASON_MAX, multiline=True
+    )
+    if not why:
+        problems.add(field, code, message, **params)
+    return why
 
 
 def _sendable(letter: Letter) -> None:
@@ -686,16 +748,41 @@ def _sendable(letter: Letter) -> None:
         raise _wrong_state(letter)
 
 
+def _resend(problems: Problems, letter: Letter, reason: str) -> str:
+    """Why the letter goes once more, when a dispatch of it is done or under way;
+    "" for its first dispatch. Missing, it is a field error and nothing is sent."""
+    if not letter.dispatches.filter(status__in=DISPATCH_UNDER_WAY).exists():
+        return ""
+    return _reason(
+        problems,
+        "resend_reason",
+        reason,
+        code=Code.ALREADY_DISPATCHED,
+        message=_(
+            "This letter has already been sent, or is being sent. To send it once "
+            "more, confirm it and say why."
+        ),
+    )
+
+
 @transaction.atomic
 def letter_send_email(
-    *, actor: Agent, letter_id: Any, address: str | None = None
+    *,
+    actor: Agent,
+    letter_id: Any,
+    address: str | None = None,
+    address_reason: str = "",
+    resend_reason: str = "",
 ) -> LetterDispatch:
-    """Queue the letter for e-mail, its PDF/A attached (to the person's address by default)."""
+    """Queue the letter for e-mail, its PDF/A attached: to the person's preferred
+    address by default, to another of theirs, or (level B, with a reason) elsewhere.
+    A letter already sent or being sent goes again only with `resend_reason`."""
     letter = _locked(actor, letter_id)
     policy.require(actor, Action.LETTER_DISPATCH, letter)
     _sendable(letter)
     problems = Problems()
-    to = _email_address(problems, letter, address)
+    to, why = _email_address(problems, actor, letter, address, address_reason)
+    again = _resend(problems, letter, resend_reason)
     problems.raise_if_any()
     dispatch = LetterDispatch.objects.create(
         letter=letter, channel=Channel.EMAIL, address=to, requested_by=actor
@@ -708,7 +795,10 @@ def letter_send_email(
             "channel": Channel.EMAIL,
             "dispatch": str(dispatch.uuid),
             "address": to,
+            "on_record": not why,
+            "again": bool(again),
         },
+        reason="\n".join(part for part in (why, again) if part),
     )
     from guichet.correspondence.tasks import send_letter_email
 
@@ -817,11 +907,17 @@ def _mark_sent(letter: Letter, channel: str, when: dt.datetime) -> None:
 
 
 @transaction.atomic
-def letter_hand_over(*, actor: Agent, letter_id: Any) -> LetterDispatch:
-    """Record that the letter was handed to the person at the counter."""
+def letter_hand_over(
+    *, actor: Agent, letter_id: Any, resend_reason: str = ""
+) -> LetterDispatch:
+    """Record that the letter was handed to the person at the counter (once more,
+    after another dispatch, only with `resend_reason`)."""
     letter = _locked(actor, letter_id)
     policy.require(actor, Action.LETTER_DISPATCH, letter)
     _sendable(letter)
+    problems = Problems()
+    again = _resend(problems, letter, resend_reason)
+    problems.raise_if_any()
     now = clock.now()
     dispatch = LetterDispatch.objects.create(
         letter=letter,
@@ -835,7 +931,12 @@ def letter_hand_over(*, actor: Agent, letter_id: Any) -> LetterDispatch:
         actor=actor,
         action="letter.send",
         obj=letter,
-        summary={"channel": Channel.COUNTER, "dispatch": str(dispatch.uuid)},
+        summary={
+            "channel": Channel.COUNTER,
+            "dispatch": str(dispatch.uuid),
+            "again": bool(again),
+        },
+        reason=again,
     )
     return dispatch
 
@@ -887,22 +988,35 @@ def _page_count(data: bytes) -> int:
 
 
 def print_batch_create(
-    *, actor: Agent, team: str | None = None, letter_ids: Sequence[Any] | None = None
+    *,
+    actor: Agent,
+    team: str | None = None,
+    letter_ids: Sequence[Any] | None = None,
+    resend_reason: str = "",
 ) -> PrintBatch:
     """One PDF to print: a list of the letters, then each letter; they are then sent.
 
-    Without `letter_ids`: every issued letter of the service not sent yet.
+    Without `letter_ids`: every issued letter of the service that no dispatch has
+    sent or is sending. Named letters already sent, or being sent, are printed
+    once more only with `resend_reason`.
     """
     policy.require(actor, Action.LETTER_DISPATCH)
     problems = Problems()
     chosen = team_of(problems, actor, team)
     problems.raise_if_any()
-    queryset = policy.visible(actor, Letter.objects.all()).filter(
-        team=chosen, status=LetterStatus.ISSUED
-    )
-    if letter_ids is not None:
+    mine = policy.visible(
+        actor, Letter.objects.all(), for_action=Action.LETTER_DISPATCH
+    ).filter(team=chosen)
+    again = ""
+    sent_before: dict[int, str] = {}
+    if letter_ids is None:
+        queryset = mine.filter(status=LetterStatus.ISSUED).exclude(under_way())
+    else:
         keys = [parse_uuid(value) for value in letter_ids]
-        queryset = queryset.filter(uuid__in=[key for key in keys if key])
+        queryset = mine.filter(
+            status__in=(LetterStatus.ISSUED, LetterStatus.SENT),
+            uuid__in=[key for key in keys if key],
+        )
         found = set(queryset.values_list("uuid", flat=True))
         unknown = [
             str(value)
@@ -913,10 +1027,24 @@ def print_batch_create(
             problems.add(
                 "letter_ids",
                 Code.WRONG_STATE,
-                _(
-                    "These letters are not issued letters of this service waiting to be sent: %(ids)s."
-                ),
+                _("These letters are not issued letters of this service: %(ids)s."),
                 ids=", ".join(unknown),
+            )
+        sent_before = {
+            pk: str(number)
+            for pk, number in queryset.filter(under_way()).values_list("pk", "number")
+        }
+        if sent_before:
+            again = _reason(
+                problems,
+                "resend_reason",
+                resend_reason,
+                code=Code.ALREADY_DISPATCHED,
+                message=_(
+                    "These letters have already been sent, or are being sent: "
+                    "%(numbers)s. To send them once more, confirm it and say why."
+                ),
+                numbers=", ".join(sorted(sent_before.values())),
             )
     ids = list(queryset.order_by("year", "sequence").values_list("pk", flat=True))
     if not ids and not problems.errors:
@@ -928,11 +1056,14 @@ def print_batch_create(
         letter_archive(letter_id=letter_pk)
     chosen = cast(Team, chosen)
     with transaction.atomic():
-        letters = list(
-            Letter.objects.select_for_update()
-            .filter(pk__in=ids, status=LetterStatus.ISSUED)
-            .order_by("year", "sequence")
+        locked = Letter.objects.select_for_update().filter(
+            pk__in=ids, status__in=(LetterStatus.ISSUED, LetterStatus.SENT)
         )
+        if not again:
+            # Read under the lock: a letter e-mailed or handed over meanwhile is
+            # not printed as well.
+            locked = locked.filter(status=LetterStatus.ISSUED).exclude(under_way())
+        letters = list(locked.order_by("year", "sequence"))
         if len(letters) != len(ids):
             raise Conflict(
                 _(
@@ -969,7 +1100,12 @@ def print_batch_create(
                 actor=actor,
                 action="letter.send",
                 obj=letter,
-                summary={"channel": Channel.POST, "print_batch": str(batch.uuid)},
+                summary={
+                    "channel": Channel.POST,
+                    "print_batch": str(batch.uuid),
+                    "again": letter.pk in sent_before,
+                },
+                reason=again if letter.pk in sent_before else "",
             )
         audit_record(
             actor=actor,

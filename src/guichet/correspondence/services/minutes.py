@@ -23,6 +23,7 @@ from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.errors import NotFound
+from guichet.core.text import fold
 from guichet.core.validation import Problems, parse_uuid, text
 from guichet.core.versioning import check_version, versioned_update
 from guichet.correspondence import archive, content, formatting, pdf
@@ -82,6 +83,25 @@ def _labels(language: str) -> dict[str, str]:
         }
 
 
+def action_owners(
+    *, team: Team, attendees: Sequence[str], usernames: Sequence[str]
+) -> dict[str, Agent]:
+    """The agents among `usernames` who may own an action of a meeting of `team`:
+    active, working on the actions of minutes (a role that serves citizens, as the
+    policy grants it; not an administrator nor a system account), and a member of
+    the team or named among those present (by their name or username)."""
+    present = {fold(name) for name in attendees}
+    eligible: dict[str, Agent] = {}
+    for agent in Agent.objects.filter(username__in=list(usernames), is_active=True):
+        if not policy.may(agent, Action.ACTION_ITEM_COMPLETE):
+            continue
+        named = {fold(agent.get_full_name()), fold(agent.get_username())} - {""}
+        named &= present
+        if team.pk in agent.team_ids or named:
+            eligible[agent.get_username()] = agent
+    return eligible
+
+
 @transaction.atomic
 def minutes_create(
     *,
@@ -121,12 +141,15 @@ def minutes_create(
     clean_absentees = _items(problems, "absentees", absentees, required=False)
     clean_agenda = _items(problems, "agenda", agenda, required=True)
     clean_decisions = _items(problems, "decisions", decisions, required=False)
-    owners = {
-        agent.username: agent
-        for agent in Agent.objects.filter(
-            username__in=[item.owner for item in actions], is_active=True
+    owners = (
+        action_owners(
+            team=chosen,
+            attendees=clean_attendees,
+            usernames=[item.owner for item in actions],
         )
-    }
+        if chosen is not None
+        else {}
+    )
     clean_actions: list[tuple[str, Agent, dt.date]] = []
     for index, item in enumerate(actions):
         field = f"actions[{index}]"
@@ -139,11 +162,15 @@ def minutes_create(
         )
         owner = owners.get(item.owner)
         if owner is None:
+            # The same answer for a name nobody has and for one who may not own
+            # an action: it tells nothing about who works here.
             problems.add(
                 f"{field}.owner",
-                Code.UNKNOWN_AGENT,
-                _("There is no active agent %(username)s."),
-                username=item.owner,
+                Code.INVALID_OWNER,
+                _(
+                    "Choose the owner among the agents of the service who serve "
+                    "citizens, or the agents present at the meeting."
+                ),
             )
         if item.due_date < meeting_date:
             problems.add(

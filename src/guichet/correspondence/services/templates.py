@@ -44,9 +44,17 @@ def _require_admin(actor: Agent | None) -> None:
 
 
 def template_check(
-    problems: Problems, *, kind: str, title: str, subject: str, body: str
+    problems: Problems,
+    *,
+    kind: str,
+    title: str,
+    subject: str,
+    body: str,
+    fields: object = None,
 ) -> dict[str, Any]:
-    """Clean and check a template's texts; return them with the free fields found."""
+    """Clean and check a template's texts and its free fields' declarations; return
+    them with the free fields found. Every free field the texts use is declared
+    (its type and labels, `correspondence.fields`), and every declaration is used."""
     clean: dict[str, Any] = {
         "title": text(problems, "title", title, required=True, max_length=200),
         "subject": text(problems, "subject", subject, required=True, max_length=300),
@@ -59,6 +67,9 @@ def template_check(
         problems, "body", clean["body"], allow_fields=kind == TypeKind.FORM
     ).names
     clean["free_fields"] = placeholders.free_field_names(names)
+    clean["fields"] = validation.field_declarations(
+        problems, fields, used=clean["free_fields"]
+    )
     return clean
 
 
@@ -71,10 +82,13 @@ def template_save(
     title: str,
     subject: str,
     body: str,
+    fields: object = None,
     is_active: bool = True,
     expected_version: int | None = None,
 ) -> LetterTemplate:
-    """Create or change the template of a letter type in a language; a new version."""
+    """Create or change the template of a letter type in a language; a new version.
+
+    `fields` declares the free fields (see `correspondence.fields`)."""
     _require_admin(actor)
     problems = Problems()
     if language not in Language.values:
@@ -85,7 +99,12 @@ def template_save(
             allowed=", ".join(Language.values),
         )
     clean = template_check(
-        problems, kind=letter_type.kind, title=title, subject=subject, body=body
+        problems,
+        kind=letter_type.kind,
+        title=title,
+        subject=subject,
+        body=body,
+        fields=fields,
     )
     problems.raise_if_any()
     template = (
@@ -100,6 +119,7 @@ def template_save(
             title=clean["title"],
             subject=clean["subject"],
             body=clean["body"],
+            fields=clean["fields"],
             is_active=is_active,
         )
         before: dict[str, Any] = {}
@@ -110,6 +130,7 @@ def template_save(
             "title": template.title,
             "subject": template.subject,
             "body": template.body,
+            "fields": template.fields,
             "is_active": template.is_active,
         }
         template.title, template.subject, template.body = (
@@ -117,6 +138,7 @@ def template_save(
             clean["subject"],
             clean["body"],
         )
+        template.fields = clean["fields"]
         template.is_active = is_active
         template.version += 1
         template.save()
@@ -127,12 +149,14 @@ def template_save(
         subject=clean["subject"],
         body=clean["body"],
         free_fields=clean["free_fields"],
+        fields=clean["fields"],
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     after = {
         "title": template.title,
         "subject": template.subject,
         "body": template.body,
+        "fields": template.fields,
         "is_active": template.is_active,
     }
     audit_record(
@@ -201,6 +225,7 @@ def templates_load(*, actor: Agent | None, path: Path = SHIPPED) -> int:
                 title=texts["title"],
                 subject=texts["subject"],
                 body=texts["body"],
+                fields=entry.get("fields"),
             )
             created += 1
     return created

@@ -12,15 +12,21 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Language
+from guichet.correspondence import fields
 from guichet.ui.errors import ServiceForm
 from guichet.ui.forms import date_input
 
 # The rows of actions a minutes form offers; empty rows are ignored.
 ACTION_ROWS = 5
 TEXTAREA = {"rows": 8}
+# Few columns: the text areas stretch to their box anyway, and a fieldset is never
+# narrower than its widest content, which Django's 40 columns make wider than a
+# 390 px screen (the text ran out of the card).
+NARROW = {"cols": 20}
 
 
 def _required(field: forms.Field) -> forms.Field:
@@ -69,7 +75,7 @@ class LetterNewForm(ServiceForm):
     body = forms.CharField(
         label=_("Text of your own letter"),
         required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=forms.Textarea(attrs={**TEXTAREA, **NARROW}),
         help_text=_(
             "Only for a letter without a standard template; placeholders such as "
             "{{ person.surname }} are filled in."
@@ -95,6 +101,29 @@ class LetterNewForm(ServiceForm):
             team.widget = forms.HiddenInput()
 
 
+def free_field_widget(spec: fields.FieldSpec) -> forms.Widget:
+    """The input that fits a free field's type; the service checks the value."""
+    if spec.type == fields.FieldType.DATE:
+        return date_input()
+    if spec.type == fields.FieldType.TIME:
+        return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    if spec.type == fields.FieldType.AMOUNT:
+        return forms.NumberInput(
+            attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}
+        )
+    if spec.type == fields.FieldType.CHOICE:
+        return forms.Select(
+            choices=[
+                ("", "—"),
+                *(
+                    (option.key, spec.option_label(option.key, get_language()))
+                    for option in spec.options
+                ),
+            ]
+        )
+    return forms.Textarea(attrs={"rows": 2, **NARROW})
+
+
 class LetterEditForm(VersionedForm):
     """A draft's free fields, its texts and the out-of-the-ordinary flag."""
 
@@ -104,7 +133,7 @@ class LetterEditForm(VersionedForm):
     body = forms.CharField(
         label=_("Text"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=forms.Textarea(attrs={"rows": 14, **NARROW}),
         help_text=_(
             "Placeholders such as {{ person.surname }} are filled in when the letter "
             "is issued."
@@ -117,18 +146,19 @@ class LetterEditForm(VersionedForm):
     flag_reason = forms.CharField(
         label=_("Why it is out of the ordinary"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **NARROW}),
     )
 
-    def __init__(self, *args: Any, free_fields: Sequence[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, free_fields: Sequence[fields.FieldSpec], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.free_names = list(free_fields)
-        for name in self.free_names:
-            self.fields[f"free_{name}"] = forms.CharField(
-                label=_("Free field %(name)s") % {"name": f"free.{name}"},
+        self.free_names = [spec.name for spec in free_fields]
+        for spec in free_fields:
+            self.fields[f"free_{spec.name}"] = forms.CharField(
+                label=spec.label_here,
                 required=False,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=free_field_widget(spec),
             )
         self.order_fields(
             [
@@ -174,12 +204,14 @@ class ApproveForm(VersionedForm):
 
     subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
     body = forms.CharField(
-        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 14})
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, **NARROW}),
     )
     note = forms.CharField(
         label=_("Note for the author (optional)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, **NARROW}),
     )
 
 
@@ -190,22 +222,88 @@ class RejectForm(VersionedForm):
         forms.CharField(
             label=_("Reason for the rejection"),
             required=False,
-            widget=forms.Textarea(attrs={"rows": 3}),
+            widget=forms.Textarea(attrs={"rows": 3, **NARROW}),
             help_text=_("The author sees it and can correct the letter."),
         )
     )
 
 
 class EmailForm(PageForm):
+    """Where an issued letter is e-mailed: one of the person's addresses on record,
+    or, for an agent whose level allows it, another address with the reason."""
+
     ids = "email"
 
-    address = forms.CharField(
-        label=_("E-mail address"),
+    address = forms.ChoiceField(label=_("To"), required=False)
+    other_address = forms.CharField(
+        label=_("Or another address"),
         required=False,
         max_length=254,
-        help_text=_("Leave empty to use the person's preferred address."),
+        help_text=_(
+            "Only when the letter must go to an address the person did not give us."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    address_reason = forms.CharField(
+        label=_("Why this other address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, **NARROW}),
+        help_text=_("Kept in the letter's history."),
+    )
+
+    def __init__(
+        self, *args: Any, addresses: Sequence[str], elsewhere: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["address"])
+        field.choices = [(address, address) for address in addresses]
+        if not elsewhere:
+            del self.fields["other_address"]
+            del self.fields["address_reason"]
+
+    def chosen(self) -> tuple[str | None, str]:
+        """The address to send to (None: the person's preferred one) and the reason."""
+        other = self.cleaned_data.get("other_address", "").strip()
+        if other:
+            return other, self.cleaned_data.get("address_reason", "")
+        return self.cleaned_data["address"] or None, ""
+
+
+class ResendForm(EmailForm):
+    """Sending a letter once more, after a dispatch done or under way: the channel,
+    the e-mail address when it goes by e-mail, and why (required)."""
+
+    ids = "resend"
+
+    channel = forms.ChoiceField(label=_("How"))
+    resend_reason = _required(
+        forms.CharField(
+            label=_("Why send it once more"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2, **NARROW}),
+            help_text=_("Kept in the letter's history."),
+        )
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        channels: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["channel"])
+        field.choices = list(channels)
+        self.fields["address"].label = _("To, by e-mail")
+        self.order_fields(
+            [
+                "channel",
+                "address",
+                "other_address",
+                "address_reason",
+                "resend_reason",
+            ]
+        )
 
 
 class TeamForm(PageForm):
@@ -271,28 +369,28 @@ class MinutesForm(TeamForm):
         forms.CharField(
             label=_("Present"),
             required=False,
-            widget=forms.Textarea(attrs={"rows": 4}),
+            widget=forms.Textarea(attrs={"rows": 4, **NARROW}),
             help_text=_("One person per line."),
         )
     )
     absentees = forms.CharField(
         label=_("Excused"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, **NARROW}),
         help_text=_("One person per line."),
     )
     agenda = _required(
         forms.CharField(
             label=_("Agenda"),
             required=False,
-            widget=forms.Textarea(attrs={"rows": 4}),
+            widget=forms.Textarea(attrs={"rows": 4, **NARROW}),
             help_text=_("One point per line."),
         )
     )
     decisions = forms.CharField(
         label=_("Decisions"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, **NARROW}),
         help_text=_("One decision per line."),
     )
 

@@ -67,6 +67,11 @@ urlpatterns = [
         name="letter_email",
     ),
     path(
+        "correspondence/letters/<uuid:letter_id>/resend/",
+        letters.letter_resend,
+        name="letter_resend",
+    ),
+    path(
         "correspondence/letters/<uuid:letter_id>/hand-over/",
         letters.letter_hand_over,
         name="letter_hand_over",

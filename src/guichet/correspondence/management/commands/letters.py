@@ -8,8 +8,11 @@
     guichet letters verify [--year Y]    check every archived PDF against its hash, and PDF/A
 
 QUERY selects persons (see correspondence/batch_query.py), for example
-`language=nl postal_code=9000-9099`. Exit codes: 0 done, 1 some persons got no letter
-(a value was missing) or an archive check failed, 2 a usage error.
+`language=nl postal_code=9000-9099`. A selected person whose letter would have a hole
+(no postal address, say) gets no letter: the batch lists them as its exceptions, with
+what was missing, and finishes; write those letters one by one once their data is
+complete. Exit codes: 0 done (exceptions listed), 1 an e-mail failed again or an
+archive check failed, 2 a usage error.
 """
 
 from __future__ import annotations
@@ -147,13 +150,17 @@ class Command(GuichetCommand):
         ):
             pass
         payload = asdict(report)
-        if report.refused:
-            raise NegativeAnswer(
-                f"{len(report.refused)} person(s) got no letter: a placeholder had no value. "
-                f"Complete their data and run again with --resume {batch.uuid}.",
-                payload,
-            )
-        self.emit(payload)
+        if self.json_output or not report.exceptions:
+            self.emit(payload)
+            return
+        self.emit({key: value for key, value in payload.items() if key != "exceptions"})
+        self.stdout.write(
+            f"exceptions: {len(report.exceptions)} person(s) got no letter, a "
+            "placeholder had no value; write to them one by one once their data "
+            "is complete:"
+        )
+        for item in report.exceptions:
+            self.stdout.write(f"  {item['person']}: no {', '.join(item['missing'])}")
 
     def _archive(self) -> None:
         waiting = list(

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -20,20 +20,24 @@ from guichet.core.errors import ValidationFailed
 from guichet.correspondence import (
     autonomy,
     composing,
+    fields,
     placeholders,
     selectors,
     services,
 )
 from guichet.correspondence import templating as letter_templating
 from guichet.correspondence.models import (
+    DISPATCH_UNDER_WAY,
     EDITABLE_STATUSES,
+    Channel,
     Letter,
+    LetterDispatch,
     LetterStatus,
 )
 from guichet.parties import selectors as party_selectors
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
-from guichet.ui.errors import ServiceForm
+from guichet.ui.errors import ServiceForm, submit
 from guichet.ui.forms.correspondence import (
     ApproveForm,
     DocxUploadForm,
@@ -41,6 +45,7 @@ from guichet.ui.forms.correspondence import (
     LetterEditForm,
     LetterNewForm,
     RejectForm,
+    ResendForm,
     SubmitForm,
     TeamForm,
     VersionedForm,
@@ -60,6 +65,7 @@ KIND_LABELS = {
 
 
 MISSING_VALUE = "missing_value"
+INVALID_VALUE = "invalid_value"
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -167,27 +173,44 @@ def _new_page(
     *,
     status: int = 200,
 ) -> HttpResponse:
+    language = get_language()
     return render(
         request,
         "ui/correspondence/letter_new.html",
         {
             "person": person,
             "form": form,
-            "choices": choices,
+            "choices": [
+                {
+                    "name": choice.name,
+                    "description": choice.description,
+                    "languages": choice.languages,
+                    # The free fields by their labels, in the agent's language.
+                    "field_labels": [
+                        spec.label_in(language)
+                        for spec in fields.specs(choice.fields).values()
+                    ],
+                }
+                for choice in choices
+            ],
             "autonomy": _autonomy_rows(agent_of(request)),
         },
         status=status,
     )
 
 
-def _free_fields(letter: Letter) -> list[str]:
-    """The letter's free fields: its template's and those of the agent's own text."""
+def _free_fields(letter: Letter) -> list[fields.FieldSpec]:
+    """The letter's free fields: its template's, as declared, and those of the
+    agent's own text (texts labelled with their name)."""
     version = letter.template_version
     names = list(version.free_fields) if version else []
     for text in (letter.subject_text, letter.body_text):
         if text:
             names += placeholders.free_field_names(letter_templating.parse(text).names)
-    return list(dict.fromkeys(names))
+    declared = composing.declared_fields(version)
+    return [
+        declared.get(name) or fields.undeclared(name) for name in dict.fromkeys(names)
+    ]
 
 
 def _texts(letter: Letter) -> tuple[str, str]:
@@ -211,22 +234,35 @@ def _edit_initial(letter: Letter) -> dict[str, Any]:
         "is_flagged": letter.is_flagged,
         "flag_reason": letter.flag_reason,
         **{
-            f"free_{name}": letter.free_values.get(name, "")
-            for name in _free_fields(letter)
+            f"free_{spec.name}": letter.free_values.get(spec.name, "")
+            for spec in _free_fields(letter)
         },
     }
 
 
-def _composed(letter: Letter) -> tuple[dict[str, Any] | None, list[str]]:
-    """The letter as it would read now, or the placeholders that have no value."""
+def _composed(letter: Letter) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The letter as it would read now, or what stops it: the placeholders that
+    have no value (a free field by its label), the free values that do not fit."""
     if letter.number:
         return letter.content, []
     try:
         return composing.compose(letter, draft=True).content, []
     except ValidationFailed as error:
+        if error.code == INVALID_VALUE:
+            return None, [{"text": item.text} for item in error.errors]
         if error.code != MISSING_VALUE:
             raise
-        return None, [item.field for item in error.errors]
+        specs = {spec.name: spec for spec in _free_fields(letter)}
+        missing = []
+        for item in error.errors:
+            prefix, _dot, name = item.field.partition(".")
+            spec = specs.get(name) if prefix == placeholders.FREE else None
+            missing.append(
+                {"text": spec.label_here, "free": True}
+                if spec is not None
+                else {"text": item.field, "code": True}
+            )
+        return None, missing
 
 
 def _letter_page(
@@ -239,14 +275,12 @@ def _letter_page(
     agent, letter = agent_of(request), seen.obj
     editable = letter.status in EDITABLE_STATUSES and seen.may(Action.LETTER_DRAFT)
     waiting = letter.status == LetterStatus.PENDING_APPROVAL
-    may_decide = (
-        waiting
-        and seen.may(Action.LETTER_APPROVE)
-        and agent.pk not in {letter.author_id, letter.submitted_by_id}
-    )
+    approvers = selectors.letter_approvers(letter=letter) if waiting else []
+    may_decide = waiting and any(agent.pk == approver.pk for approver in approvers)
     sendable = letter.status in (LetterStatus.ISSUED, LetterStatus.SENT)
     may_dispatch = sendable and seen.may(Action.LETTER_DISPATCH)
     composed, missing = _composed(letter)
+    dispatches = list(letter.dispatches.all()) if letter.number else []
     version = {"version": letter.version}
     subject, body = _texts(letter)
     context: dict[str, Any] = {
@@ -256,10 +290,14 @@ def _letter_page(
         "missing": missing,
         "editable": editable,
         "waiting": waiting,
+        "approvers": approvers,
         "may_decide": may_decide,
         "may_dispatch": may_dispatch,
         "autonomy": _autonomy_rows(agent, letter),
-        "dispatches": list(letter.dispatches.all()) if letter.number else [],
+        "dispatches": dispatches,
+        "sent_before": any(
+            dispatch.status in DISPATCH_UNDER_WAY for dispatch in dispatches
+        ),
     }
     if editable:
         context["edit_form"] = forms.get("edit_form") or LetterEditForm(
@@ -274,8 +312,10 @@ def _letter_page(
             initial={**version, "subject": subject, "body": body}
         )
         context["reject_form"] = forms.get("reject_form") or RejectForm(initial=version)
-    if may_dispatch:
-        context["email_form"] = forms.get("email_form") or EmailForm()
+    if may_dispatch and context["sent_before"]:
+        context["resend_form"] = forms.get("resend_form") or _resend_form(seen)
+    elif may_dispatch:
+        context["email_form"] = forms.get("email_form") or _email_form(seen)
     return render(
         request, "ui/correspondence/letter_detail.html", context, status=status
     )
@@ -370,14 +410,33 @@ def letter_submit(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     if letter is None:
         return _after(request, letter_id, "submit_form", form)
     if letter.status == LetterStatus.PENDING_APPROVAL:
-        messages.info(
-            request,
-            gettext(
-                "Your level does not let you send this letter alone: it is now in the "
-                "approval queue of the supervisors of %(team)s. It is sent once approved."
+        approvers = selectors.letter_approvers(letter=letter)
+        if approvers:
+            messages.info(
+                request,
+                gettext(
+                    "Your level does not let you send this letter alone: it now waits "
+                    "in the approval queue of %(team)s, where %(approvers)s may approve "
+                    "it. It is sent once approved."
+                )
+                % {
+                    "team": letter.team.name,
+                    "approvers": ", ".join(
+                        approver.get_full_name() or approver.get_username()
+                        for approver in approvers
+                    ),
+                },
             )
-            % {"team": letter.team.name},
-        )
+        else:
+            messages.warning(
+                request,
+                gettext(
+                    "Your level does not let you send this letter alone: it now waits "
+                    "in the approval queue of %(team)s, but no active supervisor there "
+                    "may approve it yet: tell the head of the service."
+                )
+                % {"team": letter.team.name},
+            )
     else:
         messages.success(
             request,
@@ -426,7 +485,7 @@ def letter_preview(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     try:
         rendered = selectors.letter_preview(agent=agent, letter_id=letter_id)
     except ValidationFailed as error:
-        if error.code != MISSING_VALUE:
+        if error.code not in (MISSING_VALUE, INVALID_VALUE):
             raise
         messages.error(request, error.text)
         return redirect("ui:letter_detail", letter_id)
@@ -540,29 +599,115 @@ def letter_reject(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     return redirect("ui:correspondence")
 
 
+def _email_form(seen: Seen[Letter], data: Any = None) -> EmailForm:
+    return EmailForm(
+        data,
+        addresses=[item.address for item in seen.obj.person.emails.all()],
+        elsewhere=seen.may(Action.LETTER_EMAIL_ELSEWHERE),
+    )
+
+
+def _send_email(
+    form: EmailForm, agent: Agent, letter_id: uuid.UUID, resend_reason: str = ""
+) -> LetterDispatch | None:
+    """E-mail the letter to the address the valid form chose; a refused address goes
+    next to the field it was typed in."""
+    address, address_reason = form.chosen()
+    typed = bool(form.cleaned_data.get("other_address"))
+    return submit(
+        form,
+        lambda: services.letter_send_email(
+            actor=agent,
+            letter_id=letter_id,
+            address=address,
+            address_reason=address_reason,
+            resend_reason=resend_reason,
+        ),
+        rename=lambda name: "other_address" if typed and name == "address" else name,
+    )
+
+
 @agent_required
 @require_POST
 def letter_email(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
     agent = agent_of(request)
-    form = EmailForm(request.POST)
+    seen = selectors.letter_get_for_agent(
+        agent=agent, letter_id=letter_id, purpose="email"
+    )
+    form = _email_form(seen, request.POST)
     dispatch = None
     if form.is_valid():
-        dispatch = _call(
-            form,
-            lambda: services.letter_send_email(
-                actor=agent,
-                letter_id=letter_id,
-                address=form.cleaned_data["address"] or None,
-            ),
-        )
+        dispatch = _send_email(form, agent, letter_id)
     if dispatch is None:
-        return _after(request, letter_id, "email_form", form)
+        return _after(request, seen, "email_form", form)
     messages.success(
         request,
         gettext("The letter is being sent by e-mail to %(address)s.")
         % {"address": dispatch.address},
     )
     return redirect("ui:letter_detail", letter_id)
+
+
+def _resend_form(seen: Seen[Letter], data: Any = None) -> ResendForm:
+    addresses = [item.address for item in seen.obj.person.emails.all()]
+    elsewhere = seen.may(Action.LETTER_EMAIL_ELSEWHERE)
+    channels = [
+        (channel.value, str(channel.label))
+        for channel in Channel
+        if channel != Channel.EMAIL or addresses or elsewhere
+    ]
+    return ResendForm(data, addresses=addresses, elsewhere=elsewhere, channels=channels)
+
+
+@agent_required
+@require_POST
+def letter_resend(request: HttpRequest, letter_id: uuid.UUID) -> HttpResponse:
+    """Send a letter once more, by any channel, after the agent confirmed it and
+    said why (the services refuse it otherwise)."""
+    agent = agent_of(request)
+    seen = selectors.letter_get_for_agent(
+        agent=agent, letter_id=letter_id, purpose="resend"
+    )
+    letter = seen.obj
+    form = _resend_form(seen, request.POST)
+    if not form.is_valid():
+        return _after(request, seen, "resend_form", form)
+    channel = form.cleaned_data["channel"]
+    why = form.cleaned_data["resend_reason"]
+    if channel == Channel.POST:
+        batch = submit(
+            form,
+            lambda: services.print_batch_create(
+                actor=agent,
+                team=letter.team.code,
+                letter_ids=[letter.uuid],
+                resend_reason=why,
+            ),
+        )
+        if batch is None:
+            return _after(request, seen, "resend_form", form)
+        messages.success(
+            request,
+            gettext("The letter is in a print batch of its own; print it and post it."),
+        )
+        return render(
+            request, "ui/correspondence/print_batch.html", {"batch": batch}, status=201
+        )
+    if channel == Channel.COUNTER:
+        done = submit(
+            form,
+            lambda: services.letter_hand_over(
+                actor=agent, letter_id=letter.uuid, resend_reason=why
+            ),
+        )
+    else:
+        done = _send_email(form, agent, letter.uuid, resend_reason=why)
+    if done is None:
+        return _after(request, seen, "resend_form", form)
+    messages.success(
+        request, gettext("The letter is sent once more; your reason is kept.")
+    )
+    return redirect("ui:letter_detail", letter.uuid)
 
 
 @agent_required
@@ -600,8 +745,12 @@ def correspondence(request: HttpRequest) -> HttpResponse:
             "team": team,
             "team_form": team_form,
             "several_teams": len(teams) > 1,
+            # The batch prints the letters listed: the service shown, not a
+            # second choice of service (which listed the services twice).
             "batch_form": TeamForm(
-                initial={"team": team}, teams=teams, auto_id="batch_%s"
+                initial={"team": team},
+                teams=[item for item in teams if item[0] == team],
+                auto_id="batch_%s",
             ),
             "actions": selectors.action_items_for_agent(agent=agent),
             "may_register_mail": policy.may(agent, Action.MAIL_REGISTER),

@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from guichet.access import policy
@@ -27,14 +27,9 @@ from .common import _call, _file, _teams
 
 
 def _owners(agent: Agent) -> list[tuple[str, str]]:
-    members = (
-        Agent.objects.filter(memberships__team_id__in=agent.team_ids, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
     return [
         (member.get_username(), member.get_full_name() or member.get_username())
-        for member in members
+        for member in selectors.action_owner_choices(agent=agent)
     ]
 
 
@@ -83,7 +78,11 @@ def minutes_new(request: HttpRequest) -> HttpResponse:
         return _minutes_page(request, form, status=422)
     messages.success(
         request,
-        gettext("The minutes were recorded, with %(count)d actions.")
+        ngettext(
+            "The minutes were recorded, with %(count)d action.",
+            "The minutes were recorded, with %(count)d actions.",
+            len(actions),
+        )
         % {"count": len(actions)},
     )
     return redirect("ui:minutes_detail", minutes.uuid)
