@@ -3,9 +3,9 @@
 Autonomy follows the function levels of the seeds (docs/sources.md §5.1: seed 001,
 "Questions ou plaintes", and seed 003, "Contacts"; seed 000, "Autonomie"): a level-D
 agent chooses a standard answer and sends it unchanged; level C chooses among the
-alternatives and fills in their free fields; level B adapts them to the case. Out-
-of-the-ordinary written communication needs an authorisation (seed 000): the head of
-the service approves it ("La fonction est dirigée par : chef de service"), a
+alternatives and fills in their free fields; level B adapts them to the case.
+Out-of-the-ordinary written communication needs an authorisation (seed 000): the
+head of the service approves it ("La fonction est dirigée par : chef de service"), a
 supervisor of the letter's own team. Approving decides on a departure from the
 standard answers, which the seeds leave to level B and above (seed 001,
 "Procédures": B "dans des situations exceptionnelles, s'écarte des procédures ou
