@@ -1,8 +1,10 @@
 """The grant tables and visibility rules of each domain, gathered by `access.policy`.
 
 One module per domain; each defines `Action` (a StrEnum of its action names),
-`GRANTS` (action -> who may) and `KINDS` (model label -> visibility rule). Add a new
-module to `MODULES` below. Every decision is still taken by `access.policy` alone.
+`GRANTS` (action -> who may) and `KINDS` (model label -> visibility rule), and may
+define `ADMIN_MODELS` (model label -> the action that opens it in Django's admin).
+Add a new module to `MODULES` below. Every decision is still taken by
+`access.policy` alone.
 """
 
 from __future__ import annotations
