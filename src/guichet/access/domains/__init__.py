@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import administration, correspondence, debts, documents, parties
+from . import administration, calendars, correspondence, debts, documents, parties
 
 MODULES: tuple[ModuleType, ...] = (
     parties,
@@ -19,4 +19,5 @@ MODULES: tuple[ModuleType, ...] = (
     correspondence,
     debts,
     documents,
+    calendars,
 )
