@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import translation
+
 import pytest
 
 from guichet.calendars import validation as v
@@ -170,3 +172,18 @@ def test_refuses_pauses(text: str, code: str) -> None:
     problems = Problems()
     assert v.pause(problems, "pause", text) is None
     assert [error.code for error in problems.errors] == [code]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", "n'a pas de décalage UTC"),
+        ("nl", "heeft geen UTC-verschuiving"),
+        ("de", "hat keinen UTC-Versatz"),
+    ],
+)
+def test_messages_are_in_the_readers_language(language: str, words: str) -> None:
+    problems = Problems()
+    v.instant(problems, "start", "2026-12-24T16:00")
+    with translation.override(language):
+        assert words in problems.errors[0].text
