@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "guichet.checks",
     "guichet.agents",
     "guichet.access",
+    "guichet.calendars",
     "guichet.audit",
     "guichet.parties",
     "guichet.documents",

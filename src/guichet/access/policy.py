@@ -27,7 +27,7 @@ from rules.predicates import predicate
 from guichet.agents.models import Agent
 from guichet.core.errors import Forbidden
 
-from .domains import MODULES, administration
+from .domains import MODULES
 from .domains.base import Grant, Kind
 
 M = TypeVar("M", bound=models.Model)
@@ -50,8 +50,21 @@ def _gather() -> tuple[dict[str, Grant], dict[str, Kind]]:
     return grants, kinds
 
 
+def _gather_admin_models() -> dict[str, str]:
+    """Django admin's model permissions, from every domain module that has any."""
+    found: dict[str, str] = {}
+    for module in MODULES:
+        for label, action in getattr(module, "ADMIN_MODELS", {}).items():
+            if label in found:
+                raise ValueError(
+                    f"admin model {label!r} is ruled by two domain modules"
+                )
+            found[label] = action
+    return found
+
+
 GRANTS, KINDS = _gather()
-ADMIN_MODELS = administration.ADMIN_MODELS
+ADMIN_MODELS = _gather_admin_models()
 
 
 # Who may be asked about: an agent, or whatever else reaches the policy (an

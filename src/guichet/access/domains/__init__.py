@@ -1,15 +1,17 @@
 """The grant tables and visibility rules of each domain, gathered by `access.policy`.
 
 One module per domain; each defines `Action` (a StrEnum of its action names),
-`GRANTS` (action -> who may) and `KINDS` (model label -> visibility rule). Add a new
-module to `MODULES` below. Every decision is still taken by `access.policy` alone.
+`GRANTS` (action -> who may) and `KINDS` (model label -> visibility rule), and may
+define `ADMIN_MODELS` (model label -> the action that opens it in Django's admin).
+Add a new module to `MODULES` below. Every decision is still taken by
+`access.policy` alone.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from . import administration, correspondence, debts, documents, parties
+from . import administration, calendars, correspondence, debts, documents, parties
 
 MODULES: tuple[ModuleType, ...] = (
     parties,
@@ -17,4 +19,5 @@ MODULES: tuple[ModuleType, ...] = (
     correspondence,
     debts,
     documents,
+    calendars,
 )
