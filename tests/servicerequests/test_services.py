@@ -476,3 +476,35 @@ def test_breaches_are_recorded_once_and_never_recalculated_away(
         text_="?",
     )
     assert ServiceLevelSignal.objects.filter(kind="breach").count() == 1
+
+
+def test_new_assignments_of_an_absent_agent_go_to_their_substitute(
+    first: Any, second: Any, make_agent: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guichet.agents import substitutions
+    from guichet.servicerequests import selectors
+
+    supervisor = make_agent("supervisor", teams=["cc-fr"], level="A1")
+    stand_in = make_agent("second_line", teams=["cc-fr"])
+    owned = services.request_create(actor=first, data=_question(PersonFactory()))
+    services.request_take(actor=second, request=owned)
+    substitutions.substitution_create(
+        actor=second,
+        agent=second,
+        substitute=stand_in,
+        starts_on=clock.today(),
+        ends_on=clock.today(),
+    )
+    new = services.request_create(actor=first, data=_question(PersonFactory()))
+    services.request_assign(
+        actor=supervisor, request=new, expected_version=1, agent=second
+    )
+    assert new.owner == stand_in
+    assert new.events.get(kind="assigned").data == {
+        "owner": stand_in.username,
+        "standing_in_for": second.username,
+    }
+    work = selectors.my_work(agent=stand_in)
+    assert work.owned == [new]
+    assert work.standing_in == [owned]
+    assert work.standing_in_for == [second]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.policy import Seen
+from guichet.agents import substitutions
 from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
 from guichet.core import clock
@@ -101,6 +102,9 @@ class MyWork:
     owned: list[Request]
     near_deadline: list[Request]
     unowned_count: int
+    # Requests of the agents this agent stands in for today, and who they are.
+    standing_in: list[Request]
+    standing_in_for: list[Agent]
 
 
 def my_work(*, agent: Agent, limit: int = 20) -> MyWork:
@@ -118,10 +122,26 @@ def my_work(*, agent: Agent, limit: int = 20) -> MyWork:
             "resolution_due", "id"
         )[:limit]
     )
-    shown = [*owned, *near]
+    absent = substitutions.standing_in_for(agent)
+    standing_in = (
+        list(
+            visible.filter(owner__in=absent).order_by(
+                F("resolution_due").asc(nulls_last=True), "id"
+            )[:limit]
+        )
+        if absent
+        else []
+    )
+    shown = [*owned, *near, *standing_in]
     if shown:
         access_record(actor=agent, action="request.my_work", objects=shown)
-    return MyWork(owned=owned, near_deadline=near, unowned_count=unowned.count())
+    return MyWork(
+        owned=owned,
+        near_deadline=near,
+        unowned_count=unowned.count(),
+        standing_in=standing_in,
+        standing_in_for=absent,
+    )
 
 
 def _by_reference(reference: str) -> Q | None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.servicerequests import Action
+from guichet.agents import substitutions
 from guichet.agents.models import Agent, Language, RoleCode, Team
 from guichet.audit.services import audit_record
 from guichet.calendars import business_time
@@ -572,7 +573,9 @@ def request_take_next(*, actor: Agent, team: Team | None = None) -> Request | No
 def request_assign(
     *, actor: Agent, request: Request, expected_version: int, agent: Agent | None
 ) -> Request:
-    """A supervisor gives the request to an agent of its team (or back to the queue)."""
+    """A supervisor gives the request to an agent of its team (or back to the
+    queue). An agent who is away today gets nothing new: the request goes to their
+    substitute, and the timeline says for whom."""
     policy.require(actor, Action.REQUEST_ASSIGN, request)
     problems = Problems()
     if agent is not None and request.team_id not in agent.team_ids:
@@ -580,25 +583,30 @@ def request_assign(
             "owner", Code.NOT_A_MEMBER, _("This agent is not in the request's service.")
         )
     problems.raise_if_any()
+    owner = agent
+    standing_in_for = None
+    if agent is not None:
+        substitute = substitutions.substitute_of(agent)
+        if substitute is not None:
+            owner, standing_in_for = substitute, agent
     with transaction.atomic():
         versioned_update(
-            request, expected_version=expected_version, refresh=False, owner=agent
+            request, expected_version=expected_version, refresh=False, owner=owner
         )
+        data: dict[str, object] = {"owner": owner.username if owner else None}
+        if standing_in_for is not None:
+            data["standing_in_for"] = standing_in_for.username
         RequestEvent.objects.bulk_create(
-            [
-                _event(
-                    request,
-                    EventKind.ASSIGNED,
-                    actor,
-                    data={"owner": agent.username if agent else None},
-                )
-            ]
+            [_event(request, EventKind.ASSIGNED, actor, data=data)]
         )
         audit_record(
             actor=actor,
             action="request.assign",
             obj=request,
-            summary={"owner": agent.pk if agent else None},
+            summary={
+                "owner": owner.pk if owner else None,
+                "standing_in_for": standing_in_for.pk if standing_in_for else None,
+            },
         )
     request.refresh_from_db()
     return request
