@@ -32,6 +32,10 @@ from .selectors import TOKEN_PREFIX, hash_secret, token_for_bearer
 
 # Record a token's use at most this often, not on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+# A token lives from one day (shorter is already expired when handed over) to ten
+# years (longer overflows dates and outlives any machine it is given to).
+TOKEN_MIN_DAYS = 1
+TOKEN_MAX_DAYS = 3650
 
 
 def _invalid(field: str, code: str, message: Any, **params: Any) -> ValidationFailed:
@@ -174,6 +178,14 @@ def token_create(
     """Issue an API token; the plain text is returned once and never stored."""
     if not name.strip():
         raise _invalid("name", "required", _("This field is required."))
+    if days is not None and not TOKEN_MIN_DAYS <= days <= TOKEN_MAX_DAYS:
+        raise _invalid(
+            "days",
+            "out_of_range",
+            _("A token lives from %(min)s to %(max)s days."),
+            min=TOKEN_MIN_DAYS,
+            max=TOKEN_MAX_DAYS,
+        )
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32).replace("_", "-")
     lifetime = dt.timedelta(days=days if days is not None else settings.API_TOKEN_DAYS)
