@@ -173,6 +173,7 @@ LOGOUT_REDIRECT_URL = "ui:login"
 MIDDLEWARE = [
     "guichet.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "guichet.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -291,10 +292,62 @@ SESSION_COOKIE_AGE = env.integer(
     default=9 * 3600,
     help="How long an agent stays logged in (seconds); a working day by default.",
 )
+# HTTP Strict Transport Security: off by default, because the local demo is served
+# over plain http; behind HTTPS set GUICHET_HSTS_SECONDS (a year: 31536000), after
+# checking that every host name of the site answers over HTTPS.
+SECURE_HSTS_SECONDS = env.integer(
+    "GUICHET_HSTS_SECONDS",
+    default=0,
+    help=(
+        "Seconds browsers must keep to HTTPS for this site (Strict-Transport-Security); "
+        "0 sends no header (the local demo over http). Set it (a year: 31536000) only "
+        "once the site is served over HTTPS."
+    ),
+)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("GUICHET_HSTS_SECONDS must be 0 or more.")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean(
+    "GUICHET_HSTS_INCLUDE_SUBDOMAINS",
+    default=False,
+    help="Extend Strict-Transport-Security to every subdomain (includeSubDomains).",
+)
+SECURE_HSTS_PRELOAD = env.boolean(
+    "GUICHET_HSTS_PRELOAD",
+    default=False,
+    help=(
+        "Add `preload` to Strict-Transport-Security, for the browsers' preload lists "
+        "(hard to undo: read https://hstspreload.org first)."
+    ),
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of Guichet uses, denied to every page and to anything a
+# page could embed (guichet.core.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
