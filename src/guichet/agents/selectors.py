@@ -1,9 +1,12 @@
-"""Reads of agents: which token a bearer presents."""
+"""Reads of agents: which token a bearer presents, which username a login names."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
+
+from django.http import HttpRequest
 
 from guichet.core import clock
 
@@ -31,3 +34,15 @@ def token_for_bearer(token: str) -> ApiToken | None:
     if row.revoked_at is not None or row.expires_at <= now or not row.agent.is_active:
         return None
     return row
+
+
+def login_username(request: HttpRequest | None, credentials: Any = None) -> str:
+    """The username a login attempt names, as login throttling counts it: trimmed and
+    in lower case, since usernames match case-insensitively
+    (`AgentManager.get_by_natural_key`), so `First` and `first` share one count."""
+    raw: Any = None
+    if credentials:
+        raw = credentials.get("username")
+    elif request is not None:
+        raw = request.POST.get("username")
+    return str(raw or "").strip().lower()[:150]

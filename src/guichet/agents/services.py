@@ -12,8 +12,10 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guichet.audit.models import AuditEvent
 from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.errors import FieldError, ValidationFailed
@@ -247,3 +249,37 @@ def team_ensure(
             summary={"code": code, "name": name},
         )
     return team
+
+
+LOCKED_OUT = "login.locked_out"
+
+
+@transaction.atomic
+def login_lock_out_record(*, username: str, address: str | None) -> AuditEvent | None:
+    """Record that logins for `username`, or from `address`, were locked out after
+    too many wrong passwords (settings.AXES_*): one audit row per lock-out, not one
+    per refused attempt while it lasts, so hammering a locked login cannot flood the
+    trail: a lock-out already recorded within the lock-out time for the same
+    username or the same address is that one (the lock names one or the other). The
+    agent, when the username is one, is the row's object."""
+    since = clock.now() - settings.AXES_COOLOFF_TIME
+    already = AuditEvent.objects.filter(
+        Q(summary__username=username) | Q(summary__address=address or ""),
+        action=LOCKED_OUT,
+        occurred_at__gte=since,
+    )
+    if already.exists():
+        return None
+    agent = (
+        Agent.objects.filter(username__iexact=username).first() if username else None
+    )
+    return audit_record(
+        actor=None,
+        action=LOCKED_OUT,
+        obj=agent,
+        summary={
+            "username": username,
+            "address": address or "",
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )
