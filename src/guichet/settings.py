@@ -514,7 +514,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every login at INFO; lock-outs are WARNING and audited.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # API tokens and the access log.
