@@ -7,6 +7,7 @@ With GUICHET_DEBUG off, unsafe defaults stop start-up.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -145,6 +146,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rules",
     "django_htmx",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -166,6 +168,8 @@ INSTALLED_APPS = [
 ]
 AUTH_USER_MODEL = "agents.Agent"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
     "guichet.access.backends.PolicyBackend",
 ]
 LOGIN_URL = "ui:login"
@@ -175,6 +179,7 @@ LOGOUT_REDIRECT_URL = "ui:login"
 MIDDLEWARE = [
     "guichet.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "guichet.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -183,6 +188,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "guichet.core.middleware.AgentLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: answers a locked-out login with the login page (429).
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -293,10 +300,97 @@ SESSION_COOKIE_AGE = env.integer(
     default=9 * 3600,
     help="How long an agent stays logged in (seconds); a working day by default.",
 )
+# HTTP Strict Transport Security: off by default, because the local demo is served
+# over plain http; behind HTTPS set GUICHET_HSTS_SECONDS (a year: 31536000), after
+# checking that every host name of the site answers over HTTPS.
+SECURE_HSTS_SECONDS = env.integer(
+    "GUICHET_HSTS_SECONDS",
+    default=0,
+    help=(
+        "Seconds browsers must keep to HTTPS for this site (Strict-Transport-Security); "
+        "0 sends no header (the local demo over http). Set it (a year: 31536000) only "
+        "once the site is served over HTTPS."
+    ),
+)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("GUICHET_HSTS_SECONDS must be 0 or more.")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean(
+    "GUICHET_HSTS_INCLUDE_SUBDOMAINS",
+    default=False,
+    help="Extend Strict-Transport-Security to every subdomain (includeSubDomains).",
+)
+SECURE_HSTS_PRELOAD = env.boolean(
+    "GUICHET_HSTS_PRELOAD",
+    default=False,
+    help=(
+        "Add `preload` to Strict-Transport-Security, for the browsers' preload lists "
+        "(hard to undo: read https://hstspreload.org first)."
+    ),
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# username, or from one address, logins by that username, or from that address, are
+# refused for GUICHET_LOGIN_LOCKOUT_MINUTES, even with the right password; the wrong
+# passwords are counted in the database, so every server process sees them. A right
+# password before the limit clears the username's count. Each lock-out is a
+# `login.locked_out` row of the audit trail (guichet.agents.signals). The address is
+# the connection's (REMOTE_ADDR): behind a reverse proxy, have the proxy pass the
+# client's address to the server (gunicorn's --forwarded-allow-ips).
+AXES_FAILURE_LIMIT = env.integer(
+    "GUICHET_LOGIN_FAILURE_LIMIT",
+    default=5,
+    help=(
+        "Wrong passwords, for one username or from one address, after which logins "
+        "are refused for GUICHET_LOGIN_LOCKOUT_MINUTES."
+    ),
+)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("GUICHET_LOGIN_FAILURE_LIMIT must be 1 or more.")
+_LOCKOUT_MINUTES = env.integer(
+    "GUICHET_LOGIN_LOCKOUT_MINUTES",
+    default=15,
+    help="Minutes a username or an address stays locked out after too many wrong passwords.",
+)
+if _LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("GUICHET_LOGIN_LOCKOUT_MINUTES must be 1 or more.")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "guichet.ui.views.auth.locked_out"
+# Usernames are case-insensitive (AgentManager.get_by_natural_key): count them so.
+AXES_USERNAME_CALLABLE = "guichet.agents.selectors.login_username"
+# Successful logins are not kept by axes (the audit trail and last_login suffice).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of Guichet uses, denied to every page and to anything a
+# page could embed (guichet.core.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -422,7 +516,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every login at INFO; lock-outs are WARNING and audited.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # API tokens and the access log.

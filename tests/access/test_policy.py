@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "audit.verify": ({"admin"}, "D"),
     "reference.manage": ({"admin"}, "D"),
     "agent.manage": ({"admin"}, "D"),
+    "agent.team_access_history": ({"supervisor"}, "D"),
 }
 
 

@@ -88,3 +88,9 @@ def test_refuses_what_is_not_a_checkpoint_of_this_installation(
 ) -> None:
     with pytest.raises(checkpoints.CheckpointError, match=message):
         checkpoints.parse(text, keys)
+
+
+def test_a_deeply_nested_document_is_refused_as_malformed() -> None:
+    text = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(checkpoints.CheckpointError, match="nested too deeply"):
+        checkpoints.parse(text, {KEY.id: KEY})

@@ -692,3 +692,13 @@ def test_tables_list(cli: Any) -> None:
     assert [table["confidence"] for table in out["tables"]][-2:] == ["high", "medium"]
     code, text, _ = cli("garnishment", "tables", "list")
     assert text.splitlines()[-1].endswith("child 88.00  medium")
+
+
+def test_a_deeply_nested_file_is_a_usage_error(cli: Any, tmp_path: Any) -> None:
+    case = tmp_path / "deep.json"
+    case.write_text("[" * 100_000 + "]" * 100_000)
+    code, out, err = cli("garnishment", "allocate", "--file", str(case))
+    assert code == 2
+    assert out == ""
+    assert "nested too deeply" in err
+    assert "Traceback" not in err

@@ -86,3 +86,66 @@ def test_language_switch_before_login_sets_a_cookie() -> None:
     assert response["Location"] == "/"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
     assert '<html lang="fr">' in client.get("/").content.decode()
+
+
+def _attempt(
+    password: str, *, address: str = "10.0.0.1", username: str = "first"
+) -> Any:
+    return Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR=address).post(
+        "/", {"username": username, "password": password}
+    )
+
+
+def test_an_account_is_locked_after_too_many_wrong_passwords(
+    agents: dict[str, Any],
+) -> None:
+    from guichet.audit.models import AuditEvent
+
+    for number in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _attempt("wrong", address=f"10.0.0.{number + 1}").status_code == 200
+    # The last wrong password allowed locks the account out, and says so.
+    assert _attempt("wrong", address="10.0.0.99").status_code == 429
+    # The right password, from yet another address: the account is locked.
+    response = _attempt("correct horse battery", address="10.0.1.1")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "Too many failed attempts" in html
+    assert "_auth_user_id" not in response.client.session
+    # One audit row for the lock-out, not one per refused attempt.
+    event = AuditEvent.objects.get(action="login.locked_out")
+    assert event.summary["username"] == "first"
+    assert event.object_id == str(agents["first_line"].uuid)
+
+
+def test_an_address_is_locked_after_too_many_wrong_passwords(
+    agents: dict[str, Any],
+) -> None:
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        _attempt("wrong", username=f"nobody{number}")
+    # Another account, right password, same address: the address is locked.
+    response = _attempt("correct horse battery")
+    assert response.status_code == 429
+    # Another address still logs in.
+    assert _attempt("correct horse battery", address="10.9.9.9").status_code == 302
+
+
+def test_the_lock_out_message_is_translated(agents: dict[str, Any]) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _attempt("wrong")
+    response = Client(HTTP_ACCEPT_LANGUAGE="fr", REMOTE_ADDR="10.0.0.1").post(
+        "/", {"username": "first", "password": "correct horse battery"}
+    )
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+
+
+def test_a_right_password_before_the_limit_clears_the_failures(
+    agents: dict[str, Any],
+) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _attempt("wrong")
+    assert _attempt("correct horse battery").status_code == 302
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _attempt("wrong")
+    assert _attempt("correct horse battery").status_code == 302

@@ -265,6 +265,92 @@ class ApiToken(BaseModel):
         return f"{self.name} ({self.prefix}…)"
 
 
+class AccessRequest(BaseModel):
+    """A grant of access waiting for a second administrator (four eyes).
+
+    An administrator who gives an agent a role, a team, or the lead of a team does
+    not change the agent: the grant is stored here, pending, and applied only when
+    another administrator approves it (docs/adr/0004-four-eyes-access-changes.md).
+    """
+
+    class Kind(models.TextChoices):
+        ROLE = "role", _("Role")
+        MEMBERSHIP = "membership", _("Team membership")
+        LEAD = "lead", _("Team lead")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    agent = models.ForeignKey(
+        Agent,
+        on_delete=models.PROTECT,
+        related_name="access_requests",
+        verbose_name=_("agent"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    role = models.ForeignKey(
+        Role,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("role"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        Agent,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    decided_by = models.ForeignKey(
+        Agent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="role", role__isnull=False, team__isnull=True)
+                    | models.Q(
+                        kind__in=["membership", "lead"],
+                        role__isnull=True,
+                        team__isnull=False,
+                    )
+                ),
+                name="agents_accessrequest_kind_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent}: {self.get_kind_display()} {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        return str(self.role if self.role_id is not None else self.team)
+
+
 class Substitution(BaseModel):
     """While `agent` is away (from `starts_on` to `ends_on`, both included),
     `substitute` sees what is assigned to them and receives their new assignments

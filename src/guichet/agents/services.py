@@ -12,13 +12,16 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guichet.audit.models import AuditEvent
 from guichet.audit.services import audit_record
 from guichet.core import clock
-from guichet.core.errors import FieldError, ValidationFailed
+from guichet.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 
 from .models import (
+    AccessRequest,
     Agent,
     ApiToken,
     FunctionLevel,
@@ -32,6 +35,10 @@ from .selectors import TOKEN_PREFIX, hash_secret, token_for_bearer
 
 # Record a token's use at most this often, not on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+# A token lives from one day (shorter is already expired when handed over) to ten
+# years (longer overflows dates and outlives any machine it is given to).
+TOKEN_MIN_DAYS = 1
+TOKEN_MAX_DAYS = 3650
 
 
 def _invalid(field: str, code: str, message: Any, **params: Any) -> ValidationFailed:
@@ -125,6 +132,7 @@ def agent_create(
     else:
         agent.set_unusable_password()
     agent.save(force_insert=True)
+    before = access_snapshot(agent)
     roles_ensure()
     agent.roles.set(Role.objects.filter(code__in=roles))
     for code in sorted({*teams, *lead_teams}):
@@ -143,6 +151,7 @@ def agent_create(
             "lead_teams": sorted(lead_teams),
         },
     )
+    access_changed(actor=actor, agent=agent, before=before, via="create")
     return agent
 
 
@@ -174,6 +183,14 @@ def token_create(
     """Issue an API token; the plain text is returned once and never stored."""
     if not name.strip():
         raise _invalid("name", "required", _("This field is required."))
+    if days is not None and not TOKEN_MIN_DAYS <= days <= TOKEN_MAX_DAYS:
+        raise _invalid(
+            "days",
+            "out_of_range",
+            _("A token lives from %(min)s to %(max)s days."),
+            min=TOKEN_MIN_DAYS,
+            max=TOKEN_MAX_DAYS,
+        )
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32).replace("_", "-")
     lifetime = dt.timedelta(days=days if days is not None else settings.API_TOKEN_DAYS)
@@ -235,3 +252,260 @@ def team_ensure(
             summary={"code": code, "name": name},
         )
     return team
+
+
+LOCKED_OUT = "login.locked_out"
+
+
+@transaction.atomic
+def login_lock_out_record(*, username: str, address: str | None) -> AuditEvent | None:
+    """Record that logins for `username`, or from `address`, were locked out after
+    too many wrong passwords (settings.AXES_*): one audit row per lock-out, not one
+    per refused attempt while it lasts, so hammering a locked login cannot flood the
+    trail: a lock-out already recorded within the lock-out time for the same
+    username or the same address is that one (the lock names one or the other). The
+    agent, when the username is one, is the row's object."""
+    since = clock.now() - settings.AXES_COOLOFF_TIME
+    already = AuditEvent.objects.filter(
+        Q(summary__username=username) | Q(summary__address=address or ""),
+        action=LOCKED_OUT,
+        occurred_at__gte=since,
+    )
+    if already.exists():
+        return None
+    agent = (
+        Agent.objects.filter(username__iexact=username).first() if username else None
+    )
+    return audit_record(
+        actor=None,
+        action=LOCKED_OUT,
+        obj=agent,
+        summary={
+            "username": username,
+            "address": address or "",
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )
+
+
+# Four eyes on access (docs/adr/0004-four-eyes-access-changes.md).
+
+
+@dataclass(frozen=True)
+class AccessSnapshot:
+    """What gives an agent access: level, roles, and teams (code -> leads it)."""
+
+    level: str
+    roles: frozenset[str]
+    teams: dict[str, bool]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "roles": sorted(self.roles),
+            "teams": sorted(self.teams),
+            "lead_teams": sorted(code for code, lead in self.teams.items() if lead),
+        }
+
+
+def access_snapshot(agent: Agent) -> AccessSnapshot:
+    """The agent's access as stored now (read from the database, not the cache)."""
+    level = Agent.objects.filter(pk=agent.pk).values_list("level", flat=True).first()
+    return AccessSnapshot(
+        level=level or agent.level,
+        roles=frozenset(
+            Role.objects.filter(agents=agent.pk).values_list("code", flat=True)
+        ),
+        teams=dict(
+            Membership.objects.filter(agent=agent.pk).values_list(
+                "team__code", "is_lead"
+            )
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    """What `access_changed` did: the access before and after, and the grants it
+    turned into requests waiting for a second administrator."""
+
+    before: AccessSnapshot
+    after: AccessSnapshot
+    pending: list[AccessRequest]
+
+
+def _withhold(
+    agent: Agent, before: AccessSnapshot, actor: Agent
+) -> list[AccessRequest]:
+    """Undo the grants made since `before` and store each as a pending request."""
+    now = access_snapshot(agent)
+    pending: list[AccessRequest] = []
+    for code in sorted(now.roles - before.roles):
+        role = Role.objects.get(code=code)
+        agent.roles.remove(role)
+        pending.append(_request(agent, AccessRequest.Kind.ROLE, actor, role=role))
+    for code, lead in sorted(now.teams.items()):
+        team = Team.objects.get(code=code)
+        if code not in before.teams:
+            Membership.objects.filter(agent=agent, team=team).delete()
+            pending.append(
+                _request(agent, AccessRequest.Kind.MEMBERSHIP, actor, team=team)
+            )
+            if lead:
+                pending.append(
+                    _request(agent, AccessRequest.Kind.LEAD, actor, team=team)
+                )
+        elif lead and not before.teams[code]:
+            Membership.objects.filter(agent=agent, team=team).update(is_lead=False)
+            pending.append(_request(agent, AccessRequest.Kind.LEAD, actor, team=team))
+    agent.forget_cached_access()
+    return pending
+
+
+def _request(
+    agent: Agent,
+    kind: str,
+    actor: Agent,
+    *,
+    role: Role | None = None,
+    team: Team | None = None,
+) -> AccessRequest:
+    """The pending request for this grant: the one already waiting, or a new one."""
+    existing = AccessRequest.objects.filter(
+        agent=agent,
+        kind=kind,
+        role=role,
+        team=team,
+        status=AccessRequest.Status.PENDING,
+    ).first()
+    if existing is not None:
+        return existing
+    return AccessRequest.objects.create(
+        agent=agent, kind=kind, role=role, team=team, requested_by=actor
+    )
+
+
+@transaction.atomic
+def access_changed(
+    *, actor: Agent | None, agent: Agent, before: AccessSnapshot, via: str
+) -> AccessChange:
+    """Settle a change of an agent's level, roles or teams, made by any path (the
+    admin, a service), given the access `before` it.
+
+    - Nobody changes their own roles, level or teams (Forbidden: the caller's
+      transaction, and so the change, is rolled back).
+    - A grant by an agent (a role, a team, a team's lead) is undone and stored as
+      a pending `AccessRequest` that only another administrator can approve;
+      removals apply at once, since they only narrow access. The installation
+      itself (`actor=None`: the command line, the demo loader) applies directly.
+    - One audit row records the access before and after, and what waits.
+    """
+    after = access_snapshot(agent)
+    if before == after:
+        return AccessChange(before=before, after=after, pending=[])
+    if actor is not None and actor.pk == agent.pk:
+        raise Forbidden(
+            _("Nobody may change their own roles, level or teams."),
+            code="own_access",
+        )
+    pending: list[AccessRequest] = []
+    if actor is not None:
+        pending = _withhold(agent, before, actor)
+        after = access_snapshot(agent)
+    audit_record(
+        actor=actor,
+        action="agent.access_change",
+        obj=agent,
+        summary={
+            "before": before.as_dict(),
+            "after": after.as_dict(),
+            "pending": [_describe_request(item) for item in pending],
+            "via": via,
+        },
+    )
+    return AccessChange(before=before, after=after, pending=pending)
+
+
+def _describe_request(item: AccessRequest) -> dict[str, str]:
+    return {
+        "request": str(item.uuid),
+        "kind": item.kind,
+        "target": item.role.code if item.role is not None else item.team.code,  # type: ignore[union-attr]  # the check constraint sets one of them
+    }
+
+
+def _decide(*, actor: Agent, request: AccessRequest) -> AccessRequest:
+    """Refuse a decision the four-eyes rule forbids; lock and return the request."""
+    if not actor.is_staff:
+        raise Forbidden(_("You may not do this."))
+    row = AccessRequest.objects.select_for_update().get(pk=request.pk)
+    if row.status != AccessRequest.Status.PENDING:
+        raise Conflict(
+            _("This request has already been decided."), code="already_decided"
+        )
+    if actor.pk in (row.requested_by_id, row.agent_id):
+        raise Forbidden(
+            _(
+                "A second administrator must decide: not the one who asked, nor "
+                "the agent concerned."
+            ),
+            code="four_eyes",
+        )
+    return row
+
+
+@transaction.atomic
+def access_request_approve(*, actor: Agent, request: AccessRequest) -> AccessRequest:
+    """A second administrator approves a pending grant: it is applied now."""
+    row = _decide(actor=actor, request=request)
+    agent = row.agent
+    before = access_snapshot(agent)
+    if row.kind == AccessRequest.Kind.ROLE:
+        agent.roles.add(row.role)  # type: ignore[arg-type]  # set for this kind
+    elif row.kind == AccessRequest.Kind.MEMBERSHIP:
+        Membership.objects.get_or_create(agent=agent, team=row.team)
+    else:
+        membership, _created = Membership.objects.get_or_create(
+            agent=agent,
+            team=row.team,
+        )
+        if not membership.is_lead:
+            Membership.objects.filter(pk=membership.pk).update(is_lead=True)
+    agent.forget_cached_access()
+    row.status = AccessRequest.Status.APPROVED
+    row.decided_by = actor
+    row.decided_at = clock.now()
+    row.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="agent.access_change",
+        obj=agent,
+        summary={
+            "before": before.as_dict(),
+            "after": access_snapshot(agent).as_dict(),
+            "approved": _describe_request(row),
+            "requested_by": row.requested_by.username,
+            "via": "approval",
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def access_request_refuse(*, actor: Agent, request: AccessRequest) -> AccessRequest:
+    """A second administrator refuses a pending grant: the agent stays as they are."""
+    row = _decide(actor=actor, request=request)
+    row.status = AccessRequest.Status.REFUSED
+    row.decided_by = actor
+    row.decided_at = clock.now()
+    row.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="access_request.refuse",
+        obj=row.agent,
+        summary={
+            "refused": _describe_request(row),
+            "requested_by": row.requested_by.username,
+        },
+    )
+    return row

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guichet.core.serialization import json_loads
+
 from .chain import canonical
 from .keys import AuditKey
 
@@ -100,7 +102,7 @@ def _time(raw: Any) -> dt.datetime:
 def parse(text: str, keys: Mapping[str, AuditKey]) -> Checkpoint:
     """Read and check a checkpoint; CheckpointError says what is wrong with it."""
     try:
-        raw = json.loads(text)
+        raw = json_loads(text)
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise CheckpointError(f"not a {FORMAT} document")
         marks = tuple(

@@ -2,17 +2,28 @@
 
 0 ok, 1 a negative answer (`NegativeAnswer`), 2 a usage error (`UsageError` or an
 argparse error). With `--json`, the command prints exactly one JSON document on
-standard output; human-readable text otherwise.
+standard output; human-readable text otherwise. An error prints only its message on
+standard error, in the configured language (GUICHET_LANGUAGE), never a Python class
+name; a command run before `guichet migrate` says so instead of a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    handle_default_options,
+)
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.utils.translation import gettext as _
 
 from .serialization import jsonable
 
@@ -32,8 +43,41 @@ class NegativeAnswer(CommandError):
         self.payload = payload
 
 
+def database_not_ready(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """True when the database cannot be opened or misses migrations: what a
+    `DatabaseError` means before `guichet migrate` has run."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connections[using])
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except DatabaseError:
+        return True
+
+
 class GuichetCommand(BaseCommand):
     json_output = False
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        """Django's, except that an error prints its message alone (Django prefixes
+        the exception's class name, `NegativeAnswer: ...`, which means nothing to a
+        user)."""
+        self._called_from_command_line = True
+        parser = self.create_parser(argv[0], argv[1])
+        options = parser.parse_args(argv[2:])
+        cmd_options = vars(options)
+        args = cmd_options.pop("args", ())
+        handle_default_options(options)
+        try:
+            self.execute(*args, **cmd_options)
+        except CommandError as error:
+            if options.traceback:
+                raise
+            self.stderr.write(str(error), lambda text: text)
+            sys.exit(error.returncode)
+        finally:
+            with contextlib.suppress(ImproperlyConfigured):
+                connections.close_all()
 
     def create_parser(
         self, prog_name: str, subcommand: str, **kwargs: Any
@@ -51,6 +95,12 @@ class GuichetCommand(BaseCommand):
         self.json_output = bool(options.get("json_output"))
         try:
             return super().execute(*args, **options)
+        except DatabaseError:
+            if database_not_ready():
+                raise UsageError(
+                    _("The database is not set up: run `guichet migrate` first.")
+                ) from None
+            raise
         except NegativeAnswer as answer:
             if self.json_output and answer.payload is not None:
                 self.emit(answer.payload)

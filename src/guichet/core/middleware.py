@@ -1,4 +1,5 @@
-"""Request-wide middleware: request ids for logs, the agent's own language."""
+"""Request-wide middleware: request ids for logs, the agent's own language, the
+Permissions-Policy header."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -55,4 +57,27 @@ class AgentLanguageMiddleware:
         response = self.get_response(request)
         if language:
             response.headers.setdefault("Content-Language", language)
+        return response
+
+
+def permissions_policy(features: dict[str, list[str]]) -> str:
+    """The header's value: `camera=()` denies a feature, `fullscreen=(self)` keeps
+    it to the page's own origin."""
+    return ", ".join(
+        f"{feature}=({' '.join(origins)})" for feature, origins in features.items()
+    )
+
+
+class PermissionsPolicyMiddleware:
+    """Send `Permissions-Policy` (settings.PERMISSIONS_POLICY) on every response, so
+    no page, and nothing injected into one, may use the camera, the microphone, the
+    location and the like."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.value = permissions_policy(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.value)
         return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -28,3 +29,16 @@ def jsonable(value: Any) -> Any:
         items = [jsonable(item) for item in value]
         return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
     return str(value)
+
+
+class JsonTooDeep(ValueError):
+    """A JSON document nested deeper than Python's parser can follow."""
+
+
+def json_loads(text: str, **options: Any) -> Any:
+    """`json.loads`, with a document nested too deeply refused as malformed (a
+    `ValueError`, like any other bad JSON) instead of a `RecursionError`."""
+    try:
+        return json.loads(text, **options)
+    except RecursionError:
+        raise JsonTooDeep("nested too deeply") from None

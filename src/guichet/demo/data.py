@@ -130,6 +130,9 @@ AGENTS = [
         "fr",
     ),
     ("admin", "Thomas", "Weber", "A2", ["admin"], ["support"], [], "en"),
+    # A second administrator: a grant of access made by one waits for the other
+    # (docs/adr/0004-four-eyes-access-changes.md).
+    ("admin2", "Sofie", "Claes", "A2", ["admin"], ["support"], [], "nl"),
 ]
 
 # The account the demo registers persons with (cannot log in: no password). It

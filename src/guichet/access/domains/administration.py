@@ -16,6 +16,7 @@ class Action(StrEnum):
     AUDIT_VERIFY = "audit.verify"
     REFERENCE_MANAGE = "reference.manage"
     AGENT_MANAGE = "agent.manage"
+    TEAM_ACCESS_HISTORY = "agent.team_access_history"
 
 
 GRANTS: dict[str, Grant] = {
@@ -23,6 +24,8 @@ GRANTS: dict[str, Grant] = {
     Action.AUDIT_VERIFY: grant(R.ADMIN),
     Action.REFERENCE_MANAGE: grant(R.ADMIN),
     Action.AGENT_MANAGE: grant(R.ADMIN),
+    # A team's supervisors see who was given access in their team (docs/adr/0004).
+    Action.TEAM_ACCESS_HISTORY: grant(R.SUPERVISOR),
 }
 
 KINDS: dict[str, Kind] = {}
@@ -34,6 +37,7 @@ ADMIN_MODELS: dict[str, str] = {
     "agents.membership": Action.AGENT_MANAGE,
     "agents.agent": Action.AGENT_MANAGE,
     "agents.apitoken": Action.AGENT_MANAGE,
+    "agents.accessrequest": Action.AGENT_MANAGE,
     "correspondence.lettertype": Action.REFERENCE_MANAGE,
     "correspondence.lettertemplate": Action.REFERENCE_MANAGE,
     "correspondence.lettertemplateversion": Action.REFERENCE_MANAGE,

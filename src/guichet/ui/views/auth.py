@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -21,6 +22,21 @@ class LoginView(auth_views.LoginView):
 
     template_name = "ui/auth/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None, credentials: object = None
+) -> HttpResponse:
+    """The login page again, saying that logins are paused (django-axes calls it when
+    a username or an address has had too many wrong passwords): 429, translated."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = AuthenticationForm(request)
+    return render(
+        request,
+        LoginView.template_name,
+        {"form": form, "locked_out": True, "minutes": minutes, "next": ""},
+        status=429,
+    )
 
 
 @require_POST

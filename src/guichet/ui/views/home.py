@@ -10,7 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from guichet.access import policy
 from guichet.access.domains.administration import Action as AdminAction
+from guichet.agents.selectors import access_requests_seen_by
 from guichet.ui import search, workspace
 from guichet.ui.agent import agent_of, agent_required
 
@@ -53,5 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 if section.key != "home"
             ],
             "may_search": search.available_to(agent),
+            "access_requests": access_requests_seen_by(
+                agent,
+                with_teams=policy.may(agent, AdminAction.TEAM_ACCESS_HISTORY),
+            ),
         },
     )

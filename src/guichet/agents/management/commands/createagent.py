@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from guichet.agents.models import FunctionLevel, Language, RoleCode
 from guichet.agents.services import agent_create
@@ -61,14 +62,14 @@ class Command(GuichetCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["roles"]:
-            raise UsageError("Give at least one --role.")
+            raise UsageError(_("Give at least one --role."))
         password: str | None = None
         if options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\n")
         elif not options["no_password"]:
             password = getpass.getpass("Password: ")
             if password != getpass.getpass("Password (again): "):
-                raise UsageError("The two passwords differ.")
+                raise UsageError(_("The two passwords differ."))
         try:
             agent = agent_create(
                 actor=None,

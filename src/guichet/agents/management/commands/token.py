@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from guichet.agents.models import Agent, ApiToken
 from guichet.agents.services import token_create, token_revoke
 from guichet.core.commands import GuichetCommand, UsageError
+from guichet.core.errors import ValidationFailed
 
 
 class Command(GuichetCommand):
@@ -29,13 +31,15 @@ class Command(GuichetCommand):
         if action == "revoke":
             token = ApiToken.objects.filter(prefix=target).first()
             if token is None:
-                raise UsageError(f"No token with prefix {target!r}.")
+                raise UsageError(
+                    _("No token with prefix %(prefix)s.") % {"prefix": repr(target)}
+                )
             token_revoke(actor=None, token=token)
             self.emit({"prefix": token.prefix, "revoked_at": token.revoked_at})
             return
         agent = Agent.objects.filter(username__iexact=target).first()
         if agent is None:
-            raise UsageError(f"No agent named {target!r}.")
+            raise UsageError(_("No agent named %(name)s.") % {"name": repr(target)})
         if action == "list":
             self.emit(
                 {
@@ -52,10 +56,14 @@ class Command(GuichetCommand):
             )
             return
         if not options["name"]:
-            raise UsageError("Give --name: what uses the token.")
-        issued = token_create(
-            actor=None, agent=agent, name=options["name"], days=options["days"]
-        )
+            raise UsageError(_("Give --name: what uses the token."))
+        try:
+            issued = token_create(
+                actor=None, agent=agent, name=options["name"], days=options["days"]
+            )
+        except ValidationFailed as error:
+            details = "; ".join(f"--{item.field}: {item.text}" for item in error.errors)
+            raise UsageError(details or error.text) from None
         self.emit(
             {
                 "token": issued.secret,

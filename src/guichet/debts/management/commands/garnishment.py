@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from guichet.core.commands import GuichetCommand, NegativeAnswer, UsageError
 from guichet.core.errors import GuichetError
+from guichet.core.serialization import json_loads
 from guichet.debts import selectors, serialize, services
 from guichet.debts import validation as v
 from guichet.debts.errors import NoTableInForce
@@ -52,7 +52,7 @@ def read_json(path: str) -> Any:
     """The file's JSON, with numbers read as exact decimals (never floats)."""
     text = _read(path)
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        return json_loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except ValueError as error:
         raise _BadFile("malformed", f"{path} is not valid JSON: {error}") from None
 

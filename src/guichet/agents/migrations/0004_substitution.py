@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agents', '0002_roles'),
+        ('agents', '0003_access_requests'),
     ]
 
     operations = [
