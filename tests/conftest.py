@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from django.test import Client
@@ -31,6 +32,33 @@ def _default_language() -> Any:
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session")
+def rolled_back(
+    django_db_setup: Any, django_db_blocker: Any
+) -> Callable[[], AbstractContextManager[None]]:
+    """Database work for a module or session fixture that keeps only what it read.
+
+    A fixture that renders a PDF, or loads a data set, once for many tests needs
+    rows; it makes them inside `with rolled_back():`, keeps the bytes or values it
+    needs, and the rows are rolled back at the end of the block, before any test of
+    its scope opens its own transaction (pytest sets up the wider scopes first).
+    """
+    from django.db import transaction
+    from django.utils import translation
+
+    @contextmanager
+    def block() -> Iterator[None]:
+        with (
+            django_db_blocker.unblock(),
+            translation.override("en"),
+            transaction.atomic(),
+        ):
+            yield
+            transaction.set_rollback(True)
+
+    return block
 
 
 @pytest.fixture
