@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -12,6 +14,7 @@ from django.test import Client
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests import snapshot
 from tests.factories import AgentFactory, TeamFactory
 
 # The machine is shared and noisy: no per-example deadline, fewer examples in CI.
@@ -59,6 +62,45 @@ def rolled_back(
             transaction.set_rollback(True)
 
     return block
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> snapshot.Rows:
+    """The test database, migrated; returns the rows the migrations put in it
+    (roles, bracket tables, ...), which a transactional test's flush removes."""
+    with django_db_blocker.unblock():
+        return snapshot.read()
+
+
+@pytest.fixture(scope="session")
+def demo_state(
+    django_db_setup: snapshot.Rows,
+    rolled_back: Callable[[], AbstractContextManager[None]],
+) -> snapshot.State:
+    """The database after `guichet demo`, built once per test run.
+
+    Built on the rows the migrations ship (put back first if a transactional test
+    flushed them), then rolled back: each test that wants the demo gets its rows
+    from the `demo` fixture, in milliseconds.
+    """
+    from django.core.management import call_command
+
+    def build() -> Any:
+        out = io.StringIO()
+        call_command("demo", "--i-know-this-is-not-production", "--json", stdout=out)
+        return json.loads(out.getvalue())
+
+    with rolled_back():
+        snapshot.fill(django_db_setup)
+        return snapshot.take(build)
+
+
+@pytest.fixture
+def demo(db: Any, demo_state: snapshot.State) -> Any:
+    """The demo data set in this test's database (committed for a transactional
+    test); returns what `guichet demo --json` answered when it was built."""
+    snapshot.fill(demo_state.tables)
+    return demo_state.result
 
 
 @pytest.fixture

@@ -12,14 +12,10 @@ the queue with a positive tabindex.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import re
 from typing import Any
 
-from django.apps import apps as django_apps
-
-import pytest
 from playwright.sync_api import expect
 
 from guichet.access import policy
@@ -137,26 +133,8 @@ def persons_to_open(agent: Agent) -> list[Person]:
     return list(visible.order_by("national_number"))
 
 
-@pytest.fixture
-def demo(transactional_db: Any) -> None:
-    """The whole demo data set. It needs the garnishment tables migration 0002
-    ships, which an earlier transactional test flushed: they are put back first
-    (the migration's own function, which skips the tables present)."""
-    shipped = importlib.import_module(
-        "guichet.debts.migrations.0002_bracket_tables_2020_2025"
-    )
-    shipped.forwards(django_apps, None)
-    builders.build()
-
-
-@pytest.fixture
-def demo_persons(transactional_db: Any) -> None:
-    """The demo's agents and persons only (quicker than the whole data set)."""
-    builders.persons(builders.Report(), builders.teams_and_agents(builders.Report()))
-
-
 def test_every_section_and_tab_is_accessible_and_keyboard_usable(
-    ui: Browser, demo: None
+    ui: Browser, demo: Any
 ) -> None:
     agents = agents_by_role()
     roles = {
@@ -192,7 +170,7 @@ def test_every_section_and_tab_is_accessible_and_keyboard_usable(
 
 
 def test_shortcuts_reach_the_search_and_htmx_posts_carry_the_csrf_token(
-    ui: Browser, demo_persons: None
+    ui: Browser, demo: Any
 ) -> None:
     ui.login("first.fr", data.DEMO_PASSWORD)
     ui.go("/organisations/")
@@ -220,7 +198,7 @@ def test_shortcuts_reach_the_search_and_htmx_posts_carry_the_csrf_token(
 
 
 def test_finds_demo_persons_with_the_keyboard_in_under_three_keystrokes(
-    ui: Browser, demo_persons: None
+    ui: Browser, demo: Any
 ) -> None:
     """In the browser, as the agent types: the name, a space, the other name's
     first letter, then Enter opens the person (the whole demo population is
