@@ -23,7 +23,7 @@ from guichet.demo import builders, data
 from guichet.parties.models import Person
 from guichet.ui import workspace
 
-from .conftest import Browser
+from .conftest import Browser, _in_flight
 
 # Tabs every control of the page and records, in order, the controls that got the
 # focus. Radio buttons of one group are one stop (Tab enters a group once).
@@ -183,8 +183,14 @@ def test_shortcuts_reach_the_search_and_htmx_posts_carry_the_csrf_token(
     ui.page.keyboard.press("/")
     expect(search).to_be_focused()
     # "/" typed in a field is a character, not the shortcut.
-    ui.page.keyboard.type("a/b")
+    with ui.page.expect_response(lambda answer: "q=a%2Fb" in answer.url):
+        ui.page.keyboard.type("a/b")
     expect(search).to_have_value("a/b")
+    # Typing sent a search per letter; htmx drops the superseded ones, but the live
+    # server still runs them. On SQLite its threads share one in-memory connection,
+    # and the language switch below, written beside a search still running, failed
+    # with "database table is locked" (a loaded machine, 2026-12-04): it waits.
+    assert _in_flight.wait_idle(), "the live server still handles a search"
 
     # An htmx POST (the language switch, sent by htmx instead of its form) passes
     # Django's CSRF check only with the header guichet.js adds.
