@@ -27,8 +27,9 @@ venv: $(BIN)/guichet
 demo: venv
 	@$(BIN)/python scripts/demo-serve --host $(HOST) --port $(PORT)
 
+# ARGS go to pytest: `make test ARGS=--ignore=tests/e2e` (CI on PostgreSQL).
 test: venv
-	@$(BIN)/python scripts/run-tests
+	@$(BIN)/python scripts/run-tests $(ARGS)
 
 lint: venv
 	$(BIN)/ruff check src tests bench

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from django.test import Client
@@ -11,6 +14,7 @@ from django.test import Client
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests import snapshot
 from tests.factories import AgentFactory, TeamFactory
 
 # The machine is shared and noisy: no per-example deadline, fewer examples in CI.
@@ -31,6 +35,72 @@ def _default_language() -> Any:
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session")
+def rolled_back(
+    django_db_setup: Any, django_db_blocker: Any
+) -> Callable[[], AbstractContextManager[None]]:
+    """Database work for a module or session fixture that keeps only what it read.
+
+    A fixture that renders a PDF, or loads a data set, once for many tests needs
+    rows; it makes them inside `with rolled_back():`, keeps the bytes or values it
+    needs, and the rows are rolled back at the end of the block, before any test of
+    its scope opens its own transaction (pytest sets up the wider scopes first).
+    """
+    from django.db import transaction
+    from django.utils import translation
+
+    @contextmanager
+    def block() -> Iterator[None]:
+        with (
+            django_db_blocker.unblock(),
+            translation.override("en"),
+            transaction.atomic(),
+        ):
+            yield
+            transaction.set_rollback(True)
+
+    return block
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> snapshot.Rows:
+    """The test database, migrated; returns the rows the migrations put in it
+    (roles, bracket tables, ...), which a transactional test's flush removes."""
+    with django_db_blocker.unblock():
+        return snapshot.read()
+
+
+@pytest.fixture(scope="session")
+def demo_state(
+    django_db_setup: snapshot.Rows,
+    rolled_back: Callable[[], AbstractContextManager[None]],
+) -> snapshot.State:
+    """The database after `guichet demo`, built once per test run.
+
+    Built on the rows the migrations ship (put back first if a transactional test
+    flushed them), then rolled back: each test that wants the demo gets its rows
+    from the `demo` fixture, in milliseconds.
+    """
+    from django.core.management import call_command
+
+    def build() -> Any:
+        out = io.StringIO()
+        call_command("demo", "--i-know-this-is-not-production", "--json", stdout=out)
+        return json.loads(out.getvalue())
+
+    with rolled_back():
+        snapshot.fill(django_db_setup)
+        return snapshot.take(build)
+
+
+@pytest.fixture
+def demo(db: Any, demo_state: snapshot.State) -> Any:
+    """The demo data set in this test's database (committed for a transactional
+    test); returns what `guichet demo --json` answered when it was built."""
+    snapshot.fill(demo_state.tables)
+    return demo_state.result
 
 
 @pytest.fixture

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
+
+from django.core.management import call_command
+
+import pytest
 
 from guichet import env
 
@@ -67,3 +72,17 @@ def test_selectors_never_write() -> None:
                 offences.append(f"{path.parent.name}/selectors.py:{node.lineno}")
     assert _selector_modules()
     assert offences == []
+
+
+@pytest.mark.django_db
+def test_the_migrations_describe_the_models() -> None:
+    """A model changed without its migration fails here, not in production:
+    `guichet makemigrations --check --dry-run` finds nothing to write."""
+    out = io.StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit as exit_:
+        pytest.fail(
+            f"models and migrations differ (code {exit_.code}):\n{out.getvalue()}"
+        )
+    assert "No changes detected" in out.getvalue()

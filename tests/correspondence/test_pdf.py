@@ -8,6 +8,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +22,41 @@ from weasyprint.formatting_structure import boxes
 
 from guichet.correspondence import archive, content, pdf, pdfcheck, services
 from guichet.correspondence.services.minutes import minutes_html
-from tests.correspondence.factories import person_with_address
+from tests.correspondence.factories import LetterheadFactory, person_with_address
+from tests.factories import AgentFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def letters(writer: Callable[..., Any], templates: int) -> dict[str, bytes]:
-    """One issued acknowledgement in each language, as archived."""
-    agent = writer("C")
+@pytest.fixture(scope="module")
+def letters(
+    rolled_back: Callable[[], AbstractContextManager[None]],
+) -> dict[str, bytes]:
+    """One issued acknowledgement in each language, as archived.
+
+    Rendered once for the module: the tests only read the bytes (each rewrites its
+    own copy), and the rows that issued them are rolled back.
+    """
     archived = {}
-    for language in ("fr", "nl", "de", "en"):
-        someone = person_with_address(surname="Janssens", sex="M", language=language)
-        draft = services.letter_draft_create(
-            actor=agent, person_id=someone.uuid, letter_type="acknowledgement"
+    with rolled_back():
+        services.templates_load(actor=None)
+        team = TeamFactory(code="legalisations")
+        LetterheadFactory(team=team)
+        agent = AgentFactory(
+            roles=("front_office",), level="C", teams=[team], username="front_office-C"
         )
-        letter = services.letter_submit(
-            actor=agent, letter_id=draft.uuid, expected_version=draft.version
-        )
-        letter.refresh_from_db()
-        archived[language] = archive.read(letter.pdf_sha256, "pdf")
+        for language in ("fr", "nl", "de", "en"):
+            someone = person_with_address(
+                surname="Janssens", sex="M", language=language
+            )
+            draft = services.letter_draft_create(
+                actor=agent, person_id=someone.uuid, letter_type="acknowledgement"
+            )
+            letter = services.letter_submit(
+                actor=agent, letter_id=draft.uuid, expected_version=draft.version
+            )
+            letter.refresh_from_db()
+            archived[language] = archive.read(letter.pdf_sha256, "pdf")
     return archived
 
 

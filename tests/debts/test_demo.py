@@ -22,8 +22,7 @@ from tests.debts.factories import remove_bracket_tables
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_registers_each_kind_of_debt_once(cli: Any) -> None:
-    assert cli("demo", "--i-know-this-is-not-production")[0] == 0
+def test_demo_registers_each_kind_of_debt_once(demo: Any, cli: Any) -> None:
     assert sorted(Debt.objects.values_list("kind", flat=True)) == [
         "maintenance",
         "recovery",
