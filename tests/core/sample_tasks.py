@@ -24,6 +24,18 @@ def flaky(context: TaskContext, succeed_at: int) -> int:
     return context.attempt
 
 
+# The same with a backoff far longer than a test on a loaded machine takes, so that
+# "not before its time" holds however slowly the test runs (the tests make each
+# retry due by hand).
+@retrying(attempts=3, backoff=dt.timedelta(minutes=10))
+@task(takes_context=True)
+def patient(context: TaskContext, succeed_at: int) -> int:
+    """Fails with a transient error until attempt `succeed_at`; returns the attempt."""
+    if context.attempt < succeed_at:
+        raise TransientError(f"attempt {context.attempt} fails")
+    return context.attempt
+
+
 @retrying(attempts=3)
 @task()
 def broken() -> None:

@@ -85,9 +85,9 @@ def test_a_policy_that_cannot_work_is_refused(
 
 
 def test_the_policy_is_declared_under_the_task_s_path() -> None:
-    assert RETRYING["tests.core.sample_tasks.flaky"] == RetryPolicy(
+    assert RETRYING["tests.core.sample_tasks.patient"] == RetryPolicy(
         attempts=3,
-        backoff=dt.timedelta(milliseconds=50),
+        backoff=dt.timedelta(minutes=10),
         max_backoff=dt.timedelta(hours=1),
         on=(TransientError,),
     )
@@ -102,15 +102,15 @@ def _make_due(result: DBTaskResult) -> None:  # type: ignore[type-arg]
 def test_a_transient_failure_is_queued_again_after_its_backoff(
     run_ready: Callable[..., int],
 ) -> None:
-    queued = sample_tasks.flaky.enqueue(succeed_at=2)
+    queued = sample_tasks.patient.enqueue(succeed_at=2)
     before = timezone.now()
 
     assert run_ready() == 1
 
     result = DBTaskResult.objects.get(id=queued.id)
     assert (result.status, result.worker_ids) == ("READY", ["test-worker"])
-    assert before + 50 * dt.timedelta(milliseconds=1) <= result.run_after
-    assert result.run_after <= timezone.now() + 50 * dt.timedelta(milliseconds=1)
+    assert before + dt.timedelta(minutes=10) <= result.run_after
+    assert result.run_after <= timezone.now() + dt.timedelta(minutes=10)
     assert result.exception_class_path == "guichet.core.retries.TransientError"
     assert "attempt 1 fails" in result.traceback
     assert run_ready() == 0  # not before its time
@@ -127,7 +127,7 @@ def test_a_transient_failure_is_queued_again_after_its_backoff(
 def test_the_last_failure_stays_failed_with_its_error(
     run_ready: Callable[..., int],
 ) -> None:
-    queued = sample_tasks.flaky.enqueue(succeed_at=10)
+    queued = sample_tasks.patient.enqueue(succeed_at=10)
     for _attempt in range(3):
         assert run_ready() == 1
         _make_due(DBTaskResult.objects.get(id=queued.id))
@@ -163,7 +163,7 @@ def test_other_failures_fail_at_once(
 def test_a_result_is_not_retried_twice_nor_when_its_error_is_unknown(
     run_ready: Callable[..., int],
 ) -> None:
-    queued = sample_tasks.flaky.enqueue(succeed_at=2)
+    queued = sample_tasks.patient.enqueue(succeed_at=2)
     run_ready()
     result = DBTaskResult.objects.get(id=queued.id)
 
