@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.access.domains.administration import Action as AdminAction
 from guichet.ui import search, workspace
 from guichet.ui.agent import agent_of, agent_required
+from guichet.ui.views.servicerequests import my_work
 
 workspace.register_section(
     workspace.Section(
@@ -53,5 +54,6 @@ def home(request: HttpRequest) -> HttpResponse:
                 if section.key != "home"
             ],
             "may_search": search.available_to(agent),
+            "work": my_work(agent),
         },
     )

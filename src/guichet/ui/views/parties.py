@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.access import policy
 from guichet.access.domains.parties import Action
+from guichet.access.domains.contacts import Action as ContactAction
 from guichet.access.policy import Seen
 from guichet.agents.models import Agent
 from guichet.core.errors import NotFound
@@ -207,6 +208,7 @@ def _person_page(
             "tabs": tabs,
             "may_edit_identity": seen.may(Action.PERSON_EDIT_IDENTITY),
             "may_edit_contact": seen.may(Action.PERSON_EDIT_CONTACT),
+            "may_register_contact": policy.may(agent, ContactAction.CONTACT_REGISTER),
             **context,
         },
     )
