@@ -123,7 +123,7 @@ class ContactForm(ServiceForm):
             value = signing.loads(
                 self.data.get("started_at", ""),
                 salt=_SALT,
-                max_age=_OPENED_MAX.total_seconds(),
+                max_age=_OPENED_MAX,
             )
             cleaned["started_at"] = dt.datetime.fromisoformat(str(value))
         except (signing.BadSignature, ValueError):

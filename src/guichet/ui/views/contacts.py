@@ -177,9 +177,7 @@ def _register(
                 actor=agent, contact=contact, request=wanted, team=team
             ),
         )
-    return submit(
-        form, lambda: contact_register(actor=agent, data=contact, team=team)
-    )
+    return submit(form, lambda: contact_register(actor=agent, data=contact, team=team))
 
 
 def _contact_screen(
@@ -199,7 +197,10 @@ def _contact_screen(
             request, "ui/contacts/contact_new.html", {**context, "form": form}
         )
     form = _form(
-        agent, anonymous=anonymous, data=request.POST, team_code=request.POST.get("team", "")
+        agent,
+        anonymous=anonymous,
+        data=request.POST,
+        team_code=request.POST.get("team", ""),
     )
     done = _register(request, agent, form, person) if form.is_valid() else None
     if done is None:

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from guichet.access import policy
-from guichet.access.domains.parties import Action
 from guichet.access.domains.contacts import Action as ContactAction
+from guichet.access.domains.parties import Action
 from guichet.access.policy import Seen
 from guichet.agents.models import Agent
 from guichet.core.errors import NotFound

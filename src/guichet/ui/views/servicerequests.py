@@ -70,8 +70,9 @@ workspace.register_section(
     workspace.Section(
         key="supervision",
         label=_("Supervision"),
-        description=_("Work in progress per team and agent, overdue requests, "
-                      "complaints."),
+        description=_(
+            "Work in progress per team and agent, overdue requests, complaints."
+        ),
         url_name="ui:request_supervision",
         action=Action.REQUEST_ASSIGN,
         order=27,
@@ -346,9 +347,7 @@ def request_assign(request: HttpRequest, reference: str) -> HttpResponse:
             agent=owner,
         )
 
-    return _act(
-        request, seen, "assign", form, call, gettext("The owner was changed.")
-    )
+    return _act(request, seen, "assign", form, call, gettext("The owner was changed."))
 
 
 def _other(request: HttpRequest, form: ActionForm, field: str, key: str) -> Request:
@@ -379,9 +378,7 @@ def request_merge(request: HttpRequest, reference: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
 
-    return _act(
-        request, seen, "merge", form, call, gettext("The request was merged.")
-    )
+    return _act(request, seen, "merge", form, call, gettext("The request was merged."))
 
 
 @agent_required
@@ -399,9 +396,7 @@ def request_link(request: HttpRequest, reference: str) -> HttpResponse:
                 return None
         return services.request_link(actor=agent_of(request), child=obj, parent=parent)
 
-    return _act(
-        request, seen, "link", form, call, gettext("The link was saved.")
-    )
+    return _act(request, seen, "link", form, call, gettext("The link was saved."))
 
 
 @agent_required
@@ -422,7 +417,9 @@ def request_take(request: HttpRequest, reference: str) -> HttpResponse:
 def request_take_next(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
     code = request.POST.get("team", "")
-    team = Team.objects.filter(code=code, pk__in=agent.team_ids).first() if code else None
+    team = (
+        Team.objects.filter(code=code, pk__in=agent.team_ids).first() if code else None
+    )
     taken = services.request_take_next(actor=agent, team=team)
     if taken is None:
         messages.info(request, gettext("Nobody's request waits in your queues."))
