@@ -26,6 +26,7 @@ from guichet.access import policy
 from guichet.agents.models import LEVEL_RANK, Agent
 from guichet.demo import builders, data
 from guichet.parties.models import Person
+from guichet.servicerequests.models import Request
 from guichet.ui import workspace
 
 from .conftest import Browser
@@ -137,6 +138,27 @@ def persons_to_open(agent: Agent) -> list[Person]:
     return list(visible.order_by("national_number"))
 
 
+def pages_beyond_the_registries(agent: Agent) -> list[str]:
+    """The screens reached from a list rather than the navigation: a request the
+    agent sees and the contact screens (issue #13)."""
+    pages = []
+    if policy.may(agent, "request.view"):
+        request = (
+            policy.visible(agent, Request.objects.filter(team_id__in=agent.team_ids))
+            .order_by("id")
+            .first()
+        )
+        if request is not None:
+            pages.append(f"/requests/{request.reference}/")
+    if policy.may(agent, "contact.register"):
+        pages.append("/contacts/new/")
+        pages.extend(
+            f"/persons/{person.uuid}/contacts/new/"
+            for person in persons_to_open(agent)[:1]
+        )
+    return pages
+
+
 @pytest.fixture
 def demo(transactional_db: Any) -> None:
     """The whole demo data set. It needs the garnishment tables migration 0002
@@ -146,6 +168,12 @@ def demo(transactional_db: Any) -> None:
         "guichet.debts.migrations.0002_bracket_tables_2020_2025"
     )
     shipped.forwards(django_apps, None)
+    importlib.import_module("guichet.contacts.migrations.0002_shipped_topics").forwards(
+        django_apps, None
+    )
+    importlib.import_module(
+        "guichet.calendars.migrations.0002_default_calendar"
+    ).ship_default(django_apps, None)
     builders.build()
 
 
@@ -188,6 +216,13 @@ def test_every_section_and_tab_is_accessible_and_keyboard_usable(
                 if number == 0:
                     check_keyboard_order(ui, context)
                 crawled += 1
+        for path in pages_beyond_the_registries(agent):
+            context = f"page {path} as {agent.username}"
+            response = ui.go(path)
+            assert response.status == 200, context
+            ui.check_accessibility(context)
+            check_keyboard_order(ui, context)
+            crawled += 1
     assert crawled >= len(agents) * 2
 
 
