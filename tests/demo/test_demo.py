@@ -114,3 +114,27 @@ def test_every_queue_of_every_demo_team_has_someone_to_work_it(demo: Any) -> Non
         assert any(policy.may(a, "letter.dispatch", issued) for a in members)
         mail = IncomingMail(team=team, dispatched_team=team, sender_name="Someone")
         assert any(policy.may(a, "mail.view", mail) for a in members), team.code
+
+
+def test_demo_routes_and_times_requests_in_several_statuses(cli: Any) -> None:
+    from guichet.servicerequests.models import Request, RoutingRule
+
+    cli("demo", "--i-know-this-is-not-production")
+    rules_before = RoutingRule.objects.count()
+    statuses = dict(Request.objects.values_list("subject", "status"))
+    teams = dict(Request.objects.values_list("subject", "team__code"))
+    assert set(statuses.values()) == {
+        "new",
+        "in_progress",
+        "waiting_citizen",
+        "closed",
+        "answered",
+    }
+    assert teams["Légalisation d'un acte de naissance"] == "legalisations"
+    assert teams["Allocation de mars non reçue"] == "payment-office"
+    assert teams["Attente trop longue au guichet"] == "support"
+    assert teams["Openingsuren van het loket"] == "cc-nl"
+    assert Request.objects.filter(resolution_due__isnull=True).count() == 0
+    cli("demo", "--i-know-this-is-not-production")
+    assert RoutingRule.objects.count() == rules_before
+    assert Request.objects.count() == len(statuses)

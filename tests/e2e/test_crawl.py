@@ -23,6 +23,7 @@ from guichet.access import policy
 from guichet.agents.models import LEVEL_RANK, Agent
 from guichet.demo import builders, data
 from guichet.parties.models import Person
+from guichet.servicerequests.models import Request
 from guichet.ui import workspace
 
 from .conftest import Browser, _in_flight
@@ -231,6 +232,27 @@ def persons_to_open(agent: Agent) -> list[Person]:
     return list(visible.order_by("national_number"))
 
 
+def pages_beyond_the_registries(agent: Agent) -> list[str]:
+    """The screens reached from a list rather than the navigation: a request the
+    agent sees and the contact screens (issue #13)."""
+    pages = []
+    if policy.may(agent, "request.view"):
+        request = (
+            policy.visible(agent, Request.objects.filter(team_id__in=agent.team_ids))
+            .order_by("id")
+            .first()
+        )
+        if request is not None:
+            pages.append(f"/requests/{request.reference}/")
+    if policy.may(agent, "contact.register"):
+        pages.append("/contacts/new/")
+        pages.extend(
+            f"/persons/{person.uuid}/contacts/new/"
+            for person in persons_to_open(agent)[:1]
+        )
+    return pages
+
+
 def test_every_section_and_tab_is_accessible_and_keyboard_usable(
     ui: Browser, demo: Any
 ) -> None:
@@ -264,6 +286,13 @@ def test_every_section_and_tab_is_accessible_and_keyboard_usable(
                 if number == 0:
                     check_keyboard_order(ui, context)
                 crawled += 1
+        for path in pages_beyond_the_registries(agent):
+            context = f"page {path} as {agent.username}"
+            response = ui.go(path)
+            assert response.status == 200, context
+            ui.check_accessibility(context)
+            check_keyboard_order(ui, context)
+            crawled += 1
     assert crawled >= len(agents) * 2
 
 

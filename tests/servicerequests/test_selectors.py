@@ -111,3 +111,41 @@ def test_the_timeline_shows_the_merged_requests_history(agents: Any) -> None:
         dup,
         kept,
     ]
+
+
+def test_handled_complaints_are_the_answered_and_closed_ones(agents: Any) -> None:
+    first, second = agents["first"], agents["second"]
+    pending = services.request_create(
+        actor=first,
+        data=_question(PersonFactory(), kind="complaint", seriousness="minor"),
+    )
+    handled = services.request_create(
+        actor=first,
+        data=_question(PersonFactory(), kind="complaint", seriousness="minor"),
+    )
+    services.request_create(actor=first, data=_question(PersonFactory()))
+    services.request_transition(
+        actor=second,
+        request=handled,
+        expected_version=handled.version,
+        to="closed",
+        text_="Apologies sent.",
+        classification="founded",
+    )
+    assert list(selectors.complaints(agent=second, open_only=True)) == [pending]
+    assert list(selectors.complaints_handled(agent=second)) == [handled]
+
+
+def test_a_request_can_be_assigned_to_the_active_members_of_its_team(
+    agents: Any, make_agent: Any
+) -> None:
+    request = services.request_create(
+        actor=agents["first"], data=_question(PersonFactory())
+    )
+    make_agent("second_line", teams=["cc-nl"])
+    make_agent("second_line", teams=["cc-fr"], is_active=False)
+    assert set(selectors.assignable_agents(request=request)) == {
+        agents["first"],
+        agents["second"],
+        agents["visas"],
+    }

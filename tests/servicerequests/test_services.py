@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,8 @@ from django.db import connection, connections
 
 import pytest
 
-from guichet.contacts.models import Contact
+from guichet.audit.models import AuditEvent
+from guichet.contacts.models import Contact, Topic
 from guichet.contacts.services import ContactInput
 from guichet.core import clock
 from guichet.core.errors import Conflict, Forbidden, StaleVersion, ValidationFailed
@@ -508,3 +510,26 @@ def test_new_assignments_of_an_absent_agent_go_to_their_substitute(
     assert work.owned == [new]
     assert work.standing_in == [owned]
     assert work.standing_in_for == [second]
+
+
+def test_reference_rules_are_ensured_once(db: Any) -> None:
+    team = TeamFactory(code="cc-fr")
+    topic = Topic.objects.get(code="consular")
+    first = services.routing_rule_ensure(actor=None, team=team, topic=topic, order=5)
+    again = services.routing_rule_ensure(actor=None, team=team, topic=topic, order=7)
+    level = services.service_level_rule_ensure(
+        actor=None,
+        kind="question",
+        first_answer_hours=Decimal(8),
+        resolution_hours=Decimal(24),
+    )
+    level_again = services.service_level_rule_ensure(
+        actor=None,
+        kind="question",
+        first_answer_hours=Decimal(8),
+        resolution_hours=Decimal(24),
+    )
+    assert (first, first.order) == (again, 5)
+    assert level == level_again
+    assert AuditEvent.objects.filter(action="routing_rule.create").count() == 1
+    assert AuditEvent.objects.filter(action="service_level_rule.create").count() == 1

@@ -82,3 +82,29 @@ def topic_options(*, team: Team | None, language: str) -> list[TopicOption]:
 
     walk(None, [])
     return options
+
+
+CONTACTS_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    rows: list[Contact]
+    page: int
+    has_next: bool
+
+
+def contacts_of_teams(*, agent: Agent, page: int = 1) -> ContactPage:
+    """The recent contacts registered for the agent's services, newest first, a
+    page of `CONTACTS_PAGE` (only those whose persons the agent sees)."""
+    page = max(1, min(page, 10_000))
+    start = (page - 1) * CONTACTS_PAGE
+    found = list(
+        contacts_visible(agent=agent)
+        .filter(team_id__in=agent.team_ids)
+        .order_by("-started_at", "-id")[start : start + CONTACTS_PAGE + 1]
+    )
+    shown = found[:CONTACTS_PAGE]
+    if shown:
+        access_record(actor=agent, action="contact.list", objects=shown)
+    return ContactPage(rows=shown, page=page, has_next=len(found) > CONTACTS_PAGE)

@@ -28,7 +28,7 @@ from guichet.parties.services import (
     person_restrict,
 )
 
-from . import correspondence, data, debts
+from . import correspondence, data, debts, servicerequests
 from .identifiers import enterprise_number, national_number
 
 T = TypeVar("T")
@@ -214,4 +214,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     organisations(report, agents, new_persons)
     correspondence.build(agents)
     debts.build(agents)
+    servicerequests.build(agents)
     return report

@@ -255,3 +255,21 @@ def complaints(*, agent: Agent, open_only: bool) -> QuerySet[Request]:
     if open_only:
         rows = rows.exclude(status__in=[Status.CLOSED, Status.ANSWERED])
     return rows.order_by("-created_at", "-id")
+
+
+def complaints_handled(*, agent: Agent) -> QuerySet[Request]:
+    """The complaints the agent sees that were answered or closed, newest first."""
+    return (
+        _listing(requests_visible(agent=agent))
+        .filter(kind="complaint", status__in=[Status.CLOSED, Status.ANSWERED])
+        .order_by("-created_at", "-id")
+    )
+
+
+def assignable_agents(*, request: Request) -> list[Agent]:
+    """The active members of the request's team: whom a supervisor may give it to."""
+    return list(
+        Agent.objects.filter(
+            memberships__team_id=request.team_id, is_active=True
+        ).order_by("last_name", "first_name", "username")
+    )

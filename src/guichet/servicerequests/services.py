@@ -865,3 +865,61 @@ def service_levels_check(*, now: dt.datetime | None = None) -> dict[str, int]:
             )
             counts[kind] += 1
     return counts
+
+
+def routing_rule_ensure(
+    *,
+    actor: Agent | None,
+    team: Team,
+    topic: Topic | None = None,
+    language: str = "",
+    priority: str = "",
+    order: int = 100,
+) -> RoutingRule:
+    """Create an active routing rule, or return the one that already routes this
+    topic, language and priority to `team` (idempotent: reference data loaders)."""
+    rule, created = RoutingRule.objects.get_or_create(
+        team=team,
+        topic=topic,
+        language=language,
+        priority=priority,
+        is_active=True,
+        defaults={"order": order},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="routing_rule.create",
+            obj=rule,
+            summary={"team": team.code, "topic": topic.code if topic else None},
+        )
+    return rule
+
+
+def service_level_rule_ensure(
+    *,
+    actor: Agent | None,
+    kind: str,
+    first_answer_hours: Decimal,
+    resolution_hours: Decimal,
+    topic: Topic | None = None,
+    priority: str = "",
+) -> ServiceLevelRule:
+    """Create an active service-level rule, or return the active one with these
+    figures (idempotent: a rule is never edited, a change is a new rule)."""
+    rule, created = ServiceLevelRule.objects.get_or_create(
+        kind=kind,
+        topic=topic,
+        priority=priority,
+        first_answer_hours=first_answer_hours,
+        resolution_hours=resolution_hours,
+        is_active=True,
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="service_level_rule.create",
+            obj=rule,
+            summary={"kind": kind, "topic": topic.code if topic else None},
+        )
+    return rule

@@ -2,7 +2,16 @@
 
 from django.urls import include, path
 
-from . import checks, correspondence, debts, documents, parties, workspace
+from . import (
+    checks,
+    contacts,
+    correspondence,
+    debts,
+    documents,
+    parties,
+    servicerequests,
+    workspace,
+)
 
 app_name = "ui"
 
@@ -13,4 +22,6 @@ urlpatterns = [
     path("", include(checks.urlpatterns)),
     path("", include(documents.urlpatterns)),
     path("", include(correspondence.urlpatterns)),
+    path("", include(contacts.urlpatterns)),
+    path("", include(servicerequests.urlpatterns)),
 ]

@@ -15,6 +15,7 @@ from guichet.access.domains.administration import Action as AdminAction
 from guichet.agents.selectors import access_requests_seen_by
 from guichet.ui import search, workspace
 from guichet.ui.agent import agent_of, agent_required
+from guichet.ui.views.servicerequests import my_work
 
 workspace.register_section(
     workspace.Section(
@@ -59,5 +60,6 @@ def home(request: HttpRequest) -> HttpResponse:
                 agent,
                 with_teams=policy.may(agent, AdminAction.TEAM_ACCESS_HISTORY),
             ),
+            "work": my_work(agent),
         },
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from guichet.access import policy
+from guichet.access.domains.contacts import Action as ContactAction
 from guichet.access.domains.parties import Action
 from guichet.access.policy import Seen
 from guichet.agents.models import Agent, Language
@@ -334,6 +335,7 @@ def _person_page(
             "tabs": tabs,
             "may_edit_identity": seen.may(Action.PERSON_EDIT_IDENTITY),
             "may_edit_contact": seen.may(Action.PERSON_EDIT_CONTACT),
+            "may_register_contact": policy.may(agent, ContactAction.CONTACT_REGISTER),
             **context,
         },
     )

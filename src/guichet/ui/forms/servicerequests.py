@@ -1,0 +1,161 @@
+"""Forms of the request screens: the queue's filters and the actions on a request.
+
+Forms only parse what the agent typed; which moves are allowed, who may be given a
+request, what needs a text are the servicerequests services' rules (the status
+choices come from `transitions.targets`, and the service checks them again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guichet.servicerequests import transitions
+from guichet.servicerequests.models import Classification, Kind, Priority, Status
+from guichet.ui.errors import ServiceForm
+
+NARROW = {"cols": 20, "rows": 3}
+
+
+def _blank(choices: Sequence[tuple[str, Any]], label: Any = "—") -> list[Any]:
+    return [("", label), *choices]
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters (GET); every one optional."""
+
+    team = forms.ChoiceField(label=_("Queue"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=_blank(Status.choices, _("every open one")),
+        required=False,
+    )
+    owner = forms.ChoiceField(
+        label=_("Owner"),
+        choices=[("", _("anyone")), ("me", _("me")), ("none", _("nobody"))],
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=_blank(Kind.choices, _("every kind")), required=False
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=_blank(Priority.choices, _("every priority")),
+        required=False,
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(
+        self, *args: Any, teams: Sequence[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(*args, **kwargs)
+        team = cast(forms.ChoiceField, self.fields["team"])
+        team.choices = _blank(teams, _("all my queues"))
+
+
+class ActionForm(ServiceForm):
+    """A form among several on the request page: `ids` keeps their ids apart."""
+
+    ids = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedActionForm(ActionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class TransitionForm(VersionedActionForm):
+    ids = "status"
+    to = forms.ChoiceField(label=_("New status"))
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs=NARROW),
+        help_text=_(
+            "What was answered, why it waits or why it reopens; required for the "
+            "moves marked *."
+        ),
+    )
+    classification = forms.ChoiceField(
+        label=_("Classification of the complaint (when closing it)"),
+        choices=_blank(Classification.choices),
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, status: str, is_complaint: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        to = cast(forms.ChoiceField, self.fields["to"])
+        to.choices = [
+            (move.to.value, f"{move.to.label}{' *' if move.needs_text else ''}")
+            for move in transitions.targets(status)
+        ]
+        if not is_complaint:
+            del self.fields["classification"]
+
+
+class NoteForm(ActionForm):
+    ids = "note"
+    text = forms.CharField(
+        label=_("Internal note"),
+        required=False,
+        widget=forms.Textarea(attrs=NARROW),
+        help_text=_("Seen by agents only, never sent to the citizen."),
+    )
+
+
+class HandoverForm(VersionedActionForm):
+    ids = "handover"
+    team = forms.ChoiceField(label=_("To the queue of"))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs=NARROW)
+    )
+
+    def __init__(
+        self, *args: Any, teams: Sequence[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["team"]).choices = _blank(teams)
+
+
+class AssignForm(VersionedActionForm):
+    ids = "assign"
+    owner = forms.ChoiceField(label=_("Give to"), required=False)
+
+    def __init__(
+        self, *args: Any, members: Sequence[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = _blank(
+            members, _("nobody: back to the queue")
+        )
+
+
+class MergeForm(ActionForm):
+    ids = "merge"
+    into = forms.CharField(
+        label=_("Reference of the request to keep"),
+        max_length=40,
+        help_text=_("REQ-YYYY-NNNNNNN; this request is closed and points to it."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs=NARROW)
+    )
+
+
+class LinkForm(ActionForm):
+    ids = "link"
+    parent = forms.CharField(
+        label=_("Reference of the parent request"),
+        max_length=40,
+        required=False,
+        help_text=_("Empty: this request is no longer part of another."),
+    )
