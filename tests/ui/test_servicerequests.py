@@ -324,3 +324,26 @@ def test_the_person_tab_the_supervision_and_my_work(
     assert list(supervision.context["pending"]) == [complaint]
     assert client_for(agents["second"]).get("/requests/supervision/").status_code == 403
     assert RequestEvent.objects.filter(kind="taken").count() == 1
+
+
+def test_my_work_shows_the_requests_of_a_colleague_i_stand_in_for(
+    client_for: Any, agents: Any, make_agent: Any
+) -> None:
+    from guichet.agents import substitutions
+
+    stand_in = make_agent("second_line", teams=("cc-fr",), username="standin")
+    request = _create(agents["first"])
+    services.request_take(actor=agents["second"], request=request)
+    before = client_for(stand_in).get("/home/").content.decode()
+    substitutions.substitution_create(
+        actor=agents["second"],
+        agent=agents["second"],
+        substitute=stand_in,
+        starts_on=clock.today(),
+        ends_on=clock.today(),
+    )
+    after = client_for(stand_in).get("/home/").content.decode()
+    assert request.reference not in before
+    assert "stand in for" in after
+    assert "Nadia" in after
+    assert request.reference in after
