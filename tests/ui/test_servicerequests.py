@@ -347,3 +347,36 @@ def test_my_work_shows_the_requests_of_a_colleague_i_stand_in_for(
     assert "stand in for" in after
     assert "Nadia" in after
     assert request.reference in after
+
+
+def test_an_agent_names_their_substitute_on_screen(
+    client_for: Any, agents: Any
+) -> None:
+    from guichet.agents.models import Substitution
+
+    client = client_for(agents["second"])
+    page = client.get("/home/substitute/")
+    assert page.status_code == 200
+    assert "first" in [value for value, _label in page.context["colleagues"]]
+    today = clock.today()
+    bad = client.post(
+        "/home/substitute/",
+        {
+            "substitute": "first",
+            "starts_on": today,
+            "ends_on": today - dt.timedelta(days=1),
+        },
+    )
+    assert bad.status_code == 422
+    assert "The end is before the start." in bad.content.decode()
+    assert not Substitution.objects.exists()
+    done = client.post(
+        "/home/substitute/",
+        {"substitute": "first", "starts_on": today, "ends_on": today},
+    )
+    assert done.status_code == 302
+    (period,) = Substitution.objects.all()
+    assert (period.agent, period.substitute) == (agents["second"], agents["first"])
+    client.post("/home/substitute/", {"cancel": str(period.uuid)})
+    period.refresh_from_db()
+    assert period.cancelled_at is not None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guichet.ui.views import auth, home, search
+from guichet.ui.views import auth, home, search, substitutions
 
 urlpatterns = [
     path("", auth.LoginView.as_view(), name="login"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("language/", auth.language_set, name="language"),
     path("home/", home.home, name="home"),
     path("search/", search.search_view, name="search"),
+    path("home/substitute/", substitutions.substitution_page, name="substitution"),
 ]
