@@ -383,6 +383,7 @@ def main(argv: Sequence[str]) -> int:
         os.environ.setdefault("GUICHET_DEBUG", "false")
         os.environ.setdefault("GUICHET_SECRET_KEY", "bench-profile-" + "x" * 40)
         os.environ.setdefault("GUICHET_ALLOWED_HOSTS", "127.0.0.1")
+        os.environ.setdefault("GUICHET_AUDIT_KEYS", "bench=" + "k" * 43)
     database.django_setup(url)
     rng = random.Random(options.seed)
     samples = _samples(rng)

@@ -476,3 +476,37 @@ def test_breaches_are_recorded_once_and_never_recalculated_away(
         text_="?",
     )
     assert ServiceLevelSignal.objects.filter(kind="breach").count() == 1
+
+
+def test_a_creation_reads_routing_and_service_levels_from_the_process_cache(
+    first: Any, routing: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guichet.servicerequests.models import RoutingRule
+
+    person = PersonFactory()
+    services.request_create(actor=first, data=_question(person))
+    with CaptureQueriesContext(connection) as captured:
+        again = services.request_create(actor=first, data=_question(person))
+    rule_reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith("SELECT")
+        and (
+            '"servicerequests_routingrule"."' in query["sql"]
+            or '"servicerequests_servicelevelrule"."' in query["sql"]
+            or '"contacts_topic"."' in query["sql"]
+        )
+    ]
+    assert rule_reads == []
+    assert again.team.code == "cc-fr"
+    # A rule added in any process is seen at the next creation.
+    RoutingRule.objects.create(
+        team=TeamFactory(code="benefits"),
+        topic=again.topic,
+        order=1,
+    )
+    moved = services.request_create(actor=first, data=_question(person))
+    assert moved.team.code == "benefits"

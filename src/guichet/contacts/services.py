@@ -88,10 +88,15 @@ def topic_for(problems: Problems, field: str, value: str, team: Team) -> Topic |
         else topics.filter(code=value).order_by("team_id").first()
     )
     if found is None:
-        problems.add(
-            field, Code.UNKNOWN_TOPIC, _("This topic does not exist or is not in use.")
-        )
+        unknown_topic(problems, field)
     return found
+
+
+def unknown_topic(problems: Problems, field: str) -> None:
+    """The problem of a topic that does not exist, is not in use or not the team's."""
+    problems.add(
+        field, Code.UNKNOWN_TOPIC, _("This topic does not exist or is not in use.")
+    )
 
 
 def acting_team(problems: Problems, actor: Agent, team: Team | None) -> Team | None:

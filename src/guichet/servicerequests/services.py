@@ -45,13 +45,12 @@ from .models import (
     RequestContact,
     RequestEvent,
     RequestPause,
-    RoutingRule,
     Seriousness,
-    ServiceLevelRule,
     ServiceLevelSignal,
     SignalKind,
     Status,
 )
+from .reference import reference
 
 SUBJECT_MAX = 200
 TEXT_MAX = 8000
@@ -157,11 +156,11 @@ def _clean(
         max_length=TEXT_MAX,
         multiline=True,
     )
-    topic = (
-        contact_services.topic_for(problems, "topic", data.topic, acting)
-        if acting is not None
-        else None
-    )
+    topic = None
+    if acting is not None and data.topic:
+        topic = reference().topic(data.topic, acting)
+        if topic is None:
+            contact_services.unknown_topic(problems, "topic")
     if not data.topic:
         problems.add("topic", "required", _("This field is required."))
     priority = choice(problems, "priority", data.priority, Priority.values)
@@ -253,17 +252,19 @@ def _insert(
 ) -> Request:
     """Insert the request, routed by the rules or, when none matches, into the
     queue of the service that opened it (a request always lands in a queue)."""
-    routing = list(RoutingRule.objects.filter(is_active=True).select_related("team"))
+    cached = reference()
     team = rules.route(
         topic=cleaned.topic,
         language=cleaned.language,
         priority=cleaned.priority,
-        rules=routing,
+        rules=cached.routing,
     )
     team = team or acting
-    levels = list(ServiceLevelRule.objects.filter(is_active=True, kind=cleaned.kind))
     level = rules.service_level_for(
-        kind=cleaned.kind, topic=cleaned.topic, priority=cleaned.priority, rules=levels
+        kind=cleaned.kind,
+        topic=cleaned.topic,
+        priority=cleaned.priority,
+        rules=cached.levels.get(cleaned.kind, ()),
     )
     now = clock.now()
     first_due = resolution_due = None
