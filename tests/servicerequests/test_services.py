@@ -510,3 +510,33 @@ def test_a_creation_reads_routing_and_service_levels_from_the_process_cache(
     )
     moved = services.request_create(actor=first, data=_question(person))
     assert moved.team.code == "benefits"
+
+
+def test_a_contact_with_its_request_looks_the_person_and_topic_up_once(
+    first: Any, routing: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = PersonFactory()
+
+    def create() -> Any:
+        return services.contact_with_request(
+            actor=first,
+            contact=ContactInput(
+                channel="phone", person=str(person.uuid), topic="benefit-payment"
+            ),
+            request=_question(person),
+        )
+
+    create()
+    with CaptureQueriesContext(connection) as captured:
+        contact, request = create()
+    selects = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith("SELECT")
+    ]
+    assert sum('"parties_person"."' in sql for sql in selects) == 1
+    assert not [sql for sql in selects if '"contacts_topic"."' in sql]
+    assert (contact.person, contact.topic) == (person, request.topic)

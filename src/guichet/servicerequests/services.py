@@ -28,6 +28,7 @@ from guichet.contacts import services as contact_services
 from guichet.contacts.models import Channel, Contact, Outcome, Topic
 from guichet.core import clock
 from guichet.core.errors import Conflict, ValidationFailed
+from guichet.core.models import BaseModel
 from guichet.core.validation import Problems, choice, text
 from guichet.core.versioning import check_version, versioned_update
 from guichet.parties.models import Organisation, Person
@@ -366,8 +367,20 @@ def contact_with_request(
             actor=actor,
             data=_with_outcome(contact, Outcome.REQUEST_CREATED),
             team=acting,
+            known=_known(request, cleaned),
         )
         return registered, _insert(actor, cleaned, acting, registered)
+
+
+def _known(data: RequestInput, cleaned: _Cleaned) -> dict[str, BaseModel]:
+    """What the request's validation found, by the id or code it was given."""
+    pairs = (
+        (data.person, cleaned.person),
+        (data.organisation, cleaned.organisation),
+        (data.requester_person, cleaned.requester),
+        (data.topic, cleaned.topic),
+    )
+    return {value: found for value, found in pairs if value and found is not None}
 
 
 def _with_outcome(
