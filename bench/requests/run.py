@@ -171,21 +171,38 @@ def _job(
     return "GET", f"/api/v1/requests/{rng.choice(references)}", None, 200
 
 
-def _ticks(pids: set[int], our_database: str) -> tuple[int, int]:
-    """(gunicorn ticks, PostgreSQL backend ticks of our database)."""
-    server = backends = 0
+def _ticks(pids: set[int], our_database: str) -> dict[int, tuple[str, int]]:
+    """Ticks of each gunicorn process ("server") and of each PostgreSQL backend
+    serving our database ("database"; autovacuum workers left out)."""
+    found: dict[int, tuple[str, int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
-        found = _search_run()._ticks(entry.name)
-        if found is None:
+        ticks = _search_run()._ticks(entry.name)
+        if ticks is None:
             continue
-        ticks, name = found
-        if int(entry.name) in pids:
-            server += ticks
-        elif name.startswith("postgres:") and f" {our_database} " in name:
-            backends += ticks
-    return server, backends
+        count, name = ticks
+        pid = int(entry.name)
+        if pid in pids:
+            found[pid] = ("server", count)
+        elif (
+            name.startswith("postgres:")
+            and f" {our_database} " in name
+            and "autovacuum" not in name
+        ):
+            found[pid] = ("database", count)
+    return found
+
+
+def _used(
+    before: dict[int, tuple[str, int]], after: dict[int, tuple[str, int]]
+) -> tuple[int, int]:
+    """(server, database) ticks used in between: a process that ended is not
+    counted (persistent connections keep the backends), a new one fully."""
+    used = {"server": 0, "database": 0}
+    for pid, (kind, count) in after.items():
+        used[kind] += count - before.get(pid, (kind, 0))[1]
+    return used["server"], used["database"]
 
 
 def measure(
@@ -258,8 +275,9 @@ def measure(
     end_ticks = _ticks(server.pids(), our_database)
     hertz = os.sysconf("SC_CLK_TCK")
     phase.seconds = time.monotonic() - counting
-    phase.server_cpu = (end_ticks[0] - marks["ticks"][0]) / hertz
-    phase.database_cpu = (end_ticks[1] - marks["ticks"][1]) / hertz
+    server_ticks, database_ticks = _used(marks["ticks"], end_ticks)
+    phase.server_cpu = server_ticks / hertz
+    phase.database_cpu = database_ticks / hertz
     phase.machine = marks["cpu"].report(server.pids(), our_database)
     return phase
 
