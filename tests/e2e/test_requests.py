@@ -150,6 +150,7 @@ def test_every_new_screen_in_four_languages_at_both_widths(
             ("person-contacts", f"/persons/{request.person.uuid}/contacts/"),
             ("person-requests", f"/persons/{request.person.uuid}/requests/"),
             ("home-my-work", "/home/"),
+            ("substitute", "/home/substitute/"),
         ],
         "supervisor.cc": [("supervision", "/requests/supervision/")],
     }

@@ -533,3 +533,67 @@ def test_reference_rules_are_ensured_once(db: Any) -> None:
     assert level == level_again
     assert AuditEvent.objects.filter(action="routing_rule.create").count() == 1
     assert AuditEvent.objects.filter(action="service_level_rule.create").count() == 1
+
+
+def test_a_creation_reads_routing_and_service_levels_from_the_process_cache(
+    first: Any, routing: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guichet.servicerequests.models import RoutingRule
+
+    person = PersonFactory()
+    services.request_create(actor=first, data=_question(person))
+    with CaptureQueriesContext(connection) as captured:
+        again = services.request_create(actor=first, data=_question(person))
+    rule_reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith("SELECT")
+        and (
+            '"servicerequests_routingrule"."' in query["sql"]
+            or '"servicerequests_servicelevelrule"."' in query["sql"]
+            or '"contacts_topic"."' in query["sql"]
+        )
+    ]
+    assert rule_reads == []
+    assert again.team.code == "cc-fr"
+    # A rule added in any process is seen at the next creation.
+    RoutingRule.objects.create(
+        team=TeamFactory(code="benefits"),
+        topic=again.topic,
+        order=1,
+    )
+    moved = services.request_create(actor=first, data=_question(person))
+    assert moved.team.code == "benefits"
+
+
+def test_a_contact_with_its_request_looks_the_person_and_topic_up_once(
+    first: Any, routing: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = PersonFactory()
+
+    def create() -> Any:
+        return services.contact_with_request(
+            actor=first,
+            contact=ContactInput(
+                channel="phone", person=str(person.uuid), topic="benefit-payment"
+            ),
+            request=_question(person),
+        )
+
+    create()
+    with CaptureQueriesContext(connection) as captured:
+        contact, request = create()
+    selects = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith("SELECT")
+    ]
+    assert sum('"parties_person"."' in sql for sql in selects) == 1
+    assert not [sql for sql in selects if '"contacts_topic"."' in sql]
+    assert (contact.person, contact.topic) == (person, request.topic)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from . import agents, checks, correspondence, debts, documents, errors, parties
+from . import (
+    agents,
+    checks,
+    contacts,
+    correspondence,
+    debts,
+    documents,
+    errors,
+    parties,
+    servicerequests,
+)
 from .auth import AgentSession, BearerToken
 
 
@@ -38,3 +48,5 @@ api.add_router("/", correspondence.router)
 api.add_router("/", debts.router)
 api.add_router("/", checks.router)
 api.add_router("/", documents.router)
+api.add_router("/", contacts.router)
+api.add_router("/", servicerequests.router)

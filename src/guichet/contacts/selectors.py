@@ -12,9 +12,10 @@ from guichet.access.policy import Seen
 from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
 from guichet.core.errors import NotFound
-from guichet.core.validation import parse_uuid
+from guichet.core.validation import Problems, parse_uuid
 from guichet.parties.models import Person
 
+from .errors import Code
 from .models import Contact, Topic
 
 
@@ -108,3 +109,46 @@ def contacts_of_teams(*, agent: Agent, page: int = 1) -> ContactPage:
     if shown:
         access_record(actor=agent, action="contact.list", objects=shown)
     return ContactPage(rows=shown, page=page, has_next=len(found) > CONTACTS_PAGE)
+
+
+def contacts_of_person_id(
+    *, agent: Agent, person_id: object, limit: int = 50
+) -> list[Contact]:
+    """`contacts_of_person` for a person named by public id: a person the agent may
+    not see is `NotFound`, exactly as one that does not exist."""
+    parsed = parse_uuid(person_id)
+    person = (
+        policy.visible(agent, Person.objects.filter(uuid=parsed)).first()
+        if parsed
+        else None
+    )
+    if person is None:
+        raise NotFound(_("No such person."))
+    return contacts_of_person(agent=agent, person=person, limit=limit)
+
+
+def topic_options_for_agent(
+    *, agent: Agent, team_code: str, language: str
+) -> list[TopicOption]:
+    """The topic tree of the service `team_code` (any active one), else of the
+    agent's only service, else the topics every service shares."""
+    team: Team | None
+    if team_code:
+        team = Team.objects.filter(code=team_code, is_active=True).first()
+        if team is None:
+            raise NotFound(_("No such service."))
+    else:
+        teams = list(Team.objects.filter(pk__in=agent.team_ids, is_active=True)[:2])
+        team = teams[0] if len(teams) == 1 else None
+    return topic_options(team=team, language=language)
+
+
+def team_named(field: str, code: str) -> Team:
+    """The active service with this code; else a `ValidationFailed` on `field`."""
+    team = Team.objects.filter(code=code, is_active=True).first() if code else None
+    if team is None:
+        problems = Problems()
+        problems.add(field, Code.NOT_FOUND, _("No such service."))
+        problems.raise_if_any()
+    assert team is not None  # noqa: S101 - raised above otherwise
+    return team

@@ -8,6 +8,7 @@ one that does not exist, so a refusal never reveals that a hidden record exists.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -88,10 +89,15 @@ def topic_for(problems: Problems, field: str, value: str, team: Team) -> Topic |
         else topics.filter(code=value).order_by("team_id").first()
     )
     if found is None:
-        problems.add(
-            field, Code.UNKNOWN_TOPIC, _("This topic does not exist or is not in use.")
-        )
+        unknown_topic(problems, field)
     return found
+
+
+def unknown_topic(problems: Problems, field: str) -> None:
+    """The problem of a topic that does not exist, is not in use or not the team's."""
+    problems.add(
+        field, Code.UNKNOWN_TOPIC, _("This topic does not exist or is not in use.")
+    )
 
 
 def acting_team(problems: Problems, actor: Agent, team: Team | None) -> Team | None:
@@ -135,25 +141,37 @@ def _clean_times(
 
 
 def contact_register(
-    *, actor: Agent, data: ContactInput, team: Team | None = None
+    *,
+    actor: Agent,
+    data: ContactInput,
+    team: Team | None = None,
+    known: Mapping[str, BaseModel] | None = None,
 ) -> Contact:
     """Register one contact of `actor`, for their service. The duration is measured:
     the start is when the agent opened the contact (now, when not given), the end is
-    given by the screen that closes it (or later, `contact_end`)."""
+    given by the screen that closes it (or later, `contact_end`).
+
+    `known`: records the caller has already found among what `actor` sees (persons,
+    organisations) or the team uses (topics), by the id or code it was given, so that
+    a contact registered with its request does not look them up twice."""
     policy.require(actor, Action.CONTACT_REGISTER)
     problems = Problems()
+    found = known or {}
+
+    def seen(field: str, model: type[M], value: str) -> M | None:
+        already = found.get(value) if value else None
+        if isinstance(already, model):
+            return already
+        return visible_one(problems, field, actor, model, value)
+
     acting = acting_team(problems, actor, team)
     channel = choice(problems, "channel", data.channel, Channel.values)
     direction = choice(problems, "direction", data.direction, Direction.values)
     start, end = _clean_times(problems, data.started_at, data.ended_at)
-    person = visible_one(problems, "person", actor, Person, data.person)
-    organisation = visible_one(
-        problems, "organisation", actor, Organisation, data.organisation
-    )
-    caller = visible_one(problems, "caller_person", actor, Person, data.caller_person)
-    caller_org = visible_one(
-        problems, "caller_organisation", actor, Organisation, data.caller_organisation
-    )
+    person = seen("person", Person, data.person)
+    organisation = seen("organisation", Organisation, data.organisation)
+    caller = seen("caller_person", Person, data.caller_person)
+    caller_org = seen("caller_organisation", Organisation, data.caller_organisation)
     caller_name = text(
         problems, "caller_name", data.caller_name, required=False, max_length=200
     )
@@ -191,7 +209,12 @@ def contact_register(
     address_used = text(
         problems, "address_used", data.address_used, required=False, max_length=254
     )
-    topic = topic_for(problems, "topic", data.topic, acting) if acting else None
+    known_topic = found.get(data.topic) if data.topic else None
+    topic = (
+        known_topic
+        if isinstance(known_topic, Topic)
+        else (topic_for(problems, "topic", data.topic, acting) if acting else None)
+    )
     summary = text(
         problems,
         "summary",

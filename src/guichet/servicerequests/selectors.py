@@ -20,9 +20,10 @@ from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
 from guichet.core import clock
 from guichet.core.errors import NotFound
-from guichet.core.validation import parse_uuid
+from guichet.core.validation import Problems, parse_uuid
 from guichet.parties.models import Person
 
+from .errors import Code
 from .models import OPEN_STATUSES, Request, RequestEvent, Status
 
 QUEUE_PAGE = 50
@@ -273,3 +274,34 @@ def assignable_agents(*, request: Request) -> list[Agent]:
             memberships__team_id=request.team_id, is_active=True
         ).order_by("last_name", "first_name", "username")
     )
+
+
+# Records named in a form or a body: a missing (or hidden) one is a field error
+# (a service named so: `contacts.selectors.team_named`).
+
+
+def agent_named(field: str, username: str) -> Agent:
+    """The active agent with this user name; else a `ValidationFailed` on `field`."""
+    found = (
+        Agent.objects.filter(username=username, is_active=True).first()
+        if username
+        else None
+    )
+    if found is None:
+        problems = Problems()
+        problems.add(field, Code.NOT_FOUND, _("No such agent."))
+        problems.raise_if_any()
+    assert found is not None  # noqa: S101
+    return found
+
+
+def request_named(*, agent: Agent, field: str, key: str) -> Request:
+    """A request the agent sees, by public id or reference, named in a body field:
+    a missing and a hidden one are the same `ValidationFailed` on `field`."""
+    try:
+        return request_get_for_agent(agent=agent, key=key).obj
+    except NotFound:
+        problems = Problems()
+        problems.add(field, Code.NOT_FOUND, _("No such request."))
+        problems.raise_if_any()
+        raise

@@ -29,6 +29,7 @@ from guichet.contacts import services as contact_services
 from guichet.contacts.models import Channel, Contact, Outcome, Topic
 from guichet.core import clock
 from guichet.core.errors import Conflict, ValidationFailed
+from guichet.core.models import BaseModel
 from guichet.core.validation import Problems, choice, text
 from guichet.core.versioning import check_version, versioned_update
 from guichet.parties.models import Organisation, Person
@@ -53,6 +54,7 @@ from .models import (
     SignalKind,
     Status,
 )
+from .reference import reference
 
 SUBJECT_MAX = 200
 TEXT_MAX = 8000
@@ -158,11 +160,11 @@ def _clean(
         max_length=TEXT_MAX,
         multiline=True,
     )
-    topic = (
-        contact_services.topic_for(problems, "topic", data.topic, acting)
-        if acting is not None
-        else None
-    )
+    topic = None
+    if acting is not None and data.topic:
+        topic = reference().topic(data.topic, acting)
+        if topic is None:
+            contact_services.unknown_topic(problems, "topic")
     if not data.topic:
         problems.add("topic", "required", _("This field is required."))
     priority = choice(problems, "priority", data.priority, Priority.values)
@@ -254,17 +256,19 @@ def _insert(
 ) -> Request:
     """Insert the request, routed by the rules or, when none matches, into the
     queue of the service that opened it (a request always lands in a queue)."""
-    routing = list(RoutingRule.objects.filter(is_active=True).select_related("team"))
+    cached = reference()
     team = rules.route(
         topic=cleaned.topic,
         language=cleaned.language,
         priority=cleaned.priority,
-        rules=routing,
+        rules=cached.routing,
     )
     team = team or acting
-    levels = list(ServiceLevelRule.objects.filter(is_active=True, kind=cleaned.kind))
     level = rules.service_level_for(
-        kind=cleaned.kind, topic=cleaned.topic, priority=cleaned.priority, rules=levels
+        kind=cleaned.kind,
+        topic=cleaned.topic,
+        priority=cleaned.priority,
+        rules=cached.levels.get(cleaned.kind, ()),
     )
     now = clock.now()
     first_due = resolution_due = None
@@ -366,8 +370,20 @@ def contact_with_request(
             actor=actor,
             data=_with_outcome(contact, Outcome.REQUEST_CREATED),
             team=acting,
+            known=_known(request, cleaned),
         )
         return registered, _insert(actor, cleaned, acting, registered)
+
+
+def _known(data: RequestInput, cleaned: _Cleaned) -> dict[str, BaseModel]:
+    """What the request's validation found, by the id or code it was given."""
+    pairs = (
+        (data.person, cleaned.person),
+        (data.organisation, cleaned.organisation),
+        (data.requester_person, cleaned.requester),
+        (data.topic, cleaned.topic),
+    )
+    return {value: found for value, found in pairs if value and found is not None}
 
 
 def _with_outcome(
