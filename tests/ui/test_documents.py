@@ -255,6 +255,29 @@ def test_wrong_dates_are_refused_next_to_their_field_in_the_agents_language(
     assert Document.objects.count() == 0
 
 
+def test_a_refused_upload_keeps_the_fields_and_asks_for_the_file_again(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    # given an upload refused for its dates
+    response = _upload(
+        client_for(desk),
+        peeters,
+        upload(),
+        document_number="XY7654321",
+        issued_on="2030-01-01",
+    )
+    assert response.status_code == 422
+    # then every other field keeps what was typed
+    html = response.content.decode()
+    assert 'value="XY7654321"' in html
+    assert 'value="DOS-2026-0042"' in html
+    # and the agent is told plainly to choose the file again
+    assert (
+        "Choose the file again: a browser cannot keep a chosen file when the form is "
+        "refused. The other fields are as you typed them." in _text(response)
+    )
+
+
 def test_a_missing_file_is_refused(
     client_for: Callable[[Any], Client], desk: Any, peeters: Any
 ) -> None:
