@@ -320,3 +320,25 @@ def test_organisations(first_line: Any, api_for: Any) -> None:
     )
     assert linked.status_code == 201
     assert linked.json()["links"][0]["organisation_name"] == "Garage Lambert SA"
+
+
+def test_an_identity_against_the_national_number_needs_an_override(
+    first_line: Any, api_for: Any
+) -> None:
+    # given a man whose national number says he was born on 30 July 1985
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M")
+    api = api_for(first_line)
+    # when the API is asked to make him a woman
+    refused = api.patch(f"/persons/{person.uuid}", {"sex": "F"}, HTTP_IF_MATCH='"1"')
+    # then it is a 422 on the field, and with a reason it is saved
+    assert refused.status_code == 422
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("sex", "sex_mismatch")
+    ]
+    saved = api.patch(
+        f"/persons/{person.uuid}",
+        {"sex": "F", "contradiction_override": "Registered change pending."},
+        HTTP_IF_MATCH='"1"',
+    )
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["sex"] == "F"

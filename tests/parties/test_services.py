@@ -387,3 +387,132 @@ def test_links_a_person_to_an_organisation(first_line: Any) -> None:
             organisation_id=organisation.uuid,
             kind="employer",
         )
+
+
+# Identity against the national number (issue #11, item 7)
+
+
+@pytest.mark.parametrize(
+    ("_case", "data", "field", "code"),
+    [
+        (
+            "birth date alone",
+            {"birth_date": dt.date(1985, 7, 31)},
+            "birth_date",
+            "birth_date_mismatch",
+        ),
+        ("sex alone", {"sex": "F"}, "sex", "sex_mismatch"),
+        (
+            "number of another birth date",
+            {"national_number": national_number(dt.date(1990, 1, 2), 33)},
+            "birth_date",
+            "birth_date_mismatch",
+        ),
+        (
+            "number of a woman",
+            {"national_number": national_number(dt.date(1985, 7, 30), 34)},
+            "sex",
+            "sex_mismatch",
+        ),
+    ],
+)
+def test_an_identity_edit_that_contradicts_the_national_number_is_refused(
+    first_line: Any, _case: str, data: dict[str, Any], field: str, code: str
+) -> None:
+    # given a man born on 30 July 1985, with his national number
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    before = _counts()
+    # when an edit contradicts the number
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_update(
+            actor=first_line, person_id=person.uuid, expected_version=1, data=data
+        )
+    # then it is refused on that field and nothing changed
+    assert [(error.field, error.code) for error in excinfo.value.errors] == [
+        (field, code)
+    ]
+    person.refresh_from_db()
+    assert (person.birth_date, person.sex, person.national_number, person.version) == (
+        dt.date(1985, 7, 30),
+        "M",
+        NN,
+        1,
+    )
+    assert _counts() == before
+
+
+def test_a_contradiction_is_saved_with_an_override_and_its_reason_audited(
+    first_line: Any,
+) -> None:
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    updated = services.person_update(
+        actor=first_line,
+        person_id=person.uuid,
+        expected_version=1,
+        data={"sex": "F"},
+        contradiction_override="Change of registered sex pending at the register.",
+    )
+    assert (updated.sex, updated.version) == ("F", 2)
+    event = AuditEvent.objects.get(chain="changes", action="person.update")
+    assert event.summary["contradictions_overridden"] == {
+        "codes": ["sex_mismatch"],
+        "reason": "Change of registered sex pending at the register.",
+    }
+
+
+def test_a_blank_override_reason_is_no_override(first_line: Any) -> None:
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    with pytest.raises(ValidationFailed):
+        services.person_update(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            data={"birth_date": dt.date(1985, 7, 31)},
+            contradiction_override="   ",
+        )
+
+
+def test_a_registration_that_contradicts_the_number_is_refused(first_line: Any) -> None:
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(
+            actor=first_line,
+            identity=_identity(birth_date=dt.date(1985, 7, 30), sex="F"),
+        )
+    assert [(error.field, error.code) for error in excinfo.value.errors] == [
+        ("sex", "sex_mismatch")
+    ]
+    assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("_case", "data"),
+    [
+        ("sex other", {"sex": "X"}),
+        ("sex unknown", {"sex": "U"}),
+        ("language only", {"language": "nl"}),
+        ("names only", {"surname": "Dupond"}),
+    ],
+)
+def test_what_the_number_does_not_say_is_not_a_contradiction(
+    first_line: Any, _case: str, data: dict[str, Any]
+) -> None:
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    updated = services.person_update(
+        actor=first_line, person_id=person.uuid, expected_version=1, data=data
+    )
+    assert updated.version == 2
+
+
+def test_a_bis_number_assigned_without_sex_says_nothing_of_sex(
+    first_line: Any,
+) -> None:
+    # month + 20: the sex was not known when the BIS number was assigned (§2.2)
+    base = "852730033"
+    bis = base + f"{97 - int(base) % 97:02d}"
+    person = services.person_create(
+        actor=first_line,
+        identity=_identity(
+            national_number=bis, birth_date=dt.date(1985, 7, 30), sex="F"
+        ),
+    )
+    assert person.sex == "F"

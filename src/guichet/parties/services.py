@@ -16,6 +16,7 @@ from guichet.access import policy
 from guichet.access.domains.parties import Action
 from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record, changes
+from guichet.checks.niss import check_niss
 from guichet.core import clock
 from guichet.core.errors import (
     FieldError,
@@ -88,9 +89,18 @@ class Identity:
 
 
 def _clean_identity(
-    problems: Problems, identity: Mapping[str, Any], *, person: Person | None
-) -> dict[str, Any]:
-    """Validate identity fields; fill birth date and sex from the national number."""
+    problems: Problems,
+    identity: Mapping[str, Any],
+    *,
+    person: Person | None,
+    contradiction_override: str = "",
+) -> tuple[dict[str, Any], list[str]]:
+    """Validate identity fields; fill birth date and sex from the national number.
+
+    A birth date or sex that contradicts the national number (the one given, or
+    the person's) is refused, unless `contradiction_override` gives the reason to
+    keep it: then the codes overridden are returned, for the audit record.
+    """
     clean: dict[str, Any] = {}
     if "given_names" in identity:
         clean["given_names"] = text(
@@ -114,6 +124,7 @@ def _clean_identity(
         clean["birth_date"] = v.birth_date(
             problems, "birth_date", identity["birth_date"], today=clock.today()
         )
+    number_fields: Mapping[str, Any] = {}
     if "national_number" in identity:
         checked = v.national_number(
             problems, "national_number", identity["national_number"]
@@ -123,6 +134,7 @@ def _clean_identity(
             clean["national_number_type"] = ""
         else:
             number = checked.normalized
+            number_fields = checked.fields
             clean["national_number"] = number
             clean["national_number_type"] = (
                 NationalNumberType.BIS
@@ -131,15 +143,6 @@ def _clean_identity(
             )
             encoded = checked.fields.get("birth_date")
             given = clean.get("birth_date", person.birth_date if person else None)
-            if encoded and given and given.isoformat() != encoded:
-                problems.add(
-                    "birth_date",
-                    Code.BIRTH_DATE_MISMATCH,
-                    _(
-                        "The birth date does not match the one in the national number (%(encoded)s)."
-                    ),
-                    encoded=encoded,
-                )
             if encoded and given is None:
                 clean["birth_date"] = dt.date.fromisoformat(encoded)
             current_sex = clean.get("sex", person.sex if person else Sex.UNKNOWN)
@@ -154,7 +157,29 @@ def _clean_identity(
                     Code.NATIONAL_NUMBER_TAKEN,
                     _("A person with this national number is already registered."),
                 )
-    return clean
+    elif (
+        person is not None
+        and person.national_number
+        and {"birth_date", "sex"} & set(identity)
+    ):
+        stored = check_niss(person.national_number)
+        number_fields = stored.fields if stored.valid else {}
+    found = v.contradictions(
+        number_fields,
+        birth_date=clean.get("birth_date", person.birth_date if person else None),
+        sex=clean.get("sex", person.sex if person else None),
+    )
+    if found and not contradiction_override.strip():
+        problems.errors.extend(found)
+        return clean, []
+    return clean, [error.code for error in found]
+
+
+def _overridden(codes: list[str], reason: str) -> dict[str, Any]:
+    """What the audit record says of contradictions saved on purpose."""
+    if not codes:
+        return {}
+    return {"contradictions_overridden": {"codes": codes, "reason": reason.strip()}}
 
 
 def _phones(
@@ -278,12 +303,20 @@ def person_create(
     emails: Sequence[EmailInput] = (),
     addresses: Sequence[AddressInput] = (),
     acknowledge_duplicates: bool = False,
+    contradiction_override: str = "",
 ) -> Person:
     """Register a person. A similar name with the same birth date is refused as a
-    likely duplicate unless the agent confirms (`acknowledge_duplicates`)."""
+    likely duplicate unless the agent confirms (`acknowledge_duplicates`); a birth
+    date or sex that contradicts the national number, unless the agent says why
+    (`contradiction_override`)."""
     policy.require(actor, Action.PERSON_CREATE)
     problems = Problems()
-    values = _clean_identity(problems, asdict(identity), person=None)
+    values, overridden = _clean_identity(
+        problems,
+        asdict(identity),
+        person=None,
+        contradiction_override=contradiction_override,
+    )
     phone_rows = _phones(problems, phones)
     email_rows = _emails(problems, emails)
     address_rows = _addresses(problems, addresses)
@@ -346,6 +379,7 @@ def person_create(
                 "addresses": len(address_rows),
             },
             "acknowledged_duplicates": acknowledge_duplicates,
+            **_overridden(overridden, contradiction_override),
         },
     )
     return person
@@ -370,8 +404,13 @@ def person_update(
     expected_version: int,
     data: Mapping[str, Any],
     reason: str = "",
+    contradiction_override: str = "",
 ) -> Person:
-    """Change identity fields or the preferred language, if the version still matches."""
+    """Change identity fields or the preferred language, if the version still matches.
+
+    A birth date or sex that contradicts the national number is refused unless
+    `contradiction_override` says why it is right; the reason is audited.
+    """
     person = _locked_visible(actor, person_id)
     unknown = sorted(set(data) - set(IDENTITY_FIELDS) - set(CONTACT_FIELDS))
     if unknown:
@@ -388,7 +427,9 @@ def person_update(
         policy.require(actor, Action.PERSON_EDIT_IDENTITY, person)
     policy.require(actor, Action.PERSON_EDIT_CONTACT, person)
     problems = Problems()
-    values = _clean_identity(problems, data, person=person)
+    values, overridden = _clean_identity(
+        problems, data, person=person, contradiction_override=contradiction_override
+    )
     problems.raise_if_any()
     before = _snapshot(person)
     if "given_names" in values or "surname" in values:
@@ -416,6 +457,7 @@ def person_update(
         summary={
             "changes": changes(before, _snapshot(person)),
             "version": person.version,
+            **_overridden(overridden, contradiction_override),
         },
         reason=reason,
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -140,3 +142,50 @@ def belgian_postal_code(problems: Problems, field_name: str, value: str) -> str:
             _("A Belgian postal code has four digits, from 1000 to 9999."),
         )
     return cleaned
+
+
+_SEX_WORDS = {"M": _("a man"), "F": _("a woman")}
+
+
+def contradictions(
+    number_fields: Mapping[str, Any], *, birth_date: dt.date | None, sex: str | None
+) -> list[FieldError]:
+    """Where the birth date or the sex contradicts what the national number says.
+
+    An NN or BIS number encodes the birth date in its first six digits (YYMMDD; a
+    BIS number adds 20 or 40 to the month) and the sex in the parity of the day
+    counter (odd for men, even for women; a BIS number says it only when 40 was
+    added): docs/sources.md §2.1-2.2 (the domain notes on identifiers), read
+    by `checks.niss`. A part the number does not know (month 00, sex not assigned)
+    or a sex other than M or F contradicts nothing.
+    """
+    found = []
+    encoded_date = number_fields.get("birth_date")
+    if encoded_date and birth_date and birth_date.isoformat() != encoded_date:
+        found.append(
+            FieldError(
+                "birth_date",
+                Code.BIRTH_DATE_MISMATCH,
+                _(
+                    "The birth date does not match the one in the national number "
+                    "(%(encoded)s): correct one of them, or give the reason to keep "
+                    "both."
+                ),
+                {"encoded": encoded_date},
+            )
+        )
+    encoded_sex = number_fields.get("sex")
+    if encoded_sex in _SEX_WORDS and sex in _SEX_WORDS and sex != encoded_sex:
+        found.append(
+            FieldError(
+                "sex",
+                Code.SEX_MISMATCH,
+                _(
+                    "The sex does not match the national number, which is the number "
+                    "of %(encoded)s: correct one of them, or give the reason to keep "
+                    "both."
+                ),
+                {"encoded": _SEX_WORDS[encoded_sex]},
+            )
+        )
+    return found
