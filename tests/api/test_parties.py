@@ -342,3 +342,24 @@ def test_an_identity_against_the_national_number_needs_an_override(
     )
     assert saved.status_code == 200, saved.content
     assert saved.json()["sex"] == "F"
+
+
+def test_names_and_contact_points_are_checked_through_the_api(
+    first_line: Any, api_for: Any
+) -> None:
+    api = api_for(first_line)
+    refused = api.post(
+        "/persons",
+        {
+            "given_names": "\u200b",
+            "surname": "Dupont\u202e",
+            "emails": [{"address": f"j{n}@example.org"} for n in range(21)],
+        },
+    )
+    assert refused.status_code == 422
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("given_names", "name_character"),
+        ("surname", "name_character"),
+        ("emails", "too_many_contact_points"),
+    ]
+    assert Person.objects.count() == 0

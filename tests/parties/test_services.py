@@ -516,3 +516,75 @@ def test_a_bis_number_assigned_without_sex_says_nothing_of_sex(
         ),
     )
     assert person.sex == "F"
+
+
+# Names and contact points (issue #12, item 6)
+
+
+def test_a_name_with_a_right_to_left_override_is_refused_and_nothing_written(
+    first_line: Any,
+) -> None:
+    before = _counts()
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(
+            actor=first_line, identity=_identity(surname="Dupont\u202etlova")
+        )
+    assert [(e.field, e.code) for e in excinfo.value.errors] == [
+        ("surname", "name_character")
+    ]
+    assert _counts() == before
+
+
+def test_a_name_that_folds_to_nothing_is_refused_on_update(first_line: Any) -> None:
+    person = PersonFactory()
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_update(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            data={"given_names": "\U0001f600"},
+        )
+    assert [(e.field, e.code) for e in excinfo.value.errors] == [
+        ("given_names", "name_not_searchable")
+    ]
+
+
+def test_names_are_stored_composed(first_line: Any) -> None:
+    person = services.person_create(
+        actor=first_line, identity=_identity(given_names="Ge\u0301rard")
+    )
+    assert person.given_names == "G\u00e9rard"
+
+
+def test_a_registration_with_too_many_e_mail_addresses_is_refused(
+    first_line: Any,
+) -> None:
+    emails = [EmailInput(address=f"jean{n}@example.org") for n in range(21)]
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(actor=first_line, identity=_identity(), emails=emails)
+    assert [(e.field, e.code) for e in excinfo.value.errors] == [
+        ("emails", "too_many_contact_points")
+    ]
+    assert Person.objects.count() == 0
+
+
+def test_the_twenty_first_phone_is_refused(first_line: Any) -> None:
+    person = PersonFactory()
+    for n in range(20):
+        services.person_contact_add(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=n + 1,
+            phone=PhoneInput(number=f"+32470{n:06d}"),
+        )
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_contact_add(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=21,
+            phone=PhoneInput(number="+32470999999"),
+        )
+    assert [(e.field, e.code) for e in excinfo.value.errors] == [
+        ("phone", "too_many_contact_points")
+    ]
+    assert PhoneNumber.objects.filter(person=person).count() == 20

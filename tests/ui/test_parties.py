@@ -10,7 +10,7 @@ import pytest
 
 from guichet.audit.models import AuditEvent
 from guichet.demo.identifiers import national_number
-from guichet.parties.models import Person
+from guichet.parties.models import EmailAddress, Person
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,40 @@ def test_a_sex_against_the_national_number_is_refused(
         in _text(refused)
     )
     assert Person.objects.get(pk=person.pk).sex == "M"
+
+
+def test_a_name_with_invisible_characters_is_refused_on_screen(
+    client_for: Any, first_line: Any
+) -> None:
+    person = PersonFactory(surname="Dupont")
+    refused = _edit(client_for(first_line), person, surname="Du\u200bpont")
+    assert refused.status_code == 422
+    assert (
+        "A name cannot hold invisible or control characters (U+200B); type it again "
+        "without them." in _text(refused)
+    )
+    assert Person.objects.get(pk=person.pk).surname == "Dupont"
+
+
+def test_the_twenty_first_e_mail_address_is_refused_on_screen(
+    client_for: Any, first_line: Any
+) -> None:
+    person = PersonFactory()
+    EmailAddress.objects.bulk_create(
+        EmailAddress(
+            person=person,
+            address=f"marie{n}@example.org",
+            address_key=f"marie{n}@example.org",
+        )
+        for n in range(20)
+    )
+    refused = client_for(first_line).post(
+        f"/persons/{person.uuid}/contact/emails/",
+        {"version": person.version, "address": "marie.new@example.org"},
+    )
+    assert refused.status_code == 422
+    assert (
+        "A person can have at most 20 e-mail addresses; remove one that is no longer "
+        "used first." in _text(refused)
+    )
+    assert EmailAddress.objects.filter(person=person).count() == 20

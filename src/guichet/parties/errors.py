@@ -9,6 +9,9 @@ from guichet.core.errors import Conflict
 
 class Code(StrEnum):
     REQUIRED = "required"
+    NAME_CHARACTER = "name_character"
+    NAME_NOT_SEARCHABLE = "name_not_searchable"
+    TOO_MANY_CONTACT_POINTS = "too_many_contact_points"
     TOO_LONG = "too_long"
     INVALID_NATIONAL_NUMBER = "invalid_national_number"
     NATIONAL_NUMBER_TAKEN = "national_number_taken"

@@ -103,16 +103,12 @@ def _clean_identity(
     """
     clean: dict[str, Any] = {}
     if "given_names" in identity:
-        clean["given_names"] = text(
-            problems,
-            "given_names",
-            identity["given_names"],
-            required=True,
-            max_length=200,
+        clean["given_names"] = v.name(
+            problems, "given_names", identity["given_names"], max_length=200
         )
     if "surname" in identity:
-        clean["surname"] = text(
-            problems, "surname", identity["surname"], required=True, max_length=200
+        clean["surname"] = v.name(
+            problems, "surname", identity["surname"], max_length=200
         )
     if "sex" in identity:
         clean["sex"] = choice(problems, "sex", identity["sex"], list(Sex.values))
@@ -320,6 +316,9 @@ def person_create(
     phone_rows = _phones(problems, phones)
     email_rows = _emails(problems, emails)
     address_rows = _addresses(problems, addresses)
+    v.contact_point_count(problems, "phones", len(phone_rows), kind="phones")
+    v.contact_point_count(problems, "emails", len(email_rows), kind="emails")
+    v.contact_point_count(problems, "addresses", len(address_rows), kind="addresses")
     problems.raise_if_any()
     if not acknowledge_duplicates:
         similar = person_find_likely_duplicates(
@@ -493,6 +492,13 @@ def person_contact_add(
             _("Give exactly one phone, e-mail address or postal address."),
             code=Code.REQUIRED,
         )
+    kind, field_name = {
+        PhoneNumber: ("phones", "phone"),
+        EmailAddress: ("emails", "email"),
+        PostalAddress: ("addresses", "address"),
+    }[type(rows[0])]
+    existing = type(rows[0]).objects.filter(person=person).count()
+    v.contact_point_count(problems, field_name, existing + 1, kind=kind)
     problems.raise_if_any()
     versioned_update(person, expected_version=expected_version)
     row = rows[0]
@@ -594,7 +600,7 @@ def organisation_create(
 ) -> Organisation:
     policy.require(actor, Action.ORGANISATION_CREATE)
     problems = Problems()
-    clean_name = text(problems, "name", name, required=True, max_length=300)
+    clean_name = v.name(problems, "name", name, max_length=300)
     number = v.enterprise_number(problems, "enterprise_number", enterprise_number)
     clean_language = choice(problems, "language", language, list(Language.values)) or ""
     if number and Organisation.objects.filter(enterprise_number=number).exists():
@@ -658,9 +664,7 @@ def organisation_update(
     for name in sorted(set(data) - {"name", "enterprise_number", "language"}):
         problems.add(name, Code.UNKNOWN_FIELD, _("This field cannot be changed here."))
     if "name" in data:
-        values["name"] = text(
-            problems, "name", data["name"], required=True, max_length=300
-        )
+        values["name"] = v.name(problems, "name", data["name"], max_length=300)
         values["search_name"] = fold(values["name"])
     if "enterprise_number" in data:
         values["enterprise_number"] = v.enterprise_number(
