@@ -363,3 +363,44 @@ def test_names_and_contact_points_are_checked_through_the_api(
         ("emails", "too_many_contact_points"),
     ]
     assert Person.objects.count() == 0
+
+
+def test_a_confidential_person_does_not_show_through_registration(
+    first_line: Any, api_for: Any
+) -> None:
+    # given a person confidential to the visas team
+    number = national_number(dt.date(1985, 7, 30), 33)
+    hidden = PersonFactory(
+        given_names="Jean",
+        surname="Dupont",
+        birth_date=dt.date(1985, 7, 30),
+        sex="M",
+        national_number=number,
+        confidential_team=TeamFactory(code="visas"),
+    )
+    api = api_for(first_line)
+    # when a first-line agent registers the same name and birth date
+    created = api.post(
+        "/persons",
+        {"given_names": "Jean", "surname": "Dupont", "birth_date": "1985-07-30"},
+    )
+    # then no duplicate is counted that they could not see
+    assert created.status_code == 201, created.content
+    # and the hidden person's number is refused without naming anyone
+    refused = api.post(
+        "/persons",
+        {"given_names": "Paul", "surname": "Martin", "national_number": number},
+    )
+    assert refused.status_code == 422
+    assert str(hidden.uuid) not in refused.content.decode()
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("national_number", "national_number_taken")
+    ]
+    assert (
+        AuditEvent.objects.filter(
+            chain="access",
+            action="person.identifier_conflict",
+            object_id=str(hidden.uuid),
+        ).count()
+        == 1
+    )

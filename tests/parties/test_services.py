@@ -588,3 +588,96 @@ def test_the_twenty_first_phone_is_refused(first_line: Any) -> None:
         ("phone", "too_many_contact_points")
     ]
     assert PhoneNumber.objects.filter(person=person).count() == 20
+
+
+# Confidential persons do not leak through registration (issue #12, item 1)
+
+
+@pytest.fixture
+def hidden() -> Any:
+    """A person confidential to the visas team, born on 30 July 1985."""
+    return PersonFactory(
+        given_names="Jean",
+        surname="Dupont",
+        birth_date=dt.date(1985, 7, 30),
+        sex="M",
+        national_number=NN,
+        confidential_team=TeamFactory(code="visas", email="visas@example.org"),
+    )
+
+
+def test_the_duplicate_check_counts_only_persons_the_agent_may_see(
+    first_line: Any, hidden: Any
+) -> None:
+    # when a first-line agent registers a similar name with the same birth date
+    person = services.person_create(
+        actor=first_line,
+        identity=_identity(national_number=None, birth_date=dt.date(1985, 7, 30)),
+    )
+    # then the confidential person is not counted: the registration goes through
+    assert person.pk != hidden.pk
+    assert Person.objects.count() == 2
+
+
+def test_a_visible_duplicate_is_still_counted(make_agent: Any, hidden: Any) -> None:
+    insider = make_agent("first_line", teams=("visas",), username="insider")
+    with pytest.raises(LikelyDuplicate) as excinfo:
+        services.person_create(
+            actor=insider,
+            identity=_identity(national_number=None, birth_date=dt.date(1985, 7, 30)),
+        )
+    assert excinfo.value.params == {"count": 1}
+    assert excinfo.value.extra == {"candidates": [str(hidden.uuid)]}
+
+
+def test_a_hidden_persons_national_number_is_refused_recorded_and_notified(
+    first_line: Any, hidden: Any, mailoutbox: Any
+) -> None:
+    # when a first-line agent registers someone under the hidden person's number
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(
+            actor=first_line, identity=_identity(given_names="Paul", surname="Martin")
+        )
+    # then the answer is the same as for any number taken, naming no one
+    [error] = excinfo.value.errors
+    assert (error.field, error.code) == ("national_number", "national_number_taken")
+    assert str(hidden.uuid) not in str(excinfo.value.extra)
+    assert Person.objects.count() == 1
+    # and the attempt is in the access chain, on the hidden person
+    event = AuditEvent.objects.get(chain="access", action="person.identifier_conflict")
+    assert (event.actor, event.object_id) == (first_line, str(hidden.uuid))
+    assert event.summary == {"field": "national_number", "operation": "create"}
+    # and the team the person is confidential to is told, without their name
+    [message] = mailoutbox
+    assert message.to == ["visas@example.org"]
+    assert str(hidden.uuid) in message.body
+    assert first_line.username in message.body
+    assert "Dupont" not in message.body
+
+
+def test_a_hidden_persons_number_given_on_update_is_recorded_too(
+    first_line: Any, hidden: Any, mailoutbox: Any
+) -> None:
+    person = PersonFactory(
+        birth_date=dt.date(1985, 7, 30), sex="M", national_number=None
+    )
+    with pytest.raises(ValidationFailed):
+        services.person_update(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            data={"national_number": NN},
+        )
+    event = AuditEvent.objects.get(chain="access", action="person.identifier_conflict")
+    assert event.summary == {"field": "national_number", "operation": "update"}
+    assert len(mailoutbox) == 1
+
+
+def test_a_visible_persons_number_is_refused_without_alarm(
+    first_line: Any, mailoutbox: Any
+) -> None:
+    PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    with pytest.raises(ValidationFailed):
+        services.person_create(actor=first_line, identity=_identity())
+    assert not AuditEvent.objects.filter(action="person.identifier_conflict").exists()
+    assert mailoutbox == []
