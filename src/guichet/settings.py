@@ -155,6 +155,8 @@ INSTALLED_APPS = [
     "guichet.calendars",
     "guichet.audit",
     "guichet.parties",
+    "guichet.contacts",
+    "guichet.servicerequests",
     "guichet.documents",
     "guichet.debts",
     "guichet.correspondence",

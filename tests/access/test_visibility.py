@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 
 from guichet.access import policy
 from guichet.agents.models import Agent, Team
+from guichet.contacts.models import Contact, Topic
 from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minutes
+from guichet.servicerequests.models import Request
 from tests.debts.factories import DebtFactory
 from tests.documents.factories import DocumentFactory
 from tests.factories import (
@@ -129,9 +131,39 @@ def _action_item(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Acti
     )
 
 
+def _contact(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Contact:
+    return Contact.objects.create(
+        channel="phone",
+        started_at=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC),
+        agent=agents[0],
+        team=_team(data, teams),
+        person=_person(data, teams) if data.draw(st.booleans()) else None,
+        caller_person=_person(data, teams) if data.draw(st.booleans()) else None,
+    )
+
+
+def _request(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Request:
+    team = _team(data, teams)
+    return Request.objects.create(
+        kind="question",
+        subject="A question",
+        topic=Topic.objects.get(team__isnull=True, code="general-information"),
+        channel="phone",
+        reply_channel="phone",
+        language="fr",
+        team=team,
+        created_by=agents[0],
+        received_at=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC),
+        person=_person(data, teams) if data.draw(st.booleans()) else None,
+        requester_person=_person(data, teams) if data.draw(st.booleans()) else None,
+    )
+
+
 BUILDERS: dict[str, Builder] = {
     "parties.person": lambda data, teams, agents: _person(data, teams),
     "parties.organisation": lambda data, teams, agents: OrganisationFactory(),
+    "contacts.contact": _contact,
+    "servicerequests.request": _request,
     "correspondence.letter": _letter,
     "correspondence.incomingmail": _mail,
     "correspondence.minutes": _minutes,

@@ -7,7 +7,9 @@ offer that agent: screens that other issues register are crawled without a chang
 here. Each page must answer without error and pass axe-core, raise no CSP
 violation or script error (the `ui` fixture), and be usable with the keyboard
 alone: Tab reaches every control, in the order of the page, and no control jumps
-the queue with a positive tabindex.
+the queue with a positive tabindex. The same screens are then shown in the four
+languages at 390 and 1280 pixels wide, and no text may be clipped or run out of
+its box or the window (`check_text_fits`).
 """
 
 from __future__ import annotations
@@ -110,6 +112,101 @@ def _check_keyboard_order(ui: Browser, context: str) -> None:
         )
 
 
+# Every text of the page that does not fit: clipped by a box that hides its
+# overflow, cut short by an ellipsis, running out of its box (into the next card)
+# or out of the window, and a page wider than the window. A box that scrolls
+# (`overflow: auto`) keeps its text reachable: it must fit itself. Text hidden on
+# purpose (the screen-reader-only `clip` pattern, a skip link parked off screen) is
+# left out, and so are form fields, whose text scrolls inside them.
+_TEXT_THAT_DOES_NOT_FIT = r"""() => {
+    const problems = [];
+    const viewport = document.documentElement.clientWidth;
+    const slack = 1;
+    const name = (el) => {
+        let text = el.tagName.toLowerCase();
+        if (el.id) return text + "#" + el.id;
+        for (const cls of el.classList) text += "." + cls;
+        return text;
+    };
+    const path = (el) => el.parentElement && el.parentElement !== document.body
+        ? name(el.parentElement) + " > " + name(el) : name(el);
+    const meantHidden = (el) => {
+        for (let node = el; node; node = node.parentElement) {
+            const style = getComputedStyle(node);
+            if (style.clipPath !== "none" || style.clip !== "auto") return true;
+        }
+        return false;
+    };
+    const width = document.documentElement.scrollWidth;
+    if (width > viewport + slack) {
+        problems.push(`the page scrolls sideways: ${width} px in a ${viewport} px window`);
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+        const el = text.parentElement;
+        if (!el || !text.data.trim() || el.closest("script, style, template, select, textarea")) {
+            continue;
+        }
+        if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        const rect = range.getBoundingClientRect();
+        if (rect.width === 0 || rect.right <= 0 || rect.bottom <= 0 || meantHidden(el)) {
+            continue;
+        }
+        const sample = text.data.trim().replace(/\s+/g, " ").slice(0, 40);
+        const why = (() => {
+            let left = rect.left;
+            let right = rect.right;
+            for (let box = el; box !== document.documentElement; box = box.parentElement) {
+                const style = getComputedStyle(box);
+                if (box === el && style.textOverflow === "ellipsis"
+                        && box.scrollWidth > box.clientWidth + slack) {
+                    return "is cut short by an ellipsis";
+                }
+                if (style.display === "inline" || style.display === "contents") continue;
+                const edge = box.getBoundingClientRect();
+                const outside = right > edge.right + slack || left < edge.left - slack;
+                if (style.overflowX === "hidden" || style.overflowX === "clip") {
+                    if (outside) return `is clipped by ${name(box)}`;
+                } else if (style.overflowX === "auto" || style.overflowX === "scroll") {
+                    // Scrolled into view inside its own box, which must fit.
+                    left = edge.left;
+                    right = edge.right;
+                } else if (outside) {
+                    return `runs out of ${name(box)} (${Math.round(left)}..${Math.round(right)}`
+                        + ` px, the box ${Math.round(edge.left)}..${Math.round(edge.right)})`;
+                }
+                // Out of the flow (a drop-down, the admin's side column): it may lie
+                // over its parent's edge, and only the window bounds it.
+                if (style.position === "absolute" || style.position === "fixed"
+                        || style.float !== "none") {
+                    break;
+                }
+            }
+            if (right > viewport + slack || left < -slack) {
+                return `runs out of the ${viewport} px window (${Math.round(left)}..${Math.round(right)})`;
+            }
+            return null;
+        })();
+        if (why) problems.push(`"${sample}" in ${path(el)} ${why}`);
+    }
+    return problems;
+}"""
+
+
+def text_that_does_not_fit(ui: Browser) -> list[str]:
+    """Each text of the page that is clipped or overflows its box, described."""
+    problems: list[str] = ui.page.evaluate(_TEXT_THAT_DOES_NOT_FIT)
+    return problems
+
+
+def check_text_fits(ui: Browser, context: str) -> None:
+    """Fail when any text of the page is clipped or overflows its box."""
+    problems = text_that_does_not_fit(ui)
+    assert not problems, f"text does not fit on {context}:\n" + "\n".join(problems)
+
+
 def agents_by_role() -> list[Agent]:
     """One demo agent per role: the one with the highest function level."""
     rank = LEVEL_RANK
@@ -189,6 +286,44 @@ def test_every_section_and_tab_is_accessible_and_keyboard_usable(
                     check_keyboard_order(ui, context)
                 crawled += 1
     assert crawled >= len(agents) * 2
+
+
+LANGUAGES = ("fr", "nl", "de", "en")
+WIDTHS = (390, 1280)
+
+
+def test_no_text_is_clipped_in_any_language_at_390_and_1280_px(
+    ui: Browser, demo: None
+) -> None:
+    """Every section and tab of every role, in each language, on a phone and on a
+    laptop: each value is shown whole (issue #11: the identity card hid values
+    under the next card, and a 390 px screen scrolled sideways)."""
+    checked = 0
+    failures: list[str] = []
+    for agent in agents_by_role():
+        ui.page.context.clear_cookies()
+        ui.page.set_viewport_size({"width": 1280, "height": 800})
+        ui.login(agent.username, data.DEMO_PASSWORD)
+        paths = [section.url for section in workspace.sections_for(agent)]
+        for person in persons_to_open(agent):
+            paths += [tab.url(person.uuid) for tab in workspace.person_tabs_for(agent)]
+        for language in LANGUAGES:
+            # The agent's language is read from their profile on each request.
+            Agent.objects.filter(pk=agent.pk).update(language=language)
+            for path in paths:
+                for width in WIDTHS:
+                    ui.page.set_viewport_size({"width": width, "height": 800})
+                    if width == WIDTHS[0]:
+                        assert ui.go(path).status == 200, path
+                    context = f"{path} as {agent.username}, {language}, {width} px"
+                    failures += [
+                        f"{context}: {problem}"
+                        for problem in text_that_does_not_fit(ui)
+                    ]
+                    checked += 1
+    assert checked >= len(LANGUAGES) * len(WIDTHS) * 10
+    # Every failing page at once: one layout fault shows on many screens.
+    assert not failures, f"{len(failures)} texts do not fit:\n" + "\n".join(failures)
 
 
 def test_shortcuts_reach_the_search_and_htmx_posts_carry_the_csrf_token(

@@ -104,6 +104,32 @@ def test_logs_in_and_switches_language(
     expect(ui.page.get_by_role("button", name="Afmelden")).to_be_visible()
 
 
+def test_the_language_switch_names_each_language_in_its_own_words(
+    ui: Any, world: dict[str, Any]
+) -> None:
+    """Issue #11: in French the switch read "EN Anglais"; each language is named
+    as its speakers name it, whatever the interface language."""
+    Agent.objects.filter(username="first.fr").update(language="fr")
+    ui.login("first.fr")
+    for interface in ("fr", "de"):
+        if interface == "de":
+            ui.page.get_by_role("button", name="Deutsch", exact=True).click()
+        expect(ui.page.locator("html")).to_have_attribute("lang", interface)
+        switch = ui.page.locator(".language-switch")
+        for code, name in (
+            ("fr", "Français"),
+            ("nl", "Nederlands"),
+            ("de", "Deutsch"),
+            ("en", "English"),
+        ):
+            button = switch.get_by_role("button", name=name, exact=True)
+            expect(button).to_have_attribute("lang", code)
+            expect(button).to_have_attribute("title", name)
+            expect(button).to_have_text(re.compile(code.upper()))
+            pressed = "true" if code == interface else "false"
+            expect(button).to_have_attribute("aria-pressed", pressed)
+
+
 def test_finds_a_misspelt_name_with_the_keyboard_and_opens_the_360_view(
     ui: Any, checked: Check, world: dict[str, Any]
 ) -> None:

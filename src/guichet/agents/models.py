@@ -263,3 +263,57 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Substitution(BaseModel):
+    """While `agent` is away (from `starts_on` to `ends_on`, both included),
+    `substitute` sees what is assigned to them and receives their new assignments
+    (docs/adr/0005-contacts-and-requests.md)."""
+
+    agent = models.ForeignKey(
+        Agent,
+        on_delete=models.CASCADE,
+        related_name="substitutions",
+        verbose_name=_("agent away"),
+    )
+    substitute = models.ForeignKey(
+        Agent,
+        on_delete=models.PROTECT,
+        related_name="substituting",
+        verbose_name=_("substitute"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_by = models.ForeignKey(
+        Agent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        verbose_name = _("substitution")
+        verbose_name_plural = _("substitutions")
+        indexes = [
+            models.Index(fields=["agent", "starts_on"], name="agents_substitution_idx"),
+            models.Index(
+                fields=["substitute", "starts_on"], name="agents_substituting_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="agents_substitution_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(substitute=models.F("agent")),
+                name="agents_substitution_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id}->{self.substitute_id} {self.starts_on}..{self.ends_on}"

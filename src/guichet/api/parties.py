@@ -360,6 +360,32 @@ def person_address_add(
     return _contact_add(request, response, person_id, address=_address(payload))
 
 
+@router.put(
+    "/persons/{person_id}/addresses/{address_id}",
+    response=responses({200: PersonOut}, 403, 404, 412, 428),
+    summary="Replace a postal address (If-Match required)",
+)
+def person_address_update(
+    request: HttpRequest,
+    response: HttpResponse,
+    person_id: UUID,
+    address_id: UUID,
+    payload: AddressIn,
+) -> Any:
+    services.person_address_update(
+        actor=actor(request),
+        person_id=person_id,
+        address_id=address_id,
+        expected_version=expected_version(request),
+        address=_address(payload),
+    )
+    person = selectors.person_get_for_agent(
+        agent=actor(request), person_id=person_id, purpose="api.write"
+    ).obj
+    set_etag(response, person.version)
+    return person
+
+
 @router.delete(
     "/persons/{person_id}/contact-points/{contact_point_id}",
     response=responses({200: PersonOut}, 403, 404, 412, 428),

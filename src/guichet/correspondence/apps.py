@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CorrespondenceConfig(AppConfig):
     name = "guichet.correspondence"
     verbose_name = _("Correspondence")
+
+    def ready(self) -> None:
+        # A complaint registered below this app gets its acknowledgement drafted here
+        # (dependency inversion: servicerequests never imports correspondence).
+        from guichet.servicerequests.services import complaint_registered
+
+        from .services.complaints import complaint_acknowledge
+
+        if complaint_acknowledge not in complaint_registered:
+            complaint_registered.append(complaint_acknowledge)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_module
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,26 @@ def person_get_for_agent(
         actor=agent, action="person.view", obj=person, context={"purpose": purpose}
     )
     return policy.seen(agent, person)
+
+
+def person_list_for_agent(
+    *, agent: Agent, person_ids: Sequence[str | uuid_module.UUID], purpose: str
+) -> list[Person]:
+    """The persons of `person_ids` the agent may see, by name (a duplicate
+    warning's candidates, say); ids that are not visible are left out, and the
+    read is logged."""
+    keys = [key for key in (parse_uuid(value) for value in person_ids) if key]
+    persons = list(
+        persons_visible(agent=agent).filter(uuid__in=keys).order_by("search_name", "id")
+    )
+    if persons:
+        access_record(
+            actor=agent,
+            action="person.search",
+            objects=persons,
+            context={"purpose": purpose},
+        )
+    return persons
 
 
 def person_search(

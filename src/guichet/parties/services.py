@@ -672,6 +672,62 @@ def person_contact_remove(
     return person
 
 
+_ADDRESS_FIELDS = (
+    "kind",
+    "country",
+    "street",
+    "house_number",
+    "box",
+    "postal_code",
+    "municipality",
+    "lines",
+    "label",
+    "is_primary",
+)
+
+
+@transaction.atomic
+def person_address_update(
+    *,
+    actor: Agent,
+    person_id: Any,
+    address_id: Any,
+    expected_version: int,
+    address: AddressInput,
+) -> PostalAddress:
+    """Replace one of a person's postal addresses, if the person's version still
+    matches (a contact point's change bumps the person's version, as an addition
+    or a removal does)."""
+    person = _locked_visible(actor, person_id)
+    policy.require(actor, Action.PERSON_EDIT_CONTACT, person)
+    row = PostalAddress.objects.filter(person=person, uuid=address_id).first()
+    if row is None:
+        raise NotFound(_("No such postal address."))
+    problems = Problems()
+    (clean,) = _addresses(problems, [address], prefix="address")
+    problems.raise_if_any()
+    before = str(row)
+    versioned_update(person, expected_version=expected_version)
+    if clean.is_primary:
+        PostalAddress.objects.filter(person=person, is_primary=True).exclude(
+            pk=row.pk
+        ).update(is_primary=False)
+    for name in _ADDRESS_FIELDS:
+        setattr(row, name, getattr(clean, name))
+    row.save(update_fields=[*_ADDRESS_FIELDS, "updated_at"])
+    audit_record(
+        actor=actor,
+        action="person.postaladdress.update",
+        obj=person,
+        summary={
+            "changes": {"address": [before, str(row)]},
+            "contact_point": str(row.uuid),
+            "version": person.version,
+        },
+    )
+    return row
+
+
 @transaction.atomic
 def person_restrict(
     *,

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import administration, calendars, correspondence, debts, documents, parties
+from . import (
+    administration,
+    calendars,
+    contacts,
+    correspondence,
+    debts,
+    documents,
+    parties,
+    servicerequests,
+)
 
 MODULES: tuple[ModuleType, ...] = (
     parties,
@@ -20,4 +29,6 @@ MODULES: tuple[ModuleType, ...] = (
     debts,
     documents,
     calendars,
+    contacts,
+    servicerequests,
 )

@@ -7,6 +7,7 @@ field errors come back next to the field through `ui.errors.submit`.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -17,8 +18,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Language
-from guichet.parties.models import PhoneKind, Sex
-from guichet.parties.services import IDENTITY_FIELDS
+from guichet.parties.models import AddressKind, PhoneKind, PostalAddress, Sex
+from guichet.parties.services import IDENTITY_FIELDS, AddressInput
 from guichet.ui.errors import ServiceForm
 from guichet.ui.forms import date_input
 
@@ -235,6 +236,161 @@ class PersonLanguageForm(VersionedForm):
 
 class ContactRemoveForm(VersionedForm):
     """The confirmation of a removal: only the version it was confirmed on."""
+
+
+class AddressFields(forms.Form):
+    """A postal address, as bpost lays it out; every field is optional here, and
+    an address with nothing typed is no address (the service says what a given
+    address lacks). Service errors come back through `address_field_name`."""
+
+    address_street = forms.CharField(label=_("Street"), required=False, max_length=200)
+    address_house_number = forms.CharField(
+        label=_("House number"), required=False, max_length=20
+    )
+    address_box = forms.CharField(label=_("Box"), required=False, max_length=20)
+    address_postal_code = forms.CharField(
+        label=_("Postal code"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    address_municipality = forms.CharField(
+        label=_("Municipality or town"), required=False, max_length=200
+    )
+    address_country = forms.CharField(
+        label=_("Country"),
+        max_length=2,
+        initial="BE",
+        help_text=_("Two-letter code: BE, FR, NL, DE, LU..."),
+        widget=forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
+    )
+    address_lines = forms.CharField(
+        label=_("Address lines (abroad)"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Outside Belgium: the lines above the town, as the country writes them."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    address_kind = forms.ChoiceField(
+        label=_("Kind of address"),
+        choices=AddressKind.choices,
+        initial=AddressKind.RESIDENCE,
+    )
+    address_is_primary = forms.BooleanField(
+        label=_("Preferred address"), required=False
+    )
+
+    _TYPED = ("street", "house_number", "box", "postal_code", "municipality", "lines")
+
+    @staticmethod
+    def address_field_name(name: str) -> str:
+        """The form field of a service error: `addresses[0].street` or
+        `address.street` is `address_street`."""
+        return "address_" + name.rpartition(".")[2]
+
+    def has_address(self) -> bool:
+        return any(self.cleaned_data.get(f"address_{name}") for name in self._TYPED)
+
+    def address_input(self) -> AddressInput:
+        data = self.cleaned_data
+        return AddressInput(
+            country=data["address_country"],
+            street=data["address_street"],
+            house_number=data["address_house_number"],
+            box=data["address_box"],
+            postal_code=data["address_postal_code"],
+            municipality=data["address_municipality"],
+            lines=data["address_lines"],
+            kind=data["address_kind"],
+            is_primary=data["address_is_primary"],
+        )
+
+    def address_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("address_")]
+
+    @staticmethod
+    def initial_of(address: PostalAddress) -> dict[str, Any]:
+        return {
+            f"address_{name}": getattr(address, name)
+            for name in (*AddressFields._TYPED, "country", "kind", "is_primary")
+        }
+
+
+def _fresh(name: str) -> forms.Field:
+    """A field of the identity form, for a form that shows no original value."""
+    field = copy.deepcopy(PersonIdentityForm.base_fields[name])
+    field.show_hidden_initial = False
+    return field
+
+
+class PersonCreateForm(ServiceForm, AddressFields):
+    """A new person: identity, preferred language and, if known, a postal address.
+
+    The duplicate check is the service's: the agent confirms it with the "register
+    anyway" button, which sends `acknowledge_duplicates`.
+    """
+
+    surname = _fresh("surname")
+    given_names = _fresh("given_names")
+    birth_date = _fresh("birth_date")
+    sex = _fresh("sex")
+    national_number = _fresh("national_number")
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=Language.choices,
+        help_text=_("The language of letters and calls to this person."),
+    )
+    acknowledge_duplicates = forms.BooleanField(
+        required=False, widget=forms.HiddenInput
+    )
+
+    field_order = (
+        "surname",
+        "given_names",
+        "birth_date",
+        "sex",
+        "national_number",
+        "language",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].initial = Sex.UNKNOWN
+        for name in ("surname", "given_names"):
+            self.fields[name].widget.attrs["aria-required"] = "true"
+
+    def clean_national_number(self) -> str:
+        return _NUMBER_SEPARATORS.sub("", self.cleaned_data["national_number"])
+
+    def identity_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.field_order]
+
+
+class OrganisationCreateForm(ServiceForm, AddressFields):
+    name = forms.CharField(label=_("Name"), required=False, max_length=300)
+    enterprise_number = forms.CharField(
+        label=_("Enterprise number"),
+        required=False,
+        max_length=20,
+        help_text=_("10 digits, as in the Crossroads Bank for Enterprises (BCE/KBO)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    field_order = ("name", "enterprise_number", "language")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["aria-required"] = "true"
+
+    def organisation_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.field_order]
+
+
+class AddressEditForm(VersionedForm, AddressFields):
+    """One postal address of a person, on the person's version it was read at."""
 
 
 SORT_CHOICES = [

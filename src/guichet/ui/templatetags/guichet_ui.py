@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 import phonenumbers
 
-from guichet.parties.models import Person
+from guichet.parties.models import Person, PostalAddress
 from guichet.ui import workspace
 
 register = template.Library()
@@ -68,7 +68,10 @@ def phone(value: str | None) -> str:
 
 @register.filter
 def person_field_label(name: str) -> str:
-    """The translated label of a person's field, as the audit trail names it."""
+    """The translated label of a person's field, as the audit trail names it
+    (`address`: a postal address changed in place)."""
+    if name == "address":
+        return str(PostalAddress._meta.verbose_name)
     try:
         field = Person._meta.get_field(name.removesuffix("_id"))
     except FieldDoesNotExist:

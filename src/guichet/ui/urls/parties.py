@@ -5,6 +5,7 @@ from django.urls import path
 from guichet.ui.views import parties
 
 urlpatterns = [
+    path("persons/new/", parties.person_create, name="person_create"),
     path("persons/<uuid:person_id>/", parties.person_detail, name="person_detail"),
     path(
         "persons/<uuid:person_id>/history/",
@@ -37,7 +38,17 @@ urlpatterns = [
         parties.person_contact_remove,
         name="person_contact_remove",
     ),
+    path(
+        "persons/<uuid:person_id>/addresses/<uuid:address_id>/edit/",
+        parties.person_address_edit,
+        name="person_address_edit",
+    ),
     path("organisations/", parties.organisation_list, name="organisation_list"),
+    path(
+        "organisations/new/",
+        parties.organisation_create,
+        name="organisation_create",
+    ),
     path(
         "organisations/<uuid:organisation_id>/",
         parties.organisation_detail,

@@ -17,24 +17,29 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as format_date
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from guichet.access import policy
 from guichet.access.domains.parties import Action
 from guichet.access.policy import Seen
-from guichet.agents.models import Agent
+from guichet.agents.models import Agent, Language
 from guichet.core.errors import NotFound
 from guichet.parties import selectors, services
+from guichet.parties.errors import LikelyDuplicate
 from guichet.parties.models import Organisation, Person
 from guichet.ui import search, workspace
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import submit
 from guichet.ui.forms.parties import (
+    AddressEditForm,
+    AddressFields,
     ContactRemoveForm,
     EmailAddForm,
+    OrganisationCreateForm,
     OrganisationFilterForm,
+    PersonCreateForm,
     PersonIdentityForm,
     PersonLanguageForm,
     PhoneAddForm,
@@ -186,6 +191,128 @@ for _provider in (
     ),
 ):
     search.register_provider(_provider)
+
+
+# Registering persons and organisations.
+
+
+def _service_field(name: str) -> str:
+    """The form field of a create service's error (`addresses[0].street`)."""
+    if name.startswith("addresses"):
+        return AddressFields.address_field_name(name)
+    return name
+
+
+def _spoken_language() -> str:
+    """The workspace's language, as a first guess of the caller's."""
+    language = get_language()
+    return language if language in Language.values else Language.FR
+
+
+@agent_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    """Register a person; a likely duplicate the agent may see is shown with a
+    link, and registering anyway takes an explicit second click."""
+    agent = agent_of(request)
+    policy.require(agent, Action.PERSON_CREATE)
+    if request.method != "POST":
+        form = PersonCreateForm(initial={"language": _spoken_language()})
+        return _create_page(request, form)
+    form = PersonCreateForm(request.POST)
+    if not form.is_valid():
+        return _create_page(request, form, status=422)
+    data = form.cleaned_data
+    try:
+        person = submit(
+            form,
+            lambda: services.person_create(
+                actor=agent,
+                identity=services.Identity(
+                    given_names=data["given_names"],
+                    surname=data["surname"],
+                    birth_date=data["birth_date"],
+                    sex=data["sex"],
+                    national_number=data["national_number"],
+                    language=data["language"],
+                ),
+                addresses=[form.address_input()] if form.has_address() else [],
+                acknowledge_duplicates=data["acknowledge_duplicates"],
+            ),
+            rename=_service_field,
+        )
+    except LikelyDuplicate as warning:
+        candidates = selectors.person_list_for_agent(
+            agent=agent,
+            person_ids=warning.extra.get("candidates", []),
+            purpose="duplicate-check",
+        )
+        return _create_page(
+            request, form, status=409, duplicate=warning, candidates=candidates
+        )
+    if person is None:
+        return _create_page(request, form, status=422)
+    messages.success(
+        request, gettext("%(person)s was registered.") % {"person": person}
+    )
+    return redirect("ui:person_detail", person.uuid)
+
+
+def _create_page(
+    request: HttpRequest,
+    form: PersonCreateForm,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    return render(
+        request,
+        "ui/parties/person_create.html",
+        {"form": form, **context},
+        status=status,
+    )
+
+
+@agent_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    agent = agent_of(request)
+    policy.require(agent, Action.ORGANISATION_CREATE)
+    if request.method != "POST":
+        form = OrganisationCreateForm(initial={"language": _spoken_language()})
+        return _organisation_create_page(request, form)
+    form = OrganisationCreateForm(request.POST)
+    if not form.is_valid():
+        return _organisation_create_page(request, form, status=422)
+    data = form.cleaned_data
+    organisation = submit(
+        form,
+        lambda: services.organisation_create(
+            actor=agent,
+            name=data["name"],
+            enterprise_number=data["enterprise_number"],
+            language=data["language"],
+            addresses=[form.address_input()] if form.has_address() else [],
+        ),
+        rename=_service_field,
+    )
+    if organisation is None:
+        return _organisation_create_page(request, form, status=422)
+    messages.success(
+        request,
+        gettext("%(organisation)s was registered.")
+        % {"organisation": organisation.name},
+    )
+    return redirect("ui:organisation_detail", organisation.uuid)
+
+
+def _organisation_create_page(
+    request: HttpRequest, form: OrganisationCreateForm, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "ui/parties/organisation_create.html",
+        {"form": form},
+        status=status,
+    )
 
 
 # The 360° view.
@@ -522,6 +649,83 @@ def person_contact_remove(
             "changes": changes,
         },
         status=409 if stale else 200,
+    )
+
+
+@agent_required
+def person_address_edit(
+    request: HttpRequest, person_id: uuid.UUID, address_id: uuid.UUID
+) -> HttpResponse:
+    """Change a postal address on the version the agent read; a stale edit shows
+    what changed meanwhile and keeps what the agent typed, on the new version."""
+    agent = agent_of(request)
+    seen = selectors.person_get_for_agent(
+        agent=agent, person_id=person_id, purpose="edit"
+    )
+    person = seen.obj
+    seen.require(Action.PERSON_EDIT_CONTACT)
+    address = next(
+        (row for row in person.addresses.all() if row.uuid == address_id), None
+    )
+    if address is None:
+        raise NotFound(gettext("No such postal address."))
+    if request.method != "POST":
+        form = AddressEditForm(
+            initial={**AddressFields.initial_of(address), "version": person.version}
+        )
+        return _address_page(request, person, address, form)
+    form = AddressEditForm(request.POST)
+    if not form.is_valid():
+        return _address_page(request, person, address, form, status=422)
+    saved = submit(
+        form,
+        lambda: services.person_address_update(
+            actor=agent,
+            person_id=person.uuid,
+            address_id=address.uuid,
+            expected_version=form.cleaned_data["version"],
+            address=form.address_input(),
+        ),
+        rename=AddressFields.address_field_name,
+    )
+    if saved is not None:
+        messages.success(request, gettext("The postal address was saved."))
+        return redirect("ui:person_detail", person.uuid)
+    if form.stale is None:
+        return _address_page(request, person, address, form, status=422)
+    changes = selectors.person_changes_for_agent(
+        agent=agent,
+        person_id=person.uuid,
+        since_version=form.cleaned_data["version"],
+    )
+    # Re-applying is one click: the same values, on the current version.
+    data = request.POST.copy()
+    data["version"] = str(person.version)
+    return _address_page(
+        request,
+        person,
+        address,
+        AddressEditForm(data),
+        status=409,
+        stale=True,
+        changes=changes,
+    )
+
+
+def _address_page(
+    request: HttpRequest,
+    person: Person,
+    address: Any,
+    form: AddressEditForm,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    return render(
+        request,
+        "ui/parties/person_address_edit.html",
+        {"person": person, "address": address, "form": form, **context},
+        status=status,
     )
 
 

@@ -8,10 +8,97 @@
  * - In the results: Up and Down arrows move between them, Escape goes back.
  * - Every htmx request carries the page's CSRF token in the X-CSRFToken header,
  *   read from <meta name="csrf-token"> (the cookie is HttpOnly).
- * Without JavaScript, the search field is a form and the results page a list of links.
+ * - On small screens the "Menu" button shows and hides the navigation (Escape
+ *   closes it and gives the focus back to the button).
+ * - Each data table is put in a box that scrolls sideways when the table is wider
+ *   than the screen; that box is then a Tab stop, named after the table, so the
+ *   keyboard can scroll it too.
+ * Without JavaScript, the search field is a form and the results page a list of
+ * links, the navigation is always shown, and a wide table widens the page.
  */
 (function () {
   "use strict";
+
+  document.documentElement.classList.add("js");
+
+  function menu() {
+    return document.querySelector(".menu-toggle");
+  }
+
+  function setMenu(open) {
+    var button = menu();
+    var nav = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) return;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("open", open);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".menu-toggle");
+    if (button) setMenu(button.getAttribute("aria-expanded") !== "true");
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var button = menu();
+    if (event.key !== "Escape" || !button || button.getAttribute("aria-expanded") !== "true") return;
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    if (nav && (nav.contains(event.target) || event.target === button)) {
+      setMenu(false);
+      button.focus();
+    }
+  });
+
+  function tableName(table) {
+    var caption = table.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    var section = table.closest("section[aria-labelledby]");
+    var heading = section && document.getElementById(section.getAttribute("aria-labelledby"));
+    return heading ? heading.textContent.trim() : "";
+  }
+
+  // A Tab stop only while the box really scrolls: a wide screen keeps one stop less.
+  function markScrolling(box) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute("tabindex", "0");
+      var name = tableName(box.querySelector("table"));
+      if (name) {
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", name);
+      }
+    } else {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+
+  var resized = typeof ResizeObserver === "function"
+    ? new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) { markScrolling(entry.target); });
+    })
+    : null;
+
+  function boxTables(root) {
+    if (!root || !root.querySelectorAll) return;
+    var tables = root.matches && root.matches("table.data") ? [root] : root.querySelectorAll("table.data");
+    Array.prototype.forEach.call(tables, function (table) {
+      if (table.parentElement.classList.contains("table-scroll")) return;
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+      markScrolling(box);
+      if (resized) resized.observe(box);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { boxTables(document.body); });
+  } else {
+    boxTables(document.body);
+  }
+  // Content that htmx brings in (a search, a calculation) gets the same boxes.
+  document.addEventListener("htmx:load", function (event) { boxTables(event.target); });
 
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -1,0 +1,113 @@
+"""Queues, an agent's work and one request: only what the agent sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from guichet.core.errors import NotFound
+from guichet.servicerequests import selectors, services
+from guichet.servicerequests.selectors import QueueFilter
+from guichet.servicerequests.services import RequestInput
+from tests.factories import PersonFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _question(person: Any, **fields: Any) -> RequestInput:
+    values: dict[str, Any] = {
+        "kind": "question",
+        "subject": "Question",
+        "topic": "benefit-payment",
+        "channel": "phone",
+        "person": str(person.uuid),
+        "language": "fr",
+    }
+    values.update(fields)
+    return RequestInput(**values)
+
+
+@pytest.fixture
+def agents(make_agent: Any, routing: Any) -> dict[str, Any]:
+    return {
+        "first": make_agent("first_line", teams=["cc-fr"]),
+        "second": make_agent("second_line", teams=["cc-fr"]),
+        "visas": make_agent("second_line", teams=["cc-fr", "visas"]),
+    }
+
+
+def test_the_queue_sorts_by_deadline_and_hides_confidential_persons(
+    agents: Any,
+) -> None:
+    hidden = PersonFactory(confidential_team=TeamFactory(code="visas"))
+    first = agents["first"]
+    urgent = services.request_create(
+        actor=agents["visas"], data=_question(hidden), team=TeamFactory(code="cc-fr")
+    )
+    normal = services.request_create(actor=first, data=_question(PersonFactory()))
+    assert urgent.team.code == "cc-fr"
+    second_rows = selectors.queue(agent=agents["second"], filters=QueueFilter()).rows
+    assert second_rows == [normal]
+    visas_rows = selectors.queue(agent=agents["visas"], filters=QueueFilter()).rows
+    assert set(visas_rows) == {urgent, normal}
+    with pytest.raises(NotFound) as hidden_error:
+        selectors.request_get_for_agent(agent=agents["second"], key=urgent.reference)
+    with pytest.raises(NotFound) as missing_error:
+        selectors.request_get_for_agent(agent=agents["second"], key="REQ-2026-9999999")
+    assert str(hidden_error.value.message) == str(missing_error.value.message)
+
+
+def test_a_request_is_found_by_reference_or_public_id(agents: Any) -> None:
+    request = services.request_create(
+        actor=agents["first"], data=_question(PersonFactory())
+    )
+    by_ref = selectors.request_get_for_agent(
+        agent=agents["second"], key=request.reference.lower()
+    )
+    by_uuid = selectors.request_get_for_agent(
+        agent=agents["second"], key=str(request.uuid)
+    )
+    assert by_ref.obj == by_uuid.obj == request
+    assert "request.work" in by_ref.actions
+    for bad in ["REQ-2026", "REQ-x-1", "REQ-2026-99999999999999999999999", ""]:
+        with pytest.raises(NotFound):
+            selectors.request_get_for_agent(agent=agents["second"], key=bad)
+
+
+def test_filters_and_my_work(agents: Any) -> None:
+    first, second = agents["first"], agents["second"]
+    mine = services.request_create(actor=first, data=_question(PersonFactory()))
+    services.request_create(
+        actor=first, data=_question(PersonFactory(), priority="urgent")
+    )
+    services.request_take(actor=second, request=mine)
+    assert selectors.queue(agent=second, filters=QueueFilter(owner="me")).rows == [mine]
+    assert (
+        len(selectors.queue(agent=second, filters=QueueFilter(owner="none")).rows) == 1
+    )
+    assert (
+        len(selectors.queue(agent=second, filters=QueueFilter(priority="urgent")).rows)
+        == 1
+    )
+    work = selectors.my_work(agent=second)
+    assert work.owned == [mine]
+    assert work.unowned_count == 1
+    (load,) = [w for w in selectors.workload(agent=second) if w.team.code == "cc-fr"]
+    assert (load.open_count, load.unowned) == (2, 1)
+    assert load.by_owner == [(second.username, 1)]
+
+
+def test_the_timeline_shows_the_merged_requests_history(agents: Any) -> None:
+    person = PersonFactory()
+    kept = services.request_create(actor=agents["first"], data=_question(person))
+    dup = services.request_create(actor=agents["first"], data=_question(person))
+    services.request_merge(
+        actor=agents["second"], duplicate=dup, into=kept, reason="same"
+    )
+    events = selectors.timeline(agent=agents["second"], request=kept)
+    assert {e.request_id for e in events} == {kept.pk, dup.pk}
+    assert selectors.requests_of_person(agent=agents["second"], person=person) == [
+        dup,
+        kept,
+    ]
