@@ -181,6 +181,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "guichet.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their caching, nothing else is stored.
+    "guichet.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

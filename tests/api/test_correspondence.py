@@ -207,3 +207,47 @@ def test_letter_types_declare_their_free_fields_and_values_are_checked(
         "Datum van de afspraak: 31/02/2027 is geen datum."
     )
     assert not Letter.objects.exists()
+
+
+def test_a_scan_named_in_another_script_downloads_as_an_attachment(
+    clerk: Any, api_for: Any
+) -> None:
+    # given mail whose scan was named in Cyrillic and Greek letters
+    api = api_for(clerk)
+    registered = api.client.post(
+        "/api/v1/incoming-mail",
+        {
+            "received_on": clock.today().isoformat(),
+            "subject": "Заявление",
+            "sender_name": "Иван Петров",
+            "scan": SimpleUploadedFile("заявление-Ωμέγα.png", PNG),
+        },
+    )
+    assert registered.status_code == 201, registered.content
+    # when it is downloaded through the API
+    scan = api.get(f"/incoming-mail/{registered.json()['id']}/scan")
+    # then it is an attachment whose name survives (RFC 6266 filename*)
+    assert scan.status_code == 200
+    assert scan.content == PNG
+    disposition = scan["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert (
+        "filename*=utf-8''%D0%B7%D0%B0%D1%8F%D0%B2%D0%BB%D0%B5%D0%BD%D0%B8%D0%B5-"
+        "%CE%A9%CE%BC%CE%AD%CE%B3%CE%B1.png" in disposition
+    )
+    disposition.encode("latin-1")  # a header value must be Latin-1
+
+
+def test_every_api_download_is_an_attachment(clerk: Any, api_for: Any) -> None:
+    # given an issued letter
+    api = api_for(clerk)
+    person = person_with_address()
+    letter_id = api.post(
+        "/letters", {"person_id": str(person.uuid), "letter_type": "acknowledgement"}
+    ).json()["id"]
+    api.post(f"/letters/{letter_id}/submit", HTTP_IF_MATCH='"1"')
+    # when its PDF is downloaded
+    pdf = api.get(f"/letters/{letter_id}/pdf")
+    # then it is an attachment, never shown inline
+    assert pdf.status_code == 200
+    assert pdf["Content-Disposition"].startswith("attachment;")

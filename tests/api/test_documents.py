@@ -89,6 +89,35 @@ def test_uploads_lists_verifies_and_downloads_a_document(
     assert downloaded["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_verification_against_another_persons_data_does_not_match(
+    desk: Any, api_for: Any, peeters: Any
+) -> None:
+    # given a passport of PEETERS Jan, verified in English with another zone
+    api = api_for(desk)
+    document_id = _upload(api, peeters).json()["id"]
+    verified = api.post(
+        f"/documents/{document_id}/verifications",
+        {
+            "kind": "mrz",
+            "value": zones.td3(surname="JANSSENS", given_names="LOUIS"),
+            "on": "2026-01-10",
+        },
+    )
+    assert verified.status_code == 201
+    body = verified.json()
+    assert (body["valid"], body["outcome"]) == (False, "does_not_match")
+    assert [reason["code"] for reason in body["reasons"]] == [
+        "surname_mismatch",
+        "given_names_mismatch",
+    ]
+    # when a Dutch-speaking caller reads it, the reasons are in Dutch
+    dutch = api_for(desk, language="nl").get(f"/documents/{document_id}").json()
+    [verification] = dutch["verifications"]
+    assert verification["reasons"][0]["message"].startswith(
+        "De zone vermeldt JANSSENS als familienaam"
+    )
+
+
 def test_a_renamed_program_is_a_422_naming_the_file(
     desk: Any, api_for: Any, peeters: Any
 ) -> None:

@@ -320,3 +320,87 @@ def test_organisations(first_line: Any, api_for: Any) -> None:
     )
     assert linked.status_code == 201
     assert linked.json()["links"][0]["organisation_name"] == "Garage Lambert SA"
+
+
+def test_an_identity_against_the_national_number_needs_an_override(
+    first_line: Any, api_for: Any
+) -> None:
+    # given a man whose national number says he was born on 30 July 1985
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M")
+    api = api_for(first_line)
+    # when the API is asked to make him a woman
+    refused = api.patch(f"/persons/{person.uuid}", {"sex": "F"}, HTTP_IF_MATCH='"1"')
+    # then it is a 422 on the field, and with a reason it is saved
+    assert refused.status_code == 422
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("sex", "sex_mismatch")
+    ]
+    saved = api.patch(
+        f"/persons/{person.uuid}",
+        {"sex": "F", "contradiction_override": "Registered change pending."},
+        HTTP_IF_MATCH='"1"',
+    )
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["sex"] == "F"
+
+
+def test_names_and_contact_points_are_checked_through_the_api(
+    first_line: Any, api_for: Any
+) -> None:
+    api = api_for(first_line)
+    refused = api.post(
+        "/persons",
+        {
+            "given_names": "\u200b",
+            "surname": "Dupont\u202e",
+            "emails": [{"address": f"j{n}@example.org"} for n in range(21)],
+        },
+    )
+    assert refused.status_code == 422
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("given_names", "name_character"),
+        ("surname", "name_character"),
+        ("emails", "too_many_contact_points"),
+    ]
+    assert Person.objects.count() == 0
+
+
+def test_a_confidential_person_does_not_show_through_registration(
+    first_line: Any, api_for: Any
+) -> None:
+    # given a person confidential to the visas team
+    number = national_number(dt.date(1985, 7, 30), 33)
+    hidden = PersonFactory(
+        given_names="Jean",
+        surname="Dupont",
+        birth_date=dt.date(1985, 7, 30),
+        sex="M",
+        national_number=number,
+        confidential_team=TeamFactory(code="visas"),
+    )
+    api = api_for(first_line)
+    # when a first-line agent registers the same name and birth date
+    created = api.post(
+        "/persons",
+        {"given_names": "Jean", "surname": "Dupont", "birth_date": "1985-07-30"},
+    )
+    # then no duplicate is counted that they could not see
+    assert created.status_code == 201, created.content
+    # and the hidden person's number is refused without naming anyone
+    refused = api.post(
+        "/persons",
+        {"given_names": "Paul", "surname": "Martin", "national_number": number},
+    )
+    assert refused.status_code == 422
+    assert str(hidden.uuid) not in refused.content.decode()
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("national_number", "national_number_taken")
+    ]
+    assert (
+        AuditEvent.objects.filter(
+            chain="access",
+            action="person.identifier_conflict",
+            object_id=str(hidden.uuid),
+        ).count()
+        == 1
+    )

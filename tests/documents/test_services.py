@@ -340,9 +340,9 @@ def test_a_verification_runs_the_zone_check_and_keeps_who_when_and_the_result(
         values=zones.td3(),
         on=ON,
     )
-    assert verification.is_valid is True
+    assert (verification.is_valid, verification.outcome) == (True, "verified")
     assert (verification.kind, verification.checked_on) == ("mrz", ON)
-    assert str(verification) == f"mrz ok ({verification.uuid})"
+    assert str(verification) == f"mrz verified ({verification.uuid})"
     assert verification.verified_by == front_office
     assert verification.verified_at is not None
     assert verification.value == "\n".join(zones.td3())
@@ -352,7 +352,7 @@ def test_a_verification_runs_the_zone_check_and_keeps_who_when_and_the_result(
     event = AuditEvent.objects.get(action="document.verify")
     assert event.object_id == str(document.uuid)
     assert event.summary["verification"] == str(verification.uuid)
-    assert (event.summary["kind"], event.summary["valid"]) == ("mrz", True)
+    assert (event.summary["kind"], event.summary["outcome"]) == ("mrz", "verified")
 
 
 def test_a_verification_of_an_altered_zone_is_kept_as_refused(
@@ -364,13 +364,15 @@ def test_a_verification_of_an_altered_zone_is_kept_as_refused(
     verification = services.document_verify(
         actor=front_office, document_id=document.uuid, kind="mrz", values=lines, on=ON
     )
-    assert verification.is_valid is False
+    assert (verification.is_valid, verification.outcome) == (False, "not_valid")
     codes = [error["code"] for error in verification.result["errors"]]
     assert "birth_date_check_digit" in codes
-    assert AuditEvent.objects.get(action="document.verify").summary["valid"] is False
+    assert AuditEvent.objects.get(action="document.verify").summary["outcome"] == (
+        "not_valid"
+    )
 
 
-def test_a_zone_that_differs_from_the_record_gets_warnings_but_stays_valid(
+def test_a_zone_that_differs_from_the_record_does_not_match(
     front_office: Any, person: Any
 ) -> None:
     document = _upload(front_office, person, document_number="AB7654321")
@@ -381,12 +383,95 @@ def test_a_zone_that_differs_from_the_record_gets_warnings_but_stays_valid(
         values=zones.td3(surname="JANSSENS", birth=dt.date(1986, 7, 30)),
         on=ON,
     )
-    assert verification.is_valid is True
-    assert [warning["code"] for warning in verification.result["warnings"]] == [
-        "document_number_mismatch",
-        "birth_date_mismatch",
+    assert (verification.is_valid, verification.outcome) == (False, "does_not_match")
+    assert [reason["code"] for reason in verification.result["reasons"]] == [
         "surname_mismatch",
+        "birth_date_mismatch",
+        "document_number_mismatch",
     ]
+
+
+def test_the_icao_specimen_is_never_verified_for_a_person(
+    front_office: Any,
+) -> None:
+    # given a passport of JANSSENS Louis on record (issue #11's scenario)
+    louis = PersonFactory(
+        surname="Janssens", given_names="Louis", birth_date=dt.date(1990, 3, 4), sex="M"
+    )
+    document = _upload(front_office, louis, document_number="EM1234567")
+    # when it is verified with the ICAO specimen's zone (ERIKSSON, expired 2012)
+    verification = services.document_verify(
+        actor=front_office,
+        document_id=document.uuid,
+        kind="mrz",
+        values=[
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ],
+        on=ON,
+    )
+    # then it does not pass, for every reason, kept as codes
+    assert (verification.is_valid, verification.outcome) == (False, "does_not_match")
+    assert [reason["code"] for reason in verification.result["reasons"]] == [
+        "surname_mismatch",
+        "given_names_mismatch",
+        "birth_date_mismatch",
+        "sex_mismatch",
+        "document_number_mismatch",
+        "expiry_date_mismatch",
+        "specimen",
+        "expired",
+    ]
+    event = AuditEvent.objects.get(action="document.verify")
+    assert event.summary["outcome"] == "does_not_match"
+    assert "specimen" in event.summary["reasons"]
+
+
+def test_a_document_expired_on_the_reference_date_is_expired(
+    front_office: Any, person: Any
+) -> None:
+    document = _upload(front_office, person, expires_on=dt.date(2025, 12, 31))
+    verification = services.document_verify(
+        actor=front_office,
+        document_id=document.uuid,
+        kind="mrz",
+        values=zones.td3(expiry=dt.date(2025, 12, 31)),
+        on=ON,
+    )
+    assert (verification.is_valid, verification.outcome) == (False, "expired")
+    assert [reason["code"] for reason in verification.result["reasons"]] == ["expired"]
+
+
+def test_reasons_are_kept_language_neutral_and_read_in_any_language(
+    front_office: Any, person: Any
+) -> None:
+    # given a verification run by an agent working in French
+    document = _upload(front_office, person)
+    with translation.override("fr"):
+        verification = services.document_verify(
+            actor=front_office,
+            document_id=document.uuid,
+            kind="mrz",
+            values=zones.td3(birth=dt.date(1986, 7, 30)),
+            on=ON,
+        )
+    reason = verification.result["reasons"][0]
+    # then the reason is kept as a code with its parameters and untranslated text
+    assert (reason["code"], reason["params"]) == (
+        "birth_date_mismatch",
+        {"read": "1986-07-30", "recorded": "1985-07-30"},
+    )
+    assert reason["message_id"].startswith("The zone gives %(read)s as birth date")
+    # and renders in the reader's language
+    from guichet.checks.result import rendered
+
+    with translation.override("nl"):
+        dutch = rendered(reason)["message"]
+    with translation.override("en"):
+        english = rendered(reason)["message"]
+    assert english.startswith("The zone gives 1986-07-30 as birth date")
+    assert dutch != english
+    assert "1986-07-30" in dutch
 
 
 def test_verifications_are_append_only(front_office: Any, person: Any) -> None:
@@ -471,7 +556,7 @@ def test_a_bank_document_is_checked_by_its_iban(front_office: Any, person: Any) 
     assert (verification.is_valid, verification.value) == (True, "BE71096123456769")
 
 
-def test_a_national_number_of_another_person_is_flagged(
+def test_a_national_number_of_another_person_does_not_match(
     front_office: Any, person: Any
 ) -> None:
     document = _upload(front_office, person, document_type="identity_card")
@@ -481,9 +566,10 @@ def test_a_national_number_of_another_person_is_flagged(
         document_id=document.uuid,
         kind="niss",
         values=[other.national_number],
+        on=ON,
     )
-    assert verification.is_valid is True
-    assert [warning["code"] for warning in verification.result["warnings"]] == [
+    assert (verification.is_valid, verification.outcome) == (False, "does_not_match")
+    assert [reason["code"] for reason in verification.result["reasons"]] == [
         "national_number_mismatch"
     ]
 

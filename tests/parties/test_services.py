@@ -387,3 +387,297 @@ def test_links_a_person_to_an_organisation(first_line: Any) -> None:
             organisation_id=organisation.uuid,
             kind="employer",
         )
+
+
+# Identity against the national number (issue #11, item 7)
+
+
+@pytest.mark.parametrize(
+    ("_case", "data", "field", "code"),
+    [
+        (
+            "birth date alone",
+            {"birth_date": dt.date(1985, 7, 31)},
+            "birth_date",
+            "birth_date_mismatch",
+        ),
+        ("sex alone", {"sex": "F"}, "sex", "sex_mismatch"),
+        (
+            "number of another birth date",
+            {"national_number": national_number(dt.date(1990, 1, 2), 33)},
+            "birth_date",
+            "birth_date_mismatch",
+        ),
+        (
+            "number of a woman",
+            {"national_number": national_number(dt.date(1985, 7, 30), 34)},
+            "sex",
+            "sex_mismatch",
+        ),
+    ],
+)
+def test_an_identity_edit_that_contradicts_the_national_number_is_refused(
+    first_line: Any, _case: str, data: dict[str, Any], field: str, code: str
+) -> None:
+    # given a man born on 30 July 1985, with his national number
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    before = _counts()
+    # when an edit contradicts the number
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_update(
+            actor=first_line, person_id=person.uuid, expected_version=1, data=data
+        )
+    # then it is refused on that field and nothing changed
+    assert [(error.field, error.code) for error in excinfo.value.errors] == [
+        (field, code)
+    ]
+    person.refresh_from_db()
+    assert (person.birth_date, person.sex, person.national_number, person.version) == (
+        dt.date(1985, 7, 30),
+        "M",
+        NN,
+        1,
+    )
+    assert _counts() == before
+
+
+def test_a_contradiction_is_saved_with_an_override_and_its_reason_audited(
+    first_line: Any,
+) -> None:
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    updated = services.person_update(
+        actor=first_line,
+        person_id=person.uuid,
+        expected_version=1,
+        data={"sex": "F"},
+        contradiction_override="Change of registered sex pending at the register.",
+    )
+    assert (updated.sex, updated.version) == ("F", 2)
+    event = AuditEvent.objects.get(chain="changes", action="person.update")
+    assert event.summary["contradictions_overridden"] == {
+        "codes": ["sex_mismatch"],
+        "reason": "Change of registered sex pending at the register.",
+    }
+
+
+def test_a_blank_override_reason_is_no_override(first_line: Any) -> None:
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    with pytest.raises(ValidationFailed):
+        services.person_update(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            data={"birth_date": dt.date(1985, 7, 31)},
+            contradiction_override="   ",
+        )
+
+
+def test_a_registration_that_contradicts_the_number_is_refused(first_line: Any) -> None:
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(
+            actor=first_line,
+            identity=_identity(birth_date=dt.date(1985, 7, 30), sex="F"),
+        )
+    assert [(error.field, error.code) for error in excinfo.value.errors] == [
+        ("sex", "sex_mismatch")
+    ]
+    assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("_case", "data"),
+    [
+        ("sex other", {"sex": "X"}),
+        ("sex unknown", {"sex": "U"}),
+        ("language only", {"language": "nl"}),
+        ("names only", {"surname": "Dupond"}),
+    ],
+)
+def test_what_the_number_does_not_say_is_not_a_contradiction(
+    first_line: Any, _case: str, data: dict[str, Any]
+) -> None:
+    person = PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    updated = services.person_update(
+        actor=first_line, person_id=person.uuid, expected_version=1, data=data
+    )
+    assert updated.version == 2
+
+
+def test_a_bis_number_assigned_without_sex_says_nothing_of_sex(
+    first_line: Any,
+) -> None:
+    # month + 20: the sex was not known when the BIS number was assigned (§2.2)
+    base = "852730033"
+    bis = base + f"{97 - int(base) % 97:02d}"
+    person = services.person_create(
+        actor=first_line,
+        identity=_identity(
+            national_number=bis, birth_date=dt.date(1985, 7, 30), sex="F"
+        ),
+    )
+    assert person.sex == "F"
+
+
+# Names and contact points (issue #12, item 6)
+
+
+def test_a_name_with_a_right_to_left_override_is_refused_and_nothing_written(
+    first_line: Any,
+) -> None:
+    before = _counts()
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(
+            actor=first_line, identity=_identity(surname="Dupont\u202etlova")
+        )
+    assert [(e.field, e.code) for e in excinfo.value.errors] == [
+        ("surname", "name_character")
+    ]
+    assert _counts() == before
+
+
+def test_a_name_that_folds_to_nothing_is_refused_on_update(first_line: Any) -> None:
+    person = PersonFactory()
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_update(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            data={"given_names": "\U0001f600"},
+        )
+    assert [(e.field, e.code) for e in excinfo.value.errors] == [
+        ("given_names", "name_not_searchable")
+    ]
+
+
+def test_names_are_stored_composed(first_line: Any) -> None:
+    person = services.person_create(
+        actor=first_line, identity=_identity(given_names="Ge\u0301rard")
+    )
+    assert person.given_names == "G\u00e9rard"
+
+
+def test_a_registration_with_too_many_e_mail_addresses_is_refused(
+    first_line: Any,
+) -> None:
+    emails = [EmailInput(address=f"jean{n}@example.org") for n in range(21)]
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(actor=first_line, identity=_identity(), emails=emails)
+    assert [(e.field, e.code) for e in excinfo.value.errors] == [
+        ("emails", "too_many_contact_points")
+    ]
+    assert Person.objects.count() == 0
+
+
+def test_the_twenty_first_phone_is_refused(first_line: Any) -> None:
+    person = PersonFactory()
+    for n in range(20):
+        services.person_contact_add(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=n + 1,
+            phone=PhoneInput(number=f"+32470{n:06d}"),
+        )
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_contact_add(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=21,
+            phone=PhoneInput(number="+32470999999"),
+        )
+    assert [(e.field, e.code) for e in excinfo.value.errors] == [
+        ("phone", "too_many_contact_points")
+    ]
+    assert PhoneNumber.objects.filter(person=person).count() == 20
+
+
+# Confidential persons do not leak through registration (issue #12, item 1)
+
+
+@pytest.fixture
+def hidden() -> Any:
+    """A person confidential to the visas team, born on 30 July 1985."""
+    return PersonFactory(
+        given_names="Jean",
+        surname="Dupont",
+        birth_date=dt.date(1985, 7, 30),
+        sex="M",
+        national_number=NN,
+        confidential_team=TeamFactory(code="visas", email="visas@example.org"),
+    )
+
+
+def test_the_duplicate_check_counts_only_persons_the_agent_may_see(
+    first_line: Any, hidden: Any
+) -> None:
+    # when a first-line agent registers a similar name with the same birth date
+    person = services.person_create(
+        actor=first_line,
+        identity=_identity(national_number=None, birth_date=dt.date(1985, 7, 30)),
+    )
+    # then the confidential person is not counted: the registration goes through
+    assert person.pk != hidden.pk
+    assert Person.objects.count() == 2
+
+
+def test_a_visible_duplicate_is_still_counted(make_agent: Any, hidden: Any) -> None:
+    insider = make_agent("first_line", teams=("visas",), username="insider")
+    with pytest.raises(LikelyDuplicate) as excinfo:
+        services.person_create(
+            actor=insider,
+            identity=_identity(national_number=None, birth_date=dt.date(1985, 7, 30)),
+        )
+    assert excinfo.value.params == {"count": 1}
+    assert excinfo.value.extra == {"candidates": [str(hidden.uuid)]}
+
+
+def test_a_hidden_persons_national_number_is_refused_recorded_and_notified(
+    first_line: Any, hidden: Any, mailoutbox: Any
+) -> None:
+    # when a first-line agent registers someone under the hidden person's number
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(
+            actor=first_line, identity=_identity(given_names="Paul", surname="Martin")
+        )
+    # then the answer is the same as for any number taken, naming no one
+    [error] = excinfo.value.errors
+    assert (error.field, error.code) == ("national_number", "national_number_taken")
+    assert str(hidden.uuid) not in str(excinfo.value.extra)
+    assert Person.objects.count() == 1
+    # and the attempt is in the access chain, on the hidden person
+    event = AuditEvent.objects.get(chain="access", action="person.identifier_conflict")
+    assert (event.actor, event.object_id) == (first_line, str(hidden.uuid))
+    assert event.summary == {"field": "national_number", "operation": "create"}
+    # and the team the person is confidential to is told, without their name
+    [message] = mailoutbox
+    assert message.to == ["visas@example.org"]
+    assert str(hidden.uuid) in message.body
+    assert first_line.username in message.body
+    assert "Dupont" not in message.body
+
+
+def test_a_hidden_persons_number_given_on_update_is_recorded_too(
+    first_line: Any, hidden: Any, mailoutbox: Any
+) -> None:
+    person = PersonFactory(
+        birth_date=dt.date(1985, 7, 30), sex="M", national_number=None
+    )
+    with pytest.raises(ValidationFailed):
+        services.person_update(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            data={"national_number": NN},
+        )
+    event = AuditEvent.objects.get(chain="access", action="person.identifier_conflict")
+    assert event.summary == {"field": "national_number", "operation": "update"}
+    assert len(mailoutbox) == 1
+
+
+def test_a_visible_persons_number_is_refused_without_alarm(
+    first_line: Any, mailoutbox: Any
+) -> None:
+    PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    with pytest.raises(ValidationFailed):
+        services.person_create(actor=first_line, identity=_identity())
+    assert not AuditEvent.objects.filter(action="person.identifier_conflict").exists()
+    assert mailoutbox == []

@@ -171,3 +171,20 @@ def test_authorization(client_for: Callable[[Any], Client], make_agent: Any) -> 
     admin = make_agent("admin", teams=("it",), username="root")
     assert client_for(admin).get(TOOL).status_code == 403
     assert _check(client_for(admin), "niss", "85073003328").status_code == 403
+
+
+def test_shows_problems_in_words_without_internal_codes(
+    client_for: Callable[[Any], Client], first_line: Any
+) -> None:
+    # given a zone with a mistyped check digit, and a specimen warning
+    response = _check(
+        client_for(first_line), "mrz", "\r\n".join(altered(TD3, 2, 20, "3"))
+    )
+    result = response.context["result"]
+    codes = {problem.code for problem in (*result.errors, *result.warnings)}
+    assert "birth_date_check_digit" in codes
+    # then the page says what is wrong in words, never the codes
+    text = _text(response)
+    assert "the check digit" in text
+    for code in codes - {"specimen", "expired"}:  # these two are words as well
+        assert code not in text

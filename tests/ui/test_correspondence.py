@@ -997,3 +997,26 @@ def test_each_type_of_free_field_gets_its_own_input() -> None:
     assert '<option value="passport">passport</option>' in html["kind"]
     assert html["note"].startswith("<textarea")
     assert form["free_kind"].label == "Kind of document"
+
+
+def test_a_scan_named_in_another_script_keeps_its_name_on_download(
+    client_for: Any, clerk: Any
+) -> None:
+    # given mail registered with a scan named in Greek letters
+    client = client_for(clerk)
+    client.post(
+        "/correspondence/mail/new/",
+        {
+            "received_on": clock.today().isoformat(),
+            "sender_name": "Νίκος Παπαδόπουλος",
+            "subject": "Αίτηση",
+            "scan": SimpleUploadedFile("αίτηση.pdf", PDF_SCAN, "application/pdf"),
+        },
+    )
+    mail = IncomingMail.objects.get()
+    # when it is downloaded
+    scan = client.get(f"/correspondence/mail/{mail.uuid}/scan/")
+    # then the header carries the name as RFC 6266 filename*
+    assert scan["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%CE%B1%CE%AF%CF%84%CE%B7%CF%83%CE%B7.pdf"
+    )

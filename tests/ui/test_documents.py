@@ -116,7 +116,10 @@ def test_lists_documents_with_dates_verifications_and_flags_expired_ones(
     assert "expires before 01/03/2026" in text
     verification = shown[lasting].verifications[0]
     assert verification.verification.verified_by == desk
-    assert "Check mrz by" in text
+    assert (
+        "Verified Check Machine-readable zone (passport, identity card, residence permit) by"
+        in text
+    )
     assert "(reference date 10/01/2026)" in text
     fields = {field.name: field.value for field in verification.fields}
     assert fields["surname"] == "PEETERS"
@@ -252,6 +255,29 @@ def test_wrong_dates_are_refused_next_to_their_field_in_the_agents_language(
     assert Document.objects.count() == 0
 
 
+def test_a_refused_upload_keeps_the_fields_and_asks_for_the_file_again(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    # given an upload refused for its dates
+    response = _upload(
+        client_for(desk),
+        peeters,
+        upload(),
+        document_number="XY7654321",
+        issued_on="2030-01-01",
+    )
+    assert response.status_code == 422
+    # then every other field keeps what was typed
+    html = response.content.decode()
+    assert 'value="XY7654321"' in html
+    assert 'value="DOS-2026-0042"' in html
+    # and the agent is told plainly to choose the file again
+    assert (
+        "Choose the file again: a browser cannot keep a chosen file when the form is "
+        "refused. The other fields are as you typed them." in _text(response)
+    )
+
+
 def test_a_missing_file_is_refused(
     client_for: Callable[[Any], Client], desk: Any, peeters: Any
 ) -> None:
@@ -289,7 +315,10 @@ def test_verifies_a_passport_zone_and_keeps_the_result(
         desk,
     )
     page = client.get(_tab(peeters))
-    assert "Verified: the document passes the check." in _text(page)
+    assert (
+        "Verified: the document is valid, matches the person and the record, and has "
+        "not expired." in _text(page)
+    )
 
 
 def test_a_failed_verification_is_kept_and_said(
@@ -302,12 +331,111 @@ def test_a_failed_verification_is_kept_and_said(
     verification = DocumentVerification.objects.get()
     assert verification.is_valid is False
     page = client.get(_tab(peeters))
-    assert "Verified: the document fails the check; see why below." in _text(page)
+    assert "Not valid: the document does not pass; see why below." in _text(page)
     shown = page.context["documents"][0].verifications[0]
-    assert [problem.code for problem in shown.errors] == [
+    assert [problem.code for problem in shown.reasons] == [
         "checksum",
         "account_checksum",
     ]
+
+
+SPECIMEN = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\r\n"
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+)
+
+
+def test_a_specimen_on_another_persons_passport_is_shown_in_red_with_each_reason(
+    client_for: Callable[[Any], Client], make_agent: Callable[..., Any]
+) -> None:
+    # given a passport of JANSSENS Louis (issue #11's scenario)
+    desk = make_agent("front_office", teams=("consular",), username="front.travel")
+    louis = PersonFactory(
+        surname="Janssens", given_names="Louis", birth_date=dt.date(1990, 3, 4), sex="M"
+    )
+    document = services.document_upload(
+        actor=desk,
+        person_id=louis.uuid,
+        file=upload(),
+        details=services.DocumentDetails(
+            document_type="passport",
+            document_number="EM1234567",
+            expires_on=dt.date(2031, 5, 1),
+        ),
+    )
+    client = client_for(desk)
+    # when it is verified with the ICAO specimen's zone
+    response = _verify(client, document, "mrz", SPECIMEN)
+    assert response.status_code == 302
+    page = client.get(_tab(louis))
+    # then the result is "does not match", in red, with each reason
+    text = _text(page)
+    assert "Does not match: the document does not pass; see why below." in text
+    assert "Verified:" not in text
+    html = page.content.decode()
+    assert '<span class="badge error">Does not match</span>' in html
+    reasons = re.search(r'<ul class="check-errors"[^>]*>(.*?)</ul>', html, re.DOTALL)
+    assert reasons is not None
+    reason_text = " ".join(re.sub(r"<[^>]+>", " ", reasons.group(1)).split())
+    for expected in (
+        "The zone gives ERIKSSON as surname",
+        "The zone gives ANNA MARIA as given names",
+        "The zone gives 1974-08-12 as birth date",
+        "The zone gives F as sex",
+        "The zone gives L898902C3 as document number",
+        "This is an ICAO specimen, not a real document: it never passes.",
+        "This document expired on 2012-04-15",
+    ):
+        assert expected in reason_text
+    # and the list's "Last check" says the same
+    assert '<span class="badge error">does not match</span>' in html
+
+
+def test_a_verification_reads_in_the_readers_language_not_the_checkers(
+    client_for: Callable[[Any], Client],
+    make_agent: Callable[..., Any],
+    peeters: Any,
+) -> None:
+    # given a verification run by an agent working in English
+    desk = make_agent("front_office", teams=("consular",), username="desk.en")
+    document = DocumentFactory(person=peeters, document_number="AB1234567")
+    services.document_verify(
+        actor=desk,
+        document_id=document.uuid,
+        kind="mrz",
+        values=zones.td3(birth=dt.date(1986, 7, 30)),
+        on=dt.date(2026, 1, 10),
+    )
+    # when a colleague working in French reads it
+    colleague = make_agent(
+        "front_office", teams=("consular",), username="desk.fr", language="fr"
+    )
+    text = _text(client_for(colleague).get(_tab(peeters)))
+    # then outcome and reason are in French
+    assert "Ne correspond pas" in text
+    assert (
+        "La zone indique 1986-07-30 comme date de naissance ; la fiche de la personne "
+        "indique 1985-07-30" in text
+    )
+    assert "The zone gives" not in text
+
+
+def test_the_verify_box_is_not_prefilled_with_the_recorded_number(
+    client_for: Callable[[Any], Client], desk: Any, peeters: Any
+) -> None:
+    document = DocumentFactory(person=peeters, document_number="AB1234567")
+    page = client_for(desk).get(_tab(peeters))
+    item = page.context["documents"][0]
+    assert item.document == document
+    assert item.verify_form["value"].value() in (None, "")
+    html = page.content.decode()
+    textarea = re.search(
+        rf'<textarea[^>]*name="verify-{document.uuid.hex}-value"[^>]*>(.*?)</textarea>',
+        html,
+        re.DOTALL,
+    )
+    assert textarea is not None
+    assert "AB1234567" not in textarea.group(1)
 
 
 def test_a_check_that_does_not_fit_the_document_is_refused_next_to_its_field(

@@ -13,13 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
+from guichet.checks.result import rendered
 from guichet.core import clock
 from guichet.documents import selectors, services
 from guichet.documents.expiry import document_expires_before
 from guichet.documents.models import Document, DocumentVerification
 from guichet.documents.sniffing import EXTENSIONS
 
-from .checks import CheckOut
+from .checks import CheckErrorOut, CheckOut
 from .common import actor, responses, set_etag
 
 router = Router(tags=["documents"])
@@ -28,18 +29,47 @@ router = Router(tags=["documents"])
 class VerificationOut(Schema):
     id: UUID = Field(alias="uuid")
     kind: str
-    valid: bool = Field(alias="is_valid")
+    valid: bool = Field(
+        alias="is_valid", description="The outcome is `verified`: the document passes."
+    )
+    outcome: str = Field(
+        description="verified, not_valid (the value breaks its own rules), "
+        "does_not_match (another person's or document's data, or a specimen) or "
+        "expired (on `checked_on`)."
+    )
+    reasons: list[CheckErrorOut] = Field(
+        description="Every reason the outcome is not `verified`, with stable codes "
+        "(the check's errors, `surname_mismatch`, `given_names_mismatch`, "
+        "`birth_date_mismatch`, `sex_mismatch`, `nationality_mismatch`, "
+        "`document_number_mismatch`, `expiry_date_mismatch`, "
+        "`national_number_mismatch`, `specimen`, `expired`), in the caller's language."
+    )
     checked_on: dt.date
     verified_at: dt.datetime
     verified_by: str
     result: CheckOut = Field(
         description="The check's answer, as POST /checks/{kind} gives it, in the "
-        "language it was run in."
+        "caller's language."
     )
 
     @staticmethod
     def resolve_verified_by(obj: DocumentVerification) -> str:
         return str(obj.verified_by.get_username())
+
+    @staticmethod
+    def resolve_reasons(obj: DocumentVerification) -> list[dict[str, Any]]:
+        stored = obj.result
+        return [rendered(item) for item in stored.get("reasons", stored["errors"])]
+
+    @staticmethod
+    def resolve_result(obj: DocumentVerification) -> dict[str, Any]:
+        stored = obj.result
+        return {
+            **{name: stored[name] for name in ("kind", "valid", "normalized")},
+            "errors": [rendered(item) for item in stored["errors"]],
+            "warnings": [rendered(item) for item in stored["warnings"]],
+            "fields": stored["fields"],
+        }
 
 
 class DocumentOut(Schema):

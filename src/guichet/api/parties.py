@@ -117,6 +117,14 @@ class PersonCreateIn(Schema):
         False,
         description="Register even though a person with a similar name and the same birth date exists.",
     )
+    contradiction_override: str = Field(
+        "",
+        description="Only when the birth date or sex really differs from what the "
+        "national number says: the reason to save it anyway (recorded in the audit "
+        "trail). Without it, such a contradiction is a 422 problem "
+        "(`birth_date_mismatch`, `sex_mismatch`).",
+        max_length=500,
+    )
 
 
 class PersonPatchIn(Schema):
@@ -127,6 +135,14 @@ class PersonPatchIn(Schema):
     national_number: str | None = None
     language: LanguageCode | None = None
     reason: str = ""
+    contradiction_override: str = Field(
+        "",
+        description="Only when the birth date or sex really differs from what the "
+        "national number says: the reason to save it anyway (recorded in the audit "
+        "trail). Without it, such a contradiction is a 422 problem "
+        "(`birth_date_mismatch`, `sex_mismatch`).",
+        max_length=500,
+    )
 
 
 class PersonSummaryOut(Schema):
@@ -228,7 +244,13 @@ def person_create(
     request: HttpRequest, response: HttpResponse, payload: PersonCreateIn
 ) -> Any:
     data = payload.model_dump(
-        exclude={"phones", "emails", "addresses", "acknowledge_duplicates"}
+        exclude={
+            "phones",
+            "emails",
+            "addresses",
+            "acknowledge_duplicates",
+            "contradiction_override",
+        }
     )
     person = services.person_create(
         actor=actor(request),
@@ -237,6 +259,7 @@ def person_create(
         emails=[_email(item) for item in payload.emails],
         addresses=[_address(item) for item in payload.addresses],
         acknowledge_duplicates=payload.acknowledge_duplicates,
+        contradiction_override=payload.contradiction_override,
     )
     set_etag(response, person.version)
     response["Location"] = f"{request.path.rstrip('/')}/{person.uuid}"
@@ -270,13 +293,16 @@ def person_update(
     payload: PersonPatchIn,
 ) -> Any:
     version = expected_version(request)
-    data = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    data = payload.model_dump(
+        exclude_unset=True, exclude={"reason", "contradiction_override"}
+    )
     person = services.person_update(
         actor=actor(request),
         person_id=person_id,
         expected_version=version,
         data=data,
         reason=payload.reason,
+        contradiction_override=payload.contradiction_override,
     )
     set_etag(response, person.version)
     return _reloaded(request, person)

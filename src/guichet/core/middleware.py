@@ -1,5 +1,5 @@
 """Request-wide middleware: request ids for logs, the agent's own language, the
-Permissions-Policy header."""
+Permissions-Policy header, no caching of what the application answers."""
 
 from __future__ import annotations
 
@@ -80,4 +80,24 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.value)
+        return response
+
+
+class NoStoreMiddleware:
+    """Tell every cache not to keep what the application answers (`no-store`).
+
+    Pages, API answers and downloads carry personal data (the 360° view, a
+    document, `GET /api/v1/persons/{id}`); telling apart the few that do not is a
+    risk not worth taking, so every response gets `Cache-Control: no-store` unless
+    its view chose a header itself. Placed after WhiteNoise, which answers static
+    files before this runs: they keep their long-lived caching (issue #12).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
         return response

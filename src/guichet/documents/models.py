@@ -35,6 +35,15 @@ class DocumentType(models.TextChoices):
     OTHER = "other", _("other document")
 
 
+class Outcome(models.TextChoices):
+    """What a verification concluded (`checking.verdict`)."""
+
+    VERIFIED = "verified", _("verified")
+    NOT_VALID = "not_valid", _("not valid")
+    DOES_NOT_MATCH = "does_not_match", _("does not match")
+    EXPIRED = "expired", _("expired")
+
+
 class Document(VersionedModel):
     person = models.ForeignKey(
         Person,
@@ -139,8 +148,25 @@ class DocumentVerification(AppendOnlyModel):
         _("reference date"),
         help_text=_("The date the check was made for (expiry, two-digit years)."),
     )
-    is_valid = models.BooleanField(_("valid"))
-    result = models.JSONField(_("result"))
+    is_valid = models.BooleanField(
+        _("passed"), help_text=_("The outcome is 'verified'.")
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=16,
+        choices=Outcome.choices,
+        help_text=_(
+            "Verified only when the value is valid, matches the person and the "
+            "document on record, and the document had not expired."
+        ),
+    )
+    result = models.JSONField(
+        _("result"),
+        help_text=_(
+            "The check's answer and the reasons of the outcome, as codes with their "
+            "parameters (messages are rendered in the reader's language)."
+        ),
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -155,4 +181,4 @@ class DocumentVerification(AppendOnlyModel):
         verbose_name_plural = _("verifications of documents")
 
     def __str__(self) -> str:
-        return f"{self.kind} {'ok' if self.is_valid else 'refused'} ({self.uuid})"
+        return f"{self.kind} {self.outcome} ({self.uuid})"

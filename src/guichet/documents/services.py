@@ -31,7 +31,7 @@ from guichet.core.validation import Problems, choice, text
 from guichet.core.versioning import versioned_update
 
 from . import sniffing, storage
-from .checking import Record, checks_for, compared_with_record
+from .checking import Record, checks_for, verdict
 from .errors import Code
 from .models import Document, DocumentType, DocumentVerification
 from .selectors import documents_visible, person_visible
@@ -286,23 +286,33 @@ def document_verify(
     problems.raise_if_any()
     reference_date = on or clock.today()
     person = document.person
-    result = compared_with_record(
-        run_check(kind, values, on=reference_date),
+    result = run_check(kind, values, on=reference_date)
+    concluded = verdict(
+        result,
         Record(
             expires_on=document.expires_on,
             document_number=document.document_number,
             birth_date=person.birth_date,
             surname=person.surname,
             national_number=person.national_number,
+            given_names=person.given_names,
+            sex=person.sex,
+            # The person's record holds no nationality yet: not compared.
         ),
+        on=reference_date,
     )
     verification = DocumentVerification(
         document=document,
         kind=kind,
         value=result.normalized,
         checked_on=reference_date,
-        is_valid=result.valid,
-        result=result.as_dict(),
+        is_valid=concluded.passed,
+        outcome=concluded.outcome,
+        result={
+            **result.as_stored(),
+            "outcome": concluded.outcome.value,
+            "reasons": [reason.as_stored() for reason in concluded.reasons],
+        },
         verified_by=actor,
         verified_at=clock.now(),
     )
@@ -315,8 +325,8 @@ def document_verify(
             "verification": str(verification.uuid),
             "kind": kind,
             "checked_on": reference_date,
-            "valid": result.valid,
-            "errors": [error.code for error in result.errors],
+            "outcome": concluded.outcome.value,
+            "reasons": [reason.code for reason in concluded.reasons],
             "warnings": [warning.code for warning in result.warnings],
         },
     )

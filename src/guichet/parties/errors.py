@@ -9,10 +9,14 @@ from guichet.core.errors import Conflict
 
 class Code(StrEnum):
     REQUIRED = "required"
+    NAME_CHARACTER = "name_character"
+    NAME_NOT_SEARCHABLE = "name_not_searchable"
+    TOO_MANY_CONTACT_POINTS = "too_many_contact_points"
     TOO_LONG = "too_long"
     INVALID_NATIONAL_NUMBER = "invalid_national_number"
     NATIONAL_NUMBER_TAKEN = "national_number_taken"
     BIRTH_DATE_MISMATCH = "birth_date_mismatch"
+    SEX_MISMATCH = "sex_mismatch"
     BIRTH_DATE_IN_FUTURE = "birth_date_in_future"
     BIRTH_DATE_TOO_OLD = "birth_date_too_old"
     INVALID_ENTERPRISE_NUMBER = "invalid_enterprise_number"

@@ -8,14 +8,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.parties import Action
-from guichet.agents.models import Agent, Language, Team
-from guichet.audit.services import audit_record, changes
+from guichet.agents.models import Agent, Language, RoleCode, Team
+from guichet.audit.services import access_record, audit_record, changes
+from guichet.checks.niss import check_niss
 from guichet.core import clock
 from guichet.core.errors import (
     FieldError,
@@ -88,21 +92,30 @@ class Identity:
 
 
 def _clean_identity(
-    problems: Problems, identity: Mapping[str, Any], *, person: Person | None
-) -> dict[str, Any]:
-    """Validate identity fields; fill birth date and sex from the national number."""
+    problems: Problems,
+    identity: Mapping[str, Any],
+    *,
+    person: Person | None,
+    contradiction_override: str = "",
+    conflicts: list[Person] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Validate identity fields; fill birth date and sex from the national number.
+
+    A birth date or sex that contradicts the national number (the one given, or
+    the person's) is refused, unless `contradiction_override` gives the reason to
+    keep it: then the codes overridden are returned, for the audit record. A
+    national number held by a confidential person is added to `conflicts`.
+    """
     clean: dict[str, Any] = {}
+    if conflicts is None:
+        conflicts = []
     if "given_names" in identity:
-        clean["given_names"] = text(
-            problems,
-            "given_names",
-            identity["given_names"],
-            required=True,
-            max_length=200,
+        clean["given_names"] = v.name(
+            problems, "given_names", identity["given_names"], max_length=200
         )
     if "surname" in identity:
-        clean["surname"] = text(
-            problems, "surname", identity["surname"], required=True, max_length=200
+        clean["surname"] = v.name(
+            problems, "surname", identity["surname"], max_length=200
         )
     if "sex" in identity:
         clean["sex"] = choice(problems, "sex", identity["sex"], list(Sex.values))
@@ -114,6 +127,7 @@ def _clean_identity(
         clean["birth_date"] = v.birth_date(
             problems, "birth_date", identity["birth_date"], today=clock.today()
         )
+    number_fields: Mapping[str, Any] = {}
     if "national_number" in identity:
         checked = v.national_number(
             problems, "national_number", identity["national_number"]
@@ -123,6 +137,7 @@ def _clean_identity(
             clean["national_number_type"] = ""
         else:
             number = checked.normalized
+            number_fields = checked.fields
             clean["national_number"] = number
             clean["national_number_type"] = (
                 NationalNumberType.BIS
@@ -131,15 +146,6 @@ def _clean_identity(
             )
             encoded = checked.fields.get("birth_date")
             given = clean.get("birth_date", person.birth_date if person else None)
-            if encoded and given and given.isoformat() != encoded:
-                problems.add(
-                    "birth_date",
-                    Code.BIRTH_DATE_MISMATCH,
-                    _(
-                        "The birth date does not match the one in the national number (%(encoded)s)."
-                    ),
-                    encoded=encoded,
-                )
             if encoded and given is None:
                 clean["birth_date"] = dt.date.fromisoformat(encoded)
             current_sex = clean.get("sex", person.sex if person else Sex.UNKNOWN)
@@ -148,13 +154,84 @@ def _clean_identity(
             taken = Person.objects.filter(national_number=number)
             if person is not None:
                 taken = taken.exclude(id=person.pk)
-            if taken.exists():
+            holder = taken.first()
+            if holder is not None:
+                # The same answer whoever holds the number: it names no one.
                 problems.add(
                     "national_number",
                     Code.NATIONAL_NUMBER_TAKEN,
                     _("A person with this national number is already registered."),
                 )
-    return clean
+                if holder.confidential_team_id is not None:
+                    conflicts.append(holder)
+    elif (
+        person is not None
+        and person.national_number
+        and {"birth_date", "sex"} & set(identity)
+    ):
+        stored = check_niss(person.national_number)
+        number_fields = stored.fields if stored.valid else {}
+    found = v.contradictions(
+        number_fields,
+        birth_date=clean.get("birth_date", person.birth_date if person else None),
+        sex=clean.get("sex", person.sex if person else None),
+    )
+    if found and not contradiction_override.strip():
+        problems.errors.extend(found)
+        return clean, []
+    return clean, [error.code for error in found]
+
+
+class _HiddenConflict(Exception):
+    """A refusal that must be reported after its transaction is rolled back: the
+    identifier asked for is held by a confidential person."""
+
+    def __init__(self, error: ValidationFailed, holders: list[Person]) -> None:
+        super().__init__(error.code)
+        self.error = error
+        self.holders = holders
+
+
+def _raise_if_any(problems: Problems, conflicts: list[Person]) -> None:
+    try:
+        problems.raise_if_any()
+    except ValidationFailed as error:
+        if conflicts:
+            raise _HiddenConflict(error, conflicts) from None
+        raise
+
+
+@transaction.atomic
+def _identifier_conflict_report(
+    *, actor: Agent, holders: Sequence[Person], operation: str
+) -> None:
+    """Record, in the access chain, that an agent gave an identifier held by a
+    confidential person they may not see, and tell that person's team.
+
+    The agent's answer does not say who holds it (issue #12): a conflict on a
+    unique identifier cannot be hidden, but it can be watched.
+    """
+    from .tasks import notify_identifier_conflict
+
+    for holder in holders:
+        if policy.may(actor, Action.PERSON_VIEW, holder):
+            continue
+        access_record(
+            actor=actor,
+            action="person.identifier_conflict",
+            obj=holder,
+            context={"field": "national_number", "operation": operation},
+        )
+        notify_identifier_conflict.enqueue(
+            person_id=str(holder.uuid), agent_id=str(actor.pk)
+        )
+
+
+def _overridden(codes: list[str], reason: str) -> dict[str, Any]:
+    """What the audit record says of contradictions saved on purpose."""
+    if not codes:
+        return {}
+    return {"contradictions_overridden": {"codes": codes, "reason": reason.strip()}}
 
 
 def _phones(
@@ -269,7 +346,6 @@ def _snapshot(person: Person) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def person_create(
     *,
     actor: Agent,
@@ -278,35 +354,79 @@ def person_create(
     emails: Sequence[EmailInput] = (),
     addresses: Sequence[AddressInput] = (),
     acknowledge_duplicates: bool = False,
+    contradiction_override: str = "",
 ) -> Person:
-    """Register a person. A similar name with the same birth date is refused as a
-    likely duplicate unless the agent confirms (`acknowledge_duplicates`)."""
+    """Register a person. A similar name with the same birth date as a person the
+    agent may see is refused as a likely duplicate unless the agent confirms
+    (`acknowledge_duplicates`); a birth date or sex that contradicts the national
+    number, unless the agent says why (`contradiction_override`). A national
+    number held by a confidential person is refused like any number taken, and
+    the attempt recorded and reported to that person's team."""
+    try:
+        return _person_create(
+            actor=actor,
+            identity=identity,
+            phones=phones,
+            emails=emails,
+            addresses=addresses,
+            acknowledge_duplicates=acknowledge_duplicates,
+            contradiction_override=contradiction_override,
+        )
+    except _HiddenConflict as conflict:
+        _identifier_conflict_report(
+            actor=actor, holders=conflict.holders, operation="create"
+        )
+        raise conflict.error from None
+
+
+@transaction.atomic
+def _person_create(
+    *,
+    actor: Agent,
+    identity: Identity,
+    phones: Sequence[PhoneInput],
+    emails: Sequence[EmailInput],
+    addresses: Sequence[AddressInput],
+    acknowledge_duplicates: bool,
+    contradiction_override: str,
+) -> Person:
     policy.require(actor, Action.PERSON_CREATE)
     problems = Problems()
-    values = _clean_identity(problems, asdict(identity), person=None)
+    conflicts: list[Person] = []
+    values, overridden = _clean_identity(
+        problems,
+        asdict(identity),
+        person=None,
+        contradiction_override=contradiction_override,
+        conflicts=conflicts,
+    )
     phone_rows = _phones(problems, phones)
     email_rows = _emails(problems, emails)
     address_rows = _addresses(problems, addresses)
-    problems.raise_if_any()
+    v.contact_point_count(problems, "phones", len(phone_rows), kind="phones")
+    v.contact_point_count(problems, "emails", len(email_rows), kind="emails")
+    v.contact_point_count(problems, "addresses", len(address_rows), kind="addresses")
+    _raise_if_any(problems, conflicts)
     if not acknowledge_duplicates:
-        similar = person_find_likely_duplicates(
-            given_names=values["given_names"],
-            surname=values["surname"],
-            birth_date=values.get("birth_date"),
-        )
+        # Only the persons the agent may see count: a confidential person's
+        # existence must not show through a refusal (issue #12).
+        similar = [
+            person
+            for person in person_find_likely_duplicates(
+                given_names=values["given_names"],
+                surname=values["surname"],
+                birth_date=values.get("birth_date"),
+            )
+            if policy.may(actor, Action.PERSON_VIEW, person)
+        ]
         if similar:
-            visible_ids = {
-                person.uuid
-                for person in similar
-                if policy.may(actor, Action.PERSON_VIEW, person)
-            }
             raise LikelyDuplicate(
                 _(
                     "%(count)d person(s) with a similar name and the same birth date are already "
                     "registered. Check them; confirm to register a new person anyway."
                 ),
                 params={"count": len(similar)},
-                extra={"candidates": sorted(str(uuid) for uuid in visible_ids)},
+                extra={"candidates": sorted(str(person.uuid) for person in similar)},
             )
     person = Person(
         search_name=fold(f"{values['surname']} {values['given_names']}"), **values
@@ -346,6 +466,7 @@ def person_create(
                 "addresses": len(address_rows),
             },
             "acknowledged_duplicates": acknowledge_duplicates,
+            **_overridden(overridden, contradiction_override),
         },
     )
     return person
@@ -362,7 +483,6 @@ def _locked_visible(actor: Agent, person_id: Any) -> Person:
     return person
 
 
-@transaction.atomic
 def person_update(
     *,
     actor: Agent,
@@ -370,8 +490,41 @@ def person_update(
     expected_version: int,
     data: Mapping[str, Any],
     reason: str = "",
+    contradiction_override: str = "",
 ) -> Person:
-    """Change identity fields or the preferred language, if the version still matches."""
+    """Change identity fields or the preferred language, if the version still matches.
+
+    A birth date or sex that contradicts the national number is refused unless
+    `contradiction_override` says why it is right; the reason is audited. A
+    national number held by a confidential person is refused like any number
+    taken, and the attempt recorded and reported to that person's team.
+    """
+    try:
+        return _person_update(
+            actor=actor,
+            person_id=person_id,
+            expected_version=expected_version,
+            data=data,
+            reason=reason,
+            contradiction_override=contradiction_override,
+        )
+    except _HiddenConflict as conflict:
+        _identifier_conflict_report(
+            actor=actor, holders=conflict.holders, operation="update"
+        )
+        raise conflict.error from None
+
+
+@transaction.atomic
+def _person_update(
+    *,
+    actor: Agent,
+    person_id: Any,
+    expected_version: int,
+    data: Mapping[str, Any],
+    reason: str,
+    contradiction_override: str,
+) -> Person:
     person = _locked_visible(actor, person_id)
     unknown = sorted(set(data) - set(IDENTITY_FIELDS) - set(CONTACT_FIELDS))
     if unknown:
@@ -388,8 +541,15 @@ def person_update(
         policy.require(actor, Action.PERSON_EDIT_IDENTITY, person)
     policy.require(actor, Action.PERSON_EDIT_CONTACT, person)
     problems = Problems()
-    values = _clean_identity(problems, data, person=person)
-    problems.raise_if_any()
+    conflicts: list[Person] = []
+    values, overridden = _clean_identity(
+        problems,
+        data,
+        person=person,
+        contradiction_override=contradiction_override,
+        conflicts=conflicts,
+    )
+    _raise_if_any(problems, conflicts)
     before = _snapshot(person)
     if "given_names" in values or "surname" in values:
         values["search_name"] = fold(
@@ -416,6 +576,7 @@ def person_update(
         summary={
             "changes": changes(before, _snapshot(person)),
             "version": person.version,
+            **_overridden(overridden, contradiction_override),
         },
         reason=reason,
     )
@@ -451,6 +612,13 @@ def person_contact_add(
             _("Give exactly one phone, e-mail address or postal address."),
             code=Code.REQUIRED,
         )
+    kind, field_name = {
+        PhoneNumber: ("phones", "phone"),
+        EmailAddress: ("emails", "email"),
+        PostalAddress: ("addresses", "address"),
+    }[type(rows[0])]
+    existing = type(rows[0]).objects.filter(person=person).count()
+    v.contact_point_count(problems, field_name, existing + 1, kind=kind)
     problems.raise_if_any()
     versioned_update(person, expected_version=expected_version)
     row = rows[0]
@@ -608,7 +776,7 @@ def organisation_create(
 ) -> Organisation:
     policy.require(actor, Action.ORGANISATION_CREATE)
     problems = Problems()
-    clean_name = text(problems, "name", name, required=True, max_length=300)
+    clean_name = v.name(problems, "name", name, max_length=300)
     number = v.enterprise_number(problems, "enterprise_number", enterprise_number)
     clean_language = choice(problems, "language", language, list(Language.values)) or ""
     if number and Organisation.objects.filter(enterprise_number=number).exists():
@@ -672,9 +840,7 @@ def organisation_update(
     for name in sorted(set(data) - {"name", "enterprise_number", "language"}):
         problems.add(name, Code.UNKNOWN_FIELD, _("This field cannot be changed here."))
     if "name" in data:
-        values["name"] = text(
-            problems, "name", data["name"], required=True, max_length=300
-        )
+        values["name"] = v.name(problems, "name", data["name"], max_length=300)
         values["search_name"] = fold(values["name"])
     if "enterprise_number" in data:
         values["enterprise_number"] = v.enterprise_number(
@@ -767,3 +933,53 @@ def party_link_create(
         },
     )
     return link
+
+
+def identifier_conflict_notify(*, person_id: str, agent_id: str) -> int:
+    """E-mail the team a person is confidential to: an agent who may not see the
+    person gave their national number (issue #12). Sent to the team's address,
+    else to its supervisors'; the message holds the person's id and a link, never
+    their name or number. Returns the number of addresses written to.
+    """
+    person = (
+        Person.objects.select_related("confidential_team")
+        .filter(uuid=person_id)
+        .first()
+    )
+    agent = Agent.objects.filter(pk=agent_id).first()
+    team = person.confidential_team if person is not None else None
+    if person is None or team is None or agent is None:
+        return 0
+    recipients = (
+        [team.email]
+        if team.email
+        else sorted(
+            address
+            for address in Agent.objects.filter(
+                is_active=True,
+                memberships__team=team,
+                roles__code=RoleCode.SUPERVISOR,
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+    )
+    if not recipients:
+        return 0
+    with translation.override(team.language or Language.FR):
+        subject = gettext(
+            "A confidential person's national number was given by another service"
+        )
+        body = gettext(
+            "%(agent)s, who may not see this person, gave the national number of a "
+            "person confidential to %(team)s while registering or editing someone. "
+            "Nothing was saved and they were not told whose number it is.\n\n"
+            "Person: %(url)s\nThe attempt is in the access log."
+        ) % {
+            "agent": agent.get_username(),
+            "team": team.name,
+            "url": f"/persons/{person.uuid}/",
+        }
+    send_mail(subject, body, None, recipients)
+    return len(recipients)

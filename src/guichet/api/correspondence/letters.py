@@ -336,7 +336,6 @@ def letter_docx(request: HttpRequest, letter_id: UUID) -> HttpResponse:
         data,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         f"letter-{letter_id}.docx",
-        inline=False,
     )
 
 

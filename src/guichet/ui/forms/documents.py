@@ -52,6 +52,12 @@ class DocumentUploadForm(ServiceForm):
         label=_("Description"), required=False, max_length=200
     )
 
+    @property
+    def file_dropped(self) -> bool:
+        """A file was sent with a refused form: the browser cannot show it again
+        (a file input is never refilled), so the agent must choose it again."""
+        return self.is_bound and bool(self.errors) and "file" in self.files
+
     def details(self) -> DocumentDetails:
         data = self.cleaned_data
         return DocumentDetails(

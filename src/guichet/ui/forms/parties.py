@@ -87,7 +87,28 @@ class PersonIdentityForm(VersionedForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
+    contradiction_override = forms.CharField(
+        label=_("Reason to keep it anyway"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when the birth date or sex really differs from what the national "
+            "number says (a correction pending at the National Register, say). The "
+            "reason is recorded."
+        ),
+    )
+
     field_order = ("surname", "given_names", "birth_date", "sex", "national_number")
+
+    @property
+    def offers_override(self) -> bool:
+        """Show the override only once the identity contradicted the number."""
+        return self.is_bound and (
+            bool(self.data.get("contradiction_override"))
+            or "birth_date" in self.errors
+            or "sex" in self.errors
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.access import policy
 from guichet.access.domains.documents import Action
 from guichet.checks.mrz import LABELS as ZONE_LABELS
-from guichet.checks.result import CheckResult
+from guichet.checks.result import CheckResult, rendered
 from guichet.documents import selectors
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
@@ -120,14 +120,16 @@ def shown_fields(fields: Mapping[str, Any]) -> list[ShownField]:
 
 
 def shown_problems(items: list[dict[str, Any]]) -> list[ShownProblem]:
-    """Errors or warnings of a result's `as_dict()`, with their field's label."""
+    """Errors or warnings of a result's `as_dict()` (or `as_stored()`), with their
+    field's label, in the reader's language."""
+    shown = [rendered(item) for item in items]
     return [
         ShownProblem(
             code=str(item["code"]),
-            field=field_label(item["field"]) if item.get("field") else "",
+            field=field_label(item["field"]) if item["field"] else "",
             message=str(item["message"]),
         )
-        for item in items
+        for item in shown
     ]
 
 

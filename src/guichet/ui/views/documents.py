@@ -33,12 +33,12 @@ from guichet.access.policy import Seen
 from guichet.documents import selectors, services
 from guichet.documents.checking import checks_for
 from guichet.documents.expiry import document_expires_before
-from guichet.documents.models import Document, DocumentVerification
+from guichet.documents.models import Document, DocumentVerification, Outcome
 from guichet.documents.sniffing import EXTENSIONS
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import submit
-from guichet.ui.forms.checks import values_of
+from guichet.ui.forms.checks import KIND_LABELS, values_of
 from guichet.ui.forms.documents import (
     DecisionDateForm,
     DocumentUploadForm,
@@ -60,9 +60,46 @@ workspace.register_person_tab(
 @dataclass(frozen=True)
 class ShownVerification:
     verification: DocumentVerification
-    errors: list[ShownProblem]
+    kind_label: str
+    reasons: list[ShownProblem]
     warnings: list[ShownProblem]
     fields: list[Any]
+
+    @property
+    def passed(self) -> bool:
+        return self.verification.outcome == Outcome.VERIFIED
+
+    @property
+    def outcome_label(self) -> str:
+        return str(self.verification.get_outcome_display())
+
+
+def _shown_verification(verification: DocumentVerification) -> ShownVerification:
+    """Reasons and remaining warnings, rendered in the reader's language.
+
+    Rows written before outcomes had reasons show their check's errors.
+    """
+    result = verification.result
+    reasons = result.get("reasons", result.get("errors", []))
+    reason_codes = {item.get("code") for item in reasons}
+    return ShownVerification(
+        verification=verification,
+        kind_label=str(KIND_LABELS.get(verification.kind, verification.kind)),
+        reasons=shown_problems(reasons),
+        warnings=shown_problems(
+            [
+                item
+                for item in result.get("warnings", [])
+                if item.get("code") not in reason_codes
+                and item.get("code") not in _SHOWN_AS_REASONS
+            ]
+        ),
+        fields=shown_fields(result.get("fields", {})),
+    )
+
+
+# Check warnings that the outcome's reasons already state in their own words.
+_SHOWN_AS_REASONS = frozenset({"specimen", "expired"})
 
 
 @dataclass(frozen=True)
@@ -88,7 +125,9 @@ def _verify_form(
     return refused.get(str(document.uuid)) or DocumentVerifyForm(
         prefix=_verify_prefix(document),
         kinds=kinds,
-        initial={"value": document.document_number, "kind": kinds[0]},
+        # Empty: the agent types what the document shows, never what the record
+        # says (a prefilled number would be "verified" against itself).
+        initial={"kind": kinds[0]},
     )
 
 
@@ -102,12 +141,7 @@ def _shown(
         document=document,
         expires_before=document_expires_before(document, decision_date),
         verifications=[
-            ShownVerification(
-                verification=verification,
-                errors=shown_problems(verification.result.get("errors", [])),
-                warnings=shown_problems(verification.result.get("warnings", [])),
-                fields=shown_fields(verification.result.get("fields", {})),
-            )
+            _shown_verification(verification)
             for verification in document.verifications.all()
         ],
         verify_form=_verify_form(seen, refused),
@@ -216,12 +250,19 @@ def document_verify(request: HttpRequest, document_id: uuid.UUID) -> HttpRespons
             refused={str(document.uuid): form},
             status=422,
         )
-    if verification.is_valid:
-        messages.success(request, gettext("Verified: the document passes the check."))
+    if verification.outcome == Outcome.VERIFIED:
+        messages.success(
+            request,
+            gettext(
+                "Verified: the document is valid, matches the person and the "
+                "record, and has not expired."
+            ),
+        )
     else:
         messages.error(
             request,
-            gettext("Verified: the document fails the check; see why below."),
+            gettext("%(outcome)s: the document does not pass; see why below.")
+            % {"outcome": verification.get_outcome_display().capitalize()},
         )
     url = reverse("ui:person_documents", args=[document.person.uuid])
     return redirect(f"{url}#document-{document.uuid}")

@@ -390,6 +390,7 @@ def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             person_id=person.uuid,
             expected_version=form.cleaned_data["version"],
             data=form.changes(),
+            contradiction_override=form.cleaned_data["contradiction_override"],
         ),
     )
     if saved is not None:

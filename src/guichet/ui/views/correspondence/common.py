@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access.domains.correspondence import Action
@@ -62,8 +63,12 @@ def _file(
     data: bytes, content_type: str, filename: str, *, inline: bool = False
 ) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    # RFC 6266: a name that is not plain ASCII goes in `filename*` (a scan named
+    # in Cyrillic letters would otherwise break the header).
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=not inline, filename=filename)
+        or "inline"
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
