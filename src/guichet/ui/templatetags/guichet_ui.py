@@ -11,7 +11,7 @@ from django.http import HttpRequest
 import phonenumbers
 
 from guichet.parties.models import Person
-from guichet.ui import workspace
+from guichet.ui import search, workspace
 
 register = template.Library()
 
@@ -34,6 +34,15 @@ def nav_sections(context: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return entries
+
+
+@register.simple_tag(takes_context=True)
+def search_available(context: dict[str, Any]) -> bool:
+    """Whether the global search box is for this agent (it answers 403 otherwise)."""
+    request: HttpRequest | None = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    return search.available_to(request.user)
 
 
 @register.filter
