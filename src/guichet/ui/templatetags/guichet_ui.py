@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest
+from django.utils.formats import date_format
 
 import phonenumbers
 
@@ -14,6 +17,8 @@ from guichet.parties.models import Person
 from guichet.ui import search, workspace
 
 register = template.Library()
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @register.simple_tag(takes_context=True)
@@ -43,6 +48,15 @@ def search_available(context: dict[str, Any]) -> bool:
     if request is None or not request.user.is_authenticated:
         return False
     return search.available_to(request.user)
+
+
+@register.filter
+def history_value(value: Any) -> Any:
+    """A value of a recorded change: a date kept as YYYY-MM-DD reads d/m/Y, as
+    everywhere else on screen."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return date_format(dt.date.fromisoformat(value), "d/m/Y")
+    return value
 
 
 @register.filter
