@@ -11,9 +11,12 @@ operation, no stateful phase (its links are not declared).
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 import pytest
 import schemathesis
@@ -58,7 +61,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def tokens(db: Any) -> list[str]:
+def _keep_the_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI application itself, whose request signals close
+    the database connection (and the test's transaction on PostgreSQL); Django's
+    test client disconnects them the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(db: Any, _keep_the_connection: None) -> list[str]:
     """Bearer tokens of a first-line agent and of a payment office's supervisor, with
     a person and a debt for the fuzzer to meet."""
     from guichet.agents.services import token_create

@@ -3,7 +3,7 @@
 JSON may spell a lone UTF-16 surrogate (`"\\ud800"`); Python decodes it into a string
 that no database, file or page can encode, so it failed far from the input (a 500).
 It is refused here, for every operation at once, as a field error naming where it
-was found.
+was found. So is NUL (`"\\u0000"`), which PostgreSQL stores in no text column.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from ninja.types import DictStrAny
 
 from guichet.core.errors import FieldError, ValidationFailed
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# A lone surrogate, or NUL, which PostgreSQL refuses in any text column.
+_SURROGATE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _bad_texts(value: Any, path: str) -> Iterator[str]:
