@@ -28,9 +28,9 @@ def test_openapi_is_served_and_declares_every_error() -> None:
             assert {"412", "428"} <= declared, (path, method)
         for status, body in operation["responses"].items():
             if status.startswith(("4", "5")):
-                assert body["content"]["application/json"]["schema"]["$ref"].endswith(
-                    "/Problem"
-                ), (path, method, status)
+                assert body["content"]["application/problem+json"]["schema"][
+                    "$ref"
+                ].endswith("/Problem"), (path, method, status)
 
 
 @pytest.mark.django_db

@@ -7,7 +7,6 @@ a normal answer (200, `valid: false`); only a malformed request is an error.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -18,7 +17,7 @@ from pydantic import ConfigDict
 from guichet.checks.kinds import KINDS
 from guichet.documents import selectors
 
-from .common import actor, responses
+from .common import IsoDate, actor, responses
 
 router = Router(tags=["checks"])
 
@@ -35,7 +34,7 @@ class CheckIn(Schema):
             "(a list is read as its parts typed with spaces)."
         )
     )
-    on: dt.date | None = Field(
+    on: IsoDate | None = Field(
         None,
         description="Reference date for two-digit years and expiry (default: today).",
     )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from ninja import Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from guichet.agents.models import Agent
 from guichet.core.errors import PreconditionRequired
@@ -16,6 +19,21 @@ from guichet.core.errors import PreconditionRequired
 from .errors import Problem
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Only a date written YYYY-MM-DD: pydantic would also read a number (`0.0`,
+    `1700000000`) as seconds since 1970, a date nobody meant."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise PydanticCustomError("date_parsing", "Give a date as YYYY-MM-DD.")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A date in a request: the text YYYY-MM-DD and nothing else."""
 
 
 def responses(ok: dict[int, Any], *errors: int) -> dict[int, Any]:

@@ -22,7 +22,7 @@ from guichet.debts import selectors, serialize, services
 from guichet.debts import validation as v
 from guichet.debts.models import Debt
 
-from .common import actor, expected_version, responses, set_etag
+from .common import IsoDate, actor, expected_version, responses, set_etag
 
 router = Router(tags=["debts"])
 
@@ -38,7 +38,7 @@ class StrictIn(Schema):
 
 
 class ComputeIn(StrictIn):
-    on: dt.date = Field(description="Payment date: chooses the bracket table in force.")
+    on: IsoDate = Field(description="Payment date: chooses the bracket table in force.")
     earned: Amount | None = Field(None, description=f"Net earned income. {AMOUNT}")
     replacement: Amount | None = Field(
         None, description=f"Net replacement income (unemployment benefit...). {AMOUNT}"
@@ -126,13 +126,13 @@ class GarnishmentOut(SeizableOut):
 class ClaimIn(StrictIn):
     id: str | int
     kind: Literal["maintenance", "seizure", "assignment", "subrogation", "recovery"]
-    notified_on: dt.date
+    notified_on: IsoDate
     balance: Amount = Field(description=AMOUNT)
     fraud: bool = False
 
 
 class CaseIn(StrictIn):
-    on: dt.date
+    on: IsoDate
     earned: Amount | None = Field(None, description=AMOUNT)
     replacement: Amount | None = Field(None, description=AMOUNT)
     children: int
@@ -188,6 +188,7 @@ class AllocationOut(Schema):
     ),
 )
 def garnishment_compute(request: HttpRequest, payload: ComputeIn) -> Any:
+    selectors.calculator_require(agent=actor(request))
     asked = v.compute_request(payload.model_dump())
     result = selectors.garnishment_compute_for_agent(
         agent=actor(request),
@@ -211,6 +212,7 @@ def garnishment_compute(request: HttpRequest, payload: ComputeIn) -> Any:
     ),
 )
 def garnishment_allocate(request: HttpRequest, payload: CaseIn) -> Any:
+    selectors.calculator_require(agent=actor(request))
     case = v.case_request(payload.model_dump())
     result = selectors.allocation_compute_for_agent(
         agent=actor(request),
@@ -238,7 +240,7 @@ def garnishment_tables(request: HttpRequest) -> Any:
 
 class DebtIn(StrictIn):
     kind: Literal["maintenance", "seizure", "assignment", "subrogation", "recovery"]
-    notified_on: dt.date = Field(
+    notified_on: IsoDate = Field(
         description="Date of the notice in the central file of notices, or of the decision."
     )
     principal: Amount = Field(description=f"The original amount owed. {AMOUNT}")
@@ -249,10 +251,10 @@ class DebtIn(StrictIn):
     )
     reference: str = ""
     fraud: bool = Field(False, description="Recovery only.")
-    period_from: dt.date | None = Field(
+    period_from: IsoDate | None = Field(
         None, description="Subrogation: period advanced."
     )
-    period_to: dt.date | None = None
+    period_to: IsoDate | None = None
     comment: str = ""
     team: str | None = Field(
         None, description="Payment office (team code); needed if you belong to several."
@@ -275,7 +277,7 @@ class EntryIn(StrictIn):
             f"negative. {AMOUNT}"
         )
     )
-    booked_on: dt.date
+    booked_on: IsoDate
     note: str = Field("", description="Required for a remission or a correction.")
 
 
@@ -283,7 +285,7 @@ class PlanIn(StrictIn):
     amount: Amount = Field(
         description=f"Kept back per month, within the legal cap. {AMOUNT}"
     )
-    starts_on: dt.date
+    starts_on: IsoDate
     note: str = ""
 
 
@@ -467,7 +469,7 @@ def debt_plan_add(
 
 
 class PaymentIn(Schema):
-    paid_on: dt.date = Field(
+    paid_on: IsoDate = Field(
         description="Payment date: chooses the bracket table in force."
     )
     period: str | None = Field(
@@ -483,7 +485,7 @@ class PaymentIn(Schema):
 
 
 class PaymentBodyIn(StrictIn):
-    paid_on: dt.date
+    paid_on: IsoDate
     period: str = Field(description="The month the payment is for, YYYY-MM.")
     earned: Amount | None = Field(None, description=AMOUNT)
     replacement: Amount | None = Field(None, description=AMOUNT)
@@ -533,6 +535,7 @@ class PostingOut(Schema):
 def person_next_payment(
     request: HttpRequest, person_id: UUID, query: Query[PaymentIn]
 ) -> Any:
+    selectors.person_debts_require(agent=actor(request), person_id=person_id)
     data = query.model_dump()
     payment = v.payment_request(data)
     preview = selectors.person_allocation_preview(
@@ -572,6 +575,11 @@ def person_next_payment(
 def person_posting(
     request: HttpRequest, person_id: UUID, payload: PaymentBodyIn
 ) -> Any:
+    selectors.person_debts_require(
+        agent=actor(request),
+        person_id=person_id,
+        posting=True,
+    )
     data = payload.model_dump()
     payment = v.payment_request(data, period_required=True)
     result = services.allocation_post(

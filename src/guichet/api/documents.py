@@ -21,7 +21,7 @@ from guichet.documents.models import Document, DocumentVerification
 from guichet.documents.sniffing import EXTENSIONS
 
 from .checks import CheckErrorOut, CheckOut
-from .common import actor, responses, set_etag
+from .common import IsoDate, actor, responses, set_etag
 
 router = Router(tags=["documents"])
 
@@ -112,8 +112,8 @@ class DocumentIn(Schema):
     document_number: str = ""
     description: str = ""
     dossier_reference: str = ""
-    issued_on: dt.date | None = None
-    expires_on: dt.date | None = None
+    issued_on: IsoDate | None = None
+    expires_on: IsoDate | None = None
 
 
 class VerifyIn(Schema):
@@ -123,7 +123,7 @@ class VerifyIn(Schema):
         min_length=1,
         max_length=3,
     )
-    on: dt.date | None = None
+    on: IsoDate | None = None
 
 
 @router.get(
@@ -132,7 +132,7 @@ class VerifyIn(Schema):
     summary="A person's documents, newest first, with their verifications",
 )
 def person_documents(
-    request: HttpRequest, person_id: UUID, decision_date: dt.date | None = None
+    request: HttpRequest, person_id: UUID, decision_date: IsoDate | None = None
 ) -> Any:
     found = selectors.person_documents_for_agent(
         agent=actor(request), person_id=person_id

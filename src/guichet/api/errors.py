@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -49,6 +51,7 @@ def _titles() -> dict[int, str]:
         405: _("Method not allowed"),
         409: _("Conflict"),
         412: _("Precondition failed"),
+        413: _("Content too large"),
         422: _("Invalid input"),
         428: _("Precondition required"),
         429: _("Too many requests"),
@@ -154,6 +157,11 @@ def install(api: NinjaAPI) -> None:
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         status = exc.status_code
+        # ninja turns whatever its body parser raises into a 400: keep the cause.
+        if isinstance(exc.__cause__, GuichetError):
+            return on_guichet_error(request, exc.__cause__)
+        if isinstance(exc.__cause__, RequestDataTooBig):
+            return on_too_large(request, exc.__cause__)
         if status == 403 and "csrf" in str(exc).lower():
             return problem(
                 api,
@@ -179,6 +187,16 @@ def install(api: NinjaAPI) -> None:
             api, request, status=404, code="not_found", detail=_("Not found.")
         )
 
+    def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(
+            api,
+            request,
+            status=413,
+            code="too_large",
+            detail=_("The request body is too large (at most %(size)s MB).")
+            % {"size": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_048_576:g}"},
+        )
+
     def on_unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.error("Unexpected error in the API", exc_info=exc)
         return problem(
@@ -196,6 +214,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, on_authentication_error)  # type: ignore[arg-type]
     api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
     api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
+    api.add_exception_handler(RequestDataTooBig, on_too_large)  # type: ignore[arg-type]
     api.add_exception_handler(Exception, on_unexpected)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from . import (
@@ -17,6 +20,7 @@ from . import (
     servicerequests,
 )
 from .auth import AgentSession, BearerToken
+from .parser import JsonParser
 
 
 class GuichetAPI(NinjaAPI):
@@ -27,6 +31,52 @@ class GuichetAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         domain = ".".join(operation.view_func.__module__.split(".")[:3])
         return f"{domain}_{operation.view_func.__name__}".replace(".", "_")
+
+    def get_openapi_schema(
+        self,
+        *,
+        path_prefix: str | None = None,
+        path_params: dict[str, Any] | None = None,
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(
+            path_prefix=path_prefix, path_params=path_params
+        )
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                describe_errors(operation)
+        return schema
+
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "description": 'The ETag of your last read of the record (`"<version>"`).',
+    "schema": {"type": "string", "pattern": '^\\s*(W/)?"?[0-9]+"?\\s*$'},
+}
+
+
+def describe_errors(operation: dict[str, Any]) -> None:
+    """What ninja cannot say by itself: errors are `application/problem+json`
+    (RFC 9457), an operation that answers 428 requires `If-Match`, and one that
+    takes a body may answer 413 (`DATA_UPLOAD_MAX_MEMORY_SIZE`)."""
+    responses = operation["responses"]  # keyed by int here, by str once served
+    statuses = {int(status) for status in responses}
+    if "requestBody" in operation and 422 in statuses:
+        responses[413] = {
+            **responses[_key(responses, 422)],
+            "description": "Content Too Large",
+        }
+    for status, response in responses.items():
+        content = response.get("content", {})
+        if int(status) >= 400 and "application/json" in content:
+            response["content"] = {
+                errors.PROBLEM_CONTENT_TYPE: content["application/json"]
+            }
+    if 428 in statuses:
+        parameters = operation.setdefault("parameters", [])
+        if not any(p["in"] == "header" and p["name"] == "If-Match" for p in parameters):
+            parameters.append(dict(IF_MATCH))
 
 
 api = GuichetAPI(
@@ -40,6 +90,7 @@ api = GuichetAPI(
     ),
     auth=[BearerToken(), AgentSession()],
     urls_namespace="api",
+    parser=JsonParser(),
 )
 errors.install(api)
 api.add_router("/", agents.router)
@@ -50,3 +101,7 @@ api.add_router("/", checks.router)
 api.add_router("/", documents.router)
 api.add_router("/", contacts.router)
 api.add_router("/", servicerequests.router)
+
+
+def _key(responses: dict[Any, Any], status: int) -> Any:
+    return next(key for key in responses if int(key) == status)

@@ -15,7 +15,7 @@ from ninja.responses import Status
 from guichet.parties import selectors, services
 from guichet.parties.models import Organisation, Person, PostalAddress
 
-from .common import PageOut, actor, expected_version, responses, set_etag
+from .common import IsoDate, PageOut, actor, expected_version, responses, set_etag
 
 router = Router(tags=["parties"])
 
@@ -104,7 +104,7 @@ class LinkOut(Schema):
 class PersonCreateIn(Schema):
     given_names: str
     surname: str
-    birth_date: dt.date | None = None
+    birth_date: IsoDate | None = None
     sex: SexCode = "U"
     national_number: str | None = Field(
         None, description="National register or BIS number, with or without separators."
@@ -130,7 +130,7 @@ class PersonCreateIn(Schema):
 class PersonPatchIn(Schema):
     given_names: str | None = None
     surname: str | None = None
-    birth_date: dt.date | None = None
+    birth_date: IsoDate | None = None
     sex: SexCode | None = None
     national_number: str | None = None
     language: LanguageCode | None = None
@@ -205,8 +205,8 @@ class PersonSearchIn(Schema):
 class LinkIn(Schema):
     organisation_id: UUID
     kind: Literal["representative", "employer", "contact"]
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
 
 
 def _phone(item: PhoneIn) -> services.PhoneInput:

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DebtsConfig(AppConfig):
     name = "guichet.debts"
     verbose_name = _("Debts and garnishment")
+
+    def ready(self) -> None:
+        from . import history  # noqa: F401 - registers the debts' history entries

@@ -150,6 +150,12 @@ def _require_calculator(agent: Agent) -> None:
         raise Forbidden(_("You may not use the garnishment calculator."))
 
 
+def calculator_require(*, agent: Agent) -> None:
+    """Raise `Forbidden` unless the agent may use the calculator: asked before the
+    input is read, so that who may not learns only that."""
+    _require_calculator(agent)
+
+
 def bracket_tables_for_agent(*, agent: Agent) -> list[garnishment.BracketTable]:
     _require_calculator(agent)
     return bracket_tables()
@@ -215,6 +221,17 @@ def _person_for_debts(agent: Agent, person_id: str | uuid_module.UUID) -> Person
     if person is None:
         raise NotFound(_("No such person."))
     return person
+
+
+def person_debts_require(
+    *, agent: Agent, person_id: str | uuid_module.UUID, posting: bool = False
+) -> None:
+    """Raise before the input is read: when `posting`, `Forbidden` unless the agent
+    may post an allocation (as `services.allocation_post` asks first); `NotFound`
+    unless they see the person and their debts."""
+    if posting:
+        policy.require(agent, Action.DEBT_ALLOCATION_POST)
+    _person_for_debts(agent, person_id)
 
 
 def team_for(agent: Agent, team_code: str | None) -> Team:

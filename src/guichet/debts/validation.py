@@ -210,18 +210,23 @@ def unknown_fields(
         )
 
 
+def _blank(raw: object) -> bool:
+    """No value given: absent, or an empty text (an empty form field, `--earned ""`)."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
 def income(problems: Problems, earned: object, replacement: object) -> Income | None:
     clean_earned = amount(problems, "earned", earned, required=False)
     clean_replacement = amount(problems, "replacement", replacement, required=False)
-    if earned is None and replacement is None:
+    if _blank(earned) and _blank(replacement):
         problems.add(
             "earned",
             Code.NO_INCOME,
             _("Give the earned income, the replacement income, or both."),
         )
         return None
-    if (earned is not None and clean_earned is None) or (
-        replacement is not None and clean_replacement is None
+    if (not _blank(earned) and clean_earned is None) or (
+        not _blank(replacement) and clean_replacement is None
     ):
         return None
     return Income(earned=clean_earned, replacement=clean_replacement)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 import phonenumbers
@@ -27,7 +28,7 @@ from guichet.core.errors import NotFound, ValidationFailed
 from guichet.core.text import digits, fold
 from guichet.core.validation import parse_uuid
 
-from . import search
+from . import history, search
 from .errors import Code
 from .models import (
     EmailAddress,
@@ -249,6 +250,7 @@ class PersonChange:
     occurred_at: dt.datetime
     agent: str
     action: str
+    sentence: str | Promise  # what happened, in words (`parties.history`)
     version: int | None
     changes: Mapping[str, list[Any]]
     added: str = ""
@@ -287,11 +289,15 @@ def person_changes_for_agent(
         version = summary.get("version")
         if since_version and (version is None or version <= since_version):
             continue
+        kind = history.kind_of(event.action)
+        if kind is None or not policy.may(agent, kind.needs):
+            continue
         found.append(
             PersonChange(
                 occurred_at=event.occurred_at,
                 agent=str(event.actor) if event.actor else event.actor_label,
                 action=event.action,
+                sentence=kind.sentence,
                 version=version,
                 changes=_changed_fields(summary),
                 added=summary.get("added", ""),

@@ -84,3 +84,13 @@ def person_tabs_for(agent: Agent) -> list[PersonTab]:
         for tab in sorted(_PERSON_TABS.values(), key=lambda item: item.order)
         if policy.may(agent, tab.action)
     ]
+
+
+def all_sections() -> list[Section]:
+    """Every registered section, whoever may use it (tests and the crawl walk them)."""
+    return sorted(_SECTIONS.values(), key=lambda item: item.order)
+
+
+def all_person_tabs() -> list[PersonTab]:
+    """Every registered tab of the 360° view, whoever may open it."""
+    return sorted(_PERSON_TABS.values(), key=lambda item: item.order)

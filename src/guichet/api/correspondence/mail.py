@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Schema, UploadedFile
 from ninja.responses import Status
 
-from guichet.api.common import actor, expected_version, responses, set_etag
+from guichet.api.common import IsoDate, actor, expected_version, responses, set_etag
 from guichet.correspondence import selectors, services
 from guichet.correspondence.models import (
     IncomingMail,
@@ -63,7 +63,7 @@ class MailOut(Schema):
 
 
 class MailIn(Schema):
-    received_on: dt.date
+    received_on: IsoDate
     subject: str
     sender_name: str = ""
     sender_person_id: UUID | None = None

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.responses import Status
 
-from guichet.api.common import actor, expected_version, responses, set_etag
+from guichet.api.common import IsoDate, actor, expected_version, responses, set_etag
 from guichet.correspondence import selectors, services
 from guichet.correspondence.models import (
     ActionItem,
@@ -24,12 +24,12 @@ from .common import AgentRef, LanguageCode, _file, router
 class ActionIn(Schema):
     description: str
     owner: str = Field(description="The owner's username.")
-    due_date: dt.date
+    due_date: IsoDate
 
 
 class MinutesIn(Schema):
     title: str
-    meeting_date: dt.date
+    meeting_date: IsoDate
     language: LanguageCode
     attendees: list[str]
     absentees: list[str] = []

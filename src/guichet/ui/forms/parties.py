@@ -412,4 +412,6 @@ class OrganisationFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=SORT_CHOICES, initial="name"
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=1000, widget=forms.HiddenInput
+    )

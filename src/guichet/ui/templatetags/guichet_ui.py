@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest
+from django.utils.formats import date_format
 
 import phonenumbers
 
 from guichet.parties.models import Person, PostalAddress
-from guichet.ui import workspace
+from guichet.ui import search, workspace
 
 register = template.Library()
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @register.simple_tag(takes_context=True)
@@ -34,6 +39,24 @@ def nav_sections(context: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return entries
+
+
+@register.simple_tag(takes_context=True)
+def search_available(context: dict[str, Any]) -> bool:
+    """Whether the global search box is for this agent (it answers 403 otherwise)."""
+    request: HttpRequest | None = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    return search.available_to(request.user)
+
+
+@register.filter
+def history_value(value: Any) -> Any:
+    """A value of a recorded change: a date kept as YYYY-MM-DD reads d/m/Y, as
+    everywhere else on screen."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return date_format(dt.date.fromisoformat(value), "d/m/Y")
+    return value
 
 
 @register.filter

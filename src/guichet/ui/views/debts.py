@@ -259,6 +259,8 @@ def _team_choices(agent: Agent) -> list[tuple[str, str]]:
 def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """The claims against a person, their ledger, and what a payment would keep back."""
     agent = agent_of(request)
+    # A role the tab is not for is refused as the calculator refuses it (403).
+    policy.require(agent, Action.DEBT_VIEW)
     found = selectors.person_debts_for_agent(
         agent=agent, person_id=person_id, with_ledger=True
     )

@@ -1,0 +1,315 @@
+"""The permission matrix (issue #12): every role at every level the grant tables
+distinguish, against every API read and every page of the workspace, compared with
+what `access.policy` answers, on a person everyone may see, a person confidential to
+another team, and another payment office's debt.
+
+The roles and levels come from the grant tables (`access/domains/*.py`), the API
+operations from the OpenAPI description and the pages from the workspace registries:
+a new role, level, operation, section or tab joins the matrix by itself (a new read
+operation must say here which action guards it, or the first test fails).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.test import Client
+
+import pytest
+
+from guichet.access import policy
+from guichet.agents.models import LEVEL_RANK, Agent, RoleCode
+from guichet.correspondence import pdf
+from guichet.correspondence.services import letter_draft_create, templates_load
+from guichet.documents import storage
+from guichet.ui import workspace
+from tests.correspondence.factories import LetterheadFactory, person_with_address
+from tests.debts.factories import DebtFactory, load_shipped_tables
+from tests.documents.factories import PDF, DocumentFactory
+from tests.factories import AgentFactory, OrganisationFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _levels() -> list[str]:
+    """The lowest level, and each level a grant starts at: every level the policy
+    tells apart."""
+    starts = {grant.min_level for grant in policy.GRANTS.values()}
+    lowest = min(LEVEL_RANK, key=LEVEL_RANK.__getitem__)
+    return sorted(starts | {lowest}, key=LEVEL_RANK.__getitem__)
+
+
+ROLES = [str(role) for role in RoleCode]
+LEVELS = _levels()
+
+
+def levels_of(role: str) -> list[str]:
+    """The levels at which what `role` may do changes: the lowest, and each level a
+    grant of this role starts at."""
+    starts = {
+        grant.min_level for grant in policy.GRANTS.values() if role in grant.roles
+    }
+    return [level for level in LEVELS if level == LEVELS[0] or level in starts]
+
+
+@dataclass(frozen=True)
+class Read:
+    """An API read: the action that guards it and the object it is about."""
+
+    action: str | None  # None: every authenticated agent
+    subject: str | None = None  # the key of the object in `World`, None: a list
+    ok: frozenset[int] = frozenset({200})
+
+
+# Every GET operation of the API, with the action the policy grants it by.
+READS: dict[str, Read] = {
+    "/me": Read(None),
+    "/persons": Read("person.view"),
+    "/persons/{person_id}": Read("person.view", "person"),
+    "/organisations": Read("organisation.view"),
+    "/organisations/{organisation_id}": Read("organisation.view", "organisation"),
+    "/letter-types": Read("letter.draft"),
+    "/letters/{letter_id}": Read("letter.view", "letter"),
+    "/letters/{letter_id}/docx": Read("letter.draft", "letter"),  # of a draft
+    "/letters/{letter_id}/preview": Read("letter.view", "letter"),
+    "/letters/{letter_id}/pdf": Read(
+        "letter.view", "letter", frozenset({200, 409})
+    ),  # a draft has no PDF yet: 409
+    "/approvals": Read("letter.approve"),
+    "/persons/{person_id}/letters": Read("letter.view", "person"),
+    "/letters-to-post": Read("letter.dispatch"),
+    "/print-batches/{batch_id}/pdf": Read("letter.batch", "missing"),
+    "/forms/{form}": Read("form.render", "person"),  # prefilled for the person
+    "/incoming-mail": Read("mail.view"),
+    "/incoming-mail/{mail_id}": Read("mail.view", "missing"),
+    "/incoming-mail/{mail_id}/scan": Read("mail.view", "missing"),
+    "/minutes/{minutes_id}": Read("minutes.view", "missing"),
+    "/minutes/{minutes_id}/pdf": Read("minutes.view", "missing"),
+    "/action-items": Read(None),
+    "/garnishment/tables": Read("garnishment.compute"),
+    "/persons/{person_id}/debts": Read("debt.view", "person"),
+    "/debts/{debt_id}": Read("debt.view", "debt"),
+    "/persons/{person_id}/debts/next-payment": Read("debt.view", "person"),
+    "/persons/{person_id}/documents": Read("document.view", "person"),
+    "/documents/{document_id}": Read("document.view", "document"),
+    "/documents/{document_id}/content": Read("document.download", "document"),
+}
+
+QUERIES = {
+    "/persons": "?name=Testperson",
+    "/organisations": "?name=Organisation",
+    "/persons/{person_id}/debts/next-payment": "?paid_on=2024-06-01&earned=2000",
+    "/forms/{form}": "?language=fr&person_id={person_id}",
+}
+
+
+@dataclass
+class World:
+    """The objects of the matrix, seen from the team `home`."""
+
+    public: dict[str, Any]  # what a home agent may reach, if their role may
+    confidential: dict[str, Any]  # a person confidential to `other`, and theirs
+    elsewhere: dict[str, Any]  # another office's debt on the public person
+
+
+@pytest.fixture
+def world(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    settings.MEDIA_ROOT = tmp_path
+    # Who may read is the question here, not how a PDF looks: skip WeasyPrint.
+    blank = pdf.Rendered(data=b"%PDF-1.7", pages=1)
+    monkeypatch.setattr(pdf, "render_pdfa", lambda *args, **kwargs: blank)
+    monkeypatch.setattr(pdf, "render_form", lambda *args, **kwargs: blank)
+    stored = storage.store([PDF], max_bytes=len(PDF))
+    load_shipped_tables()
+    home, other = TeamFactory(code="home"), TeamFactory(code="other")
+    LetterheadFactory(team=home, prefix="HOM")
+    LetterheadFactory(team=other, prefix="OTH")
+    templates_load(actor=None)
+    writer = AgentFactory(roles=["support_agent"], level="B", teams=[home])
+
+    def objects(person: Any, team: Any) -> dict[str, Any]:
+        letter = letter_draft_create(
+            actor=writer, person_id=person.uuid, letter_type="acknowledgement"
+        )
+        return {
+            "person": person,
+            "letter": letter,
+            "document": DocumentFactory(
+                person=person, content_sha256=stored.sha256, size=stored.size
+            ),
+            "debt": DebtFactory(person=person, team=team),
+            "organisation": OrganisationFactory(),
+        }
+
+    public = objects(person_with_address(), home)
+    secret = person_with_address(confidential_team=other)
+    writer_secret = AgentFactory(roles=["support_agent"], level="B", teams=[other])
+    confidential = {
+        "person": secret,
+        "letter": letter_draft_create(
+            actor=writer_secret, person_id=secret.uuid, letter_type="acknowledgement"
+        ),
+        "document": DocumentFactory(
+            person=secret, content_sha256=stored.sha256, size=stored.size
+        ),
+        "debt": DebtFactory(person=secret, team=other),
+        "organisation": public["organisation"],
+    }
+    elsewhere = {**public, "debt": DebtFactory(person=public["person"], team=other)}
+    return World(public=public, confidential=confidential, elsewhere=elsewhere)
+
+
+def _path(template: str, objects: dict[str, Any]) -> str:
+    ids = {
+        "person_id": objects["person"].uuid,
+        "organisation_id": objects["organisation"].uuid,
+        "letter_id": objects["letter"].uuid,
+        "document_id": objects["document"].uuid,
+        "debt_id": objects["debt"].uuid,
+        "form": "legalisation_request",
+        "batch_id": "00000000-0000-0000-0000-000000000000",
+        "mail_id": "00000000-0000-0000-0000-000000000000",
+        "minutes_id": "00000000-0000-0000-0000-000000000000",
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
+
+
+def _expected(agent: Agent, read: Read, objects: dict[str, Any]) -> bool:
+    if read.action is None:
+        return True
+    if read.subject is None:
+        return policy.may(agent, read.action)
+    if read.subject == "missing":
+        return False
+    obj = objects[read.subject]
+    if read.subject == "person" and read.action != "person.view":
+        # A person's list of X: the agent must see the person and hold the action.
+        return policy.may(agent, "person.view", obj) and policy.may(agent, read.action)
+    return policy.may(agent, read.action, obj)
+
+
+def test_every_read_of_the_api_is_in_the_matrix() -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    reads = {
+        path.removeprefix("/api/v1")
+        for path, methods in schema["paths"].items()
+        if "get" in methods
+    }
+    assert reads == set(READS)
+
+
+def test_the_matrix_covers_every_role_and_the_levels_grants_start_at() -> None:
+    assert set(ROLES) == {
+        "first_line",
+        "second_line",
+        "front_office",
+        "support_agent",
+    } | {
+        "dossier_handler",
+        "payment_agent",
+        "supervisor",
+        "admin",
+    }
+    assert LEVELS[0] == "D"
+    assert {"C", "B"} <= set(LEVELS)
+
+
+def _denied(response: Any) -> bool:
+    """Refused (403, or 404: missing and forbidden look the same), or a list that
+    shows nothing."""
+    if response.status_code in (403, 404):
+        return True
+    if response.status_code != 200 or not response["Content-Type"].startswith(
+        "application/json"
+    ):
+        return False
+    body = response.json()
+    return body == [] or (isinstance(body, dict) and body.get("items") == [])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_reads_follow_the_policy(
+    world: World, api_for: Callable[..., Any], role: str
+) -> None:
+    wrong = []
+    for level in levels_of(role):
+        agent = AgentFactory(
+            roles=[role], level=level, teams=[TeamFactory(code="home")]
+        )
+        api = api_for(agent)
+        for case, objects in (
+            ("public", world.public),
+            ("confidential", world.confidential),
+            ("elsewhere", world.elsewhere),
+        ):
+            for template, read in READS.items():
+                if case != "public" and read.subject in (None, "missing"):
+                    continue
+                if case == "elsewhere" and read.subject != "debt":
+                    continue
+                url = _path(template + QUERIES.get(template, ""), objects)
+                response = api.get(url)
+                allowed = _expected(agent, read, objects)
+                if (
+                    response.status_code not in read.ok
+                    if allowed
+                    else not _denied(response)
+                ):
+                    wrong.append((level, case, template, response.status_code, allowed))
+    assert not wrong, "\n".join(map(str, wrong))
+
+
+def _pages(objects: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+    """(kind, action, url) of every section and every person tab."""
+    person = objects["person"].uuid
+    return [
+        *(
+            ("section", section.action, section.url)
+            for section in workspace.all_sections()
+            if section.url_name != "admin:index"
+        ),
+        *(("tab", tab.action, tab.url(person)) for tab in workspace.all_person_tabs()),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_follow_the_policy_and_the_navigation(world: World, role: str) -> None:
+    """A section or tab is shown exactly when the policy allows it, and its page
+    answers 200 exactly then (403 or 404 otherwise), on a confidential person too."""
+    wrong = []
+    for level in levels_of(role):
+        agent = AgentFactory(
+            roles=[role], level=level, teams=[TeamFactory(code="home")]
+        )
+        client = Client()
+        client.force_login(agent)
+        shown_sections = {section.key for section in workspace.sections_for(agent)}
+        shown_tabs = {tab.key for tab in workspace.person_tabs_for(agent)}
+        for section in workspace.all_sections():
+            if section.url_name == "admin:index":
+                continue
+            allowed = section.action is None or policy.may(agent, section.action)
+            status = client.get(section.url).status_code
+            if allowed != (section.key in shown_sections) or (status == 200) != allowed:
+                wrong.append((level, section.key, status, allowed))
+        for case, objects in (
+            ("public", world.public),
+            ("confidential", world.confidential),
+        ):
+            person = objects["person"]
+            for tab in workspace.all_person_tabs():
+                allowed = policy.may(agent, "person.view", person) and policy.may(
+                    agent, tab.action
+                )
+                status = client.get(tab.url(person.uuid)).status_code
+                if (status == 200) != allowed or (
+                    case == "public" and allowed != (tab.key in shown_tabs)
+                ):
+                    wrong.append((level, case, tab.key, status, allowed))
+                if not allowed and status not in (403, 404):
+                    wrong.append((level, case, tab.key, status, "not 403 or 404"))
+    assert not wrong, "\n".join(map(str, wrong))

@@ -1,0 +1,124 @@
+"""Schemathesis over the whole API (issue #12, kept in CI): the coverage phase (each
+parameter's boundaries and wrong types) and a short fuzzing phase, for every
+operation of the OpenAPI description, as a first-line agent and as a supervisor of
+a payment office. No answer may be a server error, and every answer must be one the
+description declares, with its content type and body schema.
+
+Bounded to stay a few minutes on a small machine: few fuzzing examples per
+operation, no stateful phase (its links are not declared).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation.meta import TestPhase
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.debts.factories import DebtFactory, load_shipped_tables
+from tests.factories import AgentFactory, PersonFactory, TeamFactory
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": 20261204,
+        "phases": {
+            "examples": {"enabled": False},
+            # Other methods on each path are Django's 405s: not worth the time.
+            "coverage": {"enabled": True, "unexpected-methods": []},
+            "fuzzing": {"enabled": True},
+            "stateful": {"enabled": False},
+        },
+        "generation": {"max-examples": 2, "database": "none"},
+    }
+)
+
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", get_wsgi_application(), config=CONFIG
+)
+
+COVERAGE_SHARE = 12
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def _keep_the_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI application itself, whose request signals close
+    the database connection (and the test's transaction on PostgreSQL); Django's
+    test client disconnects them the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(db: Any, _keep_the_connection: None) -> list[str]:
+    """Bearer tokens of a first-line agent and of a payment office's supervisor, with
+    a person and a debt for the fuzzer to meet."""
+    from guichet.agents.services import token_create
+
+    load_shipped_tables()
+    office = TeamFactory(code="payment-office")
+    first = AgentFactory(
+        roles=["first_line"], level="C", teams=[TeamFactory(code="cc-fr")]
+    )
+    supervisor = AgentFactory(roles=["supervisor"], level="A1", teams=[office])
+    DebtFactory(person=PersonFactory(), team=office)
+    return [
+        token_create(actor=None, agent=agent, name="schemathesis").secret
+        for agent in (first, supervisor)
+    ]
+
+
+@schema.parametrize()
+@settings(
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_api_answers_only_what_it_declares(case: Any, tokens: list[str]) -> None:
+    if case.meta is not None and case.meta.phase.name == TestPhase.COVERAGE:
+        # The coverage phase enumerates about 16,000 cases over the API: run a
+        # fixed twelfth of them (the same on every run), each as one of the two
+        # agents, to stay within a few minutes.
+        key = zlib.crc32(
+            repr(
+                (
+                    case.method,
+                    case.path,
+                    case.path_parameters,
+                    case.query,
+                    case.body,
+                    case.headers,
+                )
+            ).encode()
+        )
+        if key % COVERAGE_SHARE:
+            return
+        chosen = [tokens[key // COVERAGE_SHARE % len(tokens)]]
+    else:
+        chosen = tokens
+    for token in chosen:
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"}, checks=CHECKS
+        )

@@ -1,0 +1,90 @@
+"""A person's history in words (issue #11, item 9): each entry a sentence in the
+agent's language, dates as elsewhere (d/m/Y), and only the entries of what the agent
+may see (a garnishment posted on a person is the payment office's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+import pytest
+
+from guichet.audit.services import audit_record
+from guichet.parties.services import person_update
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _history(agent: Any, person: Any) -> str:
+    client = Client()
+    client.force_login(agent)
+    response = client.get(reverse("ui:person_history", args=[person.uuid]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_garnishment_posting_is_shown_in_words_to_the_payment_office_only(
+    make_agent: Any,
+) -> None:
+    person = PersonFactory()
+    payer = make_agent("payment_agent", teams=("payment-office",), language="fr")
+    audit_record(
+        actor=payer,
+        action="debt.allocation_post",
+        obj=person,
+        summary={"period": "2026-11"},
+    )
+    first = make_agent("first_line", teams=("cc-fr",), language="fr")
+    shown_to_first = _history(first, person)
+    assert "allocation_post" not in shown_to_first
+    assert "Retenues sur saisie" not in shown_to_first
+    shown_to_payer = _history(payer, person)
+    assert "allocation_post" not in shown_to_payer
+    assert "Retenues sur saisie comptabilisées" in shown_to_payer
+
+
+def test_entries_are_sentences_and_dates_are_read_as_elsewhere(
+    make_agent: Any,
+) -> None:
+    agent = make_agent("second_line", level="B", teams=("cc-nl",), language="nl")
+    person = PersonFactory(birth_date=dt.date(1950, 2, 1))
+    person_update(
+        actor=agent,
+        person_id=person.uuid,
+        expected_version=person.version,
+        data={"birth_date": dt.date(1951, 3, 2)},
+        reason="typo",
+    )
+    shown = _history(agent, person)
+    assert "person.update" not in shown
+    assert "Persoonsgegevens gewijzigd" in shown
+    assert "01/02/1950" in shown
+    assert "02/03/1951" in shown
+    assert "1951-03-02" not in shown
+
+
+def test_every_write_parties_records_on_a_person_has_a_sentence() -> None:
+    from pathlib import Path
+
+    from guichet.parties import history
+    from guichet.parties.models import EmailAddress, PhoneNumber, PostalAddress
+
+    source = Path(history.__file__).with_name("services.py").read_text(encoding="utf-8")
+    assert 'f"person.{row._meta.model_name}.add"' in source
+    models = (PhoneNumber, EmailAddress, PostalAddress)
+    actions = [
+        "person.create",
+        "person.update",
+        "person.restrict",
+        "person.link.add",
+        *(
+            f"person.{m._meta.model_name}.{verb}"
+            for m in models
+            for verb in ("add", "remove")
+        ),
+    ]
+    assert [a for a in actions if history.kind_of(a) is None] == []
