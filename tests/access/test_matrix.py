@@ -97,6 +97,14 @@ READS: dict[str, Read] = {
     "/persons/{person_id}/documents": Read("document.view", "person"),
     "/documents/{document_id}": Read("document.view", "document"),
     "/documents/{document_id}/content": Read("document.download", "document"),
+    "/topics": Read(None),
+    "/persons/{person_id}/contacts": Read("contact.view", "person"),
+    "/contacts/{contact_id}": Read("contact.view", "missing"),
+    "/requests": Read("request.work"),
+    "/my-work": Read("request.work"),
+    "/workload": Read("request.work"),
+    "/requests/{key}": Read("request.view", "missing"),
+    "/requests/{key}/timeline": Read("request.view", "missing"),
 }
 
 QUERIES = {
@@ -174,6 +182,8 @@ def _path(template: str, objects: dict[str, Any]) -> str:
         "batch_id": "00000000-0000-0000-0000-000000000000",
         "mail_id": "00000000-0000-0000-0000-000000000000",
         "minutes_id": "00000000-0000-0000-0000-000000000000",
+        "contact_id": "00000000-0000-0000-0000-000000000000",
+        "key": "REQ-2026-9999999",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
 

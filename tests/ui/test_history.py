@@ -58,6 +58,8 @@ def test_entries_are_sentences_and_dates_are_read_as_elsewhere(
         expected_version=person.version,
         data={"birth_date": dt.date(1951, 3, 2)},
         reason="typo",
+        # The factory's national number encodes 1950-02-01 (issue #11, item 7).
+        contradiction_override="Birth certificate checked at the counter",
     )
     shown = _history(agent, person)
     assert "person.update" not in shown

@@ -50,5 +50,6 @@ for _action, _sentence in (
     ("person.emailaddress.remove", _("E-mail address removed")),
     ("person.postaladdress.add", _("Postal address added")),
     ("person.postaladdress.remove", _("Postal address removed")),
+    ("person.postaladdress.update", _("Postal address changed")),
 ):
     register(HistoryKind(action=_action, sentence=_sentence, needs=Action.PERSON_VIEW))

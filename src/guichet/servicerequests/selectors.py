@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
+from guichet.access.domains.servicerequests import Action
 from guichet.access.policy import Seen
 from guichet.agents import substitutions
 from guichet.agents.models import Agent, Team
@@ -63,7 +64,9 @@ class QueuePage:
 
 
 def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
-    """A page of the agent's team queues, the earliest resolution deadline first."""
+    """A page of the agent's team queues, the earliest resolution deadline first
+    (for agents who work on requests; others are refused, as the screen does)."""
+    policy.require(agent, Action.REQUEST_WORK)
     teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
     chosen = [team for team in teams if not filters.team or team.code == filters.team]
     rows = requests_visible(agent=agent).filter(team__in=chosen)
@@ -111,6 +114,7 @@ class MyWork:
 def my_work(*, agent: Agent, limit: int = 20) -> MyWork:
     """What waits for the agent: the open requests they own, and the requests of
     their teams' queues that nobody owns and are near or past their deadline."""
+    policy.require(agent, Action.REQUEST_WORK)
     visible = _listing(requests_visible(agent=agent)).filter(status__in=OPEN_STATUSES)
     owned = list(
         visible.filter(owner=agent).order_by(
@@ -228,6 +232,7 @@ class Workload:
 def workload(*, agent: Agent) -> list[Workload]:
     """Work in progress per team the agent belongs to, and per owner (counts only:
     no personal data, so no access-log row)."""
+    policy.require(agent, Action.REQUEST_WORK)
     now = clock.now()
     result = []
     for team in Team.objects.filter(pk__in=agent.team_ids).order_by("code"):
