@@ -16,12 +16,12 @@ from guichet.parties.models import Person
 
 from .conftest import Browser
 
-# `demo` is the crawl's fixture: the whole demo data set.
-from .test_crawl import check_text_fits, demo  # noqa: F401
+from .test_crawl import check_text_fits
 
 SMALL = {"width": 390, "height": 800}
 WIDE = {"width": 1280, "height": 800}
 
+# `demo` (tests/conftest.py): the whole demo data set, put back for each test.
 pytestmark = pytest.mark.usefixtures("demo")
 
 
