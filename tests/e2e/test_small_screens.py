@@ -15,7 +15,6 @@ from guichet.demo import builders, data
 from guichet.parties.models import Person
 
 from .conftest import Browser
-
 from .test_crawl import check_text_fits
 
 SMALL = {"width": 390, "height": 800}
