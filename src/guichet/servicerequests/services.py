@@ -108,15 +108,6 @@ def _event(
     )
 
 
-def _due(
-    calendar: business_time.Calendar,
-    start: dt.datetime,
-    hours: Decimal,
-    pauses: list[business_time.Pause],
-) -> dt.datetime:
-    return business_time.due(start, hours, calendar, pauses)
-
-
 def _team_by_code(problems: Problems, field: str, code: str) -> Team | None:
     if not code:
         return None
@@ -274,8 +265,8 @@ def _insert(
     first_due = resolution_due = None
     if level is not None:
         calendar = calendar_for_team(team=team)
-        first_due = _due(calendar, now, level.first_answer_hours, [])
-        resolution_due = _due(calendar, now, level.resolution_hours, [])
+        first_due = business_time.due(now, level.first_answer_hours, calendar)
+        resolution_due = business_time.due(now, level.resolution_hours, calendar)
     request = Request(
         kind=cleaned.kind,
         subject=cleaned.subject,
@@ -507,12 +498,12 @@ def _recomputed_dues(request: Request) -> dict[str, object]:
     pauses = _pauses(request)
     values: dict[str, object] = {}
     if request.first_answered_at is None:
-        values["first_answer_due"] = _due(
-            calendar, request.received_at, level.first_answer_hours, pauses
+        values["first_answer_due"] = business_time.due(
+            request.received_at, level.first_answer_hours, calendar, pauses
         )
     if request.resolved_at is None:
-        values["resolution_due"] = _due(
-            calendar, request.received_at, level.resolution_hours, pauses
+        values["resolution_due"] = business_time.due(
+            request.received_at, level.resolution_hours, calendar, pauses
         )
     return values
 
