@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "guichet.audit",
     "guichet.parties",
     "guichet.contacts",
+    "guichet.casetypes",
     "guichet.servicerequests",
     "guichet.documents",
     "guichet.debts",
