@@ -17,3 +17,6 @@ class Code(StrEnum):
     CHECK_NOT_FOR_TYPE = "check_not_for_type"
     UNKNOWN_FIELD = "unknown_field"
     VALUE_REQUIRED = "value_required"
+    NO_SUCH_DOSSIER = "no_such_dossier"
+    DOSSIER_ITEM_UNKNOWN = "dossier_item_unknown"
+    DOSSIER_ITEM_WITHOUT_DOSSIER = "dossier_item_without_dossier"
