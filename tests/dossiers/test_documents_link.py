@@ -86,7 +86,10 @@ def test_an_upload_refuses_a_dossier_that_is_not_the_persons_or_not_seen(
         actor = agent_in("dossier_handler", "C", "payment-office")
     with pytest.raises(ValidationFailed) as refused:
         document_services.document_upload(
-            actor=actor, person_id=person.uuid, file=upload(), details=_details(reference)
+            actor=actor,
+            person_id=person.uuid,
+            file=upload(),
+            details=_details(reference),
         )
     assert [e.code for e in refused.value.errors] == ["no_such_dossier"]
     assert Document.objects.count() == 0
@@ -116,7 +119,9 @@ def test_the_migration_links_known_references_and_keeps_the_others(
     dossier = open_dossier("visa-extension")
     known = DocumentFactory(legacy_dossier_reference=dossier.reference)
     unknown = DocumentFactory(legacy_dossier_reference="D-2024-17")
-    LINK_DOCUMENTS.link_dossiers(_apps_after("documents", "0003_document_dossier_key"), None)
+    LINK_DOCUMENTS.link_dossiers(
+        _apps_after("documents", "0003_document_dossier_key"), None
+    )
     known.refresh_from_db()
     unknown.refresh_from_db()
     assert (known.dossier, known.legacy_dossier_reference) == (dossier, "")
