@@ -8,6 +8,7 @@ from . import (
     correspondence,
     debts,
     documents,
+    dossiers,
     parties,
     servicerequests,
     workspace,
@@ -24,4 +25,5 @@ urlpatterns = [
     path("", include(correspondence.urlpatterns)),
     path("", include(contacts.urlpatterns)),
     path("", include(servicerequests.urlpatterns)),
+    path("", include(dossiers.urlpatterns)),
 ]
