@@ -27,6 +27,8 @@ from guichet.dossiers.models import Decision, DocumentRequest, Dossier
 from guichet.parties.models import Person
 from tests.dossiers.conftest import hand_in
 
+from .conftest import SCREENSHOTS
+
 Check = Callable[[str, str | None], None]
 
 SMALL = {"width": 390, "height": 800}
@@ -243,4 +245,14 @@ def test_dossier_screens_in_four_languages_at_both_widths(
                     " - document.documentElement.clientWidth"
                 )
                 assert overflow <= 0, f"{name} in {language}{suffix} overflows"
+                if name == "workbench" and language in ("en", "de"):
+                    # The whole workbench, below the fold too, to look at.
+                    ui.page.screenshot(
+                        path=str(
+                            SCREENSHOTS
+                            / "dossiers"
+                            / f"workbench-full-{language}{suffix}.png"
+                        ),
+                        full_page=True,
+                    )
         ui.page.set_viewport_size(WIDE)

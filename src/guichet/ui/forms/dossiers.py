@@ -164,7 +164,7 @@ class StepForm(VersionedActionForm):
 def _result_field(definition: Definition, language: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Result"),
-        choices=[(r.code, r.names.get(language)) for r in definition.results],
+        choices=_blank([(r.code, r.names.get(language)) for r in definition.results]),
     )
 
 

@@ -33,6 +33,7 @@ from guichet.contacts import selectors as contact_selectors
 from guichet.core import clock
 from guichet.core.errors import NotFound, ValidationFailed
 from guichet.dossiers import selectors, services
+from guichet.dossiers.errors import Code
 from guichet.dossiers.guards import DecisionInput
 from guichet.dossiers.models import (
     DecisionState,
@@ -471,7 +472,13 @@ def _forms(wb: Workbench, agent: Agent, given: dict[str, Any]) -> dict[str, Any]
             move=move,
             language=language,
         )
-        found["steps"].append(Step(form, offered.refusals, move.names.get(language)))
+        # The checklist is in the form itself: its refusal would only repeat it.
+        refusals = tuple(
+            (code, message)
+            for code, message in offered.refusals
+            if code != Code.CHECKLIST_MISSING
+        )
+        found["steps"].append(Step(form, refusals, move.names.get(language)))
     pending = wb.pending_decision
     if "review" in given:  # a refused review shows why, whoever sent it
         found["review"] = given["review"]
