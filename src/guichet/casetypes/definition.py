@@ -542,9 +542,7 @@ def definition_to_json(definition: Definition) -> dict[str, Any]:
                 "names": _texts_json(decision.names),
                 "appeal_period": _duration_json(decision.appeal_period),
                 "appeal_body": (
-                    _texts_json(decision.appeal_body)
-                    if decision.appeal_body
-                    else None
+                    _texts_json(decision.appeal_body) if decision.appeal_body else None
                 ),
                 "approval": (
                     {"min_level": decision.approval.min_level}

@@ -114,7 +114,9 @@ class _Reader:
                 self.lines[(*path, key, "<key>")] = key_node.start_mark.line + 1
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.read(item, (*path, index)) for index, item in enumerate(node.value)]
+            return [
+                self.read(item, (*path, index)) for index, item in enumerate(node.value)
+            ]
         return self.scalar(node)
 
     def scalar(self, node: yaml.Node) -> Any:
@@ -146,25 +148,33 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int], list[LoadPro
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark is not None else 1
             reason = error.problem or error.context or ""
-            return None, {}, [
-                LoadProblem(
-                    file,
-                    line,
-                    Code.YAML_SYNTAX,
-                    _("This is not valid YAML: %(reason)s."),
-                    {"reason": reason},
-                )
-            ]
+            return (
+                None,
+                {},
+                [
+                    LoadProblem(
+                        file,
+                        line,
+                        Code.YAML_SYNTAX,
+                        _("This is not valid YAML: %(reason)s."),
+                        {"reason": reason},
+                    )
+                ],
+            )
         except yaml.YAMLError as error:
-            return None, {}, [
-                LoadProblem(
-                    file,
-                    1,
-                    Code.YAML_SYNTAX,
-                    _("This is not valid YAML: %(reason)s."),
-                    {"reason": str(error)},
-                )
-            ]
+            return (
+                None,
+                {},
+                [
+                    LoadProblem(
+                        file,
+                        1,
+                        Code.YAML_SYNTAX,
+                        _("This is not valid YAML: %(reason)s."),
+                        {"reason": str(error)},
+                    )
+                ],
+            )
         if node is None:
             return None, {(): 1}, []
         reader = _Reader(loader, file)
@@ -185,9 +195,7 @@ def _dotted(path: Path_) -> str:
     return ".".join(str(part) for part in path) or "(document)"
 
 
-def _schema_problem(
-    error: Any, lines: Mapping[Path_, int], file: str
-) -> LoadProblem:
+def _schema_problem(error: Any, lines: Mapping[Path_, int], file: str) -> LoadProblem:
     path: Path_ = tuple(error.instance_path)
     kind = type(error.kind).__name__
     where = _dotted(path)
@@ -245,9 +253,9 @@ class _Checker:
         self.file = file
         self.problems: list[LoadProblem] = []
 
-    def add(self, path: Path_, code: str, message: Any, **params: Any) -> None:
+    def add(self, path: Path_, problem: str, message: Any, **params: Any) -> None:
         self.problems.append(
-            LoadProblem(self.file, _line(self.lines, path), code, message, params)
+            LoadProblem(self.file, _line(self.lines, path), problem, message, params)
         )
 
     def unique(self, path: Path_, items: list[Mapping[str, Any]]) -> set[str]:
@@ -265,7 +273,9 @@ class _Checker:
             seen.add(code)
         return seen
 
-    def names(self, path: Path_, values: list[str], known: Any, code: str, message: Any) -> None:
+    def names(
+        self, path: Path_, values: list[str], known: Any, code: str, message: Any
+    ) -> None:
         for index, name in enumerate(values):
             if name not in known:
                 self.add((*path, index), code, message, name=name)

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Agent, Team
-from guichet.core.models import AppendOnlyModel, AppendOnlyQuerySet, BaseModel
+from guichet.core.models import AppendOnlyModel, BaseModel
 
 
 class CaseType(BaseModel):
@@ -58,7 +58,8 @@ class CaseTypeVersion(AppendOnlyModel):
         _("valid from"), help_text=_("Dossiers opened from this date use this version.")
     )
     definition = models.JSONField(
-        _("definition"), help_text=_("The validated definition, every default written out.")
+        _("definition"),
+        help_text=_("The validated definition, every default written out."),
     )
     source = models.TextField(_("source (YAML)"))
     source_filename = models.CharField(_("file name"), max_length=255)
@@ -73,8 +74,6 @@ class CaseTypeVersion(AppendOnlyModel):
         help_text=_("Empty when the installation imported it (command line, demo)."),
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["case_type", "number"]
         verbose_name = _("case-type version")
@@ -84,7 +83,8 @@ class CaseTypeVersion(AppendOnlyModel):
                 fields=["case_type", "number"], name="casetypes_version_number_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(number__gte=1), name="casetypes_version_number_positive"
+                condition=models.Q(number__gte=1),
+                name="casetypes_version_number_positive",
             ),
         ]
         indexes = [models.Index(fields=["case_type", "valid_from"])]

@@ -86,7 +86,9 @@ class Registry:
             raise NotDeclared(f"{self.kind} {name!r} is not declared")
         current = self._functions.get(name)
         if current is not None and current is not function:
-            raise AlreadyImplemented(f"{self.kind} {name!r} already has an implementation")
+            raise AlreadyImplemented(
+                f"{self.kind} {name!r} already has an implementation"
+            )
         self._functions[name] = function
 
     def withdraw(self, name: str) -> None:

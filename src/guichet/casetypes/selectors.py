@@ -25,9 +25,7 @@ from .models import CaseType, CaseTypeVersion
 
 
 def _unknown(code: str) -> UnknownCaseType:
-    return UnknownCaseType(
-        _("There is no case type %(code)s."), params={"code": code}
-    )
+    return UnknownCaseType(_("There is no case type %(code)s."), params={"code": code})
 
 
 def casetype_current(code: str, *, on: dt.date | None = None) -> CaseTypeVersion:
@@ -36,7 +34,7 @@ def casetype_current(code: str, *, on: dt.date | None = None) -> CaseTypeVersion
     day = on or clock.today()
     if not CaseType.objects.filter(code=code).exists():
         raise _unknown(code)
-    version = (
+    version: CaseTypeVersion | None = (
         CaseTypeVersion.objects.select_related("case_type")
         .filter(case_type__code=code, valid_from__lte=day)
         .order_by("-valid_from", "-number")
@@ -55,7 +53,7 @@ def casetype_version(code: str, number: int | None = None) -> CaseTypeVersion:
     versions = CaseTypeVersion.objects.select_related("case_type").filter(
         case_type__code=code
     )
-    version = (
+    version: CaseTypeVersion | None = (
         versions.filter(number=number).first()
         if number is not None
         else versions.order_by("-number").first()
@@ -101,7 +99,9 @@ def casetype_list(*, on: dt.date | None = None) -> list[CaseTypeListing]:
     """Every case type with its number of versions, the one in force and the latest."""
     day = on or clock.today()
     listing = []
-    for case_type in CaseType.objects.select_related("team").prefetch_related("versions"):
+    for case_type in CaseType.objects.select_related("team").prefetch_related(
+        "versions"
+    ):
         versions = sorted(case_type.versions.all(), key=lambda v: v.number)
         in_force = [v for v in versions if v.valid_from <= day]
         current = max(in_force, key=lambda v: (v.valid_from, v.number), default=None)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ from .definition import Definition, definition_to_json
 from .errors import CaseTypeInvalid, Code
 from .models import CaseType, CaseTypeVersion
 
+SHIPPED = Path(__file__).resolve().parent / "data"
 IMPORTED = "imported"
 UNCHANGED = "unchanged"
 
@@ -120,7 +122,10 @@ def _append(agent: Agent | None, checked: _Checked) -> ImportOutcome:
     definition = checked.definition
     stored = definition_to_json(definition)
     team = Team.objects.get(code=definition.team)
-    names = {f"name_{language}": definition.names.get(language) for language in ("fr", "nl", "de", "en")}
+    names = {
+        f"name_{language}": definition.names.get(language)
+        for language in ("fr", "nl", "de", "en")
+    }
     case_type, created = CaseType.objects.select_for_update().get_or_create(
         code=definition.code, defaults={"team": team, **names}
     )
@@ -157,7 +162,9 @@ def _append(agent: Agent | None, checked: _Checked) -> ImportOutcome:
             "file": checked.filename,
         },
     )
-    return ImportOutcome(checked.filename, definition.code, version.number, IMPORTED, version)
+    return ImportOutcome(
+        checked.filename, definition.code, version.number, IMPORTED, version
+    )
 
 
 def casetypes_import(
@@ -188,3 +195,8 @@ def casetype_import(
 ) -> ImportOutcome:
     """Import one case-type file (see the module's docstring)."""
     return casetypes_import(agent=agent, files=[(filename, source)])[0]
+
+
+def shipped_files() -> list[tuple[str, bytes]]:
+    """The case types shipped with Guichet (`casetypes/data/*.yaml`), by name."""
+    return [(path.name, path.read_bytes()) for path in sorted(SHIPPED.glob("*.yaml"))]
