@@ -25,6 +25,14 @@ from . import services
 from .errors import CaseTypeInvalid
 from .models import CaseType, CaseTypeVersion
 
+VERSION_FIELDS: tuple[str, ...] = (
+    "number",
+    "valid_from",
+    "source_filename",
+    "source_sha256",
+    "imported_by",
+    "created_at",
+)
 MAX_UPLOAD = 1_000_000  # bytes: a case type is a few hundred lines
 
 
@@ -48,22 +56,8 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]  # shared by two mod
 
 class VersionInline(admin.TabularInline):  # type: ignore[type-arg]
     model = CaseTypeVersion
-    fields = [
-        "number",
-        "valid_from",
-        "source_filename",
-        "source_sha256",
-        "imported_by",
-        "created_at",
-    ]
-    readonly_fields = [
-        "number",
-        "valid_from",
-        "source_filename",
-        "source_sha256",
-        "imported_by",
-        "created_at",
-    ]
+    fields = VERSION_FIELDS
+    readonly_fields = VERSION_FIELDS
     extra = 0
     can_delete = False
     show_change_link = True

@@ -47,6 +47,7 @@ from .errors import CaseTypeInvalid, Code
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "casetype.schema.json"
 
 Path_ = tuple[str | int, ...]
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,16 @@ def _validator() -> Any:
     return jsonschema_rs.validator_for(schema())
 
 
+def _syntax(file: str, line: int, reason: str) -> LoadProblem:
+    return LoadProblem(
+        file,
+        line,
+        Code.YAML_SYNTAX,
+        _("This is not valid YAML: %(reason)s."),
+        {"reason": reason},
+    )
+
+
 class _Reader:
     """Turns the composed node tree into JSON-like data and a map of lines."""
 
@@ -93,8 +104,18 @@ class _Reader:
         self.lines: dict[Path_, int] = {}
         self.problems: list[LoadProblem] = []
 
-    def read(self, node: yaml.Node, path: Path_) -> Any:
+    def read(
+        self, node: yaml.Node, path: Path_, above: frozenset[int] = frozenset()
+    ) -> Any:
         self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if node.tag not in _PLAIN_TAGS or id(node) in above:
+            # safe_load refuses other tags; an alias inside itself never ends.
+            reason = f"unsupported tag or recursive alias ({node.tag})"
+            self.problems.append(_syntax(self.file, node.start_mark.line + 1, reason))
+            return None
+        above = above | {id(node)}
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -109,19 +130,27 @@ class _Reader:
                             {"key": key},
                         )
                     )
-                result[key] = self.read(value_node, (*path, key))
+                result[key] = self.read(value_node, (*path, key), above)
+                if not isinstance(value_node, yaml.ScalarNode):
+                    # A list or a mapping is reported at its key, not its first item.
+                    self.lines[(*path, key)] = key_node.start_mark.line + 1
                 # A key's own line: where an unexpected field is reported.
                 self.lines[(*path, key, "<key>")] = key_node.start_mark.line + 1
             return result
         if isinstance(node, yaml.SequenceNode):
             return [
-                self.read(item, (*path, index)) for index, item in enumerate(node.value)
+                self.read(item, (*path, index), above)
+                for index, item in enumerate(node.value)
             ]
-        return self.scalar(node)
+        return None  # pragma: no cover - a node is a scalar, a mapping or a list
 
     def scalar(self, node: yaml.Node) -> Any:
         try:
             value = self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as error:  # a tag safe_load refuses
+            line = node.start_mark.line + 1
+            self.problems.append(_syntax(self.file, line, error.problem or ""))
+            return None
         except ValueError:  # a timestamp that is no date: 2026-02-30
             self.problems.append(
                 LoadProblem(
@@ -148,33 +177,9 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int], list[LoadPro
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark is not None else 1
             reason = error.problem or error.context or ""
-            return (
-                None,
-                {},
-                [
-                    LoadProblem(
-                        file,
-                        line,
-                        Code.YAML_SYNTAX,
-                        _("This is not valid YAML: %(reason)s."),
-                        {"reason": reason},
-                    )
-                ],
-            )
-        except yaml.YAMLError as error:
-            return (
-                None,
-                {},
-                [
-                    LoadProblem(
-                        file,
-                        1,
-                        Code.YAML_SYNTAX,
-                        _("This is not valid YAML: %(reason)s."),
-                        {"reason": str(error)},
-                    )
-                ],
-            )
+            return None, {}, [_syntax(file, line, reason)]
+        except yaml.YAMLError as error:  # pragma: no cover - PyYAML marks its errors
+            return None, {}, [_syntax(file, 1, str(error))]
         if node is None:
             return None, {(): 1}, []
         reader = _Reader(loader, file)

@@ -146,7 +146,7 @@ def _append(agent: Agent | None, checked: _Checked) -> ImportOutcome:
         valid_from=definition.valid_from,
         definition=stored,
         source=checked.source,
-        source_filename=checked.filename[:255],
+        source_filename=Path(checked.filename).name[:255],
         source_sha256=checked.sha256,
         imported_by=agent,
     )
