@@ -93,3 +93,33 @@ def test_nothing_is_edited_in_the_admin(administrator: Any, teams: Any) -> None:
     )
     assert delete.status_code == 403
     assert CaseTypeVersion.objects.count() == 1
+
+
+def test_reimport_says_unchanged_and_refuses_a_large_file(
+    administrator: Any, teams: Any
+) -> None:
+    client = _client(administrator)
+    client.post(IMPORT, _upload(MINIMAL))
+
+    again = client.post(IMPORT, _upload(MINIMAL), follow=True)
+    large = client.post(IMPORT, _upload("# " + "x" * 1_000_001))
+
+    assert "sample unchanged (version 1)." in again.content.decode().lower()
+    assert "The file is larger than 1 MB." in large.content.decode()
+    assert CaseTypeVersion.objects.count() == 1
+
+
+def test_a_case_type_shows_its_versions_read_only(
+    administrator: Any, teams: Any
+) -> None:
+    client = _client(administrator)
+    client.post(IMPORT, _upload(MINIMAL))
+    case_type = CaseTypeVersion.objects.get().case_type
+
+    page = client.get(f"/admin/casetypes/casetype/{case_type.pk}/change/")
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "sample.yaml" in body
+    assert 'name="versions-MAX_NUM_FORMS" value="0"' in body  # none can be added
+    assert 'name="versions-0-valid_from"' not in body  # nor changed

@@ -148,3 +148,16 @@ def test_an_empty_list_says_how_to_import(cli: Any, db: Any) -> None:
     code, out, _ = cli("casetypes", "list")
     assert code == 0
     assert "guichet casetypes import FILE" in out
+
+
+def test_a_case_type_not_yet_in_force(cli: Any, teams: Any, tmp_path: Path) -> None:
+    future = MINIMAL.replace("valid_from: 2026-01-01", "valid_from: 2099-01-01")
+    name = _write(tmp_path, "future.yaml", future)
+    cli("casetypes", "import", name)
+
+    code, out, _ = cli("casetypes", "import", name)
+    assert (code, out.strip()) == (0, f"{name}: sample unchanged (version 1).")
+    code, out, _ = cli("casetypes", "list", "--json")
+    assert json.loads(out)["case_types"][0]["current"] is None
+    code, out, _ = cli("casetypes", "list")
+    assert "no version in force today" in out

@@ -158,3 +158,23 @@ def test_texts_fall_back_to_english() -> None:
         "en",
         "en",
     ]
+
+
+def test_lookups_and_fees_in_force() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from guichet.casetypes.definition import Duration, Fee, fee_in_force
+
+    assert DEFINITION.status("checking").names.en == "Checking"
+    with pytest.raises(KeyError):
+        DEFINITION.status("limbo")
+    with pytest.raises(KeyError):
+        DEFINITION.transition("jump")
+    assert [status.code for status in DEFINITION.final_statuses] == ["closed"]
+    assert Duration(3).is_set
+    assert not Duration(None).is_set
+    fee = Fee("fee", TEXTS, Decimal("20.00"), valid_from=dt.date(2026, 3, 1))
+    assert not fee_in_force(fee, dt.date(2026, 2, 28))
+    assert fee_in_force(fee, dt.date(2026, 3, 1))
+    assert fee_in_force(Fee("fee", TEXTS, None), dt.date(2000, 1, 1))

@@ -352,3 +352,50 @@ def test_a_valid_definition_survives_yaml_and_its_stored_form(
     assert definition_from_json(definition_to_json(definition)) == definition
     stored = yaml.safe_dump(definition_to_json(definition), allow_unicode=True)
     assert loader.load(stored, filename="stored.yaml") == definition
+
+
+def test_refuses_a_second_initial_status() -> None:
+    text = MINIMAL.replace(
+        "  citizen_text: {fr: En cours., nl: Bezig., de: Läuft., en: In progress.}",
+        "  citizen_text: {fr: En cours., nl: Bezig., de: Läuft., en: In progress.}\n"
+        "  initial: true",
+    )
+    assert (
+        "several_initial_statuses",
+        line_of(text, "en: In progress.") + 1,
+    ) in _problems(text)
+
+
+def test_refuses_an_unknown_approval_level_and_a_bad_fee_date() -> None:
+    text = MINIMAL + (
+        "decisions:\n"
+        "- code: grant\n"
+        "  names: {fr: Octroi, nl: Toekenning, de: Gewährung, en: Grant}\n"
+        "  approval: {min_level: Z}\n"
+        "fees:\n"
+        "- code: fee\n"
+        "  names: {fr: Droit, nl: Recht, de: Gebühr, en: Fee}\n"
+        "  amount: '20'\n"
+        "  valid_from: '2026-02-30'\n"
+    )
+    assert _problems(text) == [
+        ("unknown_level", line_of(text, "min_level: Z")),
+        ("invalid_date", line_of(text, "valid_from: '2026")),
+    ]
+
+
+def test_refuses_a_value_outside_its_list() -> None:
+    text = MINIMAL + (
+        "results:\n"
+        "- code: won\n"
+        "  kind: victory\n"
+        "  names: {fr: Gagné, nl: Gewonnen, de: Gewonnen, en: Won}\n"
+        "  retention: {period: {amount: 1, unit: years}, from: closure, then: destroy}\n"
+    )
+    parsed = loader.parse(text, filename="sample.yaml")
+    [problem] = parsed.problems
+    assert (problem.code, problem.line) == (
+        "not_allowed",
+        line_of(text, "kind: victory"),
+    )
+    assert "granted, refused, partly_granted, withdrawn, transferred" in problem.text

@@ -198,3 +198,16 @@ def test_lists_case_types_with_their_current_version(teams: Any) -> None:
     assert listing.current.number == 1
     assert listing.latest is not None
     assert listing.latest.number == 2
+
+
+def test_the_shipped_files_import_through_the_service(teams: Any) -> None:
+    from guichet.casetypes.services import shipped_files
+
+    outcomes = casetypes_import(agent=None, files=shipped_files())
+
+    assert [(o.code, o.status) for o in outcomes] == [
+        ("consular-legalisation", IMPORTED),
+        ("consular-passport", IMPORTED),
+        ("unemployment-benefit", IMPORTED),
+        ("visa-extension", IMPORTED),
+    ]
