@@ -16,6 +16,7 @@ STANDARD = {
     "received",
     "awaiting_documents",
     "checking",
+    "decision_proposed",
     "decided",
     "transmitted",
     "informed",
@@ -27,6 +28,9 @@ STANDARD_TRANSITIONS = {
     "request_documents",
     "documents_received",
     "conclude_complete",
+    "propose_decision",
+    "approve_decision",
+    "refuse_approval",
     "transmit",
     "record_external_decision",
     "inform_parties",
@@ -84,7 +88,9 @@ def test_visa_extension_fee_and_exemptions() -> None:
         "force_majeure",
         "humanitarian",
     }
-    assert definition.decisions[0].taken_by_other_body
+    assert [d.code for d in definition.decisions if d.taken_by_other_body] == [
+        "extension"
+    ]
 
 
 def test_passport_fees_are_left_to_the_post() -> None:
