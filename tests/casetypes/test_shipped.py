@@ -70,7 +70,8 @@ def test_legalisation_fee_and_service_norm() -> None:
     definition = _load("consular-legalisation")
 
     [fee] = definition.fees
-    assert (fee.amount, fee.currency) == (Decimal("20.00"), "EUR")  # belgium.md 5.1
+    # docs/sources.md §7.1: 20 EUR per legalisation or apostille.
+    assert (fee.amount, fee.currency) == (Decimal("20.00"), "EUR")
     norm = definition.deadlines.service_norm
     assert norm is not None
     assert (norm.amount, norm.unit, norm.counting) == (2, "days", "business")
@@ -107,7 +108,7 @@ def test_unemployment_two_months_to_reach_the_deciding_body() -> None:
 
     processing = definition.deadlines.processing
     assert processing is not None
-    assert (processing.amount, processing.unit) == (2, "months")  # belgium.md 6.1.7
+    assert (processing.amount, processing.unit) == (2, "months")  # docs/sources.md §7.4
     assert not definition.fees
     c109 = next(d for d in definition.documents if d.code == "c109")
     assert c109.is_required({"c4_available": False})

@@ -7,7 +7,7 @@ starts a period is not part of it):
 
 - **calendar days**: every day counts; **months** and **years** run "from date to
   date" (the unemployment file reaches the ONEM "dans le délai de deux mois ...
-  calculé de date à date", belgium.md 6.1.7): 31 January plus one month is the last
+  calculé de date à date", docs/sources.md §7.4): 31 January plus one month is the last
   day of February;
 - **business days**: only the days the team's business calendar is open count
   (`calendars.business_time.Calendar`: its opening weekdays, Belgian public
@@ -19,7 +19,7 @@ the deadline moves by the days of the span that fell before it. An **extension**
 (once, by the case type's `extension`) counts from the deadline it extends.
 
 Where the sources are silent, the choice made: a calendar-day deadline that ends on
-a closed day stays there (no shift to the next working day: belgium.md gives no
+a closed day stays there (no shift to the next working day: docs/sources.md gives no
 rule for these procedures; a case type that needs one counts in business days).
 """
 

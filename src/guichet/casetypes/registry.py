@@ -136,7 +136,10 @@ for _name, _description in (
     ("decision_proposed", _("A decision with its motivation has been proposed.")),
     (
         "decision_approved",
-        _("The proposed decision is approved by a second agent (four eyes)."),
+        _(
+            "The proposed decision is approved by a second agent, where its type"
+            " requires it (four eyes)."
+        ),
     ),
     ("fee_paid", _("The fee due on the dossier is paid.")),
     ("appointment_held", _("The appointment (biometrics) took place.")),
