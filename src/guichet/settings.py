@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "guichet.audit",
     "guichet.parties",
     "guichet.contacts",
+    "guichet.casetypes",
     "guichet.servicerequests",
     "guichet.documents",
     "guichet.debts",
