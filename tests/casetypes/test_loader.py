@@ -399,3 +399,48 @@ def test_refuses_a_value_outside_its_list() -> None:
         line_of(text, "kind: victory"),
     )
     assert "granted, refused, partly_granted, withdrawn, transferred" in problem.text
+
+
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=60),
+            st.sampled_from(["delete", "duplicate", "replace"]),
+            st.sampled_from(
+                [
+                    "",
+                    "- x",
+                    "x: [",
+                    "code: 1",
+                    "  - 2",
+                    "from: []",
+                    "to: ~",
+                    "{}",
+                    "&a *a",
+                    "'",
+                ]
+            ),
+        ),
+        max_size=4,
+    )
+)
+def test_a_damaged_file_is_refused_with_lines_never_a_crash(
+    edits: list[tuple[int, str, str]],
+) -> None:
+    lines = MINIMAL.splitlines()
+    for position, edit, text in edits:
+        index = position % len(lines)
+        if edit == "delete" and len(lines) > 1:
+            del lines[index]
+        elif edit == "duplicate":
+            lines.insert(index, lines[index])
+        else:
+            lines[index] = text
+    damaged = "\n".join(lines) + "\n"
+
+    parsed = loader.parse(damaged, filename="damaged.yaml")
+
+    assert (parsed.definition is None) == bool(parsed.problems)
+    for problem in parsed.problems:
+        assert 1 <= problem.line <= len(lines) + 1
+        assert problem.text

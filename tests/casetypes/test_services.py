@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import DatabaseError, connection, transaction
+
 import pytest
 
 from guichet.audit.models import AuditEvent
@@ -150,6 +152,25 @@ def test_versions_are_never_edited(teams: Any) -> None:
         CaseTypeVersion.objects.update(number=7)
     with pytest.raises(AppendOnlyError):
         version.delete()
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_raw_changes_of_a_version(teams: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    casetype_import(agent=None, source=MINIMAL, filename="s.yaml")
+    version = CaseTypeVersion.objects.get()
+    for statement in (
+        "UPDATE casetypes_casetypeversion SET valid_from = '2020-01-01' WHERE id = %s",
+        "DELETE FROM casetypes_casetypeversion WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [version.pk])
+    assert CaseTypeVersion.objects.get().valid_from == dt.date(2026, 1, 1)
 
 
 def test_selectors_refuse_unknown_codes_and_dates_before_any_version(

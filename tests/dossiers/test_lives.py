@@ -208,6 +208,23 @@ def test_passport_with_appointment_fee_setting_and_handover(
     assert (dossier.status, dossier.result_code) == ("closed", "granted")
 
 
+def _conclude(
+    dossier: Dossier, agent: Agent, decision_type: str, result: str
+) -> Dossier:
+    """The service's own conclusion (no approval needed), confirmed: decided."""
+    dossier = services.decision_propose(
+        actor=agent,
+        dossier=dossier,
+        expected_version=dossier.version,
+        decision_type=decision_type,
+        result=result,
+        motivation="Complete and admissible; for the deciding body.",
+        checklist=yes(dossier),
+    )
+    assert Decision.objects.get(dossier=dossier).state == "final"
+    return step(dossier, agent, "approve_decision")
+
+
 def test_visa_extension_transmitted_and_decided_elsewhere(
     open_dossier: Callable[..., Dossier],
     handler: Agent,
@@ -219,11 +236,7 @@ def test_visa_extension_transmitted_and_decided_elsewhere(
     )
     hand_in_all(dossier)
     dossier = step(dossier, handler, "conclude_complete")
-    dossier = step(dossier, handler, "transmit")
-    fee = DossierFee.objects.get(dossier=dossier)
-    assert fee.exemption == "force_majeure"
-    assert fee.settled
-    # The Immigration Office decides: a proposal here is refused.
+    # The Immigration Office decides on the extension: no proposal of it here.
     with pytest.raises(ValidationFailed):
         services.decision_propose(
             actor=handler,
@@ -232,7 +245,15 @@ def test_visa_extension_transmitted_and_decided_elsewhere(
             decision_type="extension",
             result="granted",
             motivation="x",
+            checklist=yes(dossier),
         )
+    dossier = _conclude(dossier, handler, "conclusion", "transferred")
+    assert dossier.status == "decided"
+    dossier = step(dossier, handler, "transmit")
+    fee = DossierFee.objects.get(dossier=dossier)
+    assert fee.exemption == "force_majeure"
+    assert fee.settled
+    assert letters[-1].letters == ("acknowledgement",)
     dossier = services.external_decision_record(
         actor=handler,
         dossier=dossier,
@@ -243,7 +264,7 @@ def test_visa_extension_transmitted_and_decided_elsewhere(
         body="Immigration Office",
         body_reference="OE-123",
     )
-    assert (dossier.status, dossier.result_code) == ("decided", "refused")
+    assert (dossier.status, dossier.result_code) == ("decision_received", "refused")
     dossier = step(dossier, handler, "inform_parties")
     assert letters[-1].letters == ("decision_notice",)
     dossier = services.dossier_close(
@@ -280,17 +301,19 @@ def test_unemployment_benefit_to_payments(
     )
     assert dossier.clock_stopped_on is not None
     assert dossier.processing_due == due
+    assert DocumentRequest.objects.filter(dossier=dossier).count() == 3
     hand_in_all(dossier)
     dossier = step(dossier, payment_agent, "documents_received", checklist={})
     assert dossier.clock_stopped_on is None
     dossier = step(dossier, payment_agent, "conclude_complete")
-    dossier = step(dossier, payment_agent, "transmit")
+    dossier = _conclude(dossier, payment_agent, "admissibility", "granted")
+    dossier = step(dossier, payment_agent, "transmit", checklist={})
     dossier = services.external_decision_record(
         actor=payment_agent,
         dossier=dossier,
         expected_version=dossier.version,
         decision_type="entitlement",
-        result="granted",
+        result="partly_granted",
         decided_on=clock.today(),
         body="ONEM/RVA",
     )
@@ -302,4 +325,4 @@ def test_unemployment_benefit_to_payments(
     dossier = services.dossier_close(
         actor=payment_agent, dossier=dossier, expected_version=dossier.version
     )
-    assert (dossier.status, dossier.result_code) == ("closed", "granted")
+    assert (dossier.status, dossier.result_code) == ("closed", "partly_granted")

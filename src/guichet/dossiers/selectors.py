@@ -225,6 +225,7 @@ def dossiers_of_person(
 ) -> list[Dossier]:
     """The dossiers in which `person` has a role (the person's Dossiers tab), newest
     first."""
+    policy.require(agent, Action.DOSSIER_VIEW)
     rows = list(
         _listing(dossiers_visible(agent=agent))
         .filter(Q(person=person) | Q(parties__person=person))

@@ -329,6 +329,7 @@ def _context(
     dossier: Dossier,
     definition: Definition,
     transition: Transition,
+    calendar: Calendar | None = None,
     **extra: Any,
 ) -> Context:
     return Context(
@@ -336,7 +337,7 @@ def _context(
         definition=definition,
         transition=transition,
         actor=actor,
-        calendar=calendar_for_team(team=dossier.team),
+        calendar=calendar or calendar_for_team(team=dossier.team),
         today=clock.today(),
         **extra,
     )
@@ -350,12 +351,13 @@ def transitions_offered(
     if not policy.may(actor, Action.DOSSIER_WORK, dossier):
         return []
     definition = definition_of(dossier)
+    calendar = calendar_for_team(team=dossier.team)
     offered = []
     for transition in allowed_transitions(
         definition, dossier.status, actor.role_codes, actor.level
     ):
         ctx = _context(
-            actor, dossier, definition, transition, checklist=checklist or {}
+            actor, dossier, definition, transition, calendar, checklist=checklist or {}
         )
         offered.append(Offered(transition, tuple(_guard_refusals(ctx))))
     return offered

@@ -41,7 +41,7 @@ GRANTS: dict[str, Grant] = {
     Action.DOSSIER_VIEW: grant(*DOSSIER_ROLES),
     Action.DOSSIER_OPEN: grant(*DOSSIER_ROLES),
     Action.DOSSIER_WORK: grant(*DOSSIER_ROLES),
-    Action.DOSSIER_APPROVE: grant(R.DOSSIER_HANDLER, R.SUPERVISOR),
+    Action.DOSSIER_APPROVE: grant(R.DOSSIER_HANDLER, R.PAYMENT_AGENT, R.SUPERVISOR),
 }
 
 _IN_TEAM = in_teams("team_id")

@@ -16,7 +16,6 @@ document on standard output: `{"imported": [{"file", "code", "version", "status"
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -27,7 +26,6 @@ from django.utils.translation import gettext as _
 from guichet.casetypes import selectors, services
 from guichet.casetypes.errors import CaseTypeInvalid, UnknownCaseType
 from guichet.core.commands import GuichetCommand, UsageError
-from guichet.core.serialization import jsonable
 
 
 class Command(GuichetCommand):
@@ -63,14 +61,6 @@ class Command(GuichetCommand):
                 default=argparse.SUPPRESS,
                 help="Print one JSON document, for scripts.",
             )
-
-    def emit(self, payload: Any) -> None:
-        if self.json_output:
-            self.stdout.write(
-                json.dumps(jsonable(payload), ensure_ascii=False, indent=2)
-            )
-        else:  # pragma: no cover - the actions write their own text
-            super().emit(payload)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.json_output = bool(options.get("json_output"))
