@@ -19,6 +19,7 @@ from guichet.access.policy import Seen
 from guichet.agents import substitutions
 from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
+from guichet.contacts.models import Contact
 from guichet.core import clock
 from guichet.core.errors import NotFound
 from guichet.core.validation import Problems, parse_uuid
@@ -310,3 +311,16 @@ def request_named(*, agent: Agent, field: str, key: str) -> Request:
         problems.add(field, Code.NOT_FOUND, _("No such request."))
         problems.raise_if_any()
         raise
+
+
+def requests_of_contact(*, agent: Agent, contact: Contact) -> list[Request]:
+    """The requests a contact is attached to, among those the agent sees (the
+    caller has already read the contact through its selector)."""
+    rows = list(
+        _listing(requests_visible(agent=agent))
+        .filter(contact_links__contact=contact)
+        .order_by("-created_at", "-id")
+    )
+    if rows:
+        access_record(actor=agent, action="request.list", objects=rows, obj=contact)
+    return rows

@@ -43,7 +43,8 @@ from guichet.correspondence.models import (
     LetterStatus,
     LetterTemplate,
 )
-from guichet.servicerequests.models import EventKind, Request, RequestEvent
+from guichet.correspondence.selectors import reply_letters_waiting
+from guichet.servicerequests.models import Request
 from guichet.servicerequests.services import request_reply_record
 
 from .letters import letter_draft_create, letter_send_email, letter_submit
@@ -163,21 +164,6 @@ def request_reply(*, actor: Agent, request: Request, answer: str) -> Reply:
         dispatched=False,
     )
     return Reply(letter, planned, False, None, None)
-
-
-def reply_letters_waiting(*, request: Request) -> set[str]:
-    """The ids of the request's reply letters that have not gone out yet (the
-    caller has read the request through the policy)."""
-    waiting: set[str] = set()
-    for data in RequestEvent.objects.filter(
-        request=request, kind=EventKind.REPLY
-    ).values_list("data", flat=True):
-        letter = str((data or {}).get("letter", ""))
-        if (data or {}).get("dispatched"):
-            waiting.discard(letter)
-            continue
-        waiting.add(letter)
-    return waiting
 
 
 @transaction.atomic
