@@ -414,7 +414,8 @@ def test_a_contact_is_corrected_identified_and_attached_on_its_page(
     assert identified.status_code == 302
     assert attached["Location"] == f"/requests/{existing.reference}/"
     contact.refresh_from_db()
-    assert contact.topic is not None and contact.topic.code == "legalisation"
+    assert contact.topic is not None
+    assert contact.topic.code == "legalisation"
     assert (contact.summary, contact.outcome) == (
         "Asked about an apostille.",
         "forwarded",
