@@ -232,27 +232,41 @@ class Workload:
 
 def workload(*, agent: Agent) -> list[Workload]:
     """Work in progress per team the agent belongs to, and per owner (counts only:
-    no personal data, so no access-log row)."""
+    no personal data, so no access-log row). Two grouped queries whatever the
+    number of teams (one per team before: an N+1 on a supervisor of many)."""
     policy.require(agent, Action.REQUEST_WORK)
     now = clock.now()
-    result = []
-    for team in Team.objects.filter(pk__in=agent.team_ids).order_by("code"):
-        rows = Request.objects.filter(team=team, status__in=OPEN_STATUSES)
-        totals = rows.aggregate(
+    teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
+    rows = Request.objects.filter(team__in=teams, status__in=OPEN_STATUSES)
+    totals = {
+        row.pop("team_id"): row
+        for row in rows.values("team_id")
+        .annotate(
             open_count=Count("pk"),
             unowned=Count("pk", filter=Q(owner__isnull=True)),
             overdue=Count(
                 "pk", filter=Q(resolution_due__lt=now, resolved_at__isnull=True)
             ),
         )
-        owners = list(
-            rows.filter(owner__isnull=False)
-            .values_list("owner__username")
-            .annotate(count=Count("pk"))
-            .order_by("-count", "owner__username")
+        .order_by()
+    }
+    owners: dict[int, list[tuple[str, int]]] = {}
+    for team_id, username, count in (
+        rows.filter(owner__isnull=False)
+        .values_list("team_id", "owner__username")
+        .annotate(count=Count("pk"))
+        .order_by("team_id", "-count", "owner__username")
+    ):
+        owners.setdefault(team_id, []).append((username, count))
+    empty = {"open_count": 0, "unowned": 0, "overdue": 0}
+    return [
+        Workload(
+            team=team,
+            by_owner=owners.get(team.pk, []),
+            **totals.get(team.pk, empty),
         )
-        result.append(Workload(team=team, by_owner=owners, **totals))
-    return result
+        for team in teams
+    ]
 
 
 def complaints(*, agent: Agent, open_only: bool) -> QuerySet[Request]:
