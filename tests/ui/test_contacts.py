@@ -477,3 +477,25 @@ def test_a_contact_about_a_hidden_person_is_404_like_a_missing_one(
         client.post(f"/contacts/{contact.uuid}/correct/", {"version": 1}).status_code
         == 404
     )
+
+
+def test_a_hidden_caller_on_the_request_path_is_refused_next_to_the_caller(
+    client_for: Any, first: Any
+) -> None:
+    person = PersonFactory(language="fr")
+    hidden = PersonFactory(confidential_team=TeamFactory(code="visas"))
+
+    refused = _post(
+        client_for(first),
+        f"/persons/{person.uuid}/contacts/new/",
+        path="request",
+        subject="When?",
+        caller_person=str(hidden.uuid),
+    )
+
+    assert refused.status_code == 422
+    assert refused.context["form"].errors["caller_person"] == [
+        "No such record was found."
+    ]
+    assert not Request.objects.exists()
+    assert not Contact.objects.exists()

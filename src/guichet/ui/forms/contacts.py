@@ -48,7 +48,34 @@ def _blank(choices: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
 
-class ContactForm(ServiceForm):
+class RequestFields(forms.Form):
+    """What the agent types for a request, on the first line's screen and on a
+    contact's page (the complaint's own fields are refused on other kinds)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of request"), choices=Kind.choices, initial=Kind.QUESTION
+    )
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+    seriousness = forms.ChoiceField(
+        label=_("Seriousness (complaints)"),
+        choices=_blank(Seriousness.choices),
+        required=False,
+    )
+    complaint_about = forms.CharField(
+        label=_("Complaint about (complaints)"),
+        required=False,
+        widget=forms.Textarea(attrs=NARROW),
+        help_text=_("What happened, when and where."),
+    )
+    complaint_service = forms.ChoiceField(
+        label=_("Service complained about (complaints)"), required=False
+    )
+
+
+class ContactForm(ServiceForm, RequestFields):
     """A contact (and, with the second button, the request it turns into)."""
 
     started_at = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -79,27 +106,6 @@ class ContactForm(ServiceForm):
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=CONTACT_OUTCOMES, initial=Outcome.ANSWERED
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind of request"), choices=Kind.choices, initial=Kind.QUESTION
-    )
-    subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
-    priority = forms.ChoiceField(
-        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
-    )
-    seriousness = forms.ChoiceField(
-        label=_("Seriousness (complaints)"),
-        choices=_blank(Seriousness.choices),
-        required=False,
-    )
-    complaint_about = forms.CharField(
-        label=_("Complaint about (complaints)"),
-        required=False,
-        widget=forms.Textarea(attrs=NARROW),
-        help_text=_("What happened, when and where."),
-    )
-    complaint_service = forms.ChoiceField(
-        label=_("Service complained about (complaints)"), required=False
     )
 
     def __init__(
@@ -195,31 +201,12 @@ class ContactCorrectForm(VersionedActionForm):
         cast(forms.ChoiceField, self.fields["topic"]).choices = _topic_choices(topics)
 
 
-class RequestFromContactForm(ActionForm):
+class RequestFromContactForm(ActionForm, RequestFields):
     """A request opened from a registered contact (its person, or nobody yet)."""
 
     ids = "request"
-    kind = forms.ChoiceField(
-        label=_("Kind of request"), choices=Kind.choices, initial=Kind.QUESTION
-    )
-    subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
-    priority = forms.ChoiceField(
-        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
-    )
-    seriousness = forms.ChoiceField(
-        label=_("Seriousness (complaints)"),
-        choices=_blank(Seriousness.choices),
-        required=False,
-    )
-    complaint_about = forms.CharField(
-        label=_("Complaint about (complaints)"),
-        required=False,
-        widget=forms.Textarea(attrs=NARROW),
-    )
-    complaint_service = forms.ChoiceField(
-        label=_("Service complained about (complaints)"), required=False
-    )
+    field_order = ("kind", "subject", "topic", "priority")
 
     def __init__(
         self,

@@ -242,8 +242,16 @@ def _register(
             lambda: contact_with_request(
                 actor=agent, contact=contact, request=wanted, team=team
             ),
+            rename=_caller_field,
         )
     return submit(form, lambda: contact_register(actor=agent, data=contact, team=team))
+
+
+def _caller_field(name: str) -> str:
+    """The request's requester is the contact's caller: its errors go there."""
+    return {"requester_person": "caller_person", "requester_name": "caller_name"}.get(
+        name, name
+    )
 
 
 def _contact_screen(
