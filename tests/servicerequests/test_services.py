@@ -786,3 +786,44 @@ def test_a_reply_is_recorded_by_email_or_letter_only(first: Any) -> None:
         )
     assert _codes(refused.value) == {"channel": "reply_channel"}
     assert not request.events.filter(kind="reply").exists()
+
+
+def test_a_reply_that_goes_out_is_the_first_answer_once(first: Any, at: Any) -> None:
+    at(2026, 3, 2, 9, 0)
+    request = services.request_create(actor=first, data=_question(PersonFactory()))
+    services.request_reply_record(
+        actor=first,
+        request=request,
+        channel="letter",
+        letter="a",
+        text_="Waiting for approval",
+        dispatched=False,
+    )
+    request.refresh_from_db()
+    assert request.first_answered_at is None
+
+    replied = at(2026, 3, 2, 10, 0)
+    contact = services.request_reply_record(
+        actor=first,
+        request=request,
+        channel="letter",
+        letter="a",
+        text_="Your benefit is paid on the 5th.",
+        dispatched=True,
+    )
+    at(2026, 3, 2, 11, 0)
+    services.request_reply_record(
+        actor=first,
+        request=request,
+        channel="email",
+        letter="b",
+        text_="And again.",
+        dispatched=True,
+    )
+
+    request.refresh_from_db()
+    assert request.first_answered_at == replied
+    assert contact is not None
+    assert (contact.direction, contact.channel) == ("outbound", "letter")
+    assert request.contacts.count() == 2
+    assert request.status == Status.NEW

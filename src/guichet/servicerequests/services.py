@@ -1108,7 +1108,8 @@ def request_reply_record(
     team: Team | None = None,
 ) -> Contact | None:
     """Write a reply to the citizen into the request's timeline; once it goes out
-    (`dispatched`), register it as an outgoing contact attached to the request.
+    (`dispatched`), register it as an outgoing contact attached to the request,
+    and count it as the first answer when the request had none.
 
     The reply itself (a letter of the correspondence app, sent by e-mail or post)
     is written above this app (`correspondence.services.replies`), which calls this
@@ -1145,6 +1146,10 @@ def request_reply_record(
                 known=_request_known(request),
             )
             RequestContact.objects.create(request=request, contact=registered)
+            # A reply that reached the citizen is their first answer (issue #13,
+            # item 7: time to first answer), if no status move gave one before.
+            if request.first_answered_at is None:
+                versioned_update(request, expected_version=None, first_answered_at=now)
         RequestEvent.objects.bulk_create(
             [
                 _event(
