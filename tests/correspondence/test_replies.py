@@ -8,7 +8,10 @@ from typing import Any
 from django.core import mail
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from guichet.contacts.models import Channel as ContactChannel
 from guichet.contacts.models import Contact, Direction
 from guichet.core.errors import Forbidden, NotFound, ValidationFailed
 from guichet.correspondence.errors import WrongState
@@ -55,6 +58,15 @@ def test_the_reply_channel_follows_the_preference(
     _case: str, preferred: str, has_email: bool, expected: str
 ) -> None:
     assert reply_channel(preferred=preferred, has_email=has_email) == expected
+
+
+@given(preferred=st.sampled_from(ContactChannel.values), has_email=st.booleans())
+def test_a_reply_goes_by_email_exactly_when_asked_and_possible(
+    preferred: str, has_email: bool
+) -> None:
+    channel = reply_channel(preferred=preferred, has_email=has_email)
+    assert channel in {"email", "letter"}
+    assert (channel == "email") == (preferred == "email" and has_email)
 
 
 def test_a_reply_by_email_goes_out_in_the_persons_language_and_is_a_contact(
