@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from guichet.access import policy
 from guichet.agents.models import LEVEL_RANK, Agent
+from guichet.contacts.models import Contact
 from guichet.demo import builders, data
 from guichet.parties.models import Person
 from guichet.servicerequests.models import Request
@@ -244,6 +245,14 @@ def pages_beyond_the_registries(agent: Agent) -> list[str]:
         )
         if request is not None:
             pages.append(f"/requests/{request.reference}/")
+    if policy.may(agent, "contact.view"):
+        contact = (
+            policy.visible(agent, Contact.objects.filter(team_id__in=agent.team_ids))
+            .order_by("id")
+            .first()
+        )
+        if contact is not None:
+            pages.append(f"/contacts/{contact.uuid}/")
     if policy.may(agent, "contact.register"):
         pages.append("/contacts/new/")
         pages.extend(
