@@ -23,7 +23,12 @@ from playwright.sync_api import expect
 from guichet.agents.models import Agent
 from guichet.core import clock
 from guichet.demo import data
-from guichet.dossiers.models import Decision, DocumentRequest, Dossier
+from guichet.dossiers.models import (
+    Decision,
+    DocumentRequest,
+    Dossier,
+    DossierParty,
+)
 from guichet.parties.models import Person
 from tests.dossiers.conftest import hand_in
 
@@ -39,6 +44,7 @@ WIDE = {"width": 1280, "height": 800}
 def applicant(demo: Any) -> Person:
     person = (
         Person.objects.filter(confidential_team__isnull=True)
+        .exclude(pk__in=DossierParty.objects.values("person"))
         .order_by("national_number")
         .first()
     )
@@ -86,6 +92,7 @@ def test_a_legalisation_through_its_whole_life(
     _login(ui, "front.legal")
     ui.go(f"/persons/{applicant.uuid}/dossiers/")
     checked("person dossiers tab", "dossiers/person-dossiers-empty")
+    expect(ui.page.locator("main")).to_contain_text("This person has no dossier.")
     ui.page.get_by_role("link", name="Open a dossier").click()
     ui.page.locator("#open_case_type").select_option("consular-legalisation")
     checked("open a dossier", "dossiers/open")
