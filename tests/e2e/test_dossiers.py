@@ -165,7 +165,7 @@ def test_a_legalisation_through_its_whole_life(
 
     # Four eyes: a handler of level B refuses, with the reason.
     _login(ui, "handler.b")
-    ui.go("/dossiers/approvals/")
+    ui.go("/approvals/")
     checked("approval queue", "dossiers/approvals")
     ui.page.get_by_role("link", name=dossier.reference).click()
     ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")

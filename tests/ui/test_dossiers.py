@@ -519,3 +519,11 @@ def test_workbench_query_count_is_bounded(
     client.get(_url("ui:dossier_detail", dossier))
     with django_assert_max_num_queries(60):
         assert client.get(_url("ui:dossier_detail", dossier)).status_code == 200
+
+
+def test_approvals_is_the_only_current_section_on_its_page(
+    client_for: Callable[[Any], Client], people: dict[str, Agent]
+) -> None:
+    html = client_for(people["handler"]).get(reverse("ui:dossier_approvals"))
+    assert html.status_code == 200
+    assert html.content.decode().count('aria-current="page"') == 1

@@ -8,7 +8,7 @@ D = "dossiers/<str:reference>/"
 
 urlpatterns = [
     path("dossiers/", views.dossier_queue, name="dossier_queue"),
-    path("dossiers/approvals/", views.dossier_approvals, name="dossier_approvals"),
+    path("approvals/", views.dossier_approvals, name="dossier_approvals"),
     path("dossiers/open/", views.dossier_open, name="dossier_open"),
     path(
         "persons/<uuid:person_id>/dossiers/",
