@@ -168,3 +168,29 @@ def test_the_mail_migration_links_a_reference_of_the_team_dispatched_to(
     assert linked.dossier == dossier
     assert (wrong_team.dossier, free_text.dossier) == (None, None)
     assert free_text.dispatched_dossier == "D-2026-17"
+
+
+def test_a_reference_kept_from_before_does_not_block_other_corrections(
+    open_dossier: Callable[..., Dossier], handler: Agent
+) -> None:
+    document = DocumentFactory(legacy_dossier_reference="D-2024-17")
+    corrected = document_services.document_update(
+        actor=handler,
+        document_id=document.uuid,
+        expected_version=document.version,
+        data={"description": "Diploma"},
+    )
+    assert (corrected.description, corrected.dossier_reference) == (
+        "Diploma",
+        "D-2024-17",
+    )
+    # Naming a real dossier of the person replaces it by the key.
+    dossier = open_dossier("visa-extension", applicant=document.person)
+    linked = document_services.document_update(
+        actor=handler,
+        document_id=document.uuid,
+        expected_version=corrected.version,
+        data={"dossier_reference": dossier.reference, "dossier_item": "proofs"},
+    )
+    assert (linked.dossier, linked.legacy_dossier_reference) == (dossier, "")
+    assert linked.dossier_item == "proofs"
