@@ -16,7 +16,7 @@ captured and its writes listed, and the changes chain counted).
 The operations come from the OpenAPI description: a new write operation fails the
 first test until it says here which action guards it and how to call it validly.
 
-Time (SQLite, 2026-12-04, on this machine shared by five engineers): about 2,250
+Time (SQLite, 2026-12-04, on this machine shared by five engineers): about 2,450
 calls; the module takes about 35 s of one core (12 s of them starting pytest and
 migrating the test database, 1.5 s building the world once), 50 to 100 s of wall
 time as the machine's load varies. The world is built once per module and put back
@@ -807,6 +807,65 @@ def test_every_write_of_the_api_is_in_the_matrix() -> None:
         f"that guards it and a valid call: {missing}"
     )
     assert set(WRITES) <= writes, sorted(set(WRITES) - writes)
+
+
+def _answer(
+    status: int, written: frozenset[str] = frozenset(), changes: int = 0
+) -> Answer:
+    return Answer(status=status, body=None, written=set(written), changes=changes)
+
+
+@pytest.mark.parametrize(
+    ("_case", "answer", "hidden", "right"),
+    [
+        ("403 for an object seen", _answer(403), False, True),
+        ("404 for an object seen", _answer(404), False, True),
+        ("404 for a hidden object", _answer(404), True, True),
+        ("403 for a hidden object says it exists", _answer(403), True, False),
+        (
+            "refused after a write",
+            _answer(404, frozenset({"parties_person"})),
+            False,
+            False,
+        ),
+        (
+            "refused, a change recorded",
+            _answer(403, frozenset({"audit_auditevent"}), 1),
+            False,
+            False,
+        ),
+        (
+            "refused, only the token's use",
+            _answer(403, frozenset({"agents_apitoken"})),
+            False,
+            True,
+        ),
+        ("a 409 is not a refusal", _answer(409), False, False),
+        ("a 422 on a path object", _answer(422), False, False),
+        ("a 500", _answer(500), False, False),
+    ],
+)
+def test_what_counts_as_a_refusal(
+    _case: str, answer: Answer, hidden: bool, right: bool
+) -> None:
+    assert _refusal_is_right(answer, hidden, None) is right
+
+
+def test_a_422_is_a_refusal_only_when_a_missing_object_gets_the_same() -> None:
+    hidden = Answer(
+        status=422,
+        body={"errors": [{"field": "person", "code": "not_found", "message": "x"}]},
+        written=set(),
+        changes=0,
+    )
+    other = Answer(
+        status=422,
+        body={"errors": [{"field": "person", "code": "confidential", "message": "x"}]},
+        written=set(),
+        changes=0,
+    )
+    assert _refusal_is_right(hidden, True, lambda: hidden)
+    assert not _refusal_is_right(hidden, True, lambda: other)
 
 
 @pytest.mark.parametrize("role", ROLES)
