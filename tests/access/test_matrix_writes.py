@@ -16,11 +16,12 @@ captured and its writes listed, and the changes chain counted).
 The operations come from the OpenAPI description: a new write operation fails the
 first test until it says here which action guards it and how to call it validly.
 
-Time (SQLite, 2026-12-04, on this machine shared by five engineers): about 2,450
-calls; the module takes about 35 s of one core (12 s of them starting pytest and
-migrating the test database, 1.5 s building the world once), 50 to 100 s of wall
-time as the machine's load varies. The world is built once per module and put back
-in each test by `tests.snapshot` (milliseconds); most of the time is the calls.
+Time (2026-12-04, on this machine shared by five engineers): about 2,450 calls.
+SQLite: about 36 s of one core for the module (12 s of them starting pytest and
+migrating the test database, 1.5 s building the world once), 90 to 100 s of wall
+time under the machine's load. PostgreSQL: about 42 s of one core for pytest, 180 s
+of wall time. The world is built once per module and put back in each test by
+`tests.snapshot` (milliseconds); nearly all the rest is the calls themselves.
 """
 
 from __future__ import annotations
@@ -96,9 +97,9 @@ class Write:
     """An API write: the action that guards it, the object it acts on (the key of
     the object in a case's `Objects`; None: no object), and a valid call.
 
-    `in_body`: the object is named in the body, not the path; an agent who may
-    not see it gets what a missing one gets, a 404 or a 422 whose field says
-    `not_found`.
+    `in_body`: the object is named in the body, not the path; a refusal may then
+    be exactly what the same call naming a missing object gets (a 422 on that
+    field).
     """
 
     action: str
@@ -112,7 +113,8 @@ _NUMBERS = itertools.count(1)
 
 
 def _new_person(objects: Objects) -> Call:
-    """A person nobody registered yet: a fresh valid national number each time."""
+    """A person nobody registered: a valid national number of their own (a new
+    one at each call, though each call is rolled back)."""
     born = dt.date(1991, 2, 3)
     counter = next(_NUMBERS) % 499 * 2 + 1
     return Call(
@@ -671,8 +673,8 @@ def _cases(write: Write) -> tuple[str, ...]:
 
 def _may(agent: Agent, write: Write, objects: Objects) -> tuple[bool, bool]:
     """(allowed, hidden): whether the policy allows the write, and whether its
-    object is one the agent may look for but not see (then only a 404, or a 422
-    `not_found` for an object named in the body, may answer)."""
+    object is one the agent may look for but not see (then a refusal must look
+    like a missing object's)."""
     if write.subject is None:
         return policy.may(agent, write.action), False
     obj = objects[write.subject]
@@ -693,7 +695,8 @@ def _may(agent: Agent, write: Write, objects: Objects) -> tuple[bool, bool]:
 
 
 _WRITE_SQL = re.compile(
-    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
+    r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?',
+    re.IGNORECASE,
 )
 # What a refused call may still write: the token's last use, and the access log
 # (an agent refused a write on a request they see has read it); the changes chain
