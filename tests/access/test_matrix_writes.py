@@ -810,6 +810,8 @@ def test_every_write_of_the_api_is_in_the_matrix() -> None:
         f"that guards it and a valid call: {missing}"
     )
     assert set(WRITES) <= writes, sorted(set(WRITES) - writes)
+    unknown = {write.action for write in WRITES.values()} - set(policy.GRANTS)
+    assert not unknown, f"actions no grant table knows: {sorted(unknown)}"
 
 
 def _answer(
