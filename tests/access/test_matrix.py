@@ -12,7 +12,7 @@ operation must say here which action guards it, or the first test fails).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,15 @@ def levels_of(role: str) -> list[str]:
         grant.min_level for grant in policy.GRANTS.values() if role in grant.roles
     }
     return [level for level in LEVELS if level == LEVELS[0] or level in starts]
+
+
+def home_agents(role: str) -> Iterator[tuple[str, Agent]]:
+    """An agent of the team `home` with `role` at each of `levels_of(role)`."""
+    for level in levels_of(role):
+        yield (
+            level,
+            AgentFactory(roles=[role], level=level, teams=[TeamFactory(code="home")]),
+        )
 
 
 @dataclass(frozen=True)
@@ -246,10 +255,7 @@ def test_api_reads_follow_the_policy(
     world: World, api_for: Callable[..., Any], role: str
 ) -> None:
     wrong = []
-    for level in levels_of(role):
-        agent = AgentFactory(
-            roles=[role], level=level, teams=[TeamFactory(code="home")]
-        )
+    for level, agent in home_agents(role):
         api = api_for(agent)
         for case, objects in (
             ("public", world.public),
@@ -291,10 +297,7 @@ def test_pages_follow_the_policy_and_the_navigation(world: World, role: str) -> 
     """A section or tab is shown exactly when the policy allows it, and its page
     answers 200 exactly then (403 or 404 otherwise), on a confidential person too."""
     wrong = []
-    for level in levels_of(role):
-        agent = AgentFactory(
-            roles=[role], level=level, teams=[TeamFactory(code="home")]
-        )
+    for level, agent in home_agents(role):
         client = Client()
         client.force_login(agent)
         shown_sections = {section.key for section in workspace.sections_for(agent)}
