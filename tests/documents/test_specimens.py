@@ -554,7 +554,7 @@ class TestComparison:
             c.uuid
             for c in selectors.document_comparisons_for_agent(
                 agent=front_office, document_id=document.uuid
-            )
+            ).comparisons
         ] == [comparison.uuid]
 
     @pytest.mark.parametrize(

@@ -276,7 +276,7 @@ def specimen_image(request: HttpRequest, specimen_id: UUID) -> HttpResponse:
 def document_comparisons(request: HttpRequest, document_id: UUID) -> Any:
     return selectors.document_comparisons_for_agent(
         agent=actor(request), document_id=document_id
-    )
+    ).comparisons
 
 
 @router.post(

@@ -369,18 +369,28 @@ def specimen_filename(specimen: Specimen) -> str:
     return f"{name} - {specimen.kind}.{extension}"
 
 
+@dataclass(frozen=True)
+class DocumentComparisons:
+    document: Document
+    comparisons: list[SpecimenComparison]
+
+
 def document_comparisons_for_agent(
     *, agent: Agent, document_id: Any
-) -> list[SpecimenComparison]:
-    """The comparisons recorded on a document the agent may see, newest first;
-    the document's read is logged (`document_get_for_agent`)."""
+) -> DocumentComparisons:
+    """A document the agent may see and the comparisons recorded on it, newest
+    first; the document's read is logged (`document_get_for_agent`). Without the
+    register (`specimen.view`) there is nothing to show: not found."""
     if not policy.may(agent, Action.SPECIMEN_VIEW):
         raise NotFound(_("No such document."))
     document = document_get_for_agent(
-        agent=agent, document_id=document_id, purpose="specimen.comparisons"
+        agent=agent, document_id=document_id, purpose="specimen.compare"
     )
-    return list(
-        document.specimen_comparisons.select_related(
-            "specimen", "specimen__official", "compared_by"
-        )
+    return DocumentComparisons(
+        document=document,
+        comparisons=list(
+            document.specimen_comparisons.select_related(
+                "specimen", "specimen__official", "compared_by"
+            )
+        ),
     )

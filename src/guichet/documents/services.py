@@ -50,6 +50,7 @@ from .selectors import (
     documents_visible,
     officials_visible,
     person_visible,
+    specimen_get_for_agent,
     specimens_visible,
 )
 
@@ -565,22 +566,10 @@ def specimen_comparison_record(
     withdrawn: legalisation certifies the capacity of the official at the time they
     signed (belgium.md §5.1). A new row each time: earlier comparisons stay."""
     document = _locked_visible(actor, document_id)
-    if not policy.may(actor, Action.SPECIMEN_VIEW):
-        # Without the register, the specimen does not exist for this agent.
-        raise NotFound(_("No such specimen."))
-    key = parse_uuid(specimen_id)
-    specimen = (
-        specimens_visible(agent=actor)
-        .select_related("official")
-        .filter(uuid=key)
-        .first()
-        if key
-        else None
-    )
-    if specimen is None:
-        raise NotFound(_("No such specimen."))
-    policy.require(actor, Action.SPECIMEN_COMPARE, specimen)
-    policy.require(actor, Action.DOCUMENT_VIEW, document)
+    # Without the register (`specimen.view`), the specimen does not exist for them.
+    seen = specimen_get_for_agent(agent=actor, specimen_id=specimen_id)
+    seen.require(Action.SPECIMEN_COMPARE)
+    specimen = seen.obj
     problems = Problems()
     choice(problems, "outcome", outcome, ComparisonOutcome.values)
     clean_note = text(
