@@ -671,3 +671,58 @@ class TestComparison:
 
         assert not SpecimenComparison.objects.exists()
         assert not AuditEvent.objects.filter(action="specimen.compare").exists()
+
+
+class TestValidityRuleAgrees:
+    """The register's filter (SQL) and the model's predicate say the same thing:
+    a specimen offered for a day is exactly one valid that day."""
+
+    @pytest.mark.django_db
+    def test_the_query_and_the_predicate_agree(self, front_office: Any) -> None:
+        from django.db import transaction
+
+        from hypothesis import given, settings
+        from hypothesis import strategies as st
+
+        days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
+
+        @settings(max_examples=60, deadline=None)
+        @given(
+            start=days,
+            length=st.one_of(st.none(), st.integers(min_value=1, max_value=2000)),
+            withdrawn=st.booleans(),
+            # The day asked: around either end of the period (the edges), or any.
+            edge=st.sampled_from(["start", "end", "any"]),
+            shift=st.integers(min_value=-1, max_value=1),
+            other=days,
+        )
+        def check(
+            start: dt.date,
+            length: int | None,
+            withdrawn: bool,
+            edge: str,
+            shift: int,
+            other: dt.date,
+        ) -> None:
+            until = None if length is None else start + dt.timedelta(days=length)
+            base = {"start": start, "end": until or other, "any": other}[edge]
+            on = base + dt.timedelta(days=shift)
+            with transaction.atomic():
+                specimen = SpecimenFactory(valid_from=start, valid_until=until)
+                if withdrawn:
+                    services.specimen_withdraw(
+                        actor=front_office,
+                        specimen_id=specimen.uuid,
+                        expected_version=1,
+                        reason="Revoked.",
+                    )
+                    specimen.refresh_from_db()
+                offered = list(selectors.specimens_valid_on(agent=front_office, on=on))
+                valid = specimen.is_valid_on(on)
+                assert offered == ([specimen] if valid else [])
+                assert (
+                    selectors.specimen_state(specimen, on) == SpecimenState.VALID
+                ) == valid
+                transaction.set_rollback(True)
+
+        check()

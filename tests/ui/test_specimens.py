@@ -293,3 +293,24 @@ def test_a_front_office_agent_below_level_c_consults_but_does_not_manage(
     assert "Add a specimen" not in _text(page)
     assert client.get("/specimens/new/").status_code == 403
     assert client.get(f"/specimens/{specimen.uuid}/withdraw/").status_code == 403
+
+
+def test_the_register_asks_the_database_a_fixed_number_of_times(
+    desk: Any, client_for: Callable[[Any], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(desk)
+
+    def count() -> int:
+        client.get("/specimens/")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/specimens/").status_code == 200
+        return len(captured)
+
+    SpecimenFactory()
+    one = count()
+    for _ in range(5):
+        SpecimenFactory()
+    assert count() == one
