@@ -1,7 +1,7 @@
 """Demo register of specimen signatures and seals, and one document to compare.
 
-Three authorities whose documents a Belgian consular post legalises (belgium.md
-§5.1: a foreign document is legalised after that country's foreign ministry), each
+Three authorities whose documents a Belgian consular post legalises (docs/sources.md
+§5.5: a foreign document is legalised after that country's foreign ministry), each
 with an official and a specimen; one specimen has expired, one was withdrawn. The
 images are drawn here, at build time, as small PNGs (a pen stroke, a round seal):
 synthetic, nothing downloaded, nobody's real signature. Idempotent: organisations

@@ -205,9 +205,9 @@ class SigningOfficial(BaseModel):
     number is optional, so foreign bodies fit), not a register of its own: the
     dossiers that send a document to it or receive one from it name the same row.
     The party register has no country, so the official carries the country of the
-    documents they sign (ISO 3166-1 alpha-2): legalisation is done per issuing
-    country (docs: belgium.md §5.1, "foreign documents are legalised by the
-    Belgian embassy/consulate competent for the issuing country").
+    documents they sign (ISO 3166-1 alpha-2): a foreign document is legalised by
+    the Belgian post competent for the country that issued it (docs/sources.md
+    §5.5).
     """
 
     authority = models.ForeignKey(

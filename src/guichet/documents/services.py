@@ -564,7 +564,7 @@ def specimen_comparison_record(
     specimen, and whether it matches. The specimen must be in force on the day the
     document was issued (today when the document has no issue date), and not
     withdrawn: legalisation certifies the capacity of the official at the time they
-    signed (belgium.md §5.1). A new row each time: earlier comparisons stay."""
+    signed (docs/sources.md §5.5). A new row each time: earlier comparisons stay."""
     document = _locked_visible(actor, document_id)
     # Without the register (`specimen.view`), the specimen does not exist for them.
     seen = specimen_get_for_agent(agent=actor, specimen_id=specimen_id)

@@ -21,7 +21,7 @@ may run them.
 
 The register of specimen signatures and seals (issue #14, item 5) is the consular
 front office's tool for legalisation (seed 000: "Vérifier l'authenticité et la
-validité des documents"; belgium.md §5.1: legalisation certifies the official's
+validité des documents"; docs/sources.md §5.5: legalisation certifies the official's
 signature, seal and capacity, not the content). Its agents, at level C as the
 seed's function (BV004, "Mettre à jour les banques de données utilisées par le
 service"), and their supervisors consult it, keep it up to date and record on a
