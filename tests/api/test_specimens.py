@@ -69,6 +69,16 @@ def test_registers_searches_compares_and_withdraws(desk: Any, api_for: Any) -> N
     )
     assert specimen["sha256"] == hashlib.sha256(PNG).hexdigest()
 
+    read = api.get(f"/specimens/{specimen['id']}")
+    assert (read.status_code, read["ETag"], read.json()["official"]["name"]) == (
+        200,
+        '"1"',
+        "Aïssatou Ndiaye",
+    )
+    officials = api.get(f"/signing-officials?authority_id={authority.uuid}")
+    assert [item["id"] for item in officials.json()] == [official["id"]]
+    assert api.get(f"/signing-officials?authority_id={specimen['id']}").json() == []
+
     found = api.get("/specimens?q=ndiaye&country=sn&valid_on=2025-06-01")
     assert found.status_code == 200
     assert [item["id"] for item in found.json()["items"]] == [specimen["id"]]

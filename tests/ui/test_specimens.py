@@ -314,3 +314,63 @@ def test_the_register_asks_the_database_a_fixed_number_of_times(
     for _ in range(5):
         SpecimenFactory()
     assert count() == one
+
+
+def test_a_refused_official_keeps_what_was_typed(
+    desk: Any, client_for: Callable[[Any], Client]
+) -> None:
+    authority = OrganisationFactory(name="Tribunal de paix de Dakar")
+
+    refused = client_for(desk).post(
+        "/specimens/officials/new/",
+        {
+            "authority_id": str(authority.uuid),
+            "country": "1X",
+            "name": "Moussa Fall",
+            "function": "Greffier",
+        },
+    )
+
+    assert refused.status_code == 422
+    assert "two-letter ISO code" in _text(refused)
+    assert 'value="Moussa Fall"' in refused.content.decode()
+    assert not SigningOfficial.objects.exists()
+
+
+def test_a_match_is_recorded_and_an_unknown_specimen_shows_none(
+    desk: Any, client_for: Callable[[Any], Client]
+) -> None:
+    specimen = SpecimenFactory(valid_until=None)
+    withdrawn = SpecimenFactory(
+        valid_until=None,
+        withdrawn_at=dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC),
+        withdrawn_by=desk,
+        withdrawal_reason="Revoked.",
+    )
+    document = DocumentFactory(issued_on=dt.date(2025, 3, 1))
+    client = client_for(desk)
+
+    unknown = client.get(
+        f"/documents/{document.uuid}/compare/?specimen=00000000-0000-0000-0000-000000000000"
+    )
+    not_offered = client.get(
+        f"/documents/{document.uuid}/compare/?specimen={withdrawn.uuid}"
+    )
+    recorded = client.post(
+        f"/documents/{document.uuid}/compare/record/",
+        {"specimen": str(specimen.uuid), "outcome": "matches"},
+    )
+
+    assert "Choose a specimen above." in _text(unknown)
+    assert "withdrawn" in _text(not_offered)
+    assert "it cannot be compared with this document" in _text(not_offered)
+    assert "The signature matches" not in _text(not_offered)
+    assert recorded.status_code == 302
+    assert "Recorded: the signature matches the specimen." in _text(
+        client.get(recorded["Location"])
+    )
+    assert str(specimen) == f"signature ({specimen.uuid})"
+    assert str(specimen.official) == f"{specimen.official.name} (Chef de division)"
+    assert str(SpecimenComparison.objects.get()) == (
+        f"matches ({SpecimenComparison.objects.get().uuid})"
+    )

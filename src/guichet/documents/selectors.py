@@ -323,21 +323,6 @@ def specimen_get_for_agent(*, agent: Agent, specimen_id: Any) -> Seen[Specimen]:
     return policy.seen(agent, specimen)
 
 
-def official_get_for_agent(*, agent: Agent, official_id: Any) -> SigningOfficial:
-    key = parse_uuid(official_id)
-    official = (
-        officials_visible(agent=agent)
-        .select_related("authority")
-        .filter(uuid=key)
-        .first()
-        if key
-        else None
-    )
-    if official is None:
-        raise NotFound(_("No such official."))
-    return official
-
-
 def official_list(*, agent: Agent, authority_id: Any = None) -> list[SigningOfficial]:
     """Every official of the register (of one authority when given), by name."""
     queryset = officials_visible(agent=agent).select_related("authority")
