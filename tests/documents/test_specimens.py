@@ -93,6 +93,50 @@ class TestOfficialRegister:
         event = AuditEvent.objects.get(action="specimen.official_register")
         assert event.summary["after"]["country"] == "CD"
 
+    def test_refuses_the_same_official_twice_for_one_authority(
+        self, front_office: Any
+    ) -> None:
+        official = SigningOfficialFactory(name="Jean Mukendi")
+
+        with pytest.raises(ValidationFailed) as refused:
+            services.signing_official_register(
+                actor=front_office,
+                authority_id=official.authority.uuid,
+                country="CD",
+                name="JEAN  MUKENDI",
+                function="Greffier",
+            )
+
+        assert _codes(refused.value) == {"name": "official_taken"}
+        assert SigningOfficial.objects.count() == 1
+
+    def test_a_concurrent_registration_is_refused_by_the_database(
+        self, front_office: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        official = SigningOfficialFactory(name="Jean Mukendi")
+        # The other desk's row lands between the check and the insert.
+        real_filter = SigningOfficial.objects.filter
+        monkeypatch.setattr(
+            SigningOfficial.objects,
+            "filter",
+            lambda *args, **kwargs: real_filter(pk=-1),
+        )
+
+        with pytest.raises(ValidationFailed) as refused:
+            services.signing_official_register(
+                actor=front_office,
+                authority_id=official.authority.uuid,
+                country="CD",
+                name="Jean Mukendi",
+                function="Greffier",
+            )
+
+        assert _codes(refused.value) == {"name": "official_taken"}
+        assert real_filter().count() == 1
+        assert not AuditEvent.objects.filter(
+            action="specimen.official_register"
+        ).exists()
+
     def test_refuses_every_bad_field_at_once(self, front_office: Any) -> None:
         with pytest.raises(ValidationFailed) as refused:
             services.signing_official_register(

@@ -20,4 +20,4 @@ class Code(StrEnum):
     SPECIMEN_DATES_ORDER = "specimen_dates_order"
     SPECIMEN_WITHDRAWN = "specimen_withdrawn"
     SPECIMEN_NOT_VALID_ON = "specimen_not_valid_on"
-    REASON_REQUIRED = "reason_required"
+    OFFICIAL_TAKEN = "official_taken"

@@ -246,6 +246,11 @@ class SigningOfficial(BaseModel):
                 condition=Q(country__regex=r"^[A-Z]{2}$"),
                 name="documents_official_country_well_formed",
             ),
+            # One row per official of an authority (a double submit, two desks).
+            models.UniqueConstraint(
+                fields=["authority", "search_name"],
+                name="documents_official_unique_per_authority",
+            ),
         ]
 
     def __str__(self) -> str:

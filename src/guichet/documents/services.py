@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -415,6 +415,18 @@ def signing_official_register(
     clean_country = country_code(problems, "country", country or "")
     clean_name = text(problems, "name", name, required=True, max_length=200)
     clean_function = text(problems, "function", function, required=True, max_length=200)
+    taken = FieldError(
+        "name",
+        Code.OFFICIAL_TAKEN,
+        _("This official is already in the register for this authority."),
+    )
+    if (
+        authority is not None
+        and SigningOfficial.objects.filter(
+            authority=authority, search_name=fold(clean_name)
+        ).exists()
+    ):
+        problems.extend([taken])
     problems.raise_if_any()
     official = SigningOfficial(
         authority=authority,
@@ -424,7 +436,12 @@ def signing_official_register(
         search_name=fold(clean_name),
         registered_by=actor,
     )
-    official.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            official.save(force_insert=True)
+    except IntegrityError:
+        # Another desk registered them between the check and the insert.
+        raise ValidationFailed(problems.message, errors=[taken]) from None
     audit_record(
         actor=actor,
         action="specimen.official_register",
