@@ -18,6 +18,7 @@ import dj_database_url
 
 from guichet import env
 from guichet.audit import keys as audit_keys
+from guichet.core.addresses import proxy_networks
 
 SOURCE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = SOURCE_DIR.parent.parent
@@ -158,6 +159,7 @@ INSTALLED_APPS = [
     "guichet.audit",
     "guichet.parties",
     "guichet.contacts",
+    "guichet.casetypes",
     "guichet.servicerequests",
     "guichet.documents",
     "guichet.debts",
@@ -176,7 +178,20 @@ LOGIN_URL = "ui:login"
 LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "ui:login"
 
+TRUSTED_PROXIES = env.parsed(
+    "GUICHET_TRUSTED_PROXIES",
+    default="",
+    help=(
+        "Addresses or networks (CIDR) of the reverse proxies in front of Guichet, "
+        "comma-separated: a request from one of them is counted as coming from the "
+        "address it put in X-Forwarded-For (for login throttling). Empty: none."
+    ),
+    parse=proxy_networks,
+    kind="comma-separated list of addresses or networks",
+)
 MIDDLEWARE = [
+    # First: everything after it sees the client's address, not the proxy's.
+    "guichet.core.middleware.ClientAddressMiddleware",
     "guichet.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "guichet.core.middleware.PermissionsPolicyMiddleware",
@@ -337,8 +352,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # passwords are counted in the database, so every server process sees them. A right
 # password before the limit clears the username's count. Each lock-out is a
 # `login.locked_out` row of the audit trail (guichet.agents.signals). The address is
-# the connection's (REMOTE_ADDR): behind a reverse proxy, have the proxy pass the
-# client's address to the server (gunicorn's --forwarded-allow-ips).
+# the client's: the connection's (REMOTE_ADDR), or, when the connection comes from one
+# of GUICHET_TRUSTED_PROXIES, the address that proxy read (ClientAddressMiddleware).
+# Without it every agent behind a reverse proxy would share the proxy's address, and
+# five wrong passwords from anyone would lock everyone out.
 AXES_FAILURE_LIMIT = env.integer(
     "GUICHET_LOGIN_FAILURE_LIMIT",
     default=5,

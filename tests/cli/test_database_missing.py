@@ -40,6 +40,7 @@ def _guichet(
         ),
         ("empty_file", "empty.sqlite3", ("token", "list", "someone")),
         ("empty_file_audit", "empty.sqlite3", ("audit", "verify")),
+        ("empty_file_casetypes", "empty.sqlite3", ("casetypes", "list")),
     ],
 )
 def test_says_to_migrate_first(

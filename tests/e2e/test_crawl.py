@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from guichet.access import policy
 from guichet.agents.models import LEVEL_RANK, Agent
+from guichet.contacts.models import Contact
 from guichet.demo import builders, data
 from guichet.documents.models import Document, Specimen
 from guichet.parties.models import Person
@@ -245,6 +246,14 @@ def pages_beyond_the_registries(agent: Agent) -> list[str]:
         )
         if request is not None:
             pages.append(f"/requests/{request.reference}/")
+    if policy.may(agent, "contact.view"):
+        contact = (
+            policy.visible(agent, Contact.objects.filter(team_id__in=agent.team_ids))
+            .order_by("id")
+            .first()
+        )
+        if contact is not None:
+            pages.append(f"/contacts/{contact.uuid}/")
     if policy.may(agent, "specimen.view"):
         # The register of specimens (issue #14): a specimen, and the demo's
         # certificate beside a specimen valid when it was issued.

@@ -681,3 +681,64 @@ def test_a_visible_persons_number_is_refused_without_alarm(
         services.person_create(actor=first_line, identity=_identity())
     assert not AuditEvent.objects.filter(action="person.identifier_conflict").exists()
     assert mailoutbox == []
+
+
+@pytest.fixture
+def raced(monkeypatch: Any) -> None:
+    """The check before the write runs before another agent's transaction commits
+    the same number: it sees no holder, the database's uniqueness refuses."""
+    monkeypatch.setattr(services, "_number_holder", lambda number, person: None)
+
+
+def test_a_number_taken_by_a_hidden_person_in_a_race_is_recorded_on_create(
+    first_line: Any, hidden: Any, mailoutbox: Any, raced: None
+) -> None:
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(
+            actor=first_line,
+            identity=_identity(given_names="Paul", surname="Martin"),
+            acknowledge_duplicates=True,
+        )
+    [error] = excinfo.value.errors
+    assert (error.field, error.code) == ("national_number", "national_number_taken")
+    assert str(hidden.uuid) not in str(excinfo.value.extra)
+    assert Person.objects.count() == 1
+    event = AuditEvent.objects.get(chain="access", action="person.identifier_conflict")
+    assert (event.actor, event.object_id) == (first_line, str(hidden.uuid))
+    assert event.summary == {"field": "national_number", "operation": "create"}
+    [message] = mailoutbox
+    assert message.to == ["visas@example.org"]
+
+
+def test_a_number_taken_by_a_hidden_person_in_a_race_is_recorded_on_update(
+    first_line: Any, hidden: Any, mailoutbox: Any, raced: None
+) -> None:
+    person = PersonFactory(
+        birth_date=dt.date(1985, 7, 30), sex="M", national_number=None
+    )
+    with pytest.raises(ValidationFailed):
+        services.person_update(
+            actor=first_line,
+            person_id=person.uuid,
+            expected_version=1,
+            data={"national_number": NN},
+        )
+    event = AuditEvent.objects.get(chain="access", action="person.identifier_conflict")
+    assert event.summary == {"field": "national_number", "operation": "update"}
+    assert len(mailoutbox) == 1
+    person.refresh_from_db()
+    assert person.national_number is None
+
+
+def test_a_number_taken_by_a_visible_person_in_a_race_is_refused_quietly(
+    first_line: Any, mailoutbox: Any, raced: None
+) -> None:
+    PersonFactory(birth_date=dt.date(1985, 7, 30), sex="M", national_number=NN)
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.person_create(
+            actor=first_line,
+            identity=_identity(given_names="Paul", surname="Martin"),
+        )
+    assert excinfo.value.errors[0].code == "national_number_taken"
+    assert not AuditEvent.objects.filter(action="person.identifier_conflict").exists()
+    assert mailoutbox == []

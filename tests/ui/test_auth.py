@@ -10,6 +10,7 @@ from django.test import Client
 import pytest
 
 from guichet.agents.models import Agent
+from guichet.core.addresses import proxy_networks
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,41 @@ def test_a_right_password_before_the_limit_clears_the_failures(
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _attempt("wrong")
     assert _attempt("correct horse battery").status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_locked_not_the_proxy(
+    agents: dict[str, Any], settings: Any
+) -> None:
+    """Every agent comes through the proxy at 10.1.0.1: five wrong passwords from one
+    client must not lock the others out, and a client cannot pick its address by
+    writing the header itself (only the proxy's right-most entry counts)."""
+    settings.TRUSTED_PROXIES = proxy_networks("10.1.0.0/24")
+
+    def through_proxy(password: str, forwarded: str, username: str) -> Any:
+        return Client(
+            HTTP_ACCEPT_LANGUAGE="en",
+            REMOTE_ADDR="10.1.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).post("/", {"username": username, "password": password})
+
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        # The client also writes a forged address first: it is not believed.
+        through_proxy("wrong", f"10.9.9.{number}, 192.0.2.7", f"nobody{number}")
+    # The client at 192.0.2.7 is locked out, even naming another address itself.
+    locked = through_proxy("correct horse battery", "10.9.9.9, 192.0.2.7", "first")
+    assert locked.status_code == 429
+    # Another agent behind the same proxy still logs in.
+    assert (
+        through_proxy("correct horse battery", "192.0.2.8", "first").status_code == 302
+    )
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(
+    agents: dict[str, Any],
+) -> None:
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}").post(
+            "/", {"username": f"nobody{number}", "password": "wrong"}
+        )
+    # One connection address, whatever the header said: locked.
+    assert _attempt("correct horse battery").status_code == 429

@@ -1,4 +1,4 @@
-"""Request-wide middleware: request ids for logs, the agent's own language, the
+"""Request-wide middleware: the client's address behind our proxies, request ids for logs, the agent's own language, the
 Permissions-Policy header, no caching of what the application answers."""
 
 from __future__ import annotations
@@ -11,9 +11,29 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from .addresses import client_address
 from .logging import request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class ClientAddressMiddleware:
+    """Put the client's address in `REMOTE_ADDR` when the connection comes from one
+    of settings.TRUSTED_PROXIES (core/addresses.py says how it is read). With no
+    trusted proxy, the header is ignored: a client cannot choose its address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = tuple(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.trusted:
+            request.META["REMOTE_ADDR"] = client_address(
+                request.META.get("REMOTE_ADDR", ""),
+                request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                self.trusted,
+            )
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:

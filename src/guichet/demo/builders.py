@@ -28,7 +28,7 @@ from guichet.parties.services import (
     person_restrict,
 )
 
-from . import correspondence, data, debts, servicerequests, specimens
+from . import casetypes, correspondence, data, debts, servicerequests, specimens
 from .identifiers import enterprise_number, national_number
 
 T = TypeVar("T")
@@ -213,6 +213,7 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     agents = teams_and_agents(report)
     new_persons = persons(report, agents, progress)
     organisations(report, agents, new_persons)
+    casetypes.build()
     correspondence.build(agents)
     debts.build(agents)
     servicerequests.build(agents)

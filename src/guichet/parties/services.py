@@ -151,10 +151,7 @@ def _clean_identity(
             current_sex = clean.get("sex", person.sex if person else Sex.UNKNOWN)
             if checked.fields.get("sex") and current_sex == Sex.UNKNOWN:
                 clean["sex"] = checked.fields["sex"]
-            taken = Person.objects.filter(national_number=number)
-            if person is not None:
-                taken = taken.exclude(id=person.pk)
-            holder = taken.first()
+            holder = _number_holder(number, person)
             if holder is not None:
                 # The same answer whoever holds the number: it names no one.
                 problems.add(
@@ -199,6 +196,44 @@ def _raise_if_any(problems: Problems, conflicts: list[Person]) -> None:
         if conflicts:
             raise _HiddenConflict(error, conflicts) from None
         raise
+
+
+def _number_holder(number: str, person: Person | None) -> Person | None:
+    """The person already holding `number`, other than `person`, seen by the check
+    before the write (the database's uniqueness catches a later one)."""
+    taken = Person.objects.filter(national_number=number)
+    if person is not None:
+        taken = taken.exclude(id=person.pk)
+    return taken.first()
+
+
+def _number_taken_meanwhile(
+    number: str | None, person: Person
+) -> ValidationFailed | _HiddenConflict:
+    """The refusal when the database's uniqueness caught what the check before the
+    write could not see yet: another agent's transaction registered the number in
+    between. The answer is the one of any number taken; a confidential holder is
+    recorded and reported as when the check sees them (issue #12)."""
+    error = ValidationFailed(
+        _("Some fields are not valid; nothing was saved."),
+        errors=[
+            FieldError(
+                "national_number",
+                Code.NATIONAL_NUMBER_TAKEN,
+                _("A person with this national number is already registered."),
+            )
+        ],
+    )
+    holders = (
+        list(
+            Person.objects.filter(
+                national_number=number, confidential_team__isnull=False
+            ).exclude(id=person.pk)
+        )
+        if number
+        else []
+    )
+    return _HiddenConflict(error, holders) if holders else error
 
 
 @transaction.atomic
@@ -436,16 +471,7 @@ def _person_create(
             person.save(force_insert=True)
     except IntegrityError:
         # Another agent registered the same national number a moment ago.
-        raise ValidationFailed(
-            _("Some fields are not valid; nothing was saved."),
-            errors=[
-                FieldError(
-                    "national_number",
-                    Code.NATIONAL_NUMBER_TAKEN,
-                    _("A person with this national number is already registered."),
-                )
-            ],
-        ) from None
+        raise _number_taken_meanwhile(values["national_number"], person) from None
     rows: list[PhoneNumber | EmailAddress | PostalAddress] = [
         *phone_rows,
         *email_rows,
@@ -559,15 +585,8 @@ def _person_update(
         with transaction.atomic():
             versioned_update(person, expected_version=expected_version, **values)
     except IntegrityError:
-        raise ValidationFailed(
-            _("Some fields are not valid; nothing was saved."),
-            errors=[
-                FieldError(
-                    "national_number",
-                    Code.NATIONAL_NUMBER_TAKEN,
-                    _("A person with this national number is already registered."),
-                )
-            ],
+        raise _number_taken_meanwhile(
+            values.get("national_number", person.national_number), person
         ) from None
     audit_record(
         actor=actor,

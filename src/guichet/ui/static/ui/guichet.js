@@ -56,27 +56,17 @@
     return heading ? heading.textContent.trim() : "";
   }
 
-  // A Tab stop only while the box really scrolls: a wide screen keeps one stop less.
-  function markScrolling(box) {
-    if (box.scrollWidth > box.clientWidth + 1) {
-      box.setAttribute("tabindex", "0");
-      var name = tableName(box.querySelector("table"));
-      if (name) {
-        box.setAttribute("role", "region");
-        box.setAttribute("aria-label", name);
-      }
-    } else {
-      box.removeAttribute("tabindex");
-      box.removeAttribute("role");
-      box.removeAttribute("aria-label");
+  // Every box is a named Tab stop, whether it scrolls now or not: a box that only
+  // became one while it scrolled raced the layout (a check run between a resize and
+  // its observer saw a scrolling box nobody could reach by keyboard).
+  function markBox(box) {
+    box.setAttribute("tabindex", "0");
+    var name = tableName(box.querySelector("table"));
+    if (name) {
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", name);
     }
   }
-
-  var resized = typeof ResizeObserver === "function"
-    ? new ResizeObserver(function (entries) {
-      entries.forEach(function (entry) { markScrolling(entry.target); });
-    })
-    : null;
 
   function boxTables(root) {
     if (!root || !root.querySelectorAll) return;
@@ -87,8 +77,7 @@
       box.className = "table-scroll";
       table.parentNode.insertBefore(box, table);
       box.appendChild(table);
-      markScrolling(box);
-      if (resized) resized.observe(box);
+      markBox(box);
     });
   }
 
