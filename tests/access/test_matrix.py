@@ -29,7 +29,7 @@ from guichet.documents import storage
 from guichet.ui import workspace
 from tests.correspondence.factories import LetterheadFactory, person_with_address
 from tests.debts.factories import DebtFactory, load_shipped_tables
-from tests.documents.factories import PDF, DocumentFactory
+from tests.documents.factories import PDF, PNG, DocumentFactory, SpecimenFactory
 from tests.factories import AgentFactory, OrganisationFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,13 @@ READS: dict[str, Read] = {
     "/persons/{person_id}/documents": Read("document.view", "person"),
     "/documents/{document_id}": Read("document.view", "document"),
     "/documents/{document_id}/content": Read("document.download", "document"),
+    # The register of specimens: reference data, no person behind it.
+    "/signing-officials": Read("specimen.view"),
+    "/specimens": Read("specimen.view"),
+    "/specimens/{specimen_id}": Read("specimen.view", "specimen"),
+    "/specimens/{specimen_id}/image": Read("specimen.view", "specimen"),
+    # A document's comparisons: the agent must see the document and the register.
+    "/documents/{document_id}/specimen-comparisons": Read("specimen.view", "document"),
     "/topics": Read(None),
     "/persons/{person_id}/contacts": Read("contact.view", "person"),
     "/contacts/{contact_id}": Read("contact.view", "missing"),
@@ -147,6 +154,8 @@ def world(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Wor
     LetterheadFactory(team=other, prefix="OTH")
     templates_load(actor=None)
     writer = AgentFactory(roles=["support_agent"], level="B", teams=[home])
+    image = storage.store([PNG], max_bytes=len(PNG))
+    specimen = SpecimenFactory(content_sha256=image.sha256, size=image.size)
 
     def objects(person: Any, team: Any) -> dict[str, Any]:
         letter = letter_draft_create(
@@ -160,6 +169,7 @@ def world(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Wor
             ),
             "debt": DebtFactory(person=person, team=team),
             "organisation": OrganisationFactory(),
+            "specimen": specimen,
         }
 
     public = objects(person_with_address(), home)
@@ -175,6 +185,7 @@ def world(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Wor
         ),
         "debt": DebtFactory(person=secret, team=other),
         "organisation": public["organisation"],
+        "specimen": specimen,
     }
     elsewhere = {**public, "debt": DebtFactory(person=public["person"], team=other)}
     return World(public=public, confidential=confidential, elsewhere=elsewhere)
@@ -187,6 +198,7 @@ def _path(template: str, objects: dict[str, Any]) -> str:
         "letter_id": objects["letter"].uuid,
         "document_id": objects["document"].uuid,
         "debt_id": objects["debt"].uuid,
+        "specimen_id": objects["specimen"].uuid,
         "form": "legalisation_request",
         "batch_id": "00000000-0000-0000-0000-000000000000",
         "mail_id": "00000000-0000-0000-0000-000000000000",
@@ -208,6 +220,11 @@ def _expected(agent: Agent, read: Read, objects: dict[str, Any]) -> bool:
     if read.subject == "person" and read.action != "person.view":
         # A person's list of X: the agent must see the person and hold the action.
         return policy.may(agent, "person.view", obj) and policy.may(agent, read.action)
+    if read.subject == "document" and read.action == "specimen.view":
+        # A document's comparisons with specimens: the document and the register.
+        return policy.may(agent, "document.view", obj) and policy.may(
+            agent, read.action
+        )
     return policy.may(agent, read.action, obj)
 
 

@@ -25,7 +25,11 @@ from guichet.contacts.models import Contact, Topic
 from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minutes
 from guichet.servicerequests.models import Request
 from tests.debts.factories import DebtFactory
-from tests.documents.factories import DocumentFactory
+from tests.documents.factories import (
+    DocumentFactory,
+    SigningOfficialFactory,
+    SpecimenFactory,
+)
 from tests.factories import (
     AgentFactory,
     OrganisationFactory,
@@ -173,6 +177,12 @@ BUILDERS: dict[str, Builder] = {
     ),
     "documents.document": lambda data, teams, agents: DocumentFactory(
         person=_person(data, teams), uploaded_by=agents[0]
+    ),
+    "documents.specimen": lambda data, teams, agents: SpecimenFactory(
+        registered_by=agents[0], official__registered_by=agents[0]
+    ),
+    "documents.signingofficial": lambda data, teams, agents: SigningOfficialFactory(
+        registered_by=agents[0]
     ),
 }
 

@@ -28,7 +28,7 @@ from guichet.parties.services import (
     person_restrict,
 )
 
-from . import casetypes, correspondence, data, debts, servicerequests
+from . import casetypes, correspondence, data, debts, servicerequests, specimens
 from .identifiers import enterprise_number, national_number
 
 T = TypeVar("T")
@@ -45,6 +45,7 @@ class Report:
     persons: int = 0
     organisations: int = 0
     links: int = 0
+    specimens: int = 0
 
 
 def _no_progress(items: Iterable[T], total: int, description: str) -> Iterator[T]:
@@ -216,4 +217,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     correspondence.build(agents)
     debts.build(agents)
     servicerequests.build(agents)
+    report.specimens = specimens.build(agents)
     return report

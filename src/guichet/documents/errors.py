@@ -17,3 +17,7 @@ class Code(StrEnum):
     CHECK_NOT_FOR_TYPE = "check_not_for_type"
     UNKNOWN_FIELD = "unknown_field"
     VALUE_REQUIRED = "value_required"
+    SPECIMEN_DATES_ORDER = "specimen_dates_order"
+    SPECIMEN_WITHDRAWN = "specimen_withdrawn"
+    SPECIMEN_NOT_VALID_ON = "specimen_not_valid_on"
+    OFFICIAL_TAKEN = "official_taken"
