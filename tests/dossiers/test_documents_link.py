@@ -24,7 +24,7 @@ from tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 LINK_DOCUMENTS = importlib.import_module(
-    "guichet.documents.migrations.0003_document_dossier_key"
+    "guichet.documents.migrations.0004_document_dossier_key"
 )
 LINK_MAIL = importlib.import_module(
     "guichet.correspondence.migrations.0006_incomingmail_dossier_key"
@@ -120,7 +120,7 @@ def test_the_migration_links_known_references_and_keeps_the_others(
     known = DocumentFactory(legacy_dossier_reference=dossier.reference)
     unknown = DocumentFactory(legacy_dossier_reference="D-2024-17")
     LINK_DOCUMENTS.link_dossiers(
-        _apps_after("documents", "0003_document_dossier_key"), None
+        _apps_after("documents", "0004_document_dossier_key"), None
     )
     known.refresh_from_db()
     unknown.refresh_from_db()

@@ -10,6 +10,7 @@ from . import (
     documents,
     parties,
     servicerequests,
+    specimens,
     workspace,
 )
 
@@ -24,4 +25,5 @@ urlpatterns = [
     path("", include(correspondence.urlpatterns)),
     path("", include(contacts.urlpatterns)),
     path("", include(servicerequests.urlpatterns)),
+    path("", include(specimens.urlpatterns)),
 ]
