@@ -27,7 +27,11 @@ from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minu
 from guichet.dossiers.models import Dossier
 from guichet.servicerequests.models import Request
 from tests.debts.factories import DebtFactory
-from tests.documents.factories import DocumentFactory
+from tests.documents.factories import (
+    DocumentFactory,
+    SigningOfficialFactory,
+    SpecimenFactory,
+)
 from tests.factories import (
     AgentFactory,
     OrganisationFactory,
@@ -208,6 +212,12 @@ BUILDERS: dict[str, Builder] = {
     ),
     "documents.document": lambda data, teams, agents: DocumentFactory(
         person=_person(data, teams), uploaded_by=agents[0]
+    ),
+    "documents.specimen": lambda data, teams, agents: SpecimenFactory(
+        registered_by=agents[0], official__registered_by=agents[0]
+    ),
+    "documents.signingofficial": lambda data, teams, agents: SigningOfficialFactory(
+        registered_by=agents[0]
     ),
 }
 

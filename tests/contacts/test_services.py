@@ -320,3 +320,40 @@ def test_identifying_on_an_old_version_is_refused(agent: Any) -> None:
         )
     contact.refresh_from_db()
     assert contact.person is None
+
+
+class AuditDown(Exception):
+    """The audit trail could not be written."""
+
+
+WRITES = {
+    "register": lambda agent, contact: services.contact_register(
+        actor=agent, data=ContactInput(channel="email")
+    ),
+    "correct": lambda agent, contact: services.contact_correct(
+        actor=agent,
+        contact=contact,
+        expected_version=contact.version,
+        data=ContactCorrection(summary="Unaudited"),
+    ),
+    "end": lambda agent, contact: services.contact_end(actor=agent, contact=contact),
+}
+
+
+@pytest.mark.parametrize("_case", list(WRITES))
+def test_a_write_is_undone_when_its_audit_record_fails(
+    agent: Any, monkeypatch: pytest.MonkeyPatch, _case: str
+) -> None:
+    # given an open contact, and then an audit trail that cannot be written
+    contact = services.contact_register(actor=agent, data=ContactInput(channel="phone"))
+    before = list(Contact.objects.values())
+
+    def fail(**kwargs: Any) -> None:
+        raise AuditDown
+
+    monkeypatch.setattr(services, "audit_record", fail)
+    # when
+    with pytest.raises(AuditDown):
+        WRITES[_case](agent, contact)
+    # then nothing was written: a write and its audit record are one transaction
+    assert list(Contact.objects.values()) == before

@@ -24,6 +24,7 @@ from guichet.agents.models import LEVEL_RANK, Agent
 from guichet.contacts.models import Contact
 from guichet.demo import builders, data
 from guichet.dossiers.models import Dossier
+from guichet.documents.models import Document, Specimen
 from guichet.parties.models import Person
 from guichet.servicerequests.models import Request
 from guichet.ui import workspace
@@ -262,6 +263,20 @@ def pages_beyond_the_registries(agent: Agent) -> list[str]:
         )
         if dossier is not None:
             pages.append(f"/dossiers/{dossier.reference}/")
+    if policy.may(agent, "specimen.view"):
+        # The register of specimens (issue #14): a specimen, and the demo's
+        # certificate beside a specimen valid when it was issued.
+        specimen = Specimen.objects.filter(withdrawn_at__isnull=True).order_by("id")[0]
+        pages.append(f"/specimens/{specimen.uuid}/")
+        document = policy.visible(
+            agent, Document.objects.filter(document_number="DEMO-LEG-0001")
+        ).first()
+        if document is not None:
+            pages.append(
+                f"/documents/{document.uuid}/compare/?specimen={specimen.uuid}"
+            )
+    if policy.may(agent, "specimen.manage"):
+        pages += ["/specimens/new/", "/specimens/officials/new/"]
     if policy.may(agent, "contact.register"):
         pages.append("/contacts/new/")
         pages.extend(

@@ -141,6 +141,7 @@ def _clean_times(
     return start, ended_at
 
 
+@transaction.atomic
 def contact_register(
     *,
     actor: Agent,
@@ -278,6 +279,7 @@ def _snapshot(contact: Contact) -> dict[str, object]:
     }
 
 
+@transaction.atomic
 def contact_correct(
     *,
     actor: Agent,
@@ -316,6 +318,7 @@ def contact_correct(
     return contact
 
 
+@transaction.atomic
 def contact_end(*, actor: Agent, contact: Contact, outcome: str = "") -> Contact:
     """Close a contact that is still open, now (its duration is then known)."""
     policy.require(actor, Action.CONTACT_EDIT, contact)

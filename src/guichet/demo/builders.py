@@ -28,7 +28,15 @@ from guichet.parties.services import (
     person_restrict,
 )
 
-from . import casetypes, correspondence, data, debts, dossiers, servicerequests
+from . import (
+    casetypes,
+    correspondence,
+    data,
+    debts,
+    dossiers,
+    servicerequests,
+    specimens,
+)
 from .identifiers import enterprise_number, national_number
 
 T = TypeVar("T")
@@ -45,6 +53,7 @@ class Report:
     persons: int = 0
     organisations: int = 0
     links: int = 0
+    specimens: int = 0
 
 
 def _no_progress(items: Iterable[T], total: int, description: str) -> Iterator[T]:
@@ -217,4 +226,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     debts.build(agents)
     servicerequests.build(agents)
     dossiers.build(agents, servicerequests.persons_for_demo())
+    report.specimens = specimens.build(agents)
     return report

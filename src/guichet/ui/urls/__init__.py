@@ -11,6 +11,7 @@ from . import (
     dossiers,
     parties,
     servicerequests,
+    specimens,
     workspace,
 )
 
@@ -26,4 +27,5 @@ urlpatterns = [
     path("", include(contacts.urlpatterns)),
     path("", include(servicerequests.urlpatterns)),
     path("", include(dossiers.urlpatterns)),
+    path("", include(specimens.urlpatterns)),
 ]
