@@ -17,12 +17,13 @@ that wrote must have recorded it in the changes chain.
 The operations come from the OpenAPI description: a new write operation fails the
 first test until it says here which action guards it and how to call it validly.
 
-Time (2026-12-04, on this machine shared by five engineers): about 2,450 calls.
-SQLite: about 36 s of one core for the module (12 s of them starting pytest and
-migrating the test database, 1.5 s building the world once), 90 to 100 s of wall
-time under the machine's load. PostgreSQL: about 42 s of one core for pytest, 180 s
-of wall time. The world is built once per module and put back in each test by
-`tests.snapshot` (milliseconds); nearly all the rest is the calls themselves.
+Time (2026-12-05, on this machine shared by five engineers, load 3 to 5): over
+2,800 calls. SQLite: about 37 s of one core for the module (12 s of them starting
+pytest and migrating the test database, under 2 s building the world once), 70 s
+of wall time (90 to 100 s under a heavier load). PostgreSQL: about 44 s of one core
+for pytest, 80 s of wall time (180 s under a heavier load). The world is built once
+per module and put back in each test by `tests.snapshot` (milliseconds); nearly all
+the rest is the calls themselves.
 """
 
 from __future__ import annotations
