@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "guichet.contacts",
     "guichet.casetypes",
     "guichet.servicerequests",
+    "guichet.dossiers",
     "guichet.documents",
     "guichet.debts",
     "guichet.correspondence",

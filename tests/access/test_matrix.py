@@ -121,6 +121,11 @@ READS: dict[str, Read] = {
     "/workload": Read("request.work"),
     "/requests/{key}": Read("request.view", "missing"),
     "/requests/{key}/timeline": Read("request.view", "missing"),
+    "/dossiers": Read("dossier.work"),
+    "/my-dossier-tasks": Read(None),
+    "/persons/{person_id}/dossiers": Read("dossier.view", "person"),
+    "/dossiers/{key}": Read("dossier.view", "missing"),
+    "/dossiers/{key}/transitions": Read("dossier.view", "missing"),
 }
 
 QUERIES = {

@@ -49,11 +49,15 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 import pikepdf
 import pytest
+import yaml
 
 from guichet.access import policy
+from guichet.access.domains.dossiers import DOSSIER_ROLES
 from guichet.agents.models import Agent, Team
 from guichet.audit.models import AuditEvent
+from guichet.casetypes.services import SHIPPED, casetype_import
 from guichet.contacts import services as contact_services
+from guichet.core import clock
 from guichet.correspondence import pdf
 from guichet.correspondence import selectors as letter_selectors
 from guichet.correspondence.services import (
@@ -68,6 +72,7 @@ from guichet.correspondence.services import (
 )
 from guichet.demo.identifiers import national_number
 from guichet.documents import storage
+from guichet.dossiers import services as dossier_services
 from guichet.parties.models import EmailAddress, Person
 from guichet.servicerequests import services as request_services
 from guichet.servicerequests.models import RoutingRule, ServiceLevelRule
@@ -502,6 +507,96 @@ WRITES: dict[tuple[str, str], Write] = {
             json={"into": objects["request2"].reference, "reason": "The same."}
         ),
     ),
+    ("post", "/dossiers"): Write(
+        "dossier.open",
+        "person",
+        lambda objects: Call(
+            json={
+                "case_type": f"matrix-{objects['office']}",
+                "person": str(objects["person"].uuid),
+            }
+        ),
+        frozenset({201}),
+        in_body=True,
+    ),
+    ("post", "/dossiers/{key}/transitions"): Write(
+        "dossier.work",
+        "dossier",
+        _json(
+            {"transition": "withdraw", "text": "Withdrawn.", "result": "withdrawn"},
+            "dossier",
+        ),
+    ),
+    ("post", "/dossiers/{key}/facts"): Write(
+        "dossier.work", "dossier", _json({"facts": {"x": 1}}, "dossier")
+    ),
+    ("post", "/dossiers/{key}/tasks"): Write(
+        "dossier.work", "dossier", _json({"title": "Call back"}), frozenset({201})
+    ),
+    ("post", "/dossiers/{key}/tasks/{task_id}"): Write(
+        "dossier.work", "dossier", _json({"done": True})
+    ),
+    ("post", "/dossiers/{key}/notes"): Write(
+        "dossier.work", "dossier", _json({"text": "Called."}), frozenset({201})
+    ),
+    ("post", "/dossiers/{key}/document-requests"): Write(
+        "dossier.work",
+        "dossier",
+        lambda objects: Call(
+            json={
+                "description": "Proof of address",
+                "due_on": (clock.today() + dt.timedelta(days=30)).isoformat(),
+            }
+        ),
+        frozenset({201}),
+    ),
+    ("post", "/dossiers/{key}/document-requests/{request_id}/answer"): Write(
+        "dossier.work", "dossier", _json({})
+    ),
+    ("post", "/dossiers/{key}/suspend"): Write(
+        "dossier.work", "dossier", _json({"reason": "Waiting."}, "dossier")
+    ),
+    ("post", "/dossiers/{key}/resume"): Write(
+        "dossier.work", "suspended", _json({}, "suspended")
+    ),
+    ("post", "/dossiers/{key}/extend"): Write(
+        "dossier.work", "dossier", _json({"reason": "Late."}, "dossier")
+    ),
+    ("post", "/dossiers/{key}/fee-payment"): Write(
+        "dossier.work", "proposed", _json({}, "proposed")
+    ),
+    ("post", "/dossiers/{key}/decision"): Write(
+        "dossier.work",
+        "awaiting",
+        _json(
+            {"decision_type": "quick", "result": "granted", "motivation": "Fine."},
+            "awaiting",
+        ),
+    ),
+    ("post", "/dossiers/{key}/decision/approve"): Write(
+        "dossier.approve", "proposed", _json({}, "proposed")
+    ),
+    ("post", "/dossiers/{key}/decision/refuse"): Write(
+        "dossier.approve", "proposed", _json({"text": "No."}, "proposed")
+    ),
+    ("post", "/dossiers/{key}/external-decision"): Write(
+        "dossier.work",
+        "transmitted",
+        lambda objects: Call(
+            json={
+                "decision_type": "quick",
+                "result": "granted",
+                "decided_on": clock.today().isoformat(),
+                "body": "The deciding body",
+            },
+            if_match="transmitted",
+        ),
+    ),
+    ("post", "/dossiers/{key}/close"): Write(
+        "dossier.work",
+        "dossier",
+        _json({"result": "withdrawn", "text": "Withdrawn."}, "dossier"),
+    ),
 }
 
 
@@ -615,6 +710,95 @@ def world(db: Any, world_state: tuple[Path, snapshot.State]) -> Iterator[World]:
         yield state.result
 
 
+def _matrix_case_type(team: str) -> None:
+    """A case type of `team` whose every step is open to every role that works on
+    dossiers, from level D, with no guard but those the services look for: here
+    the policy alone decides (the case types' own rules are tested in
+    tests/dossiers)."""
+    source = yaml.safe_load(
+        (SHIPPED / "consular-legalisation.yaml").read_text(encoding="utf-8")
+    )
+    source.update(code=f"matrix-{team}", team=team)
+    for transition in source["transitions"]:
+        transition["roles"] = sorted(str(role) for role in DOSSIER_ROLES)
+        transition["min_level"] = "D"
+        transition["guards"] = [
+            guard
+            for guard in transition.get("guards", [])
+            if guard in ("decision_approved", "external_decision_recorded")
+        ]
+    source["decisions"][0]["approval"] = {"min_level": "D"}
+    source["decisions"].append(
+        {**source["decisions"][0], "code": "quick", "approval": None}
+    )
+    source["deadlines"]["processing"] = {"amount": 30, "unit": "days"}
+    source["deadlines"]["extension"] = {"amount": 30, "unit": "days"}
+    casetype_import(
+        agent=None, source=yaml.safe_dump(source), filename=f"matrix-{team}.yaml"
+    )
+
+
+def _dossiers(writer: Agent, person: Person, team: Team) -> Objects:
+    """Dossiers of `team` about `person` at the steps the writes need."""
+
+    def opened() -> Any:
+        return dossier_services.dossier_open(
+            actor=writer, case_type=f"matrix-{team.code}", applicant=person
+        )
+
+    def moved(dossier: Any, *codes: str) -> Any:
+        for code in codes:
+            dossier = dossier_services.dossier_transition(
+                actor=writer,
+                dossier=dossier,
+                expected_version=dossier.version,
+                transition=code,
+            )
+        return dossier
+
+    dossier = opened()
+    awaiting = moved(opened(), "conclude_complete", "request_payment")
+
+    def propose(decision_type: str) -> Any:
+        ready = moved(opened(), "conclude_complete", "request_payment")
+        return dossier_services.decision_propose(
+            actor=writer,
+            dossier=ready,
+            expected_version=ready.version,
+            decision_type=decision_type,
+            result="granted",
+            motivation="Fine.",
+        )
+
+    proposed = propose("legalisation")
+    quick = propose("quick")
+    transmitted = moved(quick, "approve_decision", "transmit")
+    suspended = opened()
+    suspended = dossier_services.dossier_suspend(
+        actor=writer,
+        dossier=suspended,
+        expected_version=suspended.version,
+        reason="Waiting.",
+    )
+    return {
+        "dossier": dossier,
+        "awaiting": awaiting,
+        "proposed": proposed,
+        "transmitted": transmitted,
+        "suspended": suspended,
+        "task": dossier_services.task_create(
+            actor=writer, dossier=dossier, title="Check"
+        ),
+        "docrequest": dossier_services.document_request_create(
+            actor=writer,
+            dossier=dossier,
+            description="Proof",
+            due_on=clock.today() + dt.timedelta(days=30),
+            body="A body",
+        ),
+    }
+
+
 def _build_world() -> World:
     stored = storage.store([PDF], max_bytes=len(PDF))
     load_shipped_tables()
@@ -627,6 +811,8 @@ def _build_world() -> World:
         kind="question", first_answer_hours=Decimal(8), resolution_hours=Decimal(24)
     )
     templates_load(actor=None)
+    for team in (home, other):
+        _matrix_case_type(team.code)
     # Writes the home team's objects, on confidential persons too: a member of both.
     writer = AgentFactory(
         username="writer",
@@ -718,6 +904,7 @@ def _build_world() -> World:
             "reply": reply,
             "item": minutes.actions.get(),
             "writer": writer.username,
+            **_dossiers(writer, person, team),
         }
 
     organisation = OrganisationFactory()
@@ -745,6 +932,8 @@ def _path(template: str, write: Write, objects: Objects) -> str:
         "key": getattr(subject, "reference", None),
         # A request's reply: the one waiting to go out.
         "letter_id": objects["reply"].uuid if "/replies/" in template else None,
+        "task_id": getattr(objects.get("task"), "uuid", None),
+        "request_id": getattr(objects.get("docrequest"), "uuid", None),
     }
     return re.sub(
         r"\{(\w+)\}",

@@ -21,8 +21,10 @@ from hypothesis import strategies as st
 
 from guichet.access import policy
 from guichet.agents.models import Agent, Team
+from guichet.casetypes.models import CaseType, CaseTypeVersion
 from guichet.contacts.models import Contact, Topic
 from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minutes
+from guichet.dossiers.models import Dossier
 from guichet.servicerequests.models import Request
 from tests.debts.factories import DebtFactory
 from tests.documents.factories import (
@@ -163,11 +165,44 @@ def _request(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Request:
     )
 
 
+def _dossier(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Dossier:
+    team = _team(data, teams)
+    number = next(_numbers)
+    case_type = CaseType.objects.create(
+        code=f"case-{number}",
+        name_fr="x",
+        name_nl="x",
+        name_de="x",
+        name_en="x",
+        team=team,
+    )
+    version = CaseTypeVersion.objects.create(
+        case_type=case_type,
+        number=1,
+        valid_from=dt.date(2026, 1, 1),
+        definition={},
+        source="",
+        source_filename="x.yaml",
+        source_sha256="0" * 64,
+    )
+    return Dossier.objects.create(
+        case_type=case_type,
+        case_type_version=version,
+        team=team,
+        owner=data.draw(st.sampled_from([None, *agents])),
+        created_by=agents[0],
+        person=_person(data, teams) if data.draw(st.booleans()) else None,
+        status="received",
+        received_on=dt.date(2026, 3, 2),
+    )
+
+
 BUILDERS: dict[str, Builder] = {
     "parties.person": lambda data, teams, agents: _person(data, teams),
     "parties.organisation": lambda data, teams, agents: OrganisationFactory(),
     "contacts.contact": _contact,
     "servicerequests.request": _request,
+    "dossiers.dossier": _dossier,
     "correspondence.letter": _letter,
     "correspondence.incomingmail": _mail,
     "correspondence.minutes": _minutes,

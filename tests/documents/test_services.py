@@ -30,7 +30,6 @@ PASSPORT = services.DocumentDetails(
     document_number="AB1234567",
     issued_on=dt.date(2021, 5, 2),
     expires_on=dt.date(2031, 5, 1),
-    dossier_reference="DOS-2026-0042",
 )
 
 
@@ -90,10 +89,7 @@ def test_keeps_an_accepted_file_under_its_hash_with_its_type_sniffed(
     assert document.uploaded_by == front_office
     assert document.version == 1
     assert str(document) == f"passport ({document.uuid})"
-    assert (document.document_number, document.dossier_reference) == (
-        "AB1234567",
-        "DOS-2026-0042",
-    )
+    assert (document.document_number, document.dossier_reference) == ("AB1234567", "")
     assert _stored_files(media) == [media / "documents" / sha[:2] / sha[2:4] / sha]
 
 

@@ -79,7 +79,13 @@ class DocumentOut(Schema):
     document_type: str
     document_number: str
     description: str
-    dossier_reference: str
+    dossier_reference: str = Field(
+        description="The dossier's reference (DOS-YYYY-NNNNNNN), read from its key; "
+        "a reference typed before dossiers existed, as it was typed."
+    )
+    dossier_item: str = Field(
+        description="The required document of the dossier's case type it answers."
+    )
     issued_on: dt.date | None
     expires_on: dt.date | None
     content_type: str
@@ -111,7 +117,14 @@ class DocumentIn(Schema):
     )
     document_number: str = ""
     description: str = ""
-    dossier_reference: str = ""
+    dossier_reference: str = Field(
+        "",
+        description="A dossier of the person that the agent sees (DOS-YYYY-NNNNNNN).",
+    )
+    dossier_item: str = Field(
+        "",
+        description="Which required document of the dossier's case type this is.",
+    )
     issued_on: IsoDate | None = None
     expires_on: IsoDate | None = None
 

@@ -15,6 +15,7 @@ from . import (
     correspondence,
     debts,
     documents,
+    dossiers,
     errors,
     parties,
     servicerequests,
@@ -103,6 +104,7 @@ api.add_router("/", documents.router)
 api.add_router("/", specimens.router)
 api.add_router("/", contacts.router)
 api.add_router("/", servicerequests.router)
+api.add_router("/", dossiers.router)
 
 
 def _key(responses: dict[Any, Any], status: int) -> Any:

@@ -20,6 +20,7 @@ from guichet.audit.services import access_record
 from guichet.core import clock
 from guichet.core.errors import Forbidden, NotFound, ValidationFailed
 from guichet.core.validation import Problems, parse_uuid
+from guichet.dossiers.models import Dossier
 from guichet.parties.models import Person
 from guichet.servicerequests.models import EventKind, Request, RequestEvent
 
@@ -408,14 +409,21 @@ def incoming_mail_list(
     return rows
 
 
-def incoming_mail_for_dossier(*, agent: Agent, dossier: str) -> list[IncomingMail]:
-    """The mail dispatched to a dossier, oldest first (the dossier's timeline)."""
-    rows = list(
-        incoming_mail_visible(agent=agent)
-        .filter(dispatched_dossier=dossier.strip())
-        .exclude(dispatched_dossier="")
-        .order_by("received_on", "id")
-    )
+def incoming_mail_for_dossier(
+    *, agent: Agent, dossier: Dossier | str
+) -> list[IncomingMail]:
+    """The mail dispatched to a dossier, oldest first (the dossier's timeline): by
+    its key, or by the reference as written for mail no dossier matched."""
+    visible = incoming_mail_visible(agent=agent)
+    if isinstance(dossier, Dossier):
+        rows = list(visible.filter(dossier=dossier).order_by("received_on", "id"))
+        dossier = dossier.reference
+    else:
+        rows = list(
+            visible.filter(dispatched_dossier=dossier.strip())
+            .exclude(dispatched_dossier="")
+            .order_by("received_on", "id")
+        )
     access_record(
         actor=agent, action="mail.list", objects=rows, context={"dossier": dossier}
     )

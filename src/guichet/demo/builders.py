@@ -28,7 +28,15 @@ from guichet.parties.services import (
     person_restrict,
 )
 
-from . import casetypes, correspondence, data, debts, servicerequests, specimens
+from . import (
+    casetypes,
+    correspondence,
+    data,
+    debts,
+    dossiers,
+    servicerequests,
+    specimens,
+)
 from .identifiers import enterprise_number, national_number
 
 T = TypeVar("T")
@@ -217,5 +225,6 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     correspondence.build(agents)
     debts.build(agents)
     servicerequests.build(agents)
+    dossiers.build(agents, servicerequests.persons_for_demo())
     report.specimens = specimens.build(agents)
     return report

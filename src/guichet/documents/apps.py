@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "guichet.documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from guichet.dossiers import hooks
+
+        from .dossier_source import dossier_document_states
+
+        if dossier_document_states not in hooks.document_sources:
+            hooks.document_sources.append(dossier_document_states)

@@ -54,13 +54,29 @@ class Document(VersionedModel):
         related_name="documents",
         verbose_name=_("person"),
     )
-    # The dossier issue will turn this into a link to its Dossier model; until
-    # then it holds the dossier's reference as the agent knows it.
-    dossier_reference = models.CharField(
-        _("dossier reference"),
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("dossier"),
+        help_text=_("The dossier this document supports, if any."),
+    )
+    dossier_item = models.CharField(
+        _("required document"),
         max_length=64,
         blank=True,
-        help_text=_("The dossier this document supports, if any."),
+        help_text=_("Which document the dossier's case type asks this one answers."),
+    )
+    legacy_dossier_reference = models.CharField(
+        _("dossier reference (before dossiers)"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The reference typed before dossiers existed, kept when no dossier has it."
+        ),
     )
     document_type = models.CharField(
         _("type of document"), max_length=32, choices=DocumentType.choices
@@ -129,6 +145,13 @@ class Document(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.get_document_type_display()} ({self.uuid})"
+
+    @property
+    def dossier_reference(self) -> str:
+        """The dossier's reference, or the text kept from before dossiers existed."""
+        if self.dossier is not None:
+            return str(self.dossier.reference)
+        return self.legacy_dossier_reference
 
 
 class DocumentVerification(AppendOnlyModel):

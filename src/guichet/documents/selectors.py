@@ -68,7 +68,7 @@ def person_visible(*, agent: Agent, person_id: Any) -> Person:
 
 
 def documents_visible(*, agent: Agent) -> QuerySet[Document]:
-    return policy.visible(agent, Document.objects.all())
+    return policy.visible(agent, Document.objects.select_related("dossier"))
 
 
 def _with_verifications(queryset: QuerySet[Document]) -> QuerySet[Document]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +31,10 @@ from guichet.core.errors import (
 from guichet.core.text import fold
 from guichet.core.validation import Problems, choice, parse_uuid, text
 from guichet.core.versioning import check_version, versioned_update
-from guichet.parties.models import Organisation
+from guichet.dossiers.models import DossierParty
+from guichet.dossiers.selectors import by_reference, dossiers_visible
+from guichet.dossiers.services import definition_of
+from guichet.parties.models import Organisation, Person
 from guichet.parties.validation import country as country_code
 
 from . import sniffing, storage
@@ -61,8 +65,14 @@ EDITABLE_FIELDS = (
     "document_number",
     "description",
     "dossier_reference",
+    "dossier_item",
 )
-_LENGTHS = {"document_number": 40, "description": 200, "dossier_reference": 64}
+_LENGTHS = {
+    "document_number": 40,
+    "description": 200,
+    "dossier_reference": 64,
+    "dossier_item": 64,
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,65 @@ class DocumentDetails:
     document_number: str = ""
     description: str = ""
     dossier_reference: str = ""
+    dossier_item: str = ""
+
+
+def _dossier_values(
+    problems: Problems,
+    actor: Agent,
+    person: Person,
+    values: dict[str, Any],
+    current: Document | None = None,
+) -> None:
+    """Turn the typed `dossier_reference` into the dossier's key: a dossier the agent
+    sees, in which the document's person has a role. A reference kept from before
+    dossiers existed stays as it was while the agent does not change it."""
+    reference = values.pop("dossier_reference", "")
+    item = values.pop("dossier_item", "")
+    if (
+        current is not None
+        and current.dossier_id is None
+        and reference
+        and (reference == current.legacy_dossier_reference)
+    ):
+        values.update(dossier=None, dossier_item="", legacy_dossier_reference=reference)
+        return
+    values["legacy_dossier_reference"] = ""
+    if not reference:
+        if item:
+            problems.add(
+                "dossier_item",
+                Code.DOSSIER_ITEM_WITHOUT_DOSSIER,
+                _("Name the dossier first."),
+            )
+        values.update(dossier=None, dossier_item="")
+        return
+    dossier = (
+        dossiers_visible(agent=actor)
+        .filter(by_reference(reference) or Q(pk__in=[]))
+        .first()
+    )
+    if dossier is None or not (
+        dossier.person_id == person.pk
+        or DossierParty.objects.filter(dossier=dossier, person=person).exists()
+    ):
+        problems.add(
+            "dossier_reference",
+            Code.NO_SUCH_DOSSIER,
+            _("There is no dossier %(reference)s of this person."),
+            reference=reference,
+        )
+        values.update(dossier=None, dossier_item="")
+        return
+    if item and item not in {
+        document.code for document in definition_of(dossier).documents
+    }:
+        problems.add(
+            "dossier_item",
+            Code.DOSSIER_ITEM_UNKNOWN,
+            _("The dossier's case type asks no such document."),
+        )
+    values.update(dossier=dossier, dossier_item=item)
 
 
 def _clean_details(problems: Problems, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -192,6 +261,7 @@ def document_upload(
     policy.require(actor, Action.DOCUMENT_UPLOAD)
     problems = Problems()
     values = _clean_details(problems, asdict(details))
+    _dossier_values(problems, actor, person, values)
     found = _check_file(problems, file, limit=settings.DOCUMENT_MAX_BYTES)
     if found is None or problems.errors:
         raise ValidationFailed(
@@ -263,6 +333,7 @@ def document_update(
         )
     problems = Problems()
     values = _clean_details(problems, {**_snapshot(document), **data})
+    _dossier_values(problems, actor, document.person, values, document)
     problems.raise_if_any()
     before = _snapshot(document)
     versioned_update(document, expected_version=expected_version, **values)

@@ -18,6 +18,7 @@ from . import (
     correspondence,
     debts,
     documents,
+    dossiers,
     parties,
     servicerequests,
 )
@@ -31,4 +32,5 @@ MODULES: tuple[ModuleType, ...] = (
     calendars,
     contacts,
     servicerequests,
+    dossiers,
 )

@@ -73,10 +73,21 @@ class IncomingMail(VersionedModel):
         verbose_name=_("dispatched to"),
     )
     dispatched_dossier = models.CharField(
-        _("dossier"),
+        _("dossier reference as written"),
         max_length=64,
         blank=True,
-        help_text=_("The dossier the mail belongs to, when it was dispatched to one."),
+        help_text=_(
+            "The dossier reference the mail gives, as the mail room typed it; the "
+            "dossier itself is linked when one of the service has it."
+        ),
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_mail",
+        verbose_name=_("dossier"),
     )
     dispatched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

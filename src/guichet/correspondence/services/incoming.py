@@ -21,6 +21,8 @@ from guichet.correspondence import archive, formatting, locks
 from guichet.correspondence.errors import Code, WrongState
 from guichet.correspondence.models import IncomingMail, Letterhead, MailStatus, Series
 from guichet.correspondence.validation import letterhead_of, team_of
+from guichet.dossiers.models import Dossier
+from guichet.dossiers.selectors import by_reference
 from guichet.parties.models import Organisation, Person
 
 SCAN_MAX = 20 * 1024 * 1024
@@ -183,6 +185,17 @@ def incoming_mail_register(
     return mail
 
 
+def _team_dossier(team: Team, reference: str) -> Dossier | None:
+    """The dossier of `team` with this reference, if there is one. The mail room
+    need not see the dossier: the answer is the same whether it exists or not (the
+    reference is kept as written either way), so nothing is revealed; the link is
+    shown only to those who see the dossier."""
+    condition = by_reference(reference) if reference else None
+    if condition is None:
+        return None
+    return Dossier.objects.filter(condition, team=team).first()
+
+
 @transaction.atomic
 def incoming_mail_dispatch(
     *, actor: Agent, mail_id: Any, expected_version: int, team: str, dossier: str = ""
@@ -229,6 +242,7 @@ def incoming_mail_dispatch(
         status=MailStatus.DISPATCHED,
         dispatched_team=target,
         dispatched_dossier=clean_dossier,
+        dossier=_team_dossier(target, clean_dossier),
         dispatched_by=actor,
         dispatched_at=clock.now(),
     )

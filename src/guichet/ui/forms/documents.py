@@ -48,6 +48,9 @@ class DocumentUploadForm(ServiceForm):
     dossier_reference = forms.CharField(
         label=_("Dossier reference"), required=False, max_length=64
     )
+    dossier_item = forms.CharField(
+        label=_("Required document (code)"), required=False, max_length=64
+    )
     description = forms.CharField(
         label=_("Description"), required=False, max_length=200
     )
@@ -67,6 +70,7 @@ class DocumentUploadForm(ServiceForm):
             document_number=data["document_number"],
             description=data["description"],
             dossier_reference=data["dossier_reference"],
+            dossier_item=data["dossier_item"],
         )
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DossiersConfig(AppConfig):
+    name = "guichet.dossiers"
+    verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        from . import guards  # noqa: F401  (attaches the guards and effects)

@@ -1,0 +1,132 @@
+"""Fixtures of the dossiers tests: the shipped case types, their teams, agents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+import pytest
+
+from guichet.agents.models import Agent, Team
+from guichet.casetypes import services as casetype_services
+from guichet.casetypes.selectors import definition_cache_clear
+from guichet.documents.models import Document, DocumentType, DocumentVerification
+from guichet.dossiers import services
+from guichet.dossiers.models import Dossier
+from tests.documents.factories import DocumentFactory
+from tests.factories import AgentFactory, PersonFactory, TeamFactory
+
+TEAMS = ("legalisations", "travel-documents", "payment-office", "visas")
+
+
+@pytest.fixture
+def teams(db: Any) -> dict[str, Team]:
+    definition_cache_clear()
+    made = {code: TeamFactory(code=code) for code in TEAMS}
+    casetype_services.casetypes_import(
+        agent=None, files=casetype_services.shipped_files()
+    )
+    return made
+
+
+@pytest.fixture
+def agent_in(teams: dict[str, Team]) -> Callable[..., Agent]:
+    def make(
+        role: str = "dossier_handler", level: str = "C", *team_codes: str
+    ) -> Agent:
+        codes = team_codes or TEAMS
+        agent: Agent = AgentFactory(
+            roles=[role], level=level, teams=[teams[code] for code in codes]
+        )
+        return agent
+
+    return make
+
+
+@pytest.fixture
+def handler(agent_in: Callable[..., Agent]) -> Agent:
+    return agent_in("dossier_handler", "C")
+
+
+@pytest.fixture
+def approver(agent_in: Callable[..., Agent]) -> Agent:
+    return agent_in("dossier_handler", "B")
+
+
+@pytest.fixture
+def supervisor(agent_in: Callable[..., Agent]) -> Agent:
+    return agent_in("supervisor", "B")
+
+
+@pytest.fixture
+def open_dossier(handler: Agent) -> Callable[..., Dossier]:
+    def make(
+        case_type: str, *, facts: dict[str, Any] | None = None, **kwargs: Any
+    ) -> Dossier:
+        return services.dossier_open(
+            actor=kwargs.pop("actor", handler),
+            case_type=case_type,
+            applicant=kwargs.pop("applicant", None) or PersonFactory(),
+            facts=facts or {},
+            **kwargs,
+        )
+
+    return make
+
+
+DOCUMENT_TYPES = {
+    "passport_copy": DocumentType.PASSPORT,
+    "current_passport": DocumentType.PASSPORT,
+    "applicant_identity": DocumentType.IDENTITY_CARD,
+    "identity": DocumentType.IDENTITY_CARD,
+    "c4": DocumentType.EMPLOYER_CERTIFICATE,
+}
+
+
+def hand_in(
+    dossier: Dossier,
+    code: str,
+    *,
+    checks: dict[str, bool] | None = None,
+    by: Agent | None = None,
+) -> Document:
+    """A document of the dossier answering `code`, with the given checks run."""
+    agent = by or dossier.created_by
+    document: Document = DocumentFactory(
+        person=dossier.person,
+        dossier=dossier,
+        dossier_item=code,
+        document_type=DOCUMENT_TYPES.get(code, DocumentType.OTHER),
+        uploaded_by=agent,
+    )
+    for kind, valid in (checks or {}).items():
+        DocumentVerification.objects.create(
+            document=document,
+            kind=kind,
+            value="x",
+            checked_on=dt.date(2026, 3, 2),
+            is_valid=valid,
+            outcome="verified" if valid else "not_valid",
+            result={},
+            verified_by=agent,
+            verified_at=timezone.now(),
+        )
+    return document
+
+
+def hand_in_all(dossier: Dossier) -> None:
+    """Every required document, every check passed."""
+    definition = services.definition_of(dossier)
+    from guichet.casetypes.definition import required_documents
+
+    for document in required_documents(definition, dossier.facts):
+        hand_in(dossier, document.code, checks=dict.fromkeys(document.checks, True))
+
+
+def yes(dossier: Dossier) -> dict[str, bool]:
+    """Yes to every question of the dossier's current status."""
+    definition = services.definition_of(dossier)
+    return {item.code: True for item in definition.status(dossier.status).checklist}
