@@ -23,8 +23,8 @@ from guichet.access import policy
 from guichet.agents.models import LEVEL_RANK, Agent
 from guichet.contacts.models import Contact
 from guichet.demo import builders, data
-from guichet.dossiers.models import Dossier
 from guichet.documents.models import Document, Specimen
+from guichet.dossiers.models import Dossier
 from guichet.parties.models import Person
 from guichet.servicerequests.models import Request
 from guichet.ui import workspace
