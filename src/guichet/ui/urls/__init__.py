@@ -8,6 +8,7 @@ from . import (
     correspondence,
     debts,
     documents,
+    dossiers,
     parties,
     servicerequests,
     specimens,
@@ -25,5 +26,6 @@ urlpatterns = [
     path("", include(correspondence.urlpatterns)),
     path("", include(contacts.urlpatterns)),
     path("", include(servicerequests.urlpatterns)),
+    path("", include(dossiers.urlpatterns)),
     path("", include(specimens.urlpatterns)),
 ]
