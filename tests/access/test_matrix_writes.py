@@ -17,11 +17,12 @@ that wrote must have recorded it in the changes chain.
 The operations come from the OpenAPI description: a new write operation fails the
 first test until it says here which action guards it and how to call it validly.
 
-Time (2026-12-05, on this machine shared by five engineers, load 3 to 5): over
-2,800 calls. SQLite: about 37 s of one core for the module (12 s of them starting
-pytest and migrating the test database, under 2 s building the world once), 70 s
-of wall time (90 to 100 s under a heavier load). PostgreSQL: about 44 s of one core
-for pytest, 80 s of wall time (180 s under a heavier load). The world is built once
+Time (2026-12-05, on this machine shared by five engineers, load 4 to 9): over
+2,800 calls. SQLite: about 53 s of one core for the module (12 s of them starting
+pytest and migrating the test database, under 2 s building the world once), 100 s
+of wall time at load 4. PostgreSQL: about 94 s of one core for this module and
+tests/access/test_matrix.py run together, six and a half minutes of wall time at
+load 8 to 9 (earlier, at load 3 to 5, 80 to 180 s for this module alone). The world is built once
 per module and put back in each test by `tests.snapshot` (milliseconds); nearly all
 the rest is the calls themselves.
 """
@@ -82,7 +83,13 @@ from tests.checks import zones
 from tests.conftest import ApiClient
 from tests.correspondence.factories import LetterheadFactory, person_with_address
 from tests.debts.factories import DebtFactory, load_shipped_tables
-from tests.documents.factories import PDF, DocumentFactory
+from tests.documents.factories import (
+    PDF,
+    PNG,
+    DocumentFactory,
+    SigningOfficialFactory,
+    SpecimenFactory,
+)
 from tests.factories import AgentFactory, OrganisationFactory, TeamFactory
 from tests.servicerequests.conftest import shipped_reference_data
 
@@ -413,6 +420,49 @@ WRITES: dict[tuple[str, str], Write] = {
         "document.verify",
         "document",
         _json({"kind": "mrz", "value": zones.td3(), "on": "2026-01-10"}),
+        frozenset({201}),
+    ),
+    # The register of specimens: reference data, no person behind it.
+    ("post", "/signing-officials"): Write(
+        "specimen.manage",
+        None,
+        lambda objects: Call(
+            json={
+                "authority_id": str(objects["organisation"].uuid),
+                "country": "CD",
+                "name": "Matrix Official",
+                "function": "Chef de division",
+            }
+        ),
+        frozenset({201}),
+    ),
+    ("post", "/specimens"): Write(
+        "specimen.manage",
+        "official",
+        lambda objects: Call(
+            form={
+                "official_id": str(objects["official"].uuid),
+                "kind": "seal",
+                "valid_from": "2025-01-01",
+                "valid_until": "2027-12-31",
+                "file": SimpleUploadedFile("seal.png", PNG, content_type="image/png"),
+            }
+        ),
+        frozenset({201}),
+        in_body=True,
+    ),
+    ("post", "/specimens/{specimen_id}/withdrawal"): Write(
+        "specimen.manage",
+        "specimen",
+        _json({"reason": "Registered in error."}, "specimen"),
+    ),
+    # On a document the agent must see, with a specimen in force on its issue date.
+    ("post", "/documents/{document_id}/specimen-comparisons"): Write(
+        "specimen.compare",
+        "signed",
+        lambda objects: Call(
+            json={"specimen_id": str(objects["specimen"].uuid), "outcome": "matches"}
+        ),
         frozenset({201}),
     ),
     ("post", "/contacts"): Write(
@@ -801,6 +851,7 @@ def _dossiers(writer: Agent, person: Person, team: Team) -> Objects:
 
 def _build_world() -> World:
     stored = storage.store([PDF], max_bytes=len(PDF))
+    image = storage.store([PNG], max_bytes=len(PNG))
     load_shipped_tables()
     shipped_reference_data()
     home, other = TeamFactory(code="home"), TeamFactory(code="other")
@@ -839,6 +890,7 @@ def _build_world() -> World:
             )
 
         draft = letter()
+        official = SigningOfficialFactory(authority=organisation, registered_by=writer)
         requests = [_request(writer, person, subject, team) for subject in "AB"]
         anonymous_contact, anonymous_request = _anonymous(writer, team)
         replied, reply = _waiting_reply(replier, writer, person, team)
@@ -880,6 +932,20 @@ def _build_world() -> World:
                 person=person, content_sha256=stored.sha256, size=stored.size
             ),
             "debt": DebtFactory(person=person, team=team, recovery=True),
+            # Signed on a day the specimen was in force (2024-01-01 to 2026-12-31).
+            "signed": DocumentFactory(
+                person=person,
+                issued_on=dt.date(2025, 3, 14),
+                content_sha256=stored.sha256,
+                size=stored.size,
+            ),
+            "official": official,
+            "specimen": SpecimenFactory(
+                official=official,
+                content_sha256=image.sha256,
+                size=image.size,
+                registered_by=writer,
+            ),
             "mail": incoming_mail_register(
                 actor=writer,
                 received_on=dt.date(2026, 11, 2),
@@ -942,12 +1008,16 @@ def _path(template: str, write: Write, objects: Objects) -> str:
     )
 
 
+# Objects no person is behind, seen alike in every case.
+REFERENCE_DATA = ("organisation", "official", "specimen")
+
+
 def _cases(write: Write) -> tuple[str, ...]:
     """A write about no object, or about reference data, is asked once; one about
     a person's data on the confidential person too; one about a team's object
     (a letter, a debt, a request, mail...) also on another team's about the
     person everyone sees."""
-    if write.subject in (None, "organisation"):
+    if write.subject in (None, *REFERENCE_DATA):
         return ("public",)
     if write.subject == "person":
         return ("public", "confidential")
