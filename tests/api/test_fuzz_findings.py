@@ -147,6 +147,18 @@ def test_a_lone_surrogate_in_a_name_is_refused(first_line: Any, api_for: Any) ->
     ]
 
 
+def test_a_nul_in_a_query_string_is_refused_before_the_database(
+    first_line: Any, api_for: Any
+) -> None:
+    """PostgreSQL refuses NUL in a text column: `/topics?team=%00` was a 500 there
+    (schemathesis); every query string and form is now checked like a body."""
+    response = api_for(first_line).client.get("/api/v1/topics", {"team": "cc\x00fr"})
+    body = _problem(response, 422)
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [
+        ("team", "invalid_text")
+    ]
+
+
 def test_a_huge_page_number_of_the_organisation_list_is_not_a_server_error(
     first_line: Any,
 ) -> None:

@@ -130,7 +130,7 @@ class DossierOut(Schema):
         return str(obj.owner.username) if obj.owner else None
 
 
-class QueueIn(Schema):
+class DossierQueueIn(Schema):
     team: str = Field("", max_length=50)
     status: str = Field("", max_length=64)
     case_type: str = Field("", max_length=64)
@@ -139,7 +139,7 @@ class QueueIn(Schema):
     page: int = Field(1, ge=1, le=10_000)
 
 
-class QueuePageOut(PageOut):
+class DossierQueuePageOut(PageOut):
     items: list[DossierOut]
     teams: list[str]
 
@@ -161,7 +161,7 @@ class TransitionsOut(Schema):
     items: list[OfferedOut]
 
 
-class TransitionIn(StrictIn):
+class DossierTransitionIn(StrictIn):
     transition: str = Field(max_length=64)
     checklist: dict[str, bool] = Field(
         {}, description="Answers to the current status's checklist."
@@ -176,7 +176,7 @@ class TransitionIn(StrictIn):
     )
 
 
-class EventOut(Schema):
+class DossierEventOut(Schema):
     kind: str
     agent: str | None
     transition: str
@@ -220,11 +220,11 @@ class TaskUpdateIn(StrictIn):
     done: bool = False
 
 
-class NoteIn(StrictIn):
+class DossierNoteIn(StrictIn):
     text: str = Field(max_length=8000)
 
 
-class NoteOut(Schema):
+class DossierNoteOut(Schema):
     id: UUID = Field(alias="uuid")
     text: str
     created_at: dt.datetime
@@ -284,16 +284,16 @@ class WorkbenchOut(Schema):
     parties: list[PartyOut]
     documents: list[DocumentStateOut]
     missing_documents: list[str]
-    timeline: list[EventOut]
+    timeline: list[DossierEventOut]
     tasks: list[TaskOut]
-    notes: list[NoteOut]
+    notes: list[DossierNoteOut]
     open_document_requests: list[DocumentRequestOut]
     transitions: list[OfferedOut]
     pending_decision: DecisionOut | None
     decisions: list[DecisionOut]
 
 
-class ReasonIn(StrictIn):
+class DossierReasonIn(StrictIn):
     reason: str = Field(max_length=500)
     until: dt.date | None = None
 
@@ -425,10 +425,10 @@ def dossier_open(
 
 @router.get(
     "/dossiers",
-    response=responses({200: QueuePageOut}, 403),
+    response=responses({200: DossierQueuePageOut}, 403),
     summary="A page of your teams' open dossiers, the earliest deadline first",
 )
-def dossier_queue(request: HttpRequest, filters: Query[QueueIn]) -> Any:
+def dossier_queue(request: HttpRequest, filters: Query[DossierQueueIn]) -> Any:
     found = selectors.queue(
         agent=actor(request), filters=selectors.QueueFilter(**filters.model_dump())
     )
@@ -516,7 +516,7 @@ def dossier_transitions(request: HttpRequest, key: str) -> Any:
     summary="Take a step of the case type (If-Match required)",
 )
 def dossier_transition(
-    request: HttpRequest, response: HttpResponse, key: str, payload: TransitionIn
+    request: HttpRequest, response: HttpResponse, key: str, payload: DossierTransitionIn
 ) -> Any:
     version = expected_version(request)
     moved = services.dossier_transition(
@@ -592,10 +592,10 @@ def task_update(
 
 @router.post(
     "/dossiers/{key}/notes",
-    response=responses({201: NoteOut}, 403, 404),
+    response=responses({201: DossierNoteOut}, 403, 404),
     summary="Add an internal note (never sent to the citizen)",
 )
-def note_add(request: HttpRequest, key: str, payload: NoteIn) -> Any:
+def note_add(request: HttpRequest, key: str, payload: DossierNoteIn) -> Any:
     note: DossierNote = services.note_add(
         actor=actor(request), dossier=_get(request, key), text_=payload.text
     )
@@ -649,7 +649,7 @@ def document_request_answer(request: HttpRequest, key: str, request_id: UUID) ->
     summary="Stop the clock, with a reason (If-Match required)",
 )
 def dossier_suspend(
-    request: HttpRequest, response: HttpResponse, key: str, payload: ReasonIn
+    request: HttpRequest, response: HttpResponse, key: str, payload: DossierReasonIn
 ) -> Any:
     version = expected_version(request)
     return _answer(
@@ -685,7 +685,7 @@ def dossier_resume(request: HttpRequest, response: HttpResponse, key: str) -> An
     summary="Extend the legal deadline once (If-Match required)",
 )
 def dossier_extend(
-    request: HttpRequest, response: HttpResponse, key: str, payload: ReasonIn
+    request: HttpRequest, response: HttpResponse, key: str, payload: DossierReasonIn
 ) -> Any:
     version = expected_version(request)
     return _answer(

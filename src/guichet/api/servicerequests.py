@@ -271,7 +271,7 @@ class AssignIn(StrictIn):
     )
 
 
-class LinkIn(StrictIn):
+class RequestLinkIn(StrictIn):
     parent: str | None = Field(
         max_length=100, description=f"{KEY} Null: no parent any more."
     )
@@ -557,7 +557,7 @@ def request_assign(
     summary="Make a request part of another one (or unlink it)",
 )
 def request_link(
-    request: HttpRequest, response: HttpResponse, key: str, payload: LinkIn
+    request: HttpRequest, response: HttpResponse, key: str, payload: RequestLinkIn
 ) -> Any:
     agent = actor(request)
     child = _get(request, key)

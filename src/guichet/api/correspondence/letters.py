@@ -168,7 +168,7 @@ class CancelIn(Schema):
     reason: str = ""
 
 
-class EmailIn(Schema):
+class LetterEmailIn(Schema):
     address: str | None = Field(
         None,
         description="Default: the person's preferred e-mail address. Another "
@@ -433,7 +433,7 @@ def letter_cancel(
     response=responses({202: DispatchOut}, 403, 404, 409),
     summary="Send the letter by e-mail, its PDF/A attached",
 )
-def letter_email(request: HttpRequest, letter_id: UUID, payload: EmailIn) -> Any:
+def letter_email(request: HttpRequest, letter_id: UUID, payload: LetterEmailIn) -> Any:
     dispatch = services.letter_send_email(
         actor=actor(request), letter_id=letter_id, **payload.model_dump()
     )
