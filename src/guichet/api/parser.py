@@ -66,7 +66,10 @@ class JsonParser(Parser):
         return data
 
     def parse_querydict(
-        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+        self,
+        data: MultiValueDict[str, Any],
+        list_fields: list[str],
+        request: HttpRequest,
     ) -> DictStrAny:
         """A query string or a form: `?team=%00` reached PostgreSQL, which refuses
         NUL in a text column (a 500 on `/topics`, found by schemathesis)."""
