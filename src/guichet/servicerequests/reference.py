@@ -1,7 +1,8 @@
 """The reference data a request creation reads, cached in the process.
 
 Creating a request reads the active topics (and their parents, to route by an
-ancestor topic), the routing rules with their teams and the service-level rules:
+ancestor topic), the routing rules with their teams, the service-level rules and
+the teams (the one the agent acts for):
 a few hundred rows that change a few times a year. ADR 0005 leaves about 6 ms of
 CPU per creation, so they are built into Python objects once per process and
 reused while one small query (written out in SQL: compiling it through the ORM
@@ -31,12 +32,14 @@ _TABLES: tuple[type[Model], ...] = (Topic, RoutingRule, ServiceLevelRule, Team)
 
 @dataclass(frozen=True)
 class Reference:
-    """Active topics by id and by (team, code), active rules, in memory."""
+    """Active topics by id and by (team, code), active rules, every team by id, in
+    memory."""
 
     topics: dict[uuid_module.UUID, Topic] = field(default_factory=dict)
     topic_codes: dict[tuple[int | None, str], Topic] = field(default_factory=dict)
     routing: tuple[RoutingRule, ...] = ()
     levels: dict[str, tuple[ServiceLevelRule, ...]] = field(default_factory=dict)
+    teams: dict[int, Team] = field(default_factory=dict)
 
     def topic(self, value: str, team: Team) -> Topic | None:
         """An active topic the team uses (its own or a shared one), by id or code:
@@ -92,6 +95,7 @@ def _build() -> Reference:
             .order_by("order", "pk")
         ),
         levels={kind: tuple(rows) for kind, rows in levels.items()},
+        teams={team.pk: team for team in Team.objects.all()},
     )
 
 
