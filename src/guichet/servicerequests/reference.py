@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import uuid as uuid_module
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -25,7 +26,7 @@ from guichet.agents.models import Team
 from guichet.contacts.models import Topic
 from guichet.core.validation import parse_uuid
 
-from .models import RoutingRule, ServiceLevelRule
+from .models import Request, RoutingRule, ServiceLevelRule
 
 _TABLES: tuple[type[Model], ...] = (Topic, RoutingRule, ServiceLevelRule, Team)
 
@@ -40,6 +41,32 @@ class Reference:
     routing: tuple[RoutingRule, ...] = ()
     levels: dict[str, tuple[ServiceLevelRule, ...]] = field(default_factory=dict)
     teams: dict[int, Team] = field(default_factory=dict)
+    # Every topic and service-level rule by id, used or not: what a listed request
+    # points at (`attach`).
+    topic_ids: dict[int, Topic] = field(default_factory=dict)
+    level_ids: dict[int, ServiceLevelRule] = field(default_factory=dict)
+
+    def attach(self, requests: Iterable[Request]) -> None:
+        """Give each request its topic, service, service-level rule and complaint
+        service from memory, so that a list or a request page joins none of them
+        (joining them cost PostgreSQL more to plan than to run the whole query:
+        bench/RESULTS.md). One the cache does not hold yet (created since its
+        check) is left to be read on use."""
+        for request in requests:
+            topic = self.topic_ids.get(request.topic_id)
+            if topic is not None:
+                request.topic = topic
+            team = self.teams.get(request.team_id)
+            if team is not None:
+                request.team = team
+            if request.service_level_rule_id is not None:
+                level = self.level_ids.get(request.service_level_rule_id)
+                if level is not None:
+                    request.service_level_rule = level
+            if request.complaint_service_id is not None:
+                service = self.teams.get(request.complaint_service_id)
+                if service is not None:
+                    request.complaint_service = service
 
     def topic(self, value: str, team: Team) -> Topic | None:
         """An active topic the team uses (its own or a shared one), by id or code:
@@ -84,8 +111,10 @@ def _build() -> Reference:
     active = [topic for topic in topics if topic.is_active]
     codes = {(topic.team_id, topic.code): topic for topic in active}
     levels: dict[str, list[ServiceLevelRule]] = {}
-    for level in ServiceLevelRule.objects.filter(is_active=True).order_by("pk"):
-        levels.setdefault(level.kind, []).append(level)
+    every_level = list(ServiceLevelRule.objects.order_by("pk"))
+    for level in every_level:
+        if level.is_active:
+            levels.setdefault(level.kind, []).append(level)
     return Reference(
         topics={topic.uuid: topic for topic in active},
         topic_codes=codes,
@@ -96,6 +125,8 @@ def _build() -> Reference:
         ),
         levels={kind: tuple(rows) for kind, rows in levels.items()},
         teams={team.pk: team for team in Team.objects.all()},
+        topic_ids=by_pk,
+        level_ids={level.pk: level for level in every_level},
     )
 
 
