@@ -569,6 +569,16 @@ def test_a_creation_reads_routing_and_service_levels_from_the_process_cache(
     assert moved.team.code == "benefits"
 
 
+def _phone_question(actor: Any, person: Any) -> tuple[Contact, Request]:
+    return services.contact_with_request(
+        actor=actor,
+        contact=ContactInput(
+            channel="phone", person=str(person.uuid), topic="benefit-payment"
+        ),
+        request=_question(person),
+    )
+
+
 def test_a_contact_with_its_request_looks_the_person_and_topic_up_once(
     first: Any, routing: Any
 ) -> None:
@@ -578,13 +588,7 @@ def test_a_contact_with_its_request_looks_the_person_and_topic_up_once(
     person = PersonFactory()
 
     def create() -> Any:
-        return services.contact_with_request(
-            actor=first,
-            contact=ContactInput(
-                channel="phone", person=str(person.uuid), topic="benefit-payment"
-            ),
-            request=_question(person),
-        )
+        return _phone_question(first, person)
 
     create()
     with CaptureQueriesContext(connection) as captured:
@@ -612,13 +616,7 @@ def test_a_contact_with_its_request_is_written_in_few_statements_one_audit_appen
     person = PersonFactory()
 
     def create() -> Any:
-        return services.contact_with_request(
-            actor=first,
-            contact=ContactInput(
-                channel="phone", person=str(person.uuid), topic="benefit-payment"
-            ),
-            request=_question(person),
-        )
+        return _phone_question(first, person)
 
     create()
     first.forget_cached_access()
