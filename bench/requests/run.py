@@ -22,8 +22,9 @@ errors, and the CPU each request cost (the operating system's accounting of the
 gunicorn processes and of PostgreSQL's backends for this database, divided by the
 requests), with the machine's load and what else used the CPU: on this shared
 machine the CPU per request is the figure that holds; throughput follows the share
-of the two cores the run got. `--profile` instead runs the creation in this process
-under cProfile (the handler through Django's test client) and prints the top.
+of the two cores the run got. `--profile N` instead runs N calls of the first of
+--operations in this process (through Django's test client): their CPU here and in
+the connection's PostgreSQL backend, their queries, and cProfile's top.
 """
 
 from __future__ import annotations
@@ -89,7 +90,10 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--label", default="", help="A name for this run's block.")
     parser.add_argument(
-        "--profile", type=int, default=0, help="cProfile N creations in-process."
+        "--profile",
+        type=int,
+        default=0,
+        help="cProfile N calls of the first of --operations in-process.",
     )
     return parser.parse_args(argv)
 
@@ -336,54 +340,71 @@ def markdown(
 
 
 def profile(
-    url: str, count: int, samples: tuple[list[str], list[str], list[str]]
+    url: str,
+    count: int,
+    samples: tuple[list[str], list[str], list[str]],
+    operation: str = "create",
 ) -> None:
-    """The creation handler in this process, through Django's test client."""
+    """One operation's handler in this process, through Django's test client: the
+    CPU it costs here and in this connection's PostgreSQL backend, its queries, and
+    cProfile's top."""
     import cProfile
     import pstats
 
+    from django.db import connection, reset_queries
     from django.test import Client
 
     token = token_path(url).read_text().strip()
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="fr")
     rng = random.Random(11)
-    persons, _, topics = samples
+    persons, references, topics = samples
 
-    def create() -> None:
-        response = client.post(
-            "/api/v1/requests/with-contact",
-            _creation(rng, persons, topics),
-            content_type="application/json",
-            HTTP_HOST="127.0.0.1",
-        )
-        assert response.status_code == 201, response.content
+    def call() -> None:
+        method, path, body, expected = _job(operation, rng, persons, references, topics)
+        if method == "POST":
+            response = client.post(
+                path, body, content_type="application/json", HTTP_HOST="127.0.0.1"
+            )
+        else:
+            response = client.get(path, HTTP_HOST="127.0.0.1")
+        assert response.status_code == expected, response.content
 
     for _ in range(20):
-        create()
-    from django.db import connection, reset_queries
-
+        call()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = str(cursor.fetchone()[0])
+    hertz = os.sysconf("SC_CLK_TCK")
+    ticks = _search_run()._ticks(backend)
     began = time.process_time()
     wall = time.perf_counter()
     for _ in range(count):
-        create()
+        call()
     plain = (time.process_time() - began) / count * 1000
+    spent = (time.perf_counter() - wall) / count * 1000
+    after = _search_run()._ticks(backend)
+    backend_ms = (
+        f"{(after[0] - ticks[0]) / hertz / count * 1000:.2f}"
+        if ticks is not None and after is not None
+        else "?"
+    )
     print(
-        f"{count} creations: {plain:.2f} ms CPU each in this process, "
-        f"{(time.perf_counter() - wall) / count * 1000:.1f} ms wall"
+        f"{count} {operation}: {plain:.2f} ms CPU each in this process, "
+        f"{backend_ms} ms in its PostgreSQL backend, {spent:.1f} ms wall"
     )
     from django.conf import settings
 
     settings.DEBUG = True
     reset_queries()
-    create()
-    print(f"queries per creation: {len(connection.queries)}")
+    call()
+    print(f"queries per {operation}: {len(connection.queries)}")
     for query in connection.queries:
         print("   ", query["sql"][:160])
     settings.DEBUG = False
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # CPU, not waiting
     profiler.enable()
     for _ in range(count):
-        create()
+        call()
     profiler.disable()
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(45)
@@ -406,7 +427,7 @@ def main(argv: Sequence[str]) -> int:
     rng = random.Random(options.seed)
     samples = _samples(rng)
     if options.profile:
-        profile(url, options.profile, samples)
+        profile(url, options.profile, samples, options.operations.split(",")[0])
         return 0
     token = token_path(url).read_text().strip()
     search_run = _search_run()

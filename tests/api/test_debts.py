@@ -446,4 +446,4 @@ def test_listing_debts_takes_a_fixed_number_of_queries(
     assert len(response.json()["items"]) == 5
 
 
-QUERIES_FOR_A_LIST = 6
+QUERIES_FOR_A_LIST = 4

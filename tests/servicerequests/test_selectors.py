@@ -149,3 +149,43 @@ def test_a_request_can_be_assigned_to_the_active_members_of_its_team(
         agents["second"],
         agents["visas"],
     }
+
+
+def test_a_queue_page_and_a_request_take_reference_data_from_memory(
+    agents: dict[str, Any],
+) -> None:
+    """Neither joins topics, teams nor rules (PostgreSQL spent more planning those
+    joins than running the query); a topic renamed since is seen at the next read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guichet.contacts.models import Topic
+
+    first, second = agents["first"], agents["second"]
+    created = services.request_create(
+        actor=first, data=_question(PersonFactory(), priority="urgent")
+    )
+    selectors.queue(agent=second, filters=selectors.QueueFilter())
+    with CaptureQueriesContext(connection) as captured:
+        page = selectors.queue(agent=second, filters=selectors.QueueFilter())
+        seen = selectors.request_get_for_agent(agent=second, key=created.reference)
+        read = [
+            (row.topic.code, row.team.code, row.service_level_rule.pk)
+            for row in (*page.rows, seen.obj)
+        ]
+    tables = ('"contacts_topic"', '"agents_team"', '"servicerequests_servicelevelrule"')
+    joined = [
+        query["sql"]
+        for query in captured.captured_queries
+        # The cache's check counts rows of those tables; nothing else reads them.
+        if not query["sql"].startswith("SELECT (SELECT COUNT(*)")
+        and any(table in query["sql"] for table in tables)
+    ]
+    assert joined == []
+    assert read == [("benefit-payment", "cc-fr", created.service_level_rule_id)] * 2
+    assert [team.code for team in page.teams] == ["cc-fr"]
+    topic = Topic.objects.get(code="benefit-payment")
+    topic.name_en = "Benefit payments"
+    topic.save()
+    again = selectors.request_get_for_agent(agent=second, key=str(created.uuid)).obj
+    assert again.topic.name("en") == "Benefit payments"

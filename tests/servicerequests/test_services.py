@@ -570,6 +570,16 @@ def test_a_creation_reads_routing_and_service_levels_from_the_process_cache(
     assert moved.team.code == "benefits"
 
 
+def _phone_question(actor: Any, person: Any) -> tuple[Contact, Request]:
+    return services.contact_with_request(
+        actor=actor,
+        contact=ContactInput(
+            channel="phone", person=str(person.uuid), topic="benefit-payment"
+        ),
+        request=_question(person),
+    )
+
+
 def test_a_contact_with_its_request_looks_the_person_and_topic_up_once(
     first: Any, routing: Any
 ) -> None:
@@ -579,13 +589,7 @@ def test_a_contact_with_its_request_looks_the_person_and_topic_up_once(
     person = PersonFactory()
 
     def create() -> Any:
-        return services.contact_with_request(
-            actor=first,
-            contact=ContactInput(
-                channel="phone", person=str(person.uuid), topic="benefit-payment"
-            ),
-            request=_question(person),
-        )
+        return _phone_question(first, person)
 
     create()
     with CaptureQueriesContext(connection) as captured:
@@ -827,3 +831,56 @@ def test_a_reply_that_goes_out_is_the_first_answer_once(first: Any, at: Any) -> 
     assert (contact.direction, contact.channel) == ("outbound", "letter")
     assert request.contacts.count() == 2
     assert request.status == Status.NEW
+
+
+def test_a_contact_with_its_request_is_written_in_few_statements_one_audit_append(
+    first: Any, routing: Any
+) -> None:
+    """The contact, the request, their link and events, then both audit records in
+    one INSERT; no team, token or reference data read twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guichet.audit.verification import audit_verify
+
+    person = PersonFactory()
+
+    def create() -> Any:
+        return _phone_question(first, person)
+
+    create()
+    first.forget_cached_access()
+    first.team_ids  # noqa: B018 - loaded as token authentication loads it
+    first.role_codes  # noqa: B018
+    before = AuditEvent.objects.count()
+    with CaptureQueriesContext(connection) as captured:
+        contact, request = create()
+    statements = [query["sql"] for query in captured.captured_queries]
+    inserts = [sql for sql in statements if sql.lstrip().upper().startswith("INSERT")]
+    assert sum('"audit_auditevent"' in sql for sql in inserts) == 1
+    assert not [sql for sql in statements if '"agents_team"."' in sql]
+    assert (
+        sum(sql.lstrip().startswith("SELECT (SELECT COUNT") for sql in statements) == 1
+    )
+    rows = list(AuditEvent.objects.order_by("pk")[before:])
+    assert [
+        (row.chain, row.action, row.object_type, row.object_id, row.summary)
+        for row in rows
+    ] == [
+        (
+            "changes",
+            "contact.register",
+            "contacts.contact",
+            str(contact.uuid),
+            {"channel": "phone", "outcome": "request_created"},
+        ),
+        (
+            "changes",
+            "request.create",
+            "servicerequests.request",
+            str(request.uuid),
+            {"kind": "question", "team": "cc-fr", "contact": True},
+        ),
+    ]
+    assert {(row.actor_id, row.actor_label) for row in rows} == {(first.pk, "first")}
+    assert audit_verify().is_intact

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.access import policy
 from guichet.access.domains.contacts import Action
 from guichet.agents.models import Agent, Language, Team
-from guichet.audit.services import audit_record, changes
+from guichet.audit.services import Entry, audit_record, audit_record_many, changes
 from guichet.core import clock
 from guichet.core.models import BaseModel
 from guichet.core.validation import Problems, choice, parse_uuid, text
@@ -101,14 +101,29 @@ def unknown_topic(problems: Problems, field: str) -> None:
     )
 
 
-def acting_team(problems: Problems, actor: Agent, team: Team | None) -> Team | None:
-    """The service the agent acts for: the one given, if theirs, else their only one."""
+def acting_team(
+    problems: Problems,
+    actor: Agent,
+    team: Team | None,
+    *,
+    known: Mapping[int, Team] | None = None,
+) -> Team | None:
+    """The service the agent acts for: the one given, if theirs, else their only
+    one. `known`: every team by id, when the caller already holds them (the
+    request creation's cached reference data), so that none is read again."""
     if team is not None:
         if team.pk not in actor.team_ids:
             problems.add("team", Code.NOT_YOUR_TEAM, _("You are not in this service."))
             return None
         return team
-    teams = list(Team.objects.filter(pk__in=actor.team_ids, is_active=True)[:2])
+    if known is not None:
+        teams = [
+            known[pk]
+            for pk in sorted(actor.team_ids)
+            if pk in known and known[pk].is_active
+        ][:2]
+    else:
+        teams = list(Team.objects.filter(pk__in=actor.team_ids, is_active=True)[:2])
     if len(teams) != 1:
         problems.add(
             "team",
@@ -148,6 +163,7 @@ def contact_register(
     data: ContactInput,
     team: Team | None = None,
     known: Mapping[str, BaseModel] | None = None,
+    audited: bool = True,
 ) -> Contact:
     """Register one contact of `actor`, for their service. The duration is measured:
     the start is when the agent opened the contact (now, when not given), the end is
@@ -155,7 +171,10 @@ def contact_register(
 
     `known`: records the caller has already found among what `actor` sees (persons,
     organisations) or the team uses (topics), by the id or code it was given, so that
-    a contact registered with its request does not look them up twice."""
+    a contact registered with its request does not look them up twice.
+    `audited=False`: the caller, in its transaction, appends
+    `contact_register_entry(contact)` to the audit trail with its own records, in
+    one append (a contact registered with its request)."""
     policy.require(actor, Action.CONTACT_REGISTER)
     problems = Problems()
     found = known or {}
@@ -254,13 +273,18 @@ def contact_register(
         language=language or (person.language if person is not None else ""),
     )
     contact.save(force_insert=True)
-    audit_record(
-        actor=actor,
+    if audited:
+        audit_record_many(actor=actor, entries=[contact_register_entry(contact)])
+    return contact
+
+
+def contact_register_entry(contact: Contact) -> Entry:
+    """The audit record of a contact's registration."""
+    return Entry(
         action="contact.register",
         obj=contact,
         summary={"channel": contact.channel, "outcome": contact.outcome},
     )
-    return contact
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The reference data a request creation reads, cached in the process.
 
 Creating a request reads the active topics (and their parents, to route by an
-ancestor topic), the routing rules with their teams and the service-level rules:
+ancestor topic), the routing rules with their teams, the service-level rules and
+the teams (the one the agent acts for):
 a few hundred rows that change a few times a year. ADR 0005 leaves about 6 ms of
 CPU per creation, so they are built into Python objects once per process and
 reused while one small query (written out in SQL: compiling it through the ORM
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import uuid as uuid_module
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -24,19 +26,47 @@ from guichet.agents.models import Team
 from guichet.contacts.models import Topic
 from guichet.core.validation import parse_uuid
 
-from .models import RoutingRule, ServiceLevelRule
+from .models import Request, RoutingRule, ServiceLevelRule
 
 _TABLES: tuple[type[Model], ...] = (Topic, RoutingRule, ServiceLevelRule, Team)
 
 
 @dataclass(frozen=True)
 class Reference:
-    """Active topics by id and by (team, code), active rules, in memory."""
+    """Active topics by id and by (team, code), active rules, every team by id, in
+    memory."""
 
     topics: dict[uuid_module.UUID, Topic] = field(default_factory=dict)
     topic_codes: dict[tuple[int | None, str], Topic] = field(default_factory=dict)
     routing: tuple[RoutingRule, ...] = ()
     levels: dict[str, tuple[ServiceLevelRule, ...]] = field(default_factory=dict)
+    teams: dict[int, Team] = field(default_factory=dict)
+    # Every topic and service-level rule by id, used or not: what a listed request
+    # points at (`attach`).
+    topic_ids: dict[int, Topic] = field(default_factory=dict)
+    level_ids: dict[int, ServiceLevelRule] = field(default_factory=dict)
+
+    def attach(self, requests: Iterable[Request]) -> None:
+        """Give each request its topic, service, service-level rule and complaint
+        service from memory, so that a list or a request page joins none of them
+        (joining them cost PostgreSQL more to plan than to run the whole query:
+        bench/RESULTS.md). One the cache does not hold yet (created since its
+        check) is left to be read on use."""
+        for request in requests:
+            topic = self.topic_ids.get(request.topic_id)
+            if topic is not None:
+                request.topic = topic
+            team = self.teams.get(request.team_id)
+            if team is not None:
+                request.team = team
+            if request.service_level_rule_id is not None:
+                level = self.level_ids.get(request.service_level_rule_id)
+                if level is not None:
+                    request.service_level_rule = level
+            if request.complaint_service_id is not None:
+                service = self.teams.get(request.complaint_service_id)
+                if service is not None:
+                    request.complaint_service = service
 
     def topic(self, value: str, team: Team) -> Topic | None:
         """An active topic the team uses (its own or a shared one), by id or code:
@@ -81,8 +111,10 @@ def _build() -> Reference:
     active = [topic for topic in topics if topic.is_active]
     codes = {(topic.team_id, topic.code): topic for topic in active}
     levels: dict[str, list[ServiceLevelRule]] = {}
-    for level in ServiceLevelRule.objects.filter(is_active=True).order_by("pk"):
-        levels.setdefault(level.kind, []).append(level)
+    every_level = list(ServiceLevelRule.objects.order_by("pk"))
+    for level in every_level:
+        if level.is_active:
+            levels.setdefault(level.kind, []).append(level)
     return Reference(
         topics={topic.uuid: topic for topic in active},
         topic_codes=codes,
@@ -92,6 +124,9 @@ def _build() -> Reference:
             .order_by("order", "pk")
         ),
         levels={kind: tuple(rows) for kind, rows in levels.items()},
+        teams={team.pk: team for team in Team.objects.all()},
+        topic_ids=by_pk,
+        level_ids={level.pk: level for level in every_level},
     )
 
 

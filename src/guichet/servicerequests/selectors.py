@@ -27,6 +27,7 @@ from guichet.parties.models import Person
 
 from .errors import Code
 from .models import OPEN_STATUSES, Request, RequestEvent, Status
+from .reference import reference
 
 QUEUE_PAGE = 50
 # A request is "near its deadline" this long before it (for "my work").
@@ -39,6 +40,16 @@ def requests_visible(*, agent: Agent) -> QuerySet[Request]:
 
 def _listing(queryset: QuerySet[Request]) -> QuerySet[Request]:
     return queryset.select_related("topic", "team", "owner", "person", "organisation")
+
+
+def _lean(queryset: QuerySet[Request]) -> QuerySet[Request]:
+    """`_listing` without the reference data, which `_attached` gives from memory."""
+    return queryset.select_related("owner", "person", "organisation")
+
+
+def _attached(rows: list[Request]) -> list[Request]:
+    reference().attach(rows)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,13 @@ def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
     """A page of the agent's team queues, the earliest resolution deadline first
     (for agents who work on requests; others are refused, as the screen does)."""
     policy.require(agent, Action.REQUEST_WORK)
-    teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
+    cached = reference()
+    teams = sorted(
+        (cached.teams[pk] for pk in agent.team_ids if pk in cached.teams),
+        key=lambda team: team.code,
+    )
+    if len(teams) != len(agent.team_ids):  # created since the cache's check
+        teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
     chosen = [team for team in teams if not filters.team or team.code == filters.team]
     rows = requests_visible(agent=agent).filter(team__in=chosen)
     if filters.status:
@@ -90,10 +107,11 @@ def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
     page = max(1, min(filters.page, 10_000))
     start = (page - 1) * QUEUE_PAGE
     found = list(
-        _listing(rows).order_by(F("resolution_due").asc(nulls_last=True), "id")[
+        _lean(rows).order_by(F("resolution_due").asc(nulls_last=True), "id")[
             start : start + QUEUE_PAGE + 1
         ]
     )
+    cached.attach(found)
     shown = found[:QUEUE_PAGE]
     if shown:
         access_record(actor=agent, action="request.queue", objects=shown)
@@ -174,15 +192,10 @@ def request_get_for_agent(*, agent: Agent, key: object) -> Seen[Request]:
     condition: Q | None
     uuid = parse_uuid(key)
     condition = Q(uuid=uuid) if uuid is not None else _by_reference(str(key))
+    # The parent and the request merged into, rarely set, are read on use.
     request = (
-        _listing(requests_visible(agent=agent))
-        .select_related(
-            "requester_person",
-            "merged_into",
-            "parent",
-            "service_level_rule",
-            "created_by",
-        )
+        _lean(requests_visible(agent=agent))
+        .select_related("requester_person", "created_by")
         .filter(condition)
         .first()
         if condition is not None
@@ -190,6 +203,7 @@ def request_get_for_agent(*, agent: Agent, key: object) -> Seen[Request]:
     )
     if request is None:
         raise NotFound(_("No such request."))
+    _attached([request])
     access_record(actor=agent, action="request.read", obj=request)
     return policy.seen(agent, request)
 

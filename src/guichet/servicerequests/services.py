@@ -10,7 +10,7 @@ taking at once never both get it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -23,7 +23,7 @@ from guichet.access.domains.contacts import Action as ContactAction
 from guichet.access.domains.servicerequests import Action
 from guichet.agents import substitutions
 from guichet.agents.models import Agent, Language, RoleCode, Team
-from guichet.audit.services import audit_record
+from guichet.audit.services import Entry, audit_record, audit_record_many
 from guichet.calendars import business_time
 from guichet.calendars.selectors import calendar_for_team
 from guichet.contacts import services as contact_services
@@ -55,7 +55,7 @@ from .models import (
     SignalKind,
     Status,
 )
-from .reference import reference
+from .reference import Reference, reference
 
 SUBJECT_MAX = 200
 TEXT_MAX = 8000
@@ -142,6 +142,7 @@ def _clean(
     actor: Agent,
     data: RequestInput,
     acting: Team | None,
+    cached: Reference | None = None,
     *,
     anonymous: bool = False,
 ) -> _Cleaned | None:
@@ -161,7 +162,7 @@ def _clean(
     )
     topic = None
     if acting is not None and data.topic:
-        topic = reference().topic(data.topic, acting)
+        topic = (cached or reference()).topic(data.topic, acting)
         if topic is None:
             contact_services.unknown_topic(problems, "topic")
     if not data.topic:
@@ -252,11 +253,18 @@ def _clean(
 
 
 def _insert(
-    actor: Agent, cleaned: _Cleaned, acting: Team, contact: Contact | None
+    actor: Agent,
+    cleaned: _Cleaned,
+    acting: Team,
+    contact: Contact | None,
+    cached: Reference | None = None,
+    audited_with: Sequence[Entry] = (),
 ) -> Request:
     """Insert the request, routed by the rules or, when none matches, into the
-    queue of the service that opened it (a request always lands in a queue)."""
-    cached = reference()
+    queue of the service that opened it (a request always lands in a queue).
+    `audited_with`: records to append to the audit trail before the request's, in
+    the same append."""
+    cached = cached or reference()
     team = rules.route(
         topic=cleaned.topic,
         language=cleaned.language,
@@ -317,11 +325,20 @@ def _insert(
             )
         )
     RequestEvent.objects.bulk_create(events)
-    audit_record(
+    audit_record_many(
         actor=actor,
-        action="request.create",
-        obj=request,
-        summary={"kind": request.kind, "team": team.code, "contact": bool(contact)},
+        entries=[
+            *audited_with,
+            Entry(
+                action="request.create",
+                obj=request,
+                summary={
+                    "kind": request.kind,
+                    "team": team.code,
+                    "contact": bool(contact),
+                },
+            ),
+        ],
     )
     if request.kind == Kind.COMPLAINT:
         for hook in complaint_registered:
@@ -360,8 +377,9 @@ def contact_with_request(
     one screen): both or neither."""
     policy.require(actor, Action.REQUEST_CREATE)
     problems = Problems()
-    acting = contact_services.acting_team(problems, actor, team)
-    cleaned = _clean(problems, actor, request, acting)
+    cached = reference()
+    acting = contact_services.acting_team(problems, actor, team, known=cached.teams)
+    cleaned = _clean(problems, actor, request, acting, cached)
     problems.raise_if_any()
     assert cleaned is not None  # noqa: S101 - problems raised otherwise
     assert acting is not None  # noqa: S101
@@ -371,8 +389,17 @@ def contact_with_request(
             data=_with_outcome(contact, Outcome.REQUEST_CREATED),
             team=acting,
             known=_known(request, cleaned),
+            audited=False,
         )
-        return registered, _insert(actor, cleaned, acting, registered)
+        created = _insert(
+            actor,
+            cleaned,
+            acting,
+            registered,
+            cached,
+            audited_with=[contact_services.contact_register_entry(registered)],
+        )
+        return registered, created
 
 
 def _known(data: RequestInput, cleaned: _Cleaned) -> dict[str, BaseModel]:
