@@ -352,6 +352,7 @@ def test_a_write_is_undone_when_its_audit_record_fails(
         raise AuditDown
 
     monkeypatch.setattr(services, "audit_record", fail)
+    monkeypatch.setattr(services, "audit_record_many", fail)
     # when
     with pytest.raises(AuditDown):
         WRITES[_case](agent, contact)
