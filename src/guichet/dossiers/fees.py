@@ -27,7 +27,7 @@ from .selectors import dossier_get_for_agent
 
 
 def _no_fee() -> NotFound:
-    return NotFound(_("There is no such fee."))
+    return NotFound(_("There is no such dossier."))
 
 
 def fees_of_dossier_for_agent(*, agent: Agent, key: object) -> list[DossierFee]:
