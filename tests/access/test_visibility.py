@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from guichet.access import policy
 from guichet.agents.models import Agent, Team
-from guichet.cashbook.models import CashDay, Counter, Payment, Refund
 from guichet.casetypes.models import CaseType, CaseTypeVersion
+from guichet.cashbook.models import CashDay, Counter, Payment, Refund
 from guichet.contacts.models import Contact, Topic
 from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minutes
 from guichet.dossiers.models import Dossier, DossierFee

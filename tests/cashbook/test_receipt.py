@@ -11,8 +11,8 @@ from guichet.agents.models import Agent
 from guichet.audit.models import AuditEvent
 from guichet.cashbook import receipt, selectors, services
 from guichet.cashbook.models import Counter
-from guichet.correspondence import pdfcheck
 from guichet.core.errors import NotFound
+from guichet.correspondence import pdfcheck
 from guichet.dossiers.models import DossierFee
 
 

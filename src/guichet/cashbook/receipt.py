@@ -61,7 +61,7 @@ def receipt_html(entry: Payment | Refund, language: str) -> str:
             "reason": entry.reason if isinstance(entry, Refund) else "",
             "agent": entry.recorded_by.get_full_name() or entry.recorded_by.username,
             "footer": content.css_string(
-                f"{entry.counter.team.name} – {entry.receipt_reference}"
+                f"{entry.counter.team.name}{content.SEPARATOR}{entry.receipt_reference}"
             ),
             "page_label": content.css_string(gettext("Page")),
         }
