@@ -94,6 +94,22 @@ def test_a_newer_version_applies_to_new_dossiers_only(
     assert services.definition_of(second).deadlines.suspension_allowed is False
 
 
+def test_a_party_named_twice_in_one_role_is_refused(
+    open_dossier: Callable[..., Dossier],
+) -> None:
+    twice = PersonFactory()
+    with pytest.raises(ValidationFailed) as refused:
+        open_dossier(
+            "visa-extension",
+            parties=[
+                services.PartyInput("representative", twice),
+                services.PartyInput("representative", twice),
+            ],
+        )
+    assert _codes(refused) == ["duplicate_party"]
+    assert Dossier.objects.count() == 0
+
+
 def test_only_the_case_types_team_opens_and_hidden_persons_are_not_found(
     open_dossier: Callable[..., Dossier], agent_in: Callable[..., Agent], teams: Any
 ) -> None:

@@ -15,3 +15,12 @@ class CorrespondenceConfig(AppConfig):
 
         if complaint_acknowledge not in complaint_registered:
             complaint_registered.append(complaint_acknowledge)
+
+        # A dossier's step that sends letters gets them drafted here (dossiers keeps
+        # the registry, `dossiers.hooks.letter_queuers`).
+        from guichet.dossiers.hooks import letter_queuers
+
+        from .services.dossier_letters import dossier_letters_draft
+
+        if dossier_letters_draft not in letter_queuers:
+            letter_queuers.append(dossier_letters_draft)

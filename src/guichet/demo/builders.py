@@ -28,7 +28,7 @@ from guichet.parties.services import (
     person_restrict,
 )
 
-from . import casetypes, correspondence, data, debts, servicerequests
+from . import casetypes, correspondence, data, debts, dossiers, servicerequests
 from .identifiers import enterprise_number, national_number
 
 T = TypeVar("T")
@@ -216,4 +216,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     correspondence.build(agents)
     debts.build(agents)
     servicerequests.build(agents)
+    dossiers.build(agents, servicerequests.persons_for_demo())
     return report

@@ -185,6 +185,11 @@ def _persons() -> list[Person]:
     return [by_number[number] for number in numbers if number in by_number]
 
 
+def persons_for_demo() -> list[Person]:
+    """The demo persons everyone may see, in the order of the specs."""
+    return _persons()
+
+
 def build(agents: dict[str, Agent]) -> int:
     """Ensure the rules and register the demo requests and contacts that are
     missing; return how many requests and contacts were created."""

@@ -37,6 +37,8 @@ class Code(StrEnum):
     FEE_SETTLED = "fee_settled"
     DUE_DATE_REQUIRED = "due_date_required"
     DATE_IN_PAST = "date_in_past"
+    DATE_IN_FUTURE = "date_in_future"
+    DUPLICATE_PARTY = "duplicate_party"
     ALREADY_DONE = "already_done"
     ALREADY_ANSWERED = "already_answered"
     NOT_A_MEMBER = "not_a_member"

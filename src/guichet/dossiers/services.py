@@ -206,7 +206,7 @@ def dossier_open(
     if day > today:
         problems.add(
             "received_on",
-            Code.DATE_IN_PAST,
+            Code.DATE_IN_FUTURE,
             _("A dossier is not received in the future."),
         )
     version = casetype_current(case_type, on=day)
@@ -220,9 +220,18 @@ def dossier_open(
         )
     if not _visible_party(actor, applicant):
         raise NotFound(_("There is no such person or organisation."))
+    seen_parties: set[tuple[str, str, int]] = set()
     for item in parties:
         if not _visible_party(actor, item.party):
             raise NotFound(_("There is no such person or organisation."))
+        key = (item.role, type(item.party).__name__, item.party.pk)
+        if key in seen_parties:
+            problems.add(
+                "parties",
+                Code.DUPLICATE_PARTY,
+                _("A party is named twice in the same role."),
+            )
+        seen_parties.add(key)
         if item.role not in PartyRole.values or item.role == PartyRole.APPLICANT:
             problems.add(
                 "parties",
@@ -540,21 +549,22 @@ def _transition_locked(
     )
 
 
+FEE_MAX = Decimal("99999999.99")  # DossierFee.amount: ten digits, two decimals
+
+
 def _amount(problems: Problems, value: Decimal | str | None) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
         amount = Decimal(str(value))
-    except InvalidOperation:
-        problems.add(
-            "fee_amount", Code.FEE_AMOUNT_REQUIRED, _("Give an amount in euros.")
+        valid = (
+            amount.is_finite()
+            and Decimal(0) <= amount <= FEE_MAX
+            and amount == amount.quantize(Decimal("0.01"))
         )
-        return None
-    if (
-        not amount.is_finite()
-        or amount < 0
-        or amount != amount.quantize(Decimal("0.01"))
-    ):
+    except InvalidOperation:
+        valid = False
+    if not valid:
         problems.add(
             "fee_amount", Code.FEE_AMOUNT_REQUIRED, _("Give an amount in euros.")
         )
@@ -1326,7 +1336,9 @@ def external_decision_record(
     )
     if decided_on > clock.today():
         problems.add(
-            "decided_on", Code.DATE_IN_PAST, _("A decision is not taken in the future.")
+            "decided_on",
+            Code.DATE_IN_FUTURE,
+            _("A decision is not taken in the future."),
         )
     if dossier.transmitted_at is None:
         problems.add(
