@@ -20,7 +20,7 @@ from guichet.audit.services import access_record
 from guichet.core import clock
 from guichet.core.errors import NotFound
 from guichet.core.validation import parse_uuid
-from guichet.dossiers.fees import fees_of_dossier_for_agent
+from guichet.dossiers.fees import fees_of_dossier_for_agent, fees_visible
 from guichet.dossiers.models import DossierFee
 
 from . import receipt, services
@@ -175,3 +175,15 @@ def receipt_for_agent(
     else:
         raise NotFound(_("There is no such receipt."))
     return receipt.receipt_render(entry, language)
+
+
+def fee_get_for_agent(*, agent: Agent, key: object) -> DossierFee:
+    """A fee (by public id) of a dossier the agent sees, for a payment."""
+    if not policy.may(agent, "cashbook.payment_record"):
+        raise NotFound(_("There is no such dossier."))
+    fee: DossierFee = _one(
+        fees_visible(agent=agent).select_related("dossier"),
+        key,
+        _("There is no such dossier."),
+    )
+    return fee
