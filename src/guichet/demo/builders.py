@@ -28,7 +28,15 @@ from guichet.parties.services import (
     person_restrict,
 )
 
-from . import casetypes, correspondence, data, debts, dossiers, servicerequests
+from . import (
+    casetypes,
+    cashbook,
+    correspondence,
+    data,
+    debts,
+    dossiers,
+    servicerequests,
+)
 from .identifiers import enterprise_number, national_number
 
 T = TypeVar("T")
@@ -217,4 +225,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     debts.build(agents)
     servicerequests.build(agents)
     dossiers.build(agents, servicerequests.persons_for_demo())
+    cashbook.build(agents, servicerequests.persons_for_demo())
     return report
