@@ -24,6 +24,7 @@ from guichet.cashbook.models import CashDay, Counter, Payment, Refund
 from guichet.core.money import format_amount
 
 from .common import actor, expected_version, responses, set_etag
+from .correspondence.common import _file
 
 router = Router(tags=["cashbook"])
 
@@ -332,11 +333,7 @@ def refund_create(request: HttpRequest, payment_id: UUID, payload: RefundIn) -> 
 
 
 def _pdf(filename: str, data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _file(data, "application/pdf", filename)
 
 
 @router.get(

@@ -33,6 +33,7 @@ from guichet.core.validation import Problems
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import ServiceForm, submit
+from guichet.ui.views.correspondence.common import _file
 
 workspace.register_section(
     workspace.Section(
@@ -316,8 +317,4 @@ def receipt(request: HttpRequest, kind: str, key: str, language: str) -> HttpRes
     got = selectors.receipt_for_agent(
         agent=agent_of(request), kind=kind, key=key, language=language
     )
-    response = HttpResponse(got.data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _file(got.data, "application/pdf", got.filename)
