@@ -12,7 +12,7 @@ operation must say here which action guards it, or the first test fails).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from guichet.documents import storage
 from guichet.ui import workspace
 from tests.correspondence.factories import LetterheadFactory, person_with_address
 from tests.debts.factories import DebtFactory, load_shipped_tables
-from tests.documents.factories import PDF, DocumentFactory
+from tests.documents.factories import PDF, PNG, DocumentFactory, SpecimenFactory
 from tests.factories import AgentFactory, OrganisationFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,15 @@ def levels_of(role: str) -> list[str]:
         grant.min_level for grant in policy.GRANTS.values() if role in grant.roles
     }
     return [level for level in LEVELS if level == LEVELS[0] or level in starts]
+
+
+def home_agents(role: str) -> Iterator[tuple[str, Agent]]:
+    """An agent of the team `home` with `role` at each of `levels_of(role)`."""
+    for level in levels_of(role):
+        yield (
+            level,
+            AgentFactory(roles=[role], level=level, teams=[TeamFactory(code="home")]),
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,13 @@ READS: dict[str, Read] = {
     "/persons/{person_id}/documents": Read("document.view", "person"),
     "/documents/{document_id}": Read("document.view", "document"),
     "/documents/{document_id}/content": Read("document.download", "document"),
+    # The register of specimens: reference data, no person behind it.
+    "/signing-officials": Read("specimen.view"),
+    "/specimens": Read("specimen.view"),
+    "/specimens/{specimen_id}": Read("specimen.view", "specimen"),
+    "/specimens/{specimen_id}/image": Read("specimen.view", "specimen"),
+    # A document's comparisons: the agent must see the document and the register.
+    "/documents/{document_id}/specimen-comparisons": Read("specimen.view", "document"),
     "/topics": Read(None),
     "/persons/{person_id}/contacts": Read("contact.view", "person"),
     "/contacts/{contact_id}": Read("contact.view", "missing"),
@@ -143,6 +159,8 @@ def world(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Wor
     LetterheadFactory(team=other, prefix="OTH")
     templates_load(actor=None)
     writer = AgentFactory(roles=["support_agent"], level="B", teams=[home])
+    image = storage.store([PNG], max_bytes=len(PNG))
+    specimen = SpecimenFactory(content_sha256=image.sha256, size=image.size)
 
     def objects(person: Any, team: Any) -> dict[str, Any]:
         letter = letter_draft_create(
@@ -156,6 +174,7 @@ def world(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Wor
             ),
             "debt": DebtFactory(person=person, team=team),
             "organisation": OrganisationFactory(),
+            "specimen": specimen,
         }
 
     public = objects(person_with_address(), home)
@@ -171,6 +190,7 @@ def world(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Wor
         ),
         "debt": DebtFactory(person=secret, team=other),
         "organisation": public["organisation"],
+        "specimen": specimen,
     }
     elsewhere = {**public, "debt": DebtFactory(person=public["person"], team=other)}
     return World(public=public, confidential=confidential, elsewhere=elsewhere)
@@ -183,6 +203,7 @@ def _path(template: str, objects: dict[str, Any]) -> str:
         "letter_id": objects["letter"].uuid,
         "document_id": objects["document"].uuid,
         "debt_id": objects["debt"].uuid,
+        "specimen_id": objects["specimen"].uuid,
         "form": "legalisation_request",
         "batch_id": "00000000-0000-0000-0000-000000000000",
         "mail_id": "00000000-0000-0000-0000-000000000000",
@@ -204,6 +225,11 @@ def _expected(agent: Agent, read: Read, objects: dict[str, Any]) -> bool:
     if read.subject == "person" and read.action != "person.view":
         # A person's list of X: the agent must see the person and hold the action.
         return policy.may(agent, "person.view", obj) and policy.may(agent, read.action)
+    if read.subject == "document" and read.action == "specimen.view":
+        # A document's comparisons with specimens: the document and the register.
+        return policy.may(agent, "document.view", obj) and policy.may(
+            agent, read.action
+        )
     return policy.may(agent, read.action, obj)
 
 
@@ -251,10 +277,7 @@ def test_api_reads_follow_the_policy(
     world: World, api_for: Callable[..., Any], role: str
 ) -> None:
     wrong = []
-    for level in levels_of(role):
-        agent = AgentFactory(
-            roles=[role], level=level, teams=[TeamFactory(code="home")]
-        )
+    for level, agent in home_agents(role):
         api = api_for(agent)
         for case, objects in (
             ("public", world.public),
@@ -296,10 +319,7 @@ def test_pages_follow_the_policy_and_the_navigation(world: World, role: str) -> 
     """A section or tab is shown exactly when the policy allows it, and its page
     answers 200 exactly then (403 or 404 otherwise), on a confidential person too."""
     wrong = []
-    for level in levels_of(role):
-        agent = AgentFactory(
-            roles=[role], level=level, teams=[TeamFactory(code="home")]
-        )
+    for level, agent in home_agents(role):
         client = Client()
         client.force_login(agent)
         shown_sections = {section.key for section in workspace.sections_for(agent)}

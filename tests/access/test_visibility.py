@@ -28,7 +28,11 @@ from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minu
 from guichet.dossiers.models import Dossier, DossierFee
 from guichet.servicerequests.models import Request
 from tests.debts.factories import DebtFactory
-from tests.documents.factories import DocumentFactory
+from tests.documents.factories import (
+    DocumentFactory,
+    SigningOfficialFactory,
+    SpecimenFactory,
+)
 from tests.factories import (
     AgentFactory,
     OrganisationFactory,
@@ -259,6 +263,12 @@ BUILDERS: dict[str, Builder] = {
     "cashbook.cashday": _cash_day,
     "cashbook.payment": _payment,
     "cashbook.refund": _refund,
+    "documents.specimen": lambda data, teams, agents: SpecimenFactory(
+        registered_by=agents[0], official__registered_by=agents[0]
+    ),
+    "documents.signingofficial": lambda data, teams, agents: SigningOfficialFactory(
+        registered_by=agents[0]
+    ),
 }
 
 

@@ -494,3 +494,120 @@ def test_the_new_operations_are_described(api_for: Any, first: Any) -> None:
     } <= ids
     transition = schema["paths"]["/api/v1/requests/{key}/transitions"]["post"]
     assert {"412", "428"} <= set(transition["responses"])
+
+
+# Issue #13: requests from anonymous contacts, identifying them, contacts about a
+# request and replies to the citizen.
+
+
+def test_an_anonymous_contact_becomes_a_request_then_is_identified(
+    first: Any, second: Any, api_for: Any, hidden_person: Any
+) -> None:
+    api = api_for(first)
+    contact = api.post(
+        "/contacts",
+        {"channel": "phone", "anonymous_details": "A man, 0470 12 34 56"},
+    ).json()
+
+    created = api.post(
+        f"/requests/from-contact/{contact['id']}",
+        {"kind": "question", "subject": "Opening hours", "topic": "benefit-payment"},
+    )
+
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["person"] is None
+    assert created["Location"] == f"/api/v1/requests/{body['id']}"
+    url = f"/requests/{body['reference']}/identify"
+    worker = api_for(second)
+    missing = _problem(worker.post(url, {"person": str(hidden_person.uuid)}), 428)
+    assert missing["status"] == 428
+    hidden = _problem(
+        worker.post(url, {"person": str(hidden_person.uuid)}, HTTP_IF_MATCH='"1"'), 422
+    )
+    assert _fields(hidden) == {"person": "not_found"}
+    person = PersonFactory()
+    stale = worker.post(url, {"person": str(person.uuid)}, HTTP_IF_MATCH='"9"')
+    _problem(stale, 412)
+    named = worker.post(url, {"person": str(person.uuid)}, HTTP_IF_MATCH='"1"')
+    assert named.status_code == 200, named.content
+    assert named.json()["person"] == str(person.uuid)
+    assert named["ETag"] == '"2"'
+    contact_url = f"/contacts/{contact['id']}/identify"
+    identified = api.post(
+        contact_url,
+        {"person": str(person.uuid)},
+        HTTP_IF_MATCH=f'"{contact["version"]}"',
+    )
+    assert identified.status_code == 200, identified.content
+    assert identified.json()["person"] == str(person.uuid)
+    again = api.post(
+        contact_url, {"person": str(person.uuid)}, HTTP_IF_MATCH=identified["ETag"]
+    )
+    assert _fields(_problem(again, 422)) == {"person": "already_identified"}
+
+
+def test_a_contact_about_a_request_is_registered_and_attached(
+    first: Any, second: Any, api_for: Any
+) -> None:
+    person = PersonFactory(language="fr")
+    created = api_for(first).post("/requests", _request(person, language="fr")).json()
+
+    response = api_for(second).post(
+        f"/requests/{created['reference']}/contacts",
+        {"contact": {"channel": "phone", "summary": "Where is it?"}},
+    )
+    refused = api_for(second).post(
+        f"/requests/{created['reference']}/contacts", {"contact": {"channel": "x"}}
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["person"] == str(person.uuid)
+    assert body["topic"]["code"] == "benefit-payment"
+    assert refused.status_code == 422
+    assert Request.objects.get().contacts.count() == 1
+
+
+def test_a_reply_goes_by_the_persons_channel_and_is_sent_once(
+    make_agent: Any, routing: Any, api_for: Any
+) -> None:
+    from django.core import mail
+
+    from guichet.correspondence.services import templates_load
+    from tests.correspondence.factories import LetterheadFactory, person_with_address
+
+    LetterheadFactory(team=routing["cc-fr"])
+    templates_load(actor=None)
+    junior = make_agent("second_line", level="D", teams=["cc-fr"], username="junior")
+    chief = make_agent("supervisor", level="A1", teams=["cc-fr"], username="chief")
+    person = person_with_address(language="nl")
+    created = api_for(junior).post("/requests", _request(person, channel="email"))
+    reference = created.json()["reference"]
+
+    waiting = api_for(junior).post(f"/requests/{reference}/replies", {"answer": "Ja."})
+
+    assert waiting.status_code == 201, waiting.content
+    body = waiting.json()
+    assert body["dispatched"] is False
+    assert body["letter_status"] == "pending_approval"
+    assert body["contact"] is None
+    letter = body["letter"]
+    early = api_for(junior).post(f"/requests/{reference}/replies/{letter}/dispatch")
+    assert _problem(early, 409)["code"] == "wrong_state"
+    approved = api_for(chief).post(
+        f"/letters/{letter}/approve", {}, HTTP_IF_MATCH='"2"'
+    )
+    assert approved.status_code == 200, approved.content
+
+    sent = api_for(junior).post(f"/requests/{reference}/replies/{letter}/dispatch")
+    twice = api_for(junior).post(f"/requests/{reference}/replies/{letter}/dispatch")
+
+    assert sent.status_code == 200, sent.content
+    assert sent.json()["channel"] == "email"
+    assert sent.json()["dispatched"] is True
+    assert sent.json()["contact"] is not None
+    _problem(twice, 404)
+    assert len(mail.outbox) == 1
+    empty = api_for(junior).post(f"/requests/{reference}/replies", {"answer": ""})
+    assert _fields(_problem(empty, 422)) == {"answer": "required"}

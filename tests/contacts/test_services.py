@@ -240,3 +240,120 @@ def test_topic_options_are_a_tree_named_in_the_language() -> None:
     assert options["legalisation"].label == "Consulaire zaken > Legalisatie"
     assert options["legalisation"].depth == 1
     assert options["complaints"].depth == 0
+
+
+def _anonymous(agent: Any) -> Contact:
+    return services.contact_register(
+        actor=agent,
+        data=ContactInput(channel="phone", anonymous_details="A woman, 0470 12 34 56"),
+    )
+
+
+def test_an_anonymous_contact_is_identified_later_and_audited(agent: Any) -> None:
+    contact = _anonymous(agent)
+    person = PersonFactory(language="nl")
+
+    services.contact_identify(
+        actor=agent,
+        contact=contact,
+        expected_version=contact.version,
+        person=str(person.uuid),
+    )
+
+    contact.refresh_from_db()
+    assert contact.person == person
+    assert contact.language == "nl"
+    assert contact.anonymous_details == "A woman, 0470 12 34 56"
+    event = AuditEvent.objects.get(action="contact.identify")
+    assert event.summary == {"person": str(person.uuid), "was_anonymous": True}
+
+
+def test_identifying_names_a_visible_person_once(agent: Any) -> None:
+    contact = _anonymous(agent)
+    hidden = PersonFactory(confidential_team=TeamFactory(code="visas"))
+    with pytest.raises(ValidationFailed) as hidden_error:
+        services.contact_identify(
+            actor=agent,
+            contact=contact,
+            expected_version=contact.version,
+            person=str(hidden.uuid),
+        )
+    with pytest.raises(ValidationFailed) as missing_error:
+        services.contact_identify(
+            actor=agent,
+            contact=contact,
+            expected_version=contact.version,
+            person="00000000-0000-4000-8000-000000000000",
+        )
+    assert [e.as_dict() for e in hidden_error.value.errors] == [
+        e.as_dict() for e in missing_error.value.errors
+    ]
+    person = PersonFactory()
+    services.contact_identify(
+        actor=agent, contact=contact, expected_version=1, person=str(person.uuid)
+    )
+    with pytest.raises(ValidationFailed) as again:
+        services.contact_identify(
+            actor=agent,
+            contact=contact,
+            expected_version=contact.version,
+            person=str(PersonFactory().uuid),
+        )
+    assert _codes(again.value) == {"person": "already_identified"}
+    contact.refresh_from_db()
+    assert contact.person == person
+    assert (
+        not AuditEvent.objects.filter(action="contact.identify")
+        .exclude(summary__person=str(person.uuid))
+        .exists()
+    )
+
+
+def test_identifying_on_an_old_version_is_refused(agent: Any) -> None:
+    contact = _anonymous(agent)
+    with pytest.raises(StaleVersion):
+        services.contact_identify(
+            actor=agent,
+            contact=contact,
+            expected_version=contact.version + 1,
+            person=str(PersonFactory().uuid),
+        )
+    contact.refresh_from_db()
+    assert contact.person is None
+
+
+class AuditDown(Exception):
+    """The audit trail could not be written."""
+
+
+WRITES = {
+    "register": lambda agent, contact: services.contact_register(
+        actor=agent, data=ContactInput(channel="email")
+    ),
+    "correct": lambda agent, contact: services.contact_correct(
+        actor=agent,
+        contact=contact,
+        expected_version=contact.version,
+        data=ContactCorrection(summary="Unaudited"),
+    ),
+    "end": lambda agent, contact: services.contact_end(actor=agent, contact=contact),
+}
+
+
+@pytest.mark.parametrize("_case", list(WRITES))
+def test_a_write_is_undone_when_its_audit_record_fails(
+    agent: Any, monkeypatch: pytest.MonkeyPatch, _case: str
+) -> None:
+    # given an open contact, and then an audit trail that cannot be written
+    contact = services.contact_register(actor=agent, data=ContactInput(channel="phone"))
+    before = list(Contact.objects.values())
+
+    def fail(**kwargs: Any) -> None:
+        raise AuditDown
+
+    monkeypatch.setattr(services, "audit_record", fail)
+    # when
+    with pytest.raises(AuditDown):
+        WRITES[_case](agent, contact)
+    # then nothing was written: a write and its audit record are one transaction
+    assert list(Contact.objects.values()) == before

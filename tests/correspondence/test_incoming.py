@@ -254,3 +254,45 @@ def test_mail_dispatched_to_a_dossier_is_in_that_dossier_s_timeline(
             dossier="D" * 65,
         )
     assert [(e.field, e.code) for e in caught.value.errors] == [("dossier", "too_long")]
+
+
+def test_dispatching_to_a_dossier_of_the_service_links_its_key(
+    clerk: Any, make_agent: Callable[..., Any]
+) -> None:
+    from guichet.casetypes.services import SHIPPED, casetype_import
+    from guichet.dossiers.services import dossier_open
+    from tests.factories import PersonFactory
+
+    casetype_import(
+        agent=None,
+        source=(SHIPPED / "consular-legalisation.yaml").read_text(),
+        filename="consular-legalisation.yaml",
+    )
+    handler = make_agent("dossier_handler", teams=("legalisations",))
+    dossier = dossier_open(
+        actor=handler, case_type="consular-legalisation", applicant=PersonFactory()
+    )
+    first, second = _register(clerk), _register(clerk)
+    linked = services.incoming_mail_dispatch(
+        actor=clerk,
+        mail_id=first.uuid,
+        expected_version=1,
+        team="legalisations",
+        dossier=dossier.reference.lower(),
+    )
+    make_agent("support_agent", teams=("visas",))  # the team exists
+    elsewhere = services.incoming_mail_dispatch(
+        actor=clerk,
+        mail_id=second.uuid,
+        expected_version=1,
+        team="visas",
+        dossier=dossier.reference,
+    )
+    # Both are accepted alike (nothing tells the mail room the dossier exists);
+    # only the mail sent to the dossier's own service is linked to it.
+    assert (linked.dossier, elsewhere.dossier) == (dossier, None)
+    assert elsewhere.dispatched_dossier == dossier.reference
+    assert [
+        m.uuid
+        for m in selectors.incoming_mail_for_dossier(agent=clerk, dossier=dossier)
+    ] == [first.uuid]

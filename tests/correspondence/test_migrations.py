@@ -5,33 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 import pytest
+
+from tests.migrations import migrate_to, migrate_to_latest
 
 BEFORE_FIELDS = ("correspondence", "0002_incomingmail_add_dispatched_dossier")
 FIELDS_DECLARED = ("correspondence", "0004_lettertemplate_declare_fields")
-
-
-def _migrate(target: tuple[str, str]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
-def _latest() -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_templates_get_declarations_and_drafts_typed_values() -> None:
     # given, before free fields had types: a shipped invitation, an
     # administrator's own template, and drafts with values typed by hand
-    apps = _migrate(BEFORE_FIELDS)
+    apps = migrate_to(BEFORE_FIELDS)
     try:
         team = apps.get_model("agents", "Team").objects.create(
             uuid=uuid.uuid4(), code="legalisations", name="Legalisations"
@@ -91,7 +77,7 @@ def test_existing_templates_get_declarations_and_drafts_typed_values() -> None:
         colour = draft(own, {"colour": "31/03/2027"})
 
         # when the migrations run
-        apps = _migrate(FIELDS_DECLARED)
+        apps = migrate_to(FIELDS_DECLARED)
 
         # then every version and template declares its free fields
         version_model = apps.get_model("correspondence", "LetterTemplateVersion")
@@ -127,4 +113,4 @@ def test_existing_templates_get_declarations_and_drafts_typed_values() -> None:
         }
         assert Letter.objects.get(pk=colour.pk).free_values == {"colour": "31/03/2027"}
     finally:
-        _latest()
+        migrate_to_latest()

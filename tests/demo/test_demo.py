@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -14,6 +15,9 @@ from guichet.checks.bce import check_bce
 from guichet.checks.niss import check_niss
 from guichet.correspondence import autonomy, selectors
 from guichet.correspondence.models import IncomingMail, Letter
+from guichet.documents import selectors as selectors_documents
+from guichet.documents import storage
+from guichet.documents.models import Document, SigningOfficial, Specimen
 from guichet.parties.models import Organisation, Person
 from tests.factories import PersonFactory
 
@@ -56,14 +60,19 @@ def test_demo_loads_the_seed_teams_agents_and_valid_people(demo: Any) -> None:
         "admin",
     }
     assert Agent.objects.get(username="first.fr").check_password("guichet-demo")
-    assert Organisation.objects.count() == 20
+    # 20 enterprises, and 3 foreign authorities of the register of specimens
+    # (without a Belgian enterprise number).
+    assert Organisation.objects.count() == 23
+    assert Organisation.objects.filter(enterprise_number=None).count() == 3
     assert all(
         check_niss(number).valid
         for number in Person.objects.values_list("national_number", flat=True)
     )
     assert all(
         check_bce(number).valid
-        for number in Organisation.objects.values_list("enterprise_number", flat=True)
+        for number in Organisation.objects.exclude(enterprise_number=None).values_list(
+            "enterprise_number", flat=True
+        )
     )
     assert Person.objects.filter(confidential_team__code="visas").exists()
 
@@ -138,3 +147,23 @@ def test_demo_routes_and_times_requests_in_several_statuses(cli: Any) -> None:
     cli("demo", "--i-know-this-is-not-production")
     assert RoutingRule.objects.count() == rules_before
     assert Request.objects.count() == len(statuses)
+
+
+def test_demo_register_of_specimens_shows_valid_expired_and_withdrawn(
+    demo: Any,
+) -> None:
+    assert demo["created"]["specimens"] == 5
+    on = dt.date(2026, 1, 1)
+    states = sorted(
+        selectors_documents.specimen_state(specimen, on).value
+        for specimen in Specimen.objects.all()
+    )
+    assert states == ["expired", "valid", "valid", "valid", "withdrawn"]
+    assert {official.country for official in SigningOfficial.objects.all()} == {
+        "CD",
+        "MA",
+    }
+    document = Document.objects.get(document_number="DEMO-LEG-0001")
+    assert document.content_type == "image/png"
+    assert storage.exists(document.content_sha256)
+    assert all(storage.exists(item.content_sha256) for item in Specimen.objects.all())

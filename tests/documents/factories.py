@@ -9,8 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 import factory
 
-from guichet.documents.models import Document, DocumentType
-from tests.factories import AgentFactory, PersonFactory
+from guichet.core.text import fold
+from guichet.documents.models import (
+    Document,
+    DocumentType,
+    SigningOfficial,
+    Specimen,
+    SpecimenKind,
+)
+from tests.factories import AgentFactory, OrganisationFactory, PersonFactory
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(17)
@@ -42,3 +49,38 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     size = 1234
     original_name = "passport.pdf"
     uploaded_by = factory.SubFactory(AgentFactory)
+
+
+class SigningOfficialFactory(factory.django.DjangoModelFactory):
+    """An official of the register of specimens, of a foreign ministry."""
+
+    class Meta:
+        model = SigningOfficial
+
+    authority = factory.SubFactory(
+        OrganisationFactory, name="Ministère des Affaires étrangères"
+    )
+    country = "CD"
+    name = factory.Sequence(lambda n: f"Official {n}")
+    function = "Chef de division"
+    search_name = factory.LazyAttribute(lambda official: fold(official.name))
+    registered_by = factory.SubFactory(AgentFactory)
+
+
+class SpecimenFactory(factory.django.DjangoModelFactory):
+    """A specimen row; its image is not stored (tests of reads only)."""
+
+    class Meta:
+        model = Specimen
+
+    official = factory.SubFactory(SigningOfficialFactory)
+    kind = SpecimenKind.SIGNATURE
+    valid_from = dt.date(2024, 1, 1)
+    valid_until = dt.date(2026, 12, 31)
+    content_sha256 = factory.Sequence(
+        lambda n: hashlib.sha256(f"specimen {n}".encode()).hexdigest()
+    )
+    content_type = "image/png"
+    size = len(PNG)
+    original_name = "signature.png"
+    registered_by = factory.SubFactory(AgentFactory)

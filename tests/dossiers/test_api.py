@@ -66,6 +66,13 @@ def test_a_visa_extension_through_the_api(
     assert refused.status_code == 422
     assert {e["code"] for e in refused.json()["errors"]} == {"documents_missing"}
     hand_in_all(Dossier.objects.get(uuid=body["id"]))
+    documents = api.get(f"/dossiers/{reference}").json()["documents"]
+    assert {
+        "code": "passport_copy",
+        "document_type": "passport",
+        "passed": ["mrz"],
+        "failed": [],
+    } in documents
     moved = api.post(f"/dossiers/{reference}/transitions", step, **_if(bench))
     assert moved.status_code == 200, moved.content
     assert moved.json()["status"] == "checking"

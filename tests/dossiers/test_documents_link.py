@@ -24,7 +24,7 @@ from tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 LINK_DOCUMENTS = importlib.import_module(
-    "guichet.documents.migrations.0003_document_dossier_key"
+    "guichet.documents.migrations.0004_document_dossier_key"
 )
 LINK_MAIL = importlib.import_module(
     "guichet.correspondence.migrations.0006_incomingmail_dossier_key"
@@ -120,7 +120,7 @@ def test_the_migration_links_known_references_and_keeps_the_others(
     known = DocumentFactory(legacy_dossier_reference=dossier.reference)
     unknown = DocumentFactory(legacy_dossier_reference="D-2024-17")
     LINK_DOCUMENTS.link_dossiers(
-        _apps_after("documents", "0003_document_dossier_key"), None
+        _apps_after("documents", "0004_document_dossier_key"), None
     )
     known.refresh_from_db()
     unknown.refresh_from_db()
@@ -168,3 +168,29 @@ def test_the_mail_migration_links_a_reference_of_the_team_dispatched_to(
     assert linked.dossier == dossier
     assert (wrong_team.dossier, free_text.dossier) == (None, None)
     assert free_text.dispatched_dossier == "D-2026-17"
+
+
+def test_a_reference_kept_from_before_does_not_block_other_corrections(
+    open_dossier: Callable[..., Dossier], handler: Agent
+) -> None:
+    document = DocumentFactory(legacy_dossier_reference="D-2024-17")
+    corrected = document_services.document_update(
+        actor=handler,
+        document_id=document.uuid,
+        expected_version=document.version,
+        data={"description": "Diploma"},
+    )
+    assert (corrected.description, corrected.dossier_reference) == (
+        "Diploma",
+        "D-2024-17",
+    )
+    # Naming a real dossier of the person replaces it by the key.
+    dossier = open_dossier("visa-extension", applicant=document.person)
+    linked = document_services.document_update(
+        actor=handler,
+        document_id=document.uuid,
+        expected_version=corrected.version,
+        data={"dossier_reference": dossier.reference, "dossier_item": "proofs"},
+    )
+    assert (linked.dossier, linked.legacy_dossier_reference) == (dossier, "")
+    assert linked.dossier_item == "proofs"

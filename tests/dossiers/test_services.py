@@ -422,3 +422,51 @@ def test_an_unanswered_request_is_reminded_once_at_its_deadline(
     assert asked.reminded_on == dt.date(2026, 3, 16)
     with pytest.raises(ValidationFailed):
         services.document_request_answer(actor=handler, document_request=answered)
+
+
+def test_closing_computes_the_retention_of_the_result(
+    open_dossier: Callable[..., Dossier],
+    handler: Agent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 3, 2))
+    source = (casetype_services.SHIPPED / "visa-extension.yaml").read_text()
+    withdrawn = source.index("- code: withdrawn")
+    head, tail = source[:withdrawn], source[withdrawn:]
+    tail = tail.replace("amount: setting", "amount: 5", 1).replace(
+        "then: setting", "then: destroy", 1
+    )
+    casetype_services.casetype_import(
+        agent=None, source=head + tail, filename="visa-extension.yaml"
+    )
+    dossier = open_dossier("visa-extension")
+    with pytest.raises(ValidationFailed) as refused:
+        services.dossier_close(
+            actor=handler,
+            dossier=dossier,
+            expected_version=dossier.version,
+            text_="The applicant withdrew.",
+        )
+    assert _codes(refused) == ["result_required"]
+    closed = services.dossier_close(
+        actor=handler,
+        dossier=dossier,
+        expected_version=dossier.version,
+        result="withdrawn",
+        text_="The applicant withdrew.",
+    )
+    assert (closed.status, closed.result_code) == ("closed", "withdrawn")
+    # Five years from closure, then destroyed (the figures of this test's file).
+    assert (closed.retention_until, closed.retention_then) == (
+        dt.date(2031, 3, 2),
+        "destroy",
+    )
+    with pytest.raises(ValidationFailed) as again:
+        services.dossier_close(
+            actor=handler,
+            dossier=closed,
+            expected_version=closed.version,
+            result="withdrawn",
+            text_="Again.",
+        )
+    assert _codes(again) == ["transition_not_allowed"]

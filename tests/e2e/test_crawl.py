@@ -21,7 +21,9 @@ from playwright.sync_api import expect
 
 from guichet.access import policy
 from guichet.agents.models import LEVEL_RANK, Agent
+from guichet.contacts.models import Contact
 from guichet.demo import builders, data
+from guichet.documents.models import Document, Specimen
 from guichet.parties.models import Person
 from guichet.servicerequests.models import Request
 from guichet.ui import workspace
@@ -249,6 +251,28 @@ def pages_beyond_the_registries(agent: Agent) -> list[str]:
         )
         if request is not None:
             pages.append(f"/requests/{request.reference}/")
+    if policy.may(agent, "contact.view"):
+        contact = (
+            policy.visible(agent, Contact.objects.filter(team_id__in=agent.team_ids))
+            .order_by("id")
+            .first()
+        )
+        if contact is not None:
+            pages.append(f"/contacts/{contact.uuid}/")
+    if policy.may(agent, "specimen.view"):
+        # The register of specimens (issue #14): a specimen, and the demo's
+        # certificate beside a specimen valid when it was issued.
+        specimen = Specimen.objects.filter(withdrawn_at__isnull=True).order_by("id")[0]
+        pages.append(f"/specimens/{specimen.uuid}/")
+        document = policy.visible(
+            agent, Document.objects.filter(document_number="DEMO-LEG-0001")
+        ).first()
+        if document is not None:
+            pages.append(
+                f"/documents/{document.uuid}/compare/?specimen={specimen.uuid}"
+            )
+    if policy.may(agent, "specimen.manage"):
+        pages += ["/specimens/new/", "/specimens/officials/new/"]
     if policy.may(agent, "contact.register"):
         pages.append("/contacts/new/")
         pages.extend(

@@ -12,7 +12,7 @@ import pytest
 from guichet.audit.models import AuditEvent
 from guichet.core.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
 from guichet.demo.identifiers import national_number
-from guichet.parties import services
+from guichet.parties import selectors, services
 from guichet.parties.errors import LikelyDuplicate
 from guichet.parties.models import Person, PhoneNumber
 from guichet.parties.services import AddressInput, EmailInput, Identity, PhoneInput
@@ -742,3 +742,27 @@ def test_a_number_taken_by_a_visible_person_in_a_race_is_refused_quietly(
     assert excinfo.value.errors[0].code == "national_number_taken"
     assert not AuditEvent.objects.filter(action="person.identifier_conflict").exists()
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    ("_case", "given_names", "surname", "queries"),
+    [
+        ("ukrainian", "Олена", "Шевченко", ["Шевченко", "shevchenko olena"]),
+        ("greek", "Γιώργος", "Παπαδόπουλος", ["Παπαδόπουλος", "Giorgos"]),
+        ("arabic", "محمد", "علي", ["محمد علي"]),
+    ],
+)
+def test_a_name_written_only_in_another_script_is_registered_and_found(
+    first_line: Any, _case: str, given_names: str, surname: str, queries: list[str]
+) -> None:
+    """A consular post registers persons whose only written name is Cyrillic, Greek
+    or Arabic: the name is kept as written, its search key transliterated."""
+    person = services.person_create(
+        actor=first_line,
+        identity=_identity(given_names=given_names, surname=surname),
+    )
+    assert (person.given_names, person.surname) == (given_names, surname)
+    assert person.search_name
+    for query in queries:
+        found = selectors.person_search(agent=first_line, name=query).items
+        assert found == [person], query

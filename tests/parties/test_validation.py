@@ -43,6 +43,9 @@ def test_refuses_invisible_and_control_characters(_case: str, value: str) -> Non
         ("zero-width only", "\u200b\u200b", "name_character"),
         ("emoji only", "\U0001f600\U0001f600", "name_not_searchable"),
         ("punctuation only", "--'..", "name_not_searchable"),
+        ("currency signs only", "\u20ac\u20ac", "name_not_searchable"),
+        ("cyrillic with a right-to-left override", "Олена\u202e", "name_character"),
+        ("arabic with a zero-width joiner", "محمد\u200dعلي", "name_character"),
     ],
 )
 def test_refuses_a_name_no_search_could_find(_case: str, value: str, code: str) -> None:
@@ -50,7 +53,17 @@ def test_refuses_a_name_no_search_could_find(_case: str, value: str, code: str) 
 
 
 @pytest.mark.parametrize(
-    "value", ["D'Hondt-Ōsaka", "Van den Berg", "Müller", "Łukasz", "Nguyễn"]
+    "value",
+    [
+        "D'Hondt-Ōsaka",
+        "Van den Berg",
+        "Müller",
+        "Łukasz",
+        "Nguyễn",
+        "Олена Шевченко",
+        "Γιώργος",
+        "محمد علي",
+    ],
 )
 def test_accepts_real_names(value: str) -> None:
     assert _name(value)[1] == []

@@ -12,12 +12,13 @@ from django.db import connection, connections
 
 import pytest
 
+from guichet.agents.models import Team
 from guichet.audit.models import AuditEvent
 from guichet.contacts.models import Contact, Topic
 from guichet.contacts.services import ContactInput
 from guichet.core import clock
 from guichet.core.errors import Conflict, Forbidden, StaleVersion, ValidationFailed
-from guichet.servicerequests import services
+from guichet.servicerequests import selectors, services
 from guichet.servicerequests.models import (
     Request,
     RequestEvent,
@@ -597,3 +598,232 @@ def test_a_contact_with_its_request_looks_the_person_and_topic_up_once(
     assert sum('"parties_person"."' in sql for sql in selects) == 1
     assert not [sql for sql in selects if '"contacts_topic"."' in sql]
     assert (contact.person, contact.topic) == (person, request.topic)
+
+
+def _unnamed(**fields: Any) -> RequestInput:
+    """A question that names nobody (from an anonymous caller)."""
+    values: dict[str, Any] = {
+        "kind": "question",
+        "subject": "What are your opening hours?",
+        "topic": "benefit-payment",
+        "channel": "phone",
+        "language": "fr",
+    }
+    values.update(fields)
+    return RequestInput(**values)
+
+
+def _anonymous_contact(agent: Any) -> Contact:
+    from guichet.contacts.services import contact_register
+
+    return contact_register(
+        actor=agent,
+        data=ContactInput(
+            channel="phone", anonymous_details="A man from Namur\n0470 12 34 56"
+        ),
+    )
+
+
+def test_an_anonymous_contact_opens_a_request_about_nobody_yet(first: Any) -> None:
+    contact = _anonymous_contact(first)
+
+    request = services.request_from_contact(
+        actor=first, contact=contact, data=_unnamed()
+    )
+
+    assert request.person is None
+    assert request.requester_name == "A man from Namur"
+    assert list(request.contacts.all()) == [contact]
+    assert list(request.events.values_list("kind", flat=True)) == [
+        "created",
+        "contact",
+    ]
+
+
+def test_a_known_contact_gives_its_person_to_the_request(first: Any) -> None:
+    from guichet.contacts.services import contact_register
+
+    person = PersonFactory()
+    contact = contact_register(
+        actor=first, data=ContactInput(channel="phone", person=str(person.uuid))
+    )
+    request = services.request_from_contact(
+        actor=first, contact=contact, data=_unnamed()
+    )
+    assert request.person == person
+
+
+def test_an_anonymous_contact_and_its_request_are_registered_together(
+    first: Any,
+) -> None:
+    contact, request = services.anonymous_contact_with_request(
+        actor=first,
+        contact=ContactInput(channel="counter", anonymous_details="Tall woman"),
+        request=_unnamed(),
+    )
+    assert contact.outcome == "request_created"
+    assert request.person is None
+    with pytest.raises(ValidationFailed):
+        services.anonymous_contact_with_request(
+            actor=first,
+            contact=ContactInput(channel="counter", anonymous_details="Again"),
+            request=_unnamed(subject=""),
+        )
+    assert Contact.objects.count() == 1
+    with pytest.raises(ValidationFailed) as named:
+        services.anonymous_contact_with_request(
+            actor=first,
+            contact=ContactInput(channel="phone", person=str(PersonFactory().uuid)),
+            request=_unnamed(),
+        )
+    assert named.value.code == "not_anonymous"
+    assert Contact.objects.count() == 1
+    assert Request.objects.count() == 1
+
+
+def test_a_request_is_identified_once_with_a_visible_person(
+    first: Any, second: Any
+) -> None:
+    request = services.request_from_contact(
+        actor=first,
+        contact=_anonymous_contact(first),
+        data=_unnamed(),
+    )
+    hidden = PersonFactory(confidential_team=TeamFactory(code="visas"))
+    with pytest.raises(ValidationFailed) as refused:
+        services.request_identify(
+            actor=second,
+            request=request,
+            expected_version=request.version,
+            person=str(hidden.uuid),
+        )
+    assert _codes(refused.value) == {"person": "not_found"}
+    with pytest.raises(StaleVersion):
+        services.request_identify(
+            actor=second,
+            request=request,
+            expected_version=request.version + 1,
+            person=str(PersonFactory().uuid),
+        )
+    person = PersonFactory()
+
+    services.request_identify(
+        actor=second,
+        request=request,
+        expected_version=request.version,
+        person=str(person.uuid),
+    )
+
+    assert request.person == person
+    event = request.events.get(kind="identified")
+    assert (event.agent, event.data) == (second, {"person": str(person.uuid)})
+    assert AuditEvent.objects.filter(action="request.identify").count() == 1
+    with pytest.raises(ValidationFailed) as again:
+        services.request_identify(
+            actor=second,
+            request=request,
+            expected_version=request.version,
+            person=str(PersonFactory().uuid),
+        )
+    assert _codes(again.value) == {"person": "already_identified"}
+
+
+def test_identifying_a_confidential_person_hides_the_request_from_others(
+    first: Any, make_agent: Any
+) -> None:
+    visas = make_agent("front_office", teams=["visas", "cc-fr"], username="visas")
+    request = services.request_from_contact(
+        actor=first,
+        contact=_anonymous_contact(first),
+        data=_unnamed(),
+        team=Team.objects.get(code="cc-fr"),
+    )
+    protected = PersonFactory(confidential_team=Team.objects.get(code="visas"))
+
+    assert selectors.requests_visible(agent=first).filter(pk=request.pk).exists()
+    services.request_identify(
+        actor=visas,
+        request=request,
+        expected_version=request.version,
+        person=str(protected.uuid),
+    )
+    assert not selectors.requests_visible(agent=first).filter(pk=request.pk).exists()
+
+
+def test_a_call_about_a_request_is_registered_and_attached(
+    first: Any, second: Any
+) -> None:
+    person = PersonFactory()
+    request = services.request_create(actor=first, data=_question(person))
+
+    contact = services.request_contact_add(
+        actor=second,
+        request=request,
+        contact=ContactInput(channel="phone", summary="Asked where it stands"),
+    )
+
+    assert (contact.person, contact.topic) == (person, request.topic)
+    assert contact.agent == second
+    assert set(request.contacts.all()) == {contact}
+    assert request.events.filter(kind="contact").count() == 1
+    with pytest.raises(ValidationFailed):
+        services.request_contact_add(
+            actor=second, request=request, contact=ContactInput(channel="pigeon")
+        )
+    assert request.contacts.count() == 1
+
+
+def test_a_reply_is_recorded_by_email_or_letter_only(first: Any) -> None:
+    request = services.request_create(actor=first, data=_question(PersonFactory()))
+    with pytest.raises(ValidationFailed) as refused:
+        services.request_reply_record(
+            actor=first,
+            request=request,
+            channel="phone",
+            letter="x",
+            text_="Hello",
+            dispatched=True,
+        )
+    assert _codes(refused.value) == {"channel": "reply_channel"}
+    assert not request.events.filter(kind="reply").exists()
+
+
+def test_a_reply_that_goes_out_is_the_first_answer_once(first: Any, at: Any) -> None:
+    at(2026, 3, 2, 9, 0)
+    request = services.request_create(actor=first, data=_question(PersonFactory()))
+    services.request_reply_record(
+        actor=first,
+        request=request,
+        channel="letter",
+        letter="a",
+        text_="Waiting for approval",
+        dispatched=False,
+    )
+    request.refresh_from_db()
+    assert request.first_answered_at is None
+
+    replied = at(2026, 3, 2, 10, 0)
+    contact = services.request_reply_record(
+        actor=first,
+        request=request,
+        channel="letter",
+        letter="a",
+        text_="Your benefit is paid on the 5th.",
+        dispatched=True,
+    )
+    at(2026, 3, 2, 11, 0)
+    services.request_reply_record(
+        actor=first,
+        request=request,
+        channel="email",
+        letter="b",
+        text_="And again.",
+        dispatched=True,
+    )
+
+    request.refresh_from_db()
+    assert request.first_answered_at == replied
+    assert contact is not None
+    assert (contact.direction, contact.channel) == ("outbound", "letter")
+    assert request.contacts.count() == 2
+    assert request.status == Status.NEW

@@ -186,7 +186,9 @@ def test_an_anonymous_contact_is_registered_from_the_workspace(
         anonymous_details="A man from Liège, would not give his name.",
     )
 
-    assert b"Register and create the request" not in page.content
+    # Issue #13 item 2: an anonymous contact may become a request too.
+    assert b"Register and create the request" in page.content
+    assert b'name="caller_person' not in page.content
     assert answer.status_code == 302
     contact = Contact.objects.get()
     assert contact.person is None
@@ -221,3 +223,279 @@ def test_the_contacts_entry_is_in_the_navigation_only_for_citizen_facing_roles(
     assert 'href="/contacts/"' in home
     assert 'href="/requests/"' in home
     assert 'href="/contacts/"' not in admin.get("/home/").content.decode()
+
+
+def test_the_caller_is_picked_among_the_persons_the_agent_sees(
+    client_for: Any, first: Any
+) -> None:
+    person = PersonFactory(language="fr", surname="Lambert")
+    social_worker = PersonFactory(given_names="Sofia", surname="Marchal")
+    PersonFactory(
+        given_names="Sofia",
+        surname="Marchant",
+        confidential_team=TeamFactory(code="visas"),
+    )
+    client = client_for(first)
+
+    found = client.get("/persons/pick/?field=caller_person&caller_person_q=marchal")
+    _post(
+        client,
+        f"/persons/{person.uuid}/contacts/new/",
+        caller_person=str(social_worker.uuid),
+        caller_relation="social_worker",
+    )
+
+    assert found.status_code == 200
+    assert [p.pk for p in found.context["persons"]] == [social_worker.pk]
+    assert "Marchant" not in found.content.decode()
+    assert f'name="caller_person" value="{social_worker.uuid}"' in (
+        found.content.decode()
+    )
+    contact = Contact.objects.get()
+    assert (contact.person, contact.caller_person) == (person, social_worker)
+    assert contact.caller_relation == "social_worker"
+
+
+def test_a_hidden_caller_is_refused_as_not_found_and_the_free_text_stays(
+    client_for: Any, first: Any
+) -> None:
+    person = PersonFactory(language="fr")
+    hidden = PersonFactory(confidential_team=TeamFactory(code="visas"))
+    client = client_for(first)
+
+    refused = _post(
+        client,
+        f"/persons/{person.uuid}/contacts/new/",
+        caller_person=str(hidden.uuid),
+    )
+    typed = _post(
+        client,
+        f"/persons/{person.uuid}/contacts/new/",
+        caller_name="Her neighbour",
+        caller_relation="other",
+    )
+
+    assert refused.status_code == 422
+    assert refused.context["form"].errors["caller_person"] == [
+        "No such record was found."
+    ]
+    assert hidden.surname not in refused.content.decode()
+    assert typed.status_code == 302
+    assert Contact.objects.get().caller_name == "Her neighbour"
+
+
+def test_the_picker_answers_only_for_its_fields(client_for: Any, first: Any) -> None:
+    client = client_for(first)
+    assert client.get("/persons/pick/?field=owner&owner_q=x").status_code == 404
+    assert client.get("/persons/pick/?field=person&person_q=").status_code == 200
+
+
+def test_a_complaint_from_the_first_line_keeps_its_own_fields(
+    client_for: Any, first: Any, routed: Any
+) -> None:
+    person = PersonFactory(language="fr")
+    response = _post(
+        client_for(first),
+        f"/persons/{person.uuid}/contacts/new/",
+        path="request",
+        kind="complaint",
+        subject="Rude answer at the counter",
+        topic=_topic("complaints"),
+        seriousness="serious",
+        complaint_about="Shouted at on 3 March, counter 2.",
+        complaint_service="legalisations",
+    )
+
+    assert response.status_code == 302
+    complaint = Request.objects.get()
+    assert complaint.kind == "complaint"
+    assert complaint.seriousness == "serious"
+    assert complaint.complaint_about == "Shouted at on 3 March, counter 2."
+    assert complaint.complaint_service == routed["legalisations"]
+
+
+def test_complaint_fields_on_a_question_are_refused_next_to_the_field(
+    client_for: Any, first: Any
+) -> None:
+    person = PersonFactory(language="fr")
+    response = _post(
+        client_for(first),
+        f"/persons/{person.uuid}/contacts/new/",
+        path="request",
+        kind="question",
+        subject="When?",
+        complaint_about="Nothing",
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["complaint_about"]
+    assert not Request.objects.exists()
+    assert not Contact.objects.exists()
+
+
+def test_an_anonymous_caller_gets_a_request_later_identified(
+    client_for: Any, first: Any
+) -> None:
+    client = client_for(first)
+    created = _post(
+        client,
+        "/contacts/new/",
+        path="request",
+        anonymous_details="A woman from Namur",
+        subject="Opening hours",
+    )
+    request = Request.objects.get()
+    assert created.status_code == 302
+    assert created["Location"] == f"/requests/{request.reference}/"
+    assert request.person is None
+    assert request.requester_name == "A woman from Namur"
+    page = client.get(created["Location"])
+    assert "identify" in page.context["forms"]
+    assert "reply" not in page.context["forms"]
+
+    person = PersonFactory(language="fr")
+    identified = client.post(
+        f"/requests/{request.reference}/identify/",
+        {"version": request.version, "person": str(person.uuid)},
+    )
+
+    assert identified.status_code == 302
+    request.refresh_from_db()
+    assert request.person == person
+    page = client.get(f"/requests/{request.reference}/")
+    assert "The person concerned was identified." in page.content.decode()
+    assert "reply" in page.context["forms"]
+
+
+def _anonymous_contact(client: Client) -> Contact:
+    _post(client, "/contacts/new/", anonymous_details="A man, 0470 12 34 56")
+    return Contact.objects.get()
+
+
+def test_a_contact_is_corrected_identified_and_attached_on_its_page(
+    client_for: Any, first: Any
+) -> None:
+    client = client_for(first)
+    contact = _anonymous_contact(client)
+    person = PersonFactory(language="fr")
+    other = PersonFactory(language="fr")
+    from guichet.servicerequests.services import RequestInput, request_create
+
+    existing = request_create(
+        actor=first,
+        data=RequestInput(
+            kind="question",
+            subject="Benefit",
+            topic="benefit-payment",
+            channel="phone",
+            person=str(other.uuid),
+        ),
+    )
+    url = f"/contacts/{contact.uuid}/"
+
+    page = client.get(url)
+    corrected = client.post(
+        f"{url}correct/",
+        {
+            "version": contact.version,
+            "topic": _topic("legalisation"),
+            "summary": "Asked about an apostille.",
+            "outcome": "forwarded",
+        },
+    )
+    contact.refresh_from_db()
+    identified = client.post(
+        f"{url}identify/", {"version": contact.version, "person": str(person.uuid)}
+    )
+    attached = client.post(f"{url}attach/", {"reference": existing.reference})
+
+    assert page.status_code == 200
+    assert set(page.context["forms"]) == {"correct", "identify", "attach", "request"}
+    assert corrected.status_code == 302
+    assert identified.status_code == 302
+    assert attached["Location"] == f"/requests/{existing.reference}/"
+    contact.refresh_from_db()
+    assert contact.topic is not None
+    assert contact.topic.code == "legalisation"
+    assert (contact.summary, contact.outcome) == (
+        "Asked about an apostille.",
+        "forwarded",
+    )
+    assert contact.person == person
+    assert list(existing.contacts.all()) == [contact]
+    assert [r.pk for r in client.get(url).context["requests"]] == [existing.pk]
+
+
+def test_a_stale_correction_shows_the_conflict(client_for: Any, first: Any) -> None:
+    client = client_for(first)
+    contact = _anonymous_contact(client)
+    response = client.post(
+        f"/contacts/{contact.uuid}/correct/",
+        {"version": contact.version + 5, "summary": "Late"},
+    )
+    assert response.status_code == 409
+    assert response.context["stale"]
+    contact.refresh_from_db()
+    assert contact.summary == "Asked for the C4 attestation."
+
+
+def test_a_request_is_opened_from_an_anonymous_contact_page(
+    client_for: Any, first: Any
+) -> None:
+    client = client_for(first)
+    contact = _anonymous_contact(client)
+    response = client.post(
+        f"/contacts/{contact.uuid}/request/",
+        {
+            "kind": "question",
+            "subject": "Opening hours",
+            "topic": _topic("attestations"),
+            "priority": "normal",
+        },
+    )
+    request = Request.objects.get()
+    assert response["Location"] == f"/requests/{request.reference}/"
+    assert list(request.contacts.all()) == [contact]
+    assert request.person is None
+
+
+def test_a_contact_about_a_hidden_person_is_404_like_a_missing_one(
+    client_for: Any, first: Any, make_agent: Any
+) -> None:
+    visas = make_agent("front_office", teams=("visas",), username="visa")
+    hidden = PersonFactory(confidential_team=visas.memberships.get().team)
+    from guichet.contacts.services import ContactInput, contact_register
+
+    contact = contact_register(
+        actor=visas, data=ContactInput(channel="phone", person=str(hidden.uuid))
+    )
+    client = client_for(first)
+    assert client.get(f"/contacts/{contact.uuid}/").status_code == 404
+    assert (
+        client.get("/contacts/00000000-0000-4000-8000-000000000000/").status_code == 404
+    )
+    assert (
+        client.post(f"/contacts/{contact.uuid}/correct/", {"version": 1}).status_code
+        == 404
+    )
+
+
+def test_a_hidden_caller_on_the_request_path_is_refused_next_to_the_caller(
+    client_for: Any, first: Any
+) -> None:
+    person = PersonFactory(language="fr")
+    hidden = PersonFactory(confidential_team=TeamFactory(code="visas"))
+
+    refused = _post(
+        client_for(first),
+        f"/persons/{person.uuid}/contacts/new/",
+        path="request",
+        subject="When?",
+        caller_person=str(hidden.uuid),
+    )
+
+    assert refused.status_code == 422
+    assert refused.context["form"].errors["caller_person"] == [
+        "No such record was found."
+    ]
+    assert not Request.objects.exists()
+    assert not Contact.objects.exists()

@@ -25,7 +25,7 @@ import pytest
 from guichet.agents.models import Agent
 from guichet.parties import services
 from guichet.parties.models import Person, PhoneNumber
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +154,17 @@ def test_search_says_when_nothing_is_found(
     )
     assert "No result for “Zyxwvut”." in html_of(response)
     assert "Check the spelling, or search by national number." in html_of(response)
+
+
+@pytest.mark.parametrize("query", ["Шевченко", "Olena Shevchenko"])
+def test_search_finds_a_name_written_in_another_script(
+    client_for: Any, agents: dict[str, Any], query: str
+) -> None:
+    person = PersonFactory(given_names="Олена", surname="Шевченко")
+    response = client_for(agents["first_line"]).get(
+        "/search/", {"q": query}, HTTP_HX_REQUEST="true"
+    )
+    assert f"/persons/{person.uuid}/" in html_of(response)
 
 
 # A destructive action: a confirmation step, then a flash message.

@@ -380,3 +380,108 @@ def test_an_agent_names_their_substitute_on_screen(
     client.post("/home/substitute/", {"cancel": str(period.uuid)})
     period.refresh_from_db()
     assert period.cancelled_at is not None
+
+
+def test_the_agent_replies_from_the_request_page_by_the_persons_channel(
+    client_for: Any, agents: Any
+) -> None:
+    from django.core import mail
+
+    from guichet.contacts.models import Contact
+    from guichet.correspondence.services import templates_load
+    from tests.correspondence.factories import LetterheadFactory, person_with_address
+
+    LetterheadFactory(team=agents["second"].memberships.get().team)
+    templates_load(actor=None)
+    person = person_with_address(surname="Peeters", language="nl")
+    request = _create(agents["first"], person, channel="email")
+    client = client_for(agents["second"])
+
+    empty = client.post(f"/requests/{request.reference}/reply/", {"answer": " "})
+    sent = client.post(
+        f"/requests/{request.reference}/reply/", {"answer": "Het is betaald."}
+    )
+
+    assert empty.status_code == 422
+    assert empty.context["forms"]["reply"].errors["answer"]
+    assert sent.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["helene.lefevre@example.be"]
+    contact = Contact.objects.get(direction="outbound")
+    assert list(request.contacts.all()) == [contact]
+    page = client.get(f"/requests/{request.reference}/")
+    assert "A reply was sent by e-mail." in page.content.decode()
+    assert page.context["replies_waiting"] == []
+
+
+def test_a_reply_waiting_for_approval_is_sent_from_the_request_page(
+    client_for: Any, agents: Any, make_agent: Any
+) -> None:
+    from django.core import mail
+
+    from guichet.correspondence.models import Letter
+    from guichet.correspondence.services import letter_approve, templates_load
+    from tests.correspondence.factories import LetterheadFactory, person_with_address
+
+    LetterheadFactory(team=agents["second"].memberships.get().team)
+    templates_load(actor=None)
+    junior = make_agent("second_line", level="D", teams=("cc-fr",), username="junior")
+    request = _create(agents["first"], person_with_address(), channel="email")
+    client = client_for(junior)
+
+    client.post(f"/requests/{request.reference}/reply/", {"answer": "C'est payé."})
+    letter = Letter.objects.get()
+    waiting = client.get(f"/requests/{request.reference}/")
+    letter_approve(
+        actor=agents["supervisor"],
+        letter_id=letter.uuid,
+        expected_version=letter.version,
+    )
+    approved = client.get(f"/requests/{request.reference}/")
+    sent = client.post(f"/requests/{request.reference}/reply/{letter.uuid}/send/")
+    again = client.post(f"/requests/{request.reference}/reply/{letter.uuid}/send/")
+
+    assert [item.pk for item in waiting.context["replies_waiting"]] == [letter.pk]
+    assert "Send the approved reply" not in waiting.content.decode()
+    assert "Send the approved reply" in approved.content.decode()
+    assert sent.status_code == 302
+    assert again.status_code == 404
+    assert len(mail.outbox) == 1
+
+
+def test_a_call_about_the_request_is_added_from_its_page(
+    client_for: Any, agents: Any
+) -> None:
+    person = PersonFactory(language="fr")
+    request = _create(agents["first"], person)
+    client = client_for(agents["second"])
+
+    response = client.post(
+        f"/requests/{request.reference}/contact/",
+        {"channel": "phone", "direction": "inbound", "summary": "Where is it?"},
+    )
+
+    assert response.status_code == 302
+    contact = request.contacts.get()
+    assert (contact.person, contact.summary) == (person, "Where is it?")
+    assert contact.topic == request.topic
+    page = client.get(f"/requests/{request.reference}/")
+    assert "A contact was attached." in page.content.decode()
+
+
+def test_strangers_cannot_reply_add_contacts_or_identify(
+    client_for: Any, agents: Any
+) -> None:
+    request = _create(agents["first"], PersonFactory(language="fr"))
+    client = client_for(agents["legal"])
+    for action, data in (
+        ("reply", {"answer": "x"}),
+        ("contact", {"channel": "phone", "direction": "inbound"}),
+        ("identify", {"version": 1, "person": str(PersonFactory().uuid)}),
+    ):
+        assert (
+            client.post(f"/requests/{request.reference}/{action}/", data).status_code
+            == 403
+        )
+    assert not request.contacts.exists()
+    assert not RequestEvent.objects.filter(kind__in=["reply", "identified"]).exists()

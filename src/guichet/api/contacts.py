@@ -304,3 +304,30 @@ def topic_list(request: HttpRequest, filters: Query[TopicListIn]) -> Any:
         agent=actor(request), team_code=filters.team, language=chosen
     )
     return {"language": chosen, "items": options}
+
+
+class IdentifyIn(StrictIn):
+    person: UUID = Field(description="The person concerned, once known.")
+
+
+@router.post(
+    "/contacts/{contact_id}/identify",
+    response=responses({200: ContactOut}, 403, 404, 412, 428),
+    summary="Name the person concerned of an anonymous contact (If-Match required)",
+    description=(
+        "Only for a contact that names nobody yet; what was known of the caller "
+        "stays. A person you may not see is refused like one that does not exist."
+    ),
+)
+def contact_identify(
+    request: HttpRequest, response: HttpResponse, contact_id: UUID, payload: IdentifyIn
+) -> Any:
+    version = expected_version(request)
+    contact = services.contact_identify(
+        actor=actor(request),
+        contact=_read(request, contact_id),
+        expected_version=version,
+        person=str(payload.person),
+    )
+    set_etag(response, contact.version)
+    return contact

@@ -271,10 +271,18 @@ class DecisionOut(Schema):
         return str(obj.reviewed_by.username) if obj.reviewed_by else None
 
 
+class DocumentStateOut(Schema):
+    code: str = Field(description="The case type's required document it answers.")
+    document_type: str
+    passed: list[str] = Field(description="Checks whose latest run passed.")
+    failed: list[str] = Field(description="Checks whose latest run failed.")
+
+
 class WorkbenchOut(Schema):
     dossier: DossierOut
     actions: list[str]
     parties: list[PartyOut]
+    documents: list[DocumentStateOut]
     missing_documents: list[str]
     timeline: list[EventOut]
     tasks: list[TaskOut]
@@ -468,6 +476,15 @@ def dossier_read(request: HttpRequest, response: HttpResponse, key: str) -> Any:
         "dossier": bench.seen.obj,
         "actions": sorted(bench.seen.actions),
         "parties": bench.parties,
+        "documents": [
+            {
+                "code": state.code,
+                "document_type": state.document_type,
+                "passed": sorted(state.passed),
+                "failed": sorted(state.failed),
+            }
+            for state in bench.documents
+        ],
         "missing_documents": bench.missing_documents,
         "timeline": bench.timeline,
         "tasks": bench.tasks,

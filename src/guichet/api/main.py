@@ -20,6 +20,7 @@ from . import (
     errors,
     parties,
     servicerequests,
+    specimens,
 )
 from .auth import AgentSession, BearerToken
 from .parser import JsonParser
@@ -101,6 +102,7 @@ api.add_router("/", correspondence.router)
 api.add_router("/", debts.router)
 api.add_router("/", checks.router)
 api.add_router("/", documents.router)
+api.add_router("/", specimens.router)
 api.add_router("/", contacts.router)
 api.add_router("/", servicerequests.router)
 api.add_router("/", dossiers.router)

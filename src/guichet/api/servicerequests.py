@@ -18,6 +18,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from guichet.contacts import selectors as contact_selectors
+from guichet.correspondence import services as letter_services
 from guichet.servicerequests import selectors, services, transitions
 from guichet.servicerequests.models import Request, RequestEvent
 
@@ -584,3 +585,179 @@ def request_merge(
         actor=agent, duplicate=duplicate, into=into, reason=payload.reason
     )
     return _answer(response, survivor)
+
+
+# Issue #13, the operations added beside the ones above: a request from a contact
+# already registered (an anonymous caller's too), naming its person later, a
+# contact about a request, and replies to the citizen (written by correspondence).
+
+
+class RequestFromContactIn(StrictIn):
+    kind: KindCode
+    subject: str = Field(max_length=200)
+    topic: str = Field(description="A topic's id or code (see /topics).")
+    description: str = Field("", max_length=8000)
+    priority: PriorityCode = "normal"
+    requester_name: str = Field(
+        "",
+        max_length=200,
+        description="Default, for an anonymous caller: what is known.",
+    )
+    reply_channel: ChannelCode | Literal[""] = Field(
+        "", description="Default: the contact's channel."
+    )
+    language: LanguageCode | Literal[""] = Field(
+        "", description="Default: the contact's language, else the service's."
+    )
+    complaint_about: str = Field("", max_length=8000, description="Complaints only.")
+    complaint_service: str = Field(
+        "", max_length=50, description="Complaints only: the code of the service."
+    )
+    seriousness: Literal["minor", "serious", "very_serious", ""] = Field(
+        "", description="Required for a complaint, refused otherwise."
+    )
+    team: str = Field(
+        "",
+        max_length=50,
+        description="The code of the service you act for (default: your only one).",
+    )
+
+
+@router.post(
+    "/requests/from-contact/{contact_id}",
+    response=responses({201: RequestOut}, 403, 404),
+    summary="Open a request from a registered contact",
+    description=(
+        "It concerns the contact's person or organisation; from an anonymous "
+        "contact it concerns nobody yet (see `/requests/{key}/identify`)."
+    ),
+)
+def request_from_contact(
+    request: HttpRequest,
+    response: HttpResponse,
+    contact_id: UUID,
+    payload: RequestFromContactIn,
+) -> Any:
+    agent = actor(request)
+    contact = contact_selectors.contact_get_for_agent(agent=agent, uuid=contact_id).obj
+    data = payload.model_dump(exclude={"team"})
+    created = services.request_from_contact(
+        actor=agent,
+        contact=contact,
+        data=services.RequestInput(channel=contact.channel, **data),
+        team=_team(payload.team),
+    )
+    response["Location"] = (
+        f"{request.path.split('/requests/')[0]}/requests/{created.uuid}"
+    )
+    return Status(201, _answer(response, created))
+
+
+class RequestIdentifyIn(StrictIn):
+    person: UUID = Field(description="The person concerned, once known.")
+
+
+@router.post(
+    "/requests/{key}/identify",
+    response=responses({200: RequestOut}, 403, 404, 412, 428),
+    summary="Name the person concerned of a request from an anonymous caller "
+    "(If-Match required)",
+)
+def request_identify(
+    request: HttpRequest, response: HttpResponse, key: str, payload: RequestIdentifyIn
+) -> Any:
+    version = expected_version(request)
+    identified = services.request_identify(
+        actor=actor(request),
+        request=_get(request, key),
+        expected_version=version,
+        person=str(payload.person),
+    )
+    return _answer(response, identified)
+
+
+class RequestContactIn(StrictIn):
+    contact: ContactIn = Field(
+        description="Default person or organisation and topic: the request's."
+    )
+    team: str = Field(
+        "",
+        max_length=50,
+        description="The code of the service you act for (default: your only one).",
+    )
+
+
+@router.post(
+    "/requests/{key}/contacts",
+    response=responses({201: ContactOut}, 403, 404),
+    summary="Register a contact about a request and attach it",
+)
+def request_contact_add(
+    request: HttpRequest, response: HttpResponse, key: str, payload: RequestContactIn
+) -> Any:
+    contact = services.request_contact_add(
+        actor=actor(request),
+        request=_get(request, key),
+        contact=payload.contact.to_input(),
+        team=_team(payload.team),
+    )
+    set_etag(response, contact.version)
+    return Status(201, contact)
+
+
+class ReplyIn(StrictIn):
+    answer: str = Field(
+        max_length=2000, description="The answer, as the agent writes it."
+    )
+
+
+class ReplyOut(Schema):
+    letter: UUID = Field(description="The reply letter (see /letters).")
+    letter_status: str
+    channel: Literal["email", "letter"] = Field(
+        description="How it goes: e-mail to the person's address on record, or post."
+    )
+    dispatched: bool = Field(
+        description="Sent or queued to be; false: it waits for a supervisor's "
+        "approval, then `/dispatch`."
+    )
+    contact: UUID | None = Field(description="The outgoing contact, once it went out.")
+
+
+def _reply(reply: Any) -> dict[str, Any]:
+    return {
+        "letter": reply.letter.uuid,
+        "letter_status": reply.letter.status,
+        "channel": reply.channel,
+        "dispatched": reply.dispatched,
+        "contact": reply.contact.uuid if reply.contact else None,
+    }
+
+
+@router.post(
+    "/requests/{key}/replies",
+    response=responses({201: ReplyOut}, 403, 404),
+    summary="Reply to the citizen, by their preferred channel and language",
+    description=(
+        "A letter in the person's language, issued at once when your level covers "
+        "it (else it waits for a supervisor), sent by e-mail to their address on "
+        "record when they asked for e-mail, else by post."
+    ),
+)
+def request_reply(request: HttpRequest, key: str, payload: ReplyIn) -> Any:
+    reply = letter_services.request_reply(
+        actor=actor(request), request=_get(request, key), answer=payload.answer
+    )
+    return Status(201, _reply(reply))
+
+
+@router.post(
+    "/requests/{key}/replies/{letter_id}/dispatch",
+    response=responses({200: ReplyOut}, 403, 404, 409),
+    summary="Send an approved reply (once)",
+)
+def request_reply_dispatch(request: HttpRequest, key: str, letter_id: UUID) -> Any:
+    reply = letter_services.request_reply_dispatch(
+        actor=actor(request), request=_get(request, key), letter_id=letter_id
+    )
+    return _reply(reply)

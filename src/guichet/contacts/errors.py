@@ -17,3 +17,4 @@ class Code(StrEnum):
     CALLER_WITHOUT_CONCERNED = "caller_without_concerned"
     CALLER_IS_CONCERNED = "caller_is_concerned"
     ALREADY_ENDED = "already_ended"
+    ALREADY_IDENTIFIED = "already_identified"

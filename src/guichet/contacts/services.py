@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -140,6 +141,7 @@ def _clean_times(
     return start, ended_at
 
 
+@transaction.atomic
 def contact_register(
     *,
     actor: Agent,
@@ -277,6 +279,7 @@ def _snapshot(contact: Contact) -> dict[str, object]:
     }
 
 
+@transaction.atomic
 def contact_correct(
     *,
     actor: Agent,
@@ -315,6 +318,7 @@ def contact_correct(
     return contact
 
 
+@transaction.atomic
 def contact_end(*, actor: Agent, contact: Contact, outcome: str = "") -> Contact:
     """Close a contact that is still open, now (its duration is then known)."""
     policy.require(actor, Action.CONTACT_EDIT, contact)
@@ -337,4 +341,47 @@ def contact_end(*, actor: Agent, contact: Contact, outcome: str = "") -> Contact
         obj=contact,
         summary={"outcome": contact.outcome},
     )
+    return contact
+
+
+def contact_identify(
+    *, actor: Agent, contact: Contact, expected_version: int, person: str
+) -> Contact:
+    """Name the person concerned of a contact registered as anonymous, once they
+    are known (issue #13, item 2: an anonymous contact "with what is known"). What
+    was known of the caller stays; the person must be one the actor sees (a hidden
+    one is "not found", as a missing one), and a contact that already names a person
+    or an organisation is not re-identified (a wrong person is corrected by hand)."""
+    policy.require(actor, Action.CONTACT_EDIT, contact)
+    problems = Problems()
+    if not person:
+        problems.add("person", "required", _("This field is required."))
+    found = visible_one(problems, "person", actor, Person, person)
+    if contact.person_id is not None or contact.organisation_id is not None:
+        problems.add(
+            "person",
+            Code.ALREADY_IDENTIFIED,
+            _("This contact already names whom it concerns."),
+        )
+    if found is not None and found.pk == contact.caller_person_id:
+        problems.add(
+            "person",
+            Code.CALLER_IS_CONCERNED,
+            _("The caller is the person concerned: leave the caller empty."),
+        )
+    problems.raise_if_any()
+    assert found is not None  # noqa: S101 - problems raised otherwise
+    with transaction.atomic():
+        versioned_update(
+            contact,
+            expected_version=expected_version,
+            person=found,
+            language=contact.language or found.language,
+        )
+        audit_record(
+            actor=actor,
+            action="contact.identify",
+            obj=contact,
+            summary={"person": str(found.uuid), "was_anonymous": True},
+        )
     return contact

@@ -22,6 +22,7 @@ from guichet.core.errors import Forbidden, NotFound, ValidationFailed
 from guichet.core.validation import Problems, parse_uuid
 from guichet.dossiers.models import Dossier
 from guichet.parties.models import Person
+from guichet.servicerequests.models import EventKind, Request, RequestEvent
 
 from . import (
     archive,
@@ -490,3 +491,34 @@ def action_items_for_agent(*, agent: Agent, open_only: bool = True) -> list[Acti
     if open_only:
         queryset = queryset.filter(status=ActionStatus.OPEN)
     return list(queryset.order_by("due_date", "id"))
+
+
+def reply_letters_waiting(*, request: Request) -> set[str]:
+    """The ids of a request's reply letters that have not gone out yet, from its
+    timeline (`services.replies`; the caller has read the request through the
+    policy)."""
+    waiting: set[str] = set()
+    for data in RequestEvent.objects.filter(
+        request=request, kind=EventKind.REPLY
+    ).values_list("data", flat=True):
+        letter = str((data or {}).get("letter", ""))
+        if (data or {}).get("dispatched"):
+            waiting.discard(letter)
+        else:
+            waiting.add(letter)
+    return waiting
+
+
+def replies_waiting(*, agent: Agent, request: Request) -> list[Letter]:
+    """The request's replies that wait for a supervisor's approval or, approved,
+    to be sent (the agent's view of them; the read is logged)."""
+    waiting = reply_letters_waiting(request=request)
+    if not waiting:
+        return []
+    return [
+        letter
+        for letter in letters_for_reference(
+            agent=agent, kind="request", object_id=request.reference
+        )
+        if str(letter.uuid) in waiting
+    ]

@@ -36,6 +36,7 @@ from . import (
     debts,
     dossiers,
     servicerequests,
+    specimens,
 )
 from .identifiers import enterprise_number, national_number
 
@@ -53,6 +54,7 @@ class Report:
     persons: int = 0
     organisations: int = 0
     links: int = 0
+    specimens: int = 0
 
 
 def _no_progress(items: Iterable[T], total: int, description: str) -> Iterator[T]:
@@ -226,4 +228,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     servicerequests.build(agents)
     dossiers.build(agents, servicerequests.persons_for_demo())
     cashbook.build(agents, servicerequests.persons_for_demo())
+    report.specimens = specimens.build(agents)
     return report

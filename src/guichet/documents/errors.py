@@ -20,3 +20,7 @@ class Code(StrEnum):
     NO_SUCH_DOSSIER = "no_such_dossier"
     DOSSIER_ITEM_UNKNOWN = "dossier_item_unknown"
     DOSSIER_ITEM_WITHOUT_DOSSIER = "dossier_item_without_dossier"
+    SPECIMEN_DATES_ORDER = "specimen_dates_order"
+    SPECIMEN_WITHDRAWN = "specimen_withdrawn"
+    SPECIMEN_NOT_VALID_ON = "specimen_not_valid_on"
+    OFFICIAL_TAKEN = "official_taken"

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from enum import StrEnum
+from typing import IO, Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
@@ -21,12 +22,23 @@ from guichet.agents.models import Agent
 from guichet.audit.services import access_record
 from guichet.checks.kinds import run_check
 from guichet.checks.result import CheckResult
+from guichet.core import clock
 from guichet.core.errors import Forbidden, NotFound
+from guichet.core.text import fold
 from guichet.core.validation import parse_uuid
 from guichet.parties.models import Person
 
 from . import storage
-from .models import Document, DocumentVerification
+from .models import (
+    Document,
+    DocumentVerification,
+    SigningOfficial,
+    Specimen,
+    SpecimenComparison,
+)
+from .sniffing import EXTENSIONS
+
+M = TypeVar("M", bound=Model)
 
 
 def check_run(
@@ -149,4 +161,221 @@ def document_content_for_agent(*, agent: Agent, document_id: Any) -> Content:
     access_record(actor=agent, action="document.download", obj=document)
     return Content(
         document=document, handle=storage.open_content(document.content_sha256)
+    )
+
+
+# The register of specimen signatures and seals (issue #14, item 5). It holds no
+# citizen data: reads are filtered by the policy (`specimen.view`) but not logged.
+
+
+class SpecimenState(StrEnum):
+    """Where a specimen stands on a given day."""
+
+    VALID = "valid"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+def specimen_state(specimen: Specimen, on: dt.date) -> SpecimenState:
+    if specimen.is_withdrawn:
+        return SpecimenState.WITHDRAWN
+    if on < specimen.valid_from:
+        return SpecimenState.NOT_YET_VALID
+    if specimen.valid_until is not None and on > specimen.valid_until:
+        return SpecimenState.EXPIRED
+    return SpecimenState.VALID
+
+
+def officials_visible(*, agent: Agent) -> QuerySet[SigningOfficial]:
+    return policy.visible(agent, SigningOfficial.objects.all())
+
+
+def specimens_visible(*, agent: Agent) -> QuerySet[Specimen]:
+    return policy.visible(agent, Specimen.objects.all())
+
+
+def _with_uuid(queryset: QuerySet[M], path: str, value: Any) -> QuerySet[M]:
+    """Rows whose uuid at `path` is `value`; a malformed id finds nothing."""
+    key = parse_uuid(value)
+    return queryset.filter(**{path: key}) if key else queryset.none()
+
+
+def _valid_on_q(on: dt.date) -> Q:
+    return Q(withdrawn_at__isnull=True, valid_from__lte=on) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+
+
+def specimens_valid_on(
+    *,
+    agent: Agent,
+    on: dt.date,
+    authority_id: Any = None,
+    official_id: Any = None,
+) -> QuerySet[Specimen]:
+    """The specimens in force on `on` (not withdrawn), of one authority or one
+    official when given: what a document signed that day is compared with. The
+    dossiers app offers these when it records a comparison."""
+    queryset = specimens_visible(agent=agent).filter(_valid_on_q(on))
+    if authority_id is not None:
+        queryset = _with_uuid(queryset, "official__authority__uuid", authority_id)
+    if official_id is not None:
+        queryset = _with_uuid(queryset, "official__uuid", official_id)
+    return queryset.select_related("official", "official__authority")
+
+
+@dataclass(frozen=True)
+class SpecimenRow:
+    """A specimen as the register lists it, with its state on the day asked."""
+
+    specimen: Specimen
+    state: SpecimenState
+
+    @property
+    def is_valid(self) -> bool:
+        return self.state == SpecimenState.VALID
+
+
+@dataclass(frozen=True)
+class SpecimenPage:
+    rows: list[SpecimenRow]
+    page: int
+    has_next: bool
+    on: dt.date
+
+
+SPECIMEN_PAGE_SIZE = 25
+
+
+def specimen_search(
+    *,
+    agent: Agent,
+    query: str = "",
+    country: str = "",
+    authority_id: Any = None,
+    official_id: Any = None,
+    valid_on: dt.date | None = None,
+    on: dt.date | None = None,
+    include_withdrawn: bool = False,
+    page: int = 1,
+    page_size: int = SPECIMEN_PAGE_SIZE,
+) -> SpecimenPage:
+    """Search the register: by the official's or the authority's name (folded, every
+    word), country, authority or official; `valid_on` keeps only the specimens in
+    force that day. Each row says whether it is valid, expired, not yet valid or
+    withdrawn on `on` (today by default), so expired ones stand out."""
+    today = on or clock.today()
+    queryset = specimens_visible(agent=agent).select_related(
+        "official", "official__authority"
+    )
+    for word in fold(query).split():
+        queryset = queryset.filter(
+            Q(official__search_name__contains=word)
+            | Q(official__authority__search_name__contains=word)
+        )
+    if country.strip():
+        queryset = queryset.filter(official__country=country.strip().upper())
+    if authority_id is not None:
+        queryset = _with_uuid(queryset, "official__authority__uuid", authority_id)
+    if official_id is not None:
+        queryset = _with_uuid(queryset, "official__uuid", official_id)
+    if valid_on is not None:
+        queryset = queryset.filter(_valid_on_q(valid_on))
+    elif not include_withdrawn:
+        queryset = queryset.filter(withdrawn_at__isnull=True)
+    page = max(page, 1)
+    start = (page - 1) * page_size
+    found = list(
+        queryset.order_by(
+            "official__authority__search_name",
+            "official__search_name",
+            "-valid_from",
+            "id",
+        )[start : start + page_size + 1]
+    )
+    return SpecimenPage(
+        rows=[
+            SpecimenRow(specimen=specimen, state=specimen_state(specimen, today))
+            for specimen in found[:page_size]
+        ],
+        page=page,
+        has_next=len(found) > page_size,
+        on=today,
+    )
+
+
+def specimen_get_for_agent(*, agent: Agent, specimen_id: Any) -> Seen[Specimen]:
+    """One specimen with its official and authority, and the actions the agent may
+    take on it; missing and forbidden look the same."""
+    key = parse_uuid(specimen_id)
+    specimen = (
+        specimens_visible(agent=agent)
+        .select_related("official", "official__authority", "registered_by")
+        .select_related("withdrawn_by")
+        .filter(uuid=key)
+        .first()
+        if key
+        else None
+    )
+    if specimen is None:
+        raise NotFound(_("No such specimen."))
+    return policy.seen(agent, specimen)
+
+
+def official_list(*, agent: Agent, authority_id: Any = None) -> list[SigningOfficial]:
+    """Every official of the register (of one authority when given), by name."""
+    queryset = officials_visible(agent=agent).select_related("authority")
+    if authority_id is not None:
+        queryset = _with_uuid(queryset, "authority__uuid", authority_id)
+    return list(queryset)
+
+
+@dataclass(frozen=True)
+class SpecimenImage:
+    specimen: Specimen
+    handle: IO[bytes]
+
+
+def specimen_image_for_agent(*, agent: Agent, specimen_id: Any) -> SpecimenImage:
+    """The stored image of a specimen, for an agent who may see the register."""
+    specimen = specimen_get_for_agent(agent=agent, specimen_id=specimen_id).obj
+    return SpecimenImage(
+        specimen=specimen, handle=storage.open_content(specimen.content_sha256)
+    )
+
+
+def specimen_filename(specimen: Specimen) -> str:
+    """The name a downloaded specimen is saved under: the official, the kind and
+    the extension of its sniffed type (never the name it was uploaded under). Not
+    ASCII for many officials: the caller writes it as RFC 6266 `filename*`."""
+    extension = EXTENSIONS.get(specimen.content_type, "bin")
+    name = " ".join(specimen.official.name.replace("/", " ").split())
+    return f"{name} - {specimen.kind}.{extension}"
+
+
+@dataclass(frozen=True)
+class DocumentComparisons:
+    document: Document
+    comparisons: list[SpecimenComparison]
+
+
+def document_comparisons_for_agent(
+    *, agent: Agent, document_id: Any
+) -> DocumentComparisons:
+    """A document the agent may see and the comparisons recorded on it, newest
+    first; the document's read is logged (`document_get_for_agent`). Without the
+    register (`specimen.view`) there is nothing to show: not found."""
+    if not policy.may(agent, Action.SPECIMEN_VIEW):
+        raise NotFound(_("No such document."))
+    document = document_get_for_agent(
+        agent=agent, document_id=document_id, purpose="specimen.compare"
+    )
+    return DocumentComparisons(
+        document=document,
+        comparisons=list(
+            document.specimen_comparisons.select_related(
+                "specimen", "specimen__official", "compared_by"
+            )
+        ),
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -28,18 +28,35 @@ from guichet.core.errors import (
     NotFound,
     ValidationFailed,
 )
-from guichet.core.validation import Problems, choice, text
-from guichet.core.versioning import versioned_update
+from guichet.core.text import fold
+from guichet.core.validation import Problems, choice, parse_uuid, text
+from guichet.core.versioning import check_version, versioned_update
 from guichet.dossiers.models import DossierParty
 from guichet.dossiers.selectors import by_reference, dossiers_visible
 from guichet.dossiers.services import definition_of
-from guichet.parties.models import Person
+from guichet.parties.models import Organisation, Person
+from guichet.parties.validation import country as country_code
 
 from . import sniffing, storage
 from .checking import Record, checks_for, verdict
 from .errors import Code
-from .models import Document, DocumentType, DocumentVerification
-from .selectors import documents_visible, person_visible
+from .models import (
+    ComparisonOutcome,
+    Document,
+    DocumentType,
+    DocumentVerification,
+    SigningOfficial,
+    Specimen,
+    SpecimenComparison,
+    SpecimenKind,
+)
+from .selectors import (
+    documents_visible,
+    officials_visible,
+    person_visible,
+    specimen_get_for_agent,
+    specimens_visible,
+)
 
 EDITABLE_FIELDS = (
     "document_type",
@@ -168,9 +185,21 @@ def _clean_name(name: str | None) -> str:
     return printable.strip()[:255]
 
 
-def _check_file(problems: Problems, file: File[Any]) -> sniffing.Format | None:
+_ACCEPTED_MESSAGE = _(
+    "This file is %(kind)s, whatever its name says; only PDF, JPEG, PNG and TIFF "
+    "files are accepted."
+)
+
+
+def _check_file(
+    problems: Problems,
+    file: File[Any],
+    *,
+    limit: int,
+    accepted: Sequence[str] = sniffing.CONTENT_TYPES,
+    refused_message: Any = _ACCEPTED_MESSAGE,
+) -> sniffing.Format | None:
     """Refuse an empty, oversize or unaccepted file; read only its first bytes."""
-    limit = settings.DOCUMENT_MAX_BYTES
     size = file.size or 0
     if size == 0:
         problems.add("file", Code.FILE_EMPTY, _("The file is empty."))
@@ -188,17 +217,34 @@ def _check_file(problems: Problems, file: File[Any]) -> sniffing.Format | None:
     head = file.read(sniffing.HEAD_SIZE)
     file.seek(0)
     found = sniffing.sniff(head)
-    if found is None:
+    if found is None or found.content_type not in accepted:
         problems.add(
             "file",
             Code.FILE_TYPE_REFUSED,
-            _(
-                "This file is %(kind)s, whatever its name says; only PDF, JPEG, PNG "
-                "and TIFF files are accepted."
-            ),
-            kind=sniffing.describe(head),
+            refused_message,
+            kind=sniffing.describe(head) if found is None else found.description,
         )
+        return None
     return found
+
+
+def _store(file: File[Any], *, limit: int) -> storage.Stored:
+    """Store a checked file under its hash; refuse it if it grew past `limit`."""
+    try:
+        return storage.store(file.chunks(storage.CHUNK), max_bytes=limit)
+    except storage.ContentTooLarge:
+        # The declared size was smaller than what was read.
+        raise ValidationFailed(
+            _("Some fields are not valid; nothing was saved."),
+            errors=[
+                FieldError(
+                    "file",
+                    Code.FILE_TOO_LARGE,
+                    _("The file is larger than the %(limit)s accepted."),
+                    {"limit": filesizeformat(limit)},
+                )
+            ],
+        ) from None
 
 
 def _snapshot(document: Document) -> dict[str, Any]:
@@ -216,28 +262,12 @@ def document_upload(
     problems = Problems()
     values = _clean_details(problems, asdict(details))
     _dossier_values(problems, actor, person, values)
-    found = _check_file(problems, file)
+    found = _check_file(problems, file, limit=settings.DOCUMENT_MAX_BYTES)
     if found is None or problems.errors:
         raise ValidationFailed(
             _("Some fields are not valid; nothing was saved."), errors=problems.errors
         )
-    try:
-        stored = storage.store(
-            file.chunks(storage.CHUNK), max_bytes=settings.DOCUMENT_MAX_BYTES
-        )
-    except storage.ContentTooLarge:
-        # The declared size was smaller than what was read.
-        raise ValidationFailed(
-            _("Some fields are not valid; nothing was saved."),
-            errors=[
-                FieldError(
-                    "file",
-                    Code.FILE_TOO_LARGE,
-                    _("The file is larger than the %(limit)s accepted."),
-                    {"limit": filesizeformat(settings.DOCUMENT_MAX_BYTES)},
-                )
-            ],
-        ) from None
+    stored = _store(file, limit=settings.DOCUMENT_MAX_BYTES)
     document = Document(
         person=person,
         content_sha256=stored.sha256,
@@ -403,3 +433,274 @@ def document_verify(
         },
     )
     return verification
+
+
+# The register of specimen signatures and seals (issue #14, item 5).
+
+# A specimen is a cut-out of a signature or a seal, or the authority's one-page PDF:
+# far smaller than a scanned file. The cap keeps the register's thumbnails light.
+SPECIMEN_MAX_BYTES = 2 * 1024 * 1024
+
+_SPECIMEN_TYPES_MESSAGE = _(
+    "This file is %(kind)s, whatever its name says; a specimen is a PNG or JPEG "
+    "image, or a PDF."
+)
+
+
+def _locked_specimen(actor: Agent, specimen_id: Any) -> Specimen:
+    key = parse_uuid(specimen_id)
+    specimen = (
+        specimens_visible(agent=actor)
+        .filter(uuid=key)
+        .select_related("official")
+        .select_for_update(of=("self",))
+        .first()
+        if key
+        else None
+    )
+    if specimen is None:
+        raise NotFound(_("No such specimen."))
+    return specimen
+
+
+@transaction.atomic
+def signing_official_register(
+    *, actor: Agent, authority_id: Any, country: str, name: str, function: str
+) -> SigningOfficial:
+    """Add an official to the register: their name and function, the authority
+    (an organisation of the party register) and the country of their documents."""
+    policy.require(actor, Action.SPECIMEN_MANAGE)
+    key = parse_uuid(authority_id)
+    authority = (
+        policy.visible(actor, Organisation.objects.all()).filter(uuid=key).first()
+        if key
+        else None
+    )
+    problems = Problems()
+    if authority is None:
+        problems.add(
+            "authority_id",
+            Code.REQUIRED,
+            _("Choose the authority from the register of organisations."),
+        )
+    clean_country = country_code(problems, "country", country or "")
+    clean_name = text(problems, "name", name, required=True, max_length=200)
+    clean_function = text(problems, "function", function, required=True, max_length=200)
+    taken = FieldError(
+        "name",
+        Code.OFFICIAL_TAKEN,
+        _("This official is already in the register for this authority."),
+    )
+    if (
+        authority is not None
+        and SigningOfficial.objects.filter(
+            authority=authority, search_name=fold(clean_name)
+        ).exists()
+    ):
+        problems.extend([taken])
+    problems.raise_if_any()
+    official = SigningOfficial(
+        authority=authority,
+        country=clean_country,
+        name=clean_name,
+        function=clean_function,
+        search_name=fold(clean_name),
+        registered_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            official.save(force_insert=True)
+    except IntegrityError:
+        # Another desk registered them between the check and the insert.
+        raise ValidationFailed(problems.message, errors=[taken]) from None
+    audit_record(
+        actor=actor,
+        action="specimen.official_register",
+        obj=official,
+        summary={
+            "after": {
+                "authority": str(official.authority.uuid),
+                "country": clean_country,
+                "name": clean_name,
+                "function": clean_function,
+            }
+        },
+    )
+    return official
+
+
+@transaction.atomic
+def specimen_register(
+    *,
+    actor: Agent,
+    official_id: Any,
+    kind: str,
+    file: File[Any],
+    valid_from: dt.date | None,
+    valid_until: dt.date | None = None,
+) -> Specimen:
+    """Keep a specimen of an official's signature or seal and its validity: the
+    image is checked from its bytes (PNG, JPEG or PDF, at most
+    `SPECIMEN_MAX_BYTES`) and stored once by its hash, as documents are."""
+    policy.require(actor, Action.SPECIMEN_MANAGE)
+    key = parse_uuid(official_id)
+    official = officials_visible(agent=actor).filter(uuid=key).first() if key else None
+    if official is None:
+        raise NotFound(_("No such official."))
+    problems = Problems()
+    choice(problems, "kind", kind, SpecimenKind.values)
+    if valid_from is None:
+        problems.add("valid_from", Code.REQUIRED, _("This field is required."))
+    elif valid_until is not None and valid_until <= valid_from:
+        problems.add(
+            "valid_until",
+            Code.SPECIMEN_DATES_ORDER,
+            _("The end of validity (%(until)s) must come after its start (%(start)s)."),
+            until=valid_until.isoformat(),
+            start=valid_from.isoformat(),
+        )
+    found = _check_file(
+        problems,
+        file,
+        limit=SPECIMEN_MAX_BYTES,
+        accepted=sniffing.SPECIMEN_CONTENT_TYPES,
+        refused_message=_SPECIMEN_TYPES_MESSAGE,
+    )
+    if found is None or valid_from is None or problems.errors:
+        raise ValidationFailed(problems.message, errors=problems.errors)
+    stored = _store(file, limit=SPECIMEN_MAX_BYTES)
+    specimen = Specimen(
+        official=official,
+        kind=kind,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        content_sha256=stored.sha256,
+        content_type=found.content_type,
+        size=stored.size,
+        original_name=_clean_name(file.name),
+        registered_by=actor,
+    )
+    specimen.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="specimen.register",
+        obj=specimen,
+        summary={
+            "official": str(official.uuid),
+            "after": {
+                "kind": kind,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+            },
+            "content": {
+                "sha256": stored.sha256,
+                "size": stored.size,
+                "type": found.content_type,
+            },
+        },
+    )
+    return specimen
+
+
+@transaction.atomic
+def specimen_withdraw(
+    *, actor: Agent, specimen_id: Any, expected_version: int, reason: str
+) -> Specimen:
+    """Withdraw a specimen (registered in error, revoked): it is no longer offered
+    for comparisons, and stays in the register with the reason. Never deleted."""
+    specimen = _locked_specimen(actor, specimen_id)
+    policy.require(actor, Action.SPECIMEN_MANAGE, specimen)
+    check_version(specimen, expected_version)
+    problems = Problems()
+    clean_reason = text(
+        problems, "reason", reason, required=True, max_length=1000, multiline=True
+    )
+    if specimen.is_withdrawn:
+        problems.add(
+            "reason",
+            Code.SPECIMEN_WITHDRAWN,
+            _("This specimen was already withdrawn."),
+        )
+    problems.raise_if_any()
+    versioned_update(
+        specimen,
+        expected_version=expected_version,
+        withdrawn_at=clock.now(),
+        withdrawn_by=actor,
+        withdrawal_reason=clean_reason,
+    )
+    audit_record(
+        actor=actor,
+        action="specimen.withdraw",
+        obj=specimen,
+        summary={"version": specimen.version},
+        reason=clean_reason,
+    )
+    return specimen
+
+
+@transaction.atomic
+def specimen_comparison_record(
+    *,
+    actor: Agent,
+    document_id: Any,
+    specimen_id: Any,
+    outcome: str,
+    note: str = "",
+) -> SpecimenComparison:
+    """Record that the signature or seal on a document was compared with a
+    specimen, and whether it matches. The specimen must be in force on the day the
+    document was issued (today when the document has no issue date), and not
+    withdrawn: legalisation certifies the capacity of the official at the time they
+    signed (docs/sources.md §5.5). A new row each time: earlier comparisons stay."""
+    document = _locked_visible(actor, document_id)
+    # Without the register (`specimen.view`), the specimen does not exist for them.
+    seen = specimen_get_for_agent(agent=actor, specimen_id=specimen_id)
+    seen.require(Action.SPECIMEN_COMPARE)
+    specimen = seen.obj
+    problems = Problems()
+    choice(problems, "outcome", outcome, ComparisonOutcome.values)
+    clean_note = text(
+        problems, "note", note, required=False, max_length=2000, multiline=True
+    )
+    reference_date = document.issued_on or clock.today()
+    if specimen.is_withdrawn:
+        problems.add(
+            "specimen_id",
+            Code.SPECIMEN_WITHDRAWN,
+            _("This specimen was withdrawn: %(reason)s"),
+            reason=specimen.withdrawal_reason,
+        )
+    elif not specimen.is_valid_on(reference_date):
+        problems.add(
+            "specimen_id",
+            Code.SPECIMEN_NOT_VALID_ON,
+            _(
+                "This specimen was not in force on %(date)s, the day the document "
+                "was issued (or today); choose one valid that day."
+            ),
+            date=reference_date.isoformat(),
+        )
+    problems.raise_if_any()
+    comparison = SpecimenComparison(
+        document=document,
+        specimen=specimen,
+        outcome=outcome,
+        note=clean_note,
+        reference_date=reference_date,
+        compared_by=actor,
+        compared_at=clock.now(),
+    )
+    comparison.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="specimen.compare",
+        obj=document,
+        summary={
+            "comparison": str(comparison.uuid),
+            "specimen": str(specimen.uuid),
+            "outcome": outcome,
+            "reference_date": reference_date,
+        },
+    )
+    return comparison

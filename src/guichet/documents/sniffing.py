@@ -26,15 +26,20 @@ class Format:
     content_type: str
     extension: str
     signatures: tuple[bytes, ...]
+    description: Promise
 
 
 ACCEPTED: tuple[Format, ...] = (
-    Format("application/pdf", "pdf", (b"%PDF-",)),
-    Format("image/jpeg", "jpg", (b"\xff\xd8\xff",)),
-    Format("image/png", "png", (b"\x89PNG\r\n\x1a\n",)),
-    Format("image/tiff", "tif", (b"II*\x00", b"MM\x00*")),
+    Format("application/pdf", "pdf", (b"%PDF-",), _("a PDF document")),
+    Format("image/jpeg", "jpg", (b"\xff\xd8\xff",), _("a JPEG image")),
+    Format("image/png", "png", (b"\x89PNG\r\n\x1a\n",), _("a PNG image")),
+    Format("image/tiff", "tif", (b"II*\x00", b"MM\x00*"), _("a TIFF image")),
 )
 CONTENT_TYPES = tuple(format_.content_type for format_ in ACCEPTED)
+# Specimens of signatures and seals are compared on screen with a document's scan:
+# a PNG or JPEG image (shown), or a PDF page from the authority (downloaded). TIFF
+# is refused for them: browsers do not display it.
+SPECIMEN_CONTENT_TYPES = ("image/png", "image/jpeg", "application/pdf")
 EXTENSIONS = {format_.content_type: format_.extension for format_ in ACCEPTED}
 
 # Refused kinds worth naming, so the agent understands why.

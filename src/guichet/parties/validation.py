@@ -44,8 +44,8 @@ def name(problems: Problems, field_name: str, value: object, *, max_length: int)
 
     Composed (NFC) so that "é" typed two ways is stored one way; control and
     format characters are refused; and a name must keep a letter or digit once
-    folded for search (`core.text.fold`: Latin letters and digits), or no search
-    could ever find it.
+    folded for search (`core.text.fold`: Latin letters and digits, other scripts
+    transliterated), or no search could ever find it.
     """
     raw = unicodedata.normalize("NFC", "" if value is None else str(value))
     refused = sorted(
@@ -72,8 +72,8 @@ def name(problems: Problems, field_name: str, value: object, *, max_length: int)
             field_name,
             Code.NAME_NOT_SEARCHABLE,
             _(
-                "A name needs at least one letter or digit of the Latin alphabet, "
-                "written as on the identity document, or no search could find it."
+                "A name needs at least one letter or digit, written as on the "
+                "identity document, or no search could find it."
             ),
         )
     return cleaned

@@ -19,3 +19,6 @@ class Code(StrEnum):
     ALREADY_MERGED = "already_merged"
     LINK_CYCLE = "link_cycle"
     NO_ROUTE = "no_route"
+    ALREADY_IDENTIFIED = "already_identified"
+    NOT_ANONYMOUS = "not_anonymous"
+    REPLY_CHANNEL = "reply_channel"

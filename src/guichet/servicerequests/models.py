@@ -335,6 +335,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("internal note")
     REPLY = "reply", _("reply to the citizen")
     CONTACT = "contact", _("contact attached")
+    IDENTIFIED = "identified", _("person identified")
     ASSIGNED = "assigned", _("assigned")
     TAKEN = "taken", _("taken")
     HANDOVER = "handover", _("handed over")

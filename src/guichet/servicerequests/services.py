@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
+from guichet.access.domains.contacts import Action as ContactAction
 from guichet.access.domains.servicerequests import Action
 from guichet.agents import substitutions
 from guichet.agents.models import Agent, Language, RoleCode, Team
@@ -26,7 +27,7 @@ from guichet.audit.services import audit_record
 from guichet.calendars import business_time
 from guichet.calendars.selectors import calendar_for_team
 from guichet.contacts import services as contact_services
-from guichet.contacts.models import Channel, Contact, Outcome, Topic
+from guichet.contacts.models import Channel, Contact, Direction, Outcome, Topic
 from guichet.core import clock
 from guichet.core.errors import Conflict, ValidationFailed
 from guichet.core.models import BaseModel
@@ -137,8 +138,15 @@ class _Cleaned:
 
 
 def _clean(
-    problems: Problems, actor: Agent, data: RequestInput, acting: Team | None
+    problems: Problems,
+    actor: Agent,
+    data: RequestInput,
+    acting: Team | None,
+    *,
+    anonymous: bool = False,
 ) -> _Cleaned | None:
+    """`anonymous`: the request comes from a contact whose caller is not known yet,
+    so it may name nobody (`request_identify` names them later)."""
     kind = choice(problems, "kind", data.kind, Kind.values)
     subject = text(
         problems, "subject", data.subject, required=True, max_length=SUBJECT_MAX
@@ -178,7 +186,8 @@ def _clean(
         problems, "requester_name", data.requester_name, required=False, max_length=200
     )
     if (
-        person is None
+        not anonymous
+        and person is None
         and organisation is None
         and not data.person
         and not data.organisation
@@ -930,3 +939,247 @@ def service_level_rule_ensure(
             summary={"kind": kind, "topic": topic.code if topic else None},
         )
     return rule
+
+
+def _contact_event(request: Request, actor: Agent, contact: Contact) -> None:
+    RequestContact.objects.create(request=request, contact=contact)
+    RequestEvent.objects.bulk_create(
+        [_event(request, EventKind.CONTACT, actor, data={"contact": str(contact.uuid)})]
+    )
+
+
+def _is_anonymous(contact: Contact) -> bool:
+    return contact.person_id is None and contact.organisation_id is None
+
+
+def request_from_contact(
+    *,
+    actor: Agent,
+    contact: Contact,
+    data: RequestInput,
+    team: Team | None = None,
+) -> Request:
+    """Open a request from a contact already registered, which the actor sees. The
+    person and organisation concerned are the contact's unless `data` names them. A
+    contact from an anonymous caller opens a request about nobody yet (issue #13,
+    item 2: anonymous "with what is known", kept as the requester's name when none
+    is given), named later with `request_identify`."""
+    policy.require(actor, Action.REQUEST_CREATE)
+    policy.require(actor, ContactAction.CONTACT_VIEW, contact)
+    anonymous = _is_anonymous(contact)
+    wanted = replace(
+        data,
+        person=data.person or (str(contact.person.uuid) if contact.person else ""),
+        organisation=data.organisation
+        or (str(contact.organisation.uuid) if contact.organisation else ""),
+        requester_name=data.requester_name
+        or (
+            contact.anonymous_details.splitlines()[0][:200]
+            if anonymous and contact.anonymous_details
+            else ""
+        ),
+        language=data.language or contact.language,
+    )
+    problems = Problems()
+    acting = contact_services.acting_team(problems, actor, team)
+    cleaned = _clean(problems, actor, wanted, acting, anonymous=anonymous)
+    problems.raise_if_any()
+    assert cleaned is not None  # noqa: S101 - problems raised otherwise
+    assert acting is not None  # noqa: S101
+    with transaction.atomic():
+        return _insert(actor, cleaned, acting, contact)
+
+
+def anonymous_contact_with_request(
+    *,
+    actor: Agent,
+    contact: contact_services.ContactInput,
+    request: RequestInput,
+    team: Team | None = None,
+) -> tuple[Contact, Request]:
+    """Register a contact from a caller nobody identified and the request it turns
+    into, at once (the first line's screen for an anonymous caller): both or
+    neither. `contact_with_request` is the path of an identified caller."""
+    policy.require(actor, Action.REQUEST_CREATE)
+    with transaction.atomic():
+        registered = contact_services.contact_register(
+            actor=actor,
+            data=_with_outcome(contact, Outcome.REQUEST_CREATED),
+            team=team,
+        )
+        if not _is_anonymous(registered):
+            raise ValidationFailed(
+                _("This contact names whom it concerns: it is not anonymous."),
+                errors=[],
+                code=Code.NOT_ANONYMOUS,
+            )
+        return registered, request_from_contact(
+            actor=actor, contact=registered, data=request, team=team
+        )
+
+
+def request_identify(
+    *, actor: Agent, request: Request, expected_version: int, person: str
+) -> Request:
+    """Name the person concerned of a request opened from an anonymous contact,
+    once they are known: one the actor sees (a hidden one is "not found"), on a
+    request that names nobody yet. Audited, and on the timeline; from then on the
+    request is seen only by who sees that person."""
+    policy.require(actor, Action.REQUEST_WORK, request)
+    problems = Problems()
+    if not person:
+        problems.add("person", "required", _("This field is required."))
+    found = contact_services.visible_one(problems, "person", actor, Person, person)
+    if request.person_id is not None or request.organisation_id is not None:
+        problems.add(
+            "person",
+            Code.ALREADY_IDENTIFIED,
+            _("This request already names whom it concerns."),
+        )
+    problems.raise_if_any()
+    assert found is not None  # noqa: S101 - problems raised otherwise
+    with transaction.atomic():
+        versioned_update(
+            request, expected_version=expected_version, refresh=False, person=found
+        )
+        RequestEvent.objects.bulk_create(
+            [
+                _event(
+                    request,
+                    EventKind.IDENTIFIED,
+                    actor,
+                    data={"person": str(found.uuid)},
+                )
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="request.identify",
+            obj=request,
+            summary={"person": str(found.uuid), "was_anonymous": True},
+        )
+    request.refresh_from_db()
+    return request
+
+
+def request_contact_add(
+    *,
+    actor: Agent,
+    request: Request,
+    contact: contact_services.ContactInput,
+    team: Team | None = None,
+) -> Contact:
+    """Register a contact about a request the actor works on (a call about it) and
+    attach it: both or neither. It concerns the request's person or organisation
+    unless the contact names them, and its topic is the request's unless given."""
+    policy.require(actor, Action.REQUEST_WORK, request)
+    data = replace(
+        contact,
+        person=contact.person or (str(request.person.uuid) if request.person else ""),
+        organisation=contact.organisation
+        or (str(request.organisation.uuid) if request.organisation else ""),
+        topic=contact.topic or str(request.topic.uuid),
+    )
+    with transaction.atomic():
+        registered = contact_services.contact_register(
+            actor=actor, data=data, team=team, known=_request_known(request)
+        )
+        _contact_event(request, actor, registered)
+        audit_record(
+            actor=actor,
+            action="request.attach_contact",
+            obj=request,
+            summary={"contact": str(registered.uuid)},
+        )
+    return registered
+
+
+REPLY_CHANNELS = (Channel.EMAIL, Channel.LETTER)
+
+
+def request_reply_record(
+    *,
+    actor: Agent,
+    request: Request,
+    channel: str,
+    letter: str,
+    text_: str,
+    dispatched: bool,
+    team: Team | None = None,
+) -> Contact | None:
+    """Write a reply to the citizen into the request's timeline; once it goes out
+    (`dispatched`), register it as an outgoing contact attached to the request,
+    and count it as the first answer when the request had none.
+
+    The reply itself (a letter of the correspondence app, sent by e-mail or post)
+    is written above this app (`correspondence.services.replies`), which calls this
+    to keep the request's side of it here."""
+    policy.require(actor, Action.REQUEST_WORK, request)
+    problems = Problems()
+    if channel not in REPLY_CHANNELS:
+        problems.add(
+            "channel", Code.REPLY_CHANNEL, _("A reply goes by e-mail or by letter.")
+        )
+    problems.raise_if_any()
+    now = clock.now()
+    with transaction.atomic():
+        registered = None
+        if dispatched:
+            registered = contact_services.contact_register(
+                actor=actor,
+                data=contact_services.ContactInput(
+                    channel=channel,
+                    direction=Direction.OUTBOUND,
+                    started_at=now,
+                    ended_at=now,
+                    person=str(request.person.uuid) if request.person else "",
+                    organisation=str(request.organisation.uuid)
+                    if request.organisation
+                    else "",
+                    topic=str(request.topic.uuid),
+                    summary=text_,
+                    outcome=Outcome.ANSWERED,
+                    language=request.language,
+                ),
+                team=team
+                or (request.team if request.team_id in actor.team_ids else None),
+                known=_request_known(request),
+            )
+            RequestContact.objects.create(request=request, contact=registered)
+            # A reply that reached the citizen is their first answer (issue #13,
+            # item 7: time to first answer), if no status move gave one before.
+            if request.first_answered_at is None:
+                versioned_update(request, expected_version=None, first_answered_at=now)
+        RequestEvent.objects.bulk_create(
+            [
+                _event(
+                    request,
+                    EventKind.REPLY,
+                    actor,
+                    text_=text_,
+                    data={
+                        "letter": letter,
+                        "channel": channel,
+                        "dispatched": dispatched,
+                        "contact": str(registered.uuid) if registered else None,
+                    },
+                )
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="request.reply",
+            obj=request,
+            summary={"letter": letter, "channel": channel, "dispatched": dispatched},
+        )
+    return registered
+
+
+def _request_known(request: Request) -> dict[str, BaseModel]:
+    """The request's own records, by public id, for a contact registered about it
+    (they were read through the policy with the request)."""
+    known: dict[str, BaseModel] = {str(request.topic.uuid): request.topic}
+    for party in (request.person, request.organisation):
+        if party is not None:
+            known[str(party.uuid)] = party
+    return known

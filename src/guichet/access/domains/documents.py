@@ -18,13 +18,24 @@ Visibility of one document follows its person's: a person confidential to a team
 keeps their documents confidential to that team. The identifier checks
 (`check.run`) compute an answer and store nothing: every agent who serves citizens
 may run them.
+
+The register of specimen signatures and seals (issue #14, item 5) is the consular
+front office's tool for legalisation (seed 000: "Vérifier l'authenticité et la
+validité des documents"; docs/sources.md §5.5: legalisation certifies the official's
+signature, seal and capacity, not the content). Its agents, at level C as the
+seed's function (BV004, "Mettre à jour les banques de données utilisées par le
+service"), and their supervisors consult it, keep it up to date and record on a
+document which specimen its signature was compared with. It holds no citizen data
+(officials sign in their public capacity), so every specimen is seen by whoever
+holds `specimen.view`; recording a comparison also needs the document itself to be
+visible. Contact-center, support, dossier and payment agents do not legalise.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from .base import CITIZEN_FACING, Grant, Kind, R, grant, via_person
+from .base import CITIZEN_FACING, EVERYONE, Grant, Kind, L, R, grant, via_person
 
 
 class Action(StrEnum):
@@ -34,6 +45,9 @@ class Action(StrEnum):
     DOCUMENT_UPLOAD = "document.upload"
     DOCUMENT_EDIT = "document.edit"
     DOCUMENT_VERIFY = "document.verify"
+    SPECIMEN_VIEW = "specimen.view"
+    SPECIMEN_MANAGE = "specimen.manage"
+    SPECIMEN_COMPARE = "specimen.compare"
 
 
 # Who handles documents themselves (seeds 000, 001, 003, 004 and supervisors).
@@ -45,6 +59,9 @@ DOCUMENT_HANDLERS = (
     R.SUPERVISOR,
 )
 
+# Who legalises signatures: the consular front office and its supervisors (seed 000).
+LEGALISERS = (R.FRONT_OFFICE, R.SUPERVISOR)
+
 GRANTS: dict[str, Grant] = {
     Action.CHECK_RUN: grant(*CITIZEN_FACING),
     Action.DOCUMENT_VIEW: grant(*CITIZEN_FACING),
@@ -52,6 +69,9 @@ GRANTS: dict[str, Grant] = {
     Action.DOCUMENT_UPLOAD: grant(*DOCUMENT_HANDLERS),
     Action.DOCUMENT_EDIT: grant(*DOCUMENT_HANDLERS),
     Action.DOCUMENT_VERIFY: grant(*DOCUMENT_HANDLERS),
+    Action.SPECIMEN_VIEW: grant(*LEGALISERS),
+    Action.SPECIMEN_MANAGE: grant(*LEGALISERS, min_level=L.C),
+    Action.SPECIMEN_COMPARE: grant(*LEGALISERS),
 }
 
 
@@ -67,5 +87,17 @@ KINDS: dict[str, Kind] = {
                 Action.DOCUMENT_VERIFY,
             }
         ),
+    ),
+    "documents.specimen": Kind(
+        view_action=Action.SPECIMEN_VIEW,
+        rule=EVERYONE,
+        actions=frozenset(
+            {Action.SPECIMEN_VIEW, Action.SPECIMEN_MANAGE, Action.SPECIMEN_COMPARE}
+        ),
+    ),
+    "documents.signingofficial": Kind(
+        view_action=Action.SPECIMEN_VIEW,
+        rule=EVERYONE,
+        actions=frozenset({Action.SPECIMEN_VIEW, Action.SPECIMEN_MANAGE}),
     ),
 }

@@ -36,6 +36,7 @@ from .minutes import (
     minutes_create,
     minutes_pdf_deliver,
 )
+from .replies import Reply, request_reply, request_reply_dispatch
 from .templates import (
     letter_type_ensure,
     letterhead_ensure,
@@ -47,6 +48,7 @@ from .templates import (
 __all__ = [
     "ActionInput",
     "ChunkResult",
+    "Reply",
     "action_item_complete",
     "batch_exceptions",
     "batch_get",
@@ -78,6 +80,8 @@ __all__ = [
     "minutes_pdf_deliver",
     "persons_waiting",
     "print_batch_create",
+    "request_reply",
+    "request_reply_dispatch",
     "template_check",
     "template_save",
     "templates_load",

@@ -23,6 +23,8 @@ from guichet.contacts.selectors import TopicOption
 from guichet.core import clock
 from guichet.servicerequests.models import Kind, Priority, Seriousness
 from guichet.ui.errors import ServiceForm
+from guichet.ui.forms.pick import person_pick_field
+from guichet.ui.forms.servicerequests import ActionForm, VersionedActionForm
 
 _SALT = "guichet.ui.contact.started"
 # A screen left open longer than this is stale: the service refuses older starts too.
@@ -46,7 +48,34 @@ def _blank(choices: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
 
-class ContactForm(ServiceForm):
+class RequestFields(forms.Form):
+    """What the agent types for a request, on the first line's screen and on a
+    contact's page (the complaint's own fields are refused on other kinds)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of request"), choices=Kind.choices, initial=Kind.QUESTION
+    )
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+    seriousness = forms.ChoiceField(
+        label=_("Seriousness (complaints)"),
+        choices=_blank(Seriousness.choices),
+        required=False,
+    )
+    complaint_about = forms.CharField(
+        label=_("Complaint about (complaints)"),
+        required=False,
+        widget=forms.Textarea(attrs=NARROW),
+        help_text=_("What happened, when and where."),
+    )
+    complaint_service = forms.ChoiceField(
+        label=_("Service complained about (complaints)"), required=False
+    )
+
+
+class ContactForm(ServiceForm, RequestFields):
     """A contact (and, with the second button, the request it turns into)."""
 
     started_at = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -71,23 +100,12 @@ class ContactForm(ServiceForm):
         choices=_blank(CallerRelation.choices),
         required=False,
     )
+    caller_person = person_pick_field(_("Caller, when a known person"))
     caller_name = forms.CharField(
-        label=_("Caller's name"), required=False, max_length=200
+        label=_("Caller's name, when not known"), required=False, max_length=200
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=CONTACT_OUTCOMES, initial=Outcome.ANSWERED
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind of request"), choices=Kind.choices, initial=Kind.QUESTION
-    )
-    subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
-    priority = forms.ChoiceField(
-        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
-    )
-    seriousness = forms.ChoiceField(
-        label=_("Seriousness (complaints)"),
-        choices=_blank(Seriousness.choices),
-        required=False,
     )
 
     def __init__(
@@ -96,24 +114,33 @@ class ContactForm(ServiceForm):
         topics: Sequence[TopicOption],
         teams: Sequence[tuple[str, str]],
         anonymous: bool,
+        services: Sequence[tuple[str, str]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        complained = cast(forms.ChoiceField, self.fields["complaint_service"])
+        complained.choices = _blank(services)
         topic = cast(forms.ChoiceField, self.fields["topic"])
-        topic.choices = _blank(
-            [(option.uuid, "\u2003" * option.depth + option.label) for option in topics]
-        )
+        topic.choices = _topic_choices(topics)
         team = cast(forms.ChoiceField, self.fields["team"])
         team.choices = list(teams)
         if len(teams) <= 1:
             team.widget = forms.HiddenInput()
         if anonymous:
-            for name in ("caller_relation", "caller_name", *self.REQUEST_FIELDS):
+            # Nobody to act for: an anonymous caller has no caller of their own.
+            for name in ("caller_relation", "caller_person", "caller_name"):
                 del self.fields[name]
         else:
             del self.fields["anonymous_details"]
 
-    REQUEST_FIELDS = ("kind", "subject", "priority", "seriousness")
+    REQUEST_FIELDS = (
+        "kind",
+        "subject",
+        "priority",
+        "seriousness",
+        "complaint_about",
+        "complaint_service",
+    )
 
     def clean(self) -> dict[str, Any]:
         """The opening instant, read back from its signature; a forged or too old
@@ -147,6 +174,7 @@ class ContactForm(ServiceForm):
                 "summary",
                 "anonymous_details",
                 "caller_relation",
+                "caller_person",
                 "caller_name",
             )
             if name in self.fields
@@ -154,3 +182,47 @@ class ContactForm(ServiceForm):
 
     def request_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.REQUEST_FIELDS if name in self.fields]
+
+
+class ContactCorrectForm(VersionedActionForm):
+    ids = "correct"
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs=NARROW)
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=_blank(Outcome.choices), required=False
+    )
+
+    def __init__(
+        self, *args: Any, topics: Sequence[TopicOption], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["topic"]).choices = _topic_choices(topics)
+
+
+class RequestFromContactForm(ActionForm, RequestFields):
+    """A request opened from a registered contact (its person, or nobody yet)."""
+
+    ids = "request"
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    field_order = ("kind", "subject", "topic", "priority")
+
+    def __init__(
+        self,
+        *args: Any,
+        topics: Sequence[TopicOption],
+        services: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["topic"]).choices = _topic_choices(topics)
+        cast(forms.ChoiceField, self.fields["complaint_service"]).choices = _blank(
+            services
+        )
+
+
+def _topic_choices(topics: Sequence[TopicOption]) -> list[tuple[str, Any]]:
+    return _blank(
+        [(option.uuid, "\u2003" * option.depth + option.label) for option in topics]
+    )

@@ -13,9 +13,11 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guichet.contacts.models import Channel, Direction, Outcome
 from guichet.servicerequests import transitions
 from guichet.servicerequests.models import Classification, Kind, Priority, Status
 from guichet.ui.errors import ServiceForm
+from guichet.ui.forms.pick import person_pick_field
 
 NARROW = {"cols": 20, "rows": 3}
 
@@ -158,4 +160,53 @@ class LinkForm(ActionForm):
         max_length=40,
         required=False,
         help_text=_("Empty: this request is no longer part of another."),
+    )
+
+
+class ReplyForm(ActionForm):
+    ids = "reply"
+    answer = forms.CharField(
+        label=_("Answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"cols": 20, "rows": 6}),
+        help_text=_(
+            "Written into the reply letter, in the person's language; it goes by "
+            "e-mail or by post, as the person asked."
+        ),
+    )
+
+
+class RequestContactForm(ActionForm):
+    """A contact about the request (a call, a visit), registered and attached."""
+
+    ids = "contact"
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Direction.choices, initial=Direction.INBOUND
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs=NARROW)
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=_blank(Outcome.choices),
+        required=False,
+    )
+
+
+class IdentifyForm(VersionedActionForm):
+    """Name the person concerned of what came from an anonymous caller."""
+
+    ids = "identify"
+    person = person_pick_field(_("Person concerned"))
+
+
+class AttachForm(ActionForm):
+    ids = "attach"
+    reference = forms.CharField(
+        label=_("Reference of the request"),
+        max_length=40,
+        help_text=_("REQ-YYYY-NNNNNNN"),
     )

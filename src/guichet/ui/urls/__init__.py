@@ -11,6 +11,7 @@ from . import (
     documents,
     parties,
     servicerequests,
+    specimens,
     workspace,
 )
 
@@ -26,4 +27,5 @@ urlpatterns = [
     path("", include(correspondence.urlpatterns)),
     path("", include(contacts.urlpatterns)),
     path("", include(servicerequests.urlpatterns)),
+    path("", include(specimens.urlpatterns)),
 ]

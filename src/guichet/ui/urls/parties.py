@@ -6,6 +6,7 @@ from guichet.ui.views import parties
 
 urlpatterns = [
     path("persons/new/", parties.person_create, name="person_create"),
+    path("persons/pick/", parties.person_pick, name="person_pick"),
     path("persons/<uuid:person_id>/", parties.person_detail, name="person_detail"),
     path(
         "persons/<uuid:person_id>/history/",

@@ -33,4 +33,24 @@ urlpatterns = [
     path("requests/<str:reference>/merge/", views.request_merge, name="request_merge"),
     path("requests/<str:reference>/link/", views.request_link, name="request_link"),
     path("requests/<str:reference>/take/", views.request_take, name="request_take"),
+    path(
+        "requests/<str:reference>/reply/",
+        views.request_reply_view,
+        name="request_reply",
+    ),
+    path(
+        "requests/<str:reference>/reply/<uuid:letter_id>/send/",
+        views.request_reply_send,
+        name="request_reply_send",
+    ),
+    path(
+        "requests/<str:reference>/contact/",
+        views.request_contact_add,
+        name="request_contact_add",
+    ),
+    path(
+        "requests/<str:reference>/identify/",
+        views.request_identify,
+        name="request_identify",
+    ),
 ]

@@ -109,6 +109,7 @@ class ShownDocument:
     verifications: list[ShownVerification]
     verify_form: DocumentVerifyForm | None
     may_download: bool
+    may_compare: bool
 
 
 def _verify_prefix(document: Document) -> str:
@@ -135,6 +136,7 @@ def _shown(
     seen: Seen[Document],
     decision_date: dt.date,
     refused: dict[str, DocumentVerifyForm],
+    may_compare: bool,
 ) -> ShownDocument:
     document = seen.obj
     return ShownDocument(
@@ -146,6 +148,7 @@ def _shown(
         ],
         verify_form=_verify_form(seen, refused),
         may_download=seen.may(Action.DOCUMENT_DOWNLOAD),
+        may_compare=may_compare,
     )
 
 
@@ -171,7 +174,12 @@ def _documents_page(
         {"tab": tab, "url": tab.url(person.uuid), "current": tab.key == "documents"}
         for tab in workspace.person_tabs_for(agent)
     ]
-    documents = [_shown(seen, decision_date, refused or {}) for seen in found.documents]
+    # Comparing a signature with the register of specimens (legalisation).
+    may_compare = policy.may(agent, Action.SPECIMEN_COMPARE)
+    documents = [
+        _shown(seen, decision_date, refused or {}, may_compare)
+        for seen in found.documents
+    ]
     return render(
         request,
         "ui/documents/person_documents.html",

@@ -46,6 +46,7 @@ from guichet.ui.forms.parties import (
     PhoneAddForm,
     VersionedForm,
 )
+from guichet.ui.forms.pick import PICKABLE
 from guichet.ui.templatetags.guichet_ui import enterprise_number, national_number
 from guichet.ui.templatetags.guichet_ui import phone as format_phone
 
@@ -806,4 +807,45 @@ def organisation_detail(
                 agent=agent, organisation=organisation
             ),
         },
+    )
+
+
+PICK_RESULTS = 8
+
+
+def _pick_criterion(text: str) -> str | None:
+    """Which of the person search's criteria a typed text is (as the global
+    search chooses), or None when it is too short to search."""
+    if search.looks_like_national_number(text):
+        return "national_number"
+    if search.looks_like_email(text):
+        return "email"
+    if search.looks_like_phone(text):
+        return "phone"
+    if search.looks_like_name(text):
+        return "name"
+    return None
+
+
+@agent_required
+def person_pick(request: HttpRequest) -> HttpResponse:
+    """The persons matching what the agent typed in a person picker, as radio
+    buttons named after the form field (`ui.forms.pick`): only persons the agent
+    may see, through the parties' search, which logs the read."""
+    agent = agent_of(request)
+    policy.require(agent, Action.PERSON_VIEW)
+    field = request.GET.get("field", "")
+    if field not in PICKABLE:
+        raise NotFound(_("No such page."))
+    text = request.GET.get(f"{field}_q", "").strip()[:200]
+    criterion = _pick_criterion(text)
+    persons: Sequence[Person] = []
+    if criterion is not None:
+        persons = selectors.person_search(
+            agent=agent, page=1, page_size=PICK_RESULTS, **{criterion: text}
+        ).items
+    return render(
+        request,
+        "ui/parties/_person_pick.html",
+        {"persons": persons, "field": field, "query": text},
     )

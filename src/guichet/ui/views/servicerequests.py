@@ -27,9 +27,11 @@ from guichet.access.domains.correspondence import Action as LetterAction
 from guichet.access.domains.servicerequests import Action
 from guichet.access.policy import Seen
 from guichet.agents.models import Agent, Team
+from guichet.contacts.services import ContactInput
 from guichet.core import clock
 from guichet.core.errors import Conflict, NotFound
 from guichet.correspondence import selectors as letter_selectors
+from guichet.correspondence.services import request_reply, request_reply_dispatch
 from guichet.parties import selectors as party_selectors
 from guichet.servicerequests import selectors, services, transitions
 from guichet.servicerequests.models import (
@@ -44,17 +46,21 @@ from guichet.servicerequests.selectors import QueueFilter
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import ServiceForm, submit
+from guichet.ui.forms.pick import show_chosen
 from guichet.ui.forms.servicerequests import (
     ActionForm,
     AssignForm,
     HandoverForm,
+    IdentifyForm,
     LinkForm,
     MergeForm,
     NoteForm,
     QueueFilterForm,
+    ReplyForm,
+    RequestContactForm,
     TransitionForm,
 )
-from guichet.ui.views.contacts import person_tabs
+from guichet.ui.views.contacts import person_tabs, picked_person
 
 workspace.register_section(
     workspace.Section(
@@ -136,7 +142,22 @@ def event_words(event: RequestEvent, teams: dict[str, str]) -> str:
         return gettext("No longer part of another request.")
     if kind == EventKind.CONTACT:
         return gettext("A contact was attached.")
+    if kind == EventKind.REPLY:
+        return _reply_words(data)
+    if kind == EventKind.IDENTIFIED:
+        return gettext("The person concerned was identified.")
     return str(event.get_kind_display()).capitalize()
+
+
+def _reply_words(data: dict[str, Any]) -> str:
+    if not data.get("dispatched"):
+        return gettext(
+            "A reply was written; it waits for a supervisor's approval before it "
+            "goes out."
+        )
+    if data.get("channel") == "email":
+        return gettext("A reply was sent by e-mail.")
+    return gettext("A reply was sent by post.")
 
 
 def _agent_name(event: RequestEvent) -> str:
@@ -185,6 +206,12 @@ def _forms(seen: Seen[Request], given: dict[str, ActionForm]) -> dict[str, Any]:
         found["link"] = given.get("link") or LinkForm(
             initial={"parent": obj.parent.reference if obj.parent else ""}
         )
+    if seen.may(Action.REQUEST_WORK):
+        found["contact"] = given.get("contact") or RequestContactForm()
+        if obj.person_id is None and obj.organisation_id is None:
+            found["identify"] = given.get("identify") or IdentifyForm(initial=version)
+        elif obj.person_id is not None:
+            found["reply"] = given.get("reply") or ReplyForm()
     if seen.may(Action.REQUEST_HANDOVER) and is_open:
         found["handover"] = given.get("handover") or HandoverForm(
             initial=version, teams=_other_teams(obj)
@@ -231,6 +258,11 @@ def _detail(
             and obj.first_answered_at is None
             and obj.first_answer_due < now,
             "stale": stale,
+            "replies_waiting": letter_selectors.replies_waiting(
+                agent=agent, request=obj
+            )
+            if seen.may(Action.REQUEST_WORK)
+            else [],
         },
         status=status,
     )
@@ -264,6 +296,10 @@ def _act(
     if form.stale is not None:
         current = _seen(request, seen.obj.reference)
         return _detail(request, current, status=409, stale=True)
+    if key == "identify":
+        chosen = picked_person(agent_of(request), str(form.data.get("person", "")))
+        if chosen is not None:
+            show_chosen(form, "person", str(chosen))
     return _detail(request, seen, given={key: form}, status=422)
 
 
@@ -528,4 +564,83 @@ def my_work(agent: Agent) -> HomeWork:
         if policy.may(agent, LetterAction.LETTER_APPROVE)
         else [],
         actions=letter_selectors.action_items_for_agent(agent=agent),
+    )
+
+
+@agent_required
+@require_POST
+def request_reply_view(request: HttpRequest, reference: str) -> HttpResponse:
+    seen = _seen(request, reference)
+    form = ReplyForm(request.POST)
+    return _act(
+        request,
+        seen,
+        "reply",
+        form,
+        lambda obj: request_reply(
+            actor=agent_of(request), request=obj, answer=form.cleaned_data["answer"]
+        ),
+        gettext("The reply was written."),
+    )
+
+
+@agent_required
+@require_POST
+def request_reply_send(
+    request: HttpRequest, reference: str, letter_id: uuid.UUID
+) -> HttpResponse:
+    seen = _seen(request, reference)
+    request_reply_dispatch(
+        actor=agent_of(request), request=seen.obj, letter_id=letter_id
+    )
+    messages.success(request, gettext("The reply went out."))
+    return redirect("ui:request_detail", seen.obj.reference)
+
+
+@agent_required
+@require_POST
+def request_contact_add(request: HttpRequest, reference: str) -> HttpResponse:
+    seen = _seen(request, reference)
+    form = RequestContactForm(request.POST)
+    agent = agent_of(request)
+
+    def call(obj: Request) -> object:
+        data = form.cleaned_data
+        now = clock.now()
+        return services.request_contact_add(
+            actor=agent,
+            request=obj,
+            team=obj.team if obj.team_id in agent.team_ids else None,
+            contact=ContactInput(
+                channel=data["channel"],
+                direction=data["direction"],
+                started_at=now,
+                ended_at=now,
+                summary=data["summary"],
+                outcome=data["outcome"],
+            ),
+        )
+
+    return _act(
+        request, seen, "contact", form, call, gettext("The contact was registered.")
+    )
+
+
+@agent_required
+@require_POST
+def request_identify(request: HttpRequest, reference: str) -> HttpResponse:
+    seen = _seen(request, reference)
+    form = IdentifyForm(request.POST)
+    return _act(
+        request,
+        seen,
+        "identify",
+        form,
+        lambda obj: services.request_identify(
+            actor=agent_of(request),
+            request=obj,
+            expected_version=form.cleaned_data["version"],
+            person=form.cleaned_data["person"],
+        ),
+        gettext("The person concerned was named."),
     )

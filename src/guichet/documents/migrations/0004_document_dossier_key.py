@@ -33,7 +33,7 @@ def unlink_dossiers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0002_verification_outcome'),
+        ('documents', '0003_specimen_register'),
         ('dossiers', '0001_initial'),
     ]
 

@@ -1,0 +1,205 @@
+"""Replies to the citizen on a request (issue #13, item 4: "The person's preferred
+channel and language are used for every reply").
+
+An agent working on a request writes an answer; it becomes a letter of this app,
+in the person's preferred language, from the shipped `request_reply` template (the
+answer is its free field) or, when no administrator loaded it, from scratch. The
+letter follows the ordinary path: `letter_submit` issues it at once when the agent's
+level covers its kind (`autonomy`: a standard letter with free fields is level C),
+else it waits in the approval queue of the service's supervisors. Once issued it
+goes out by the channel the person asked to be answered on (the request's reply
+channel): e-mail to their preferred address on record (`letter_send_email`), else
+by post (it joins the service's print queue, `letters_to_post`). Each step is
+written on the request's timeline, and the reply that goes out is registered as an
+outgoing contact attached to the request (`servicerequests.services
+.request_reply_record`).
+
+This module lives here because `correspondence` sits above `servicerequests` in
+the layer list (ARCHITECTURE.md, `[tool.importlinter]`): it may call the requests'
+services, while the requests app may not import letters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from guichet.access import policy
+from guichet.access.domains.servicerequests import Action as RequestAction
+from guichet.agents.models import Agent
+from guichet.contacts.models import Channel as ContactChannel
+from guichet.contacts.models import Contact
+from guichet.core.errors import NotFound
+from guichet.core.validation import Problems, parse_uuid, text
+from guichet.correspondence import fields
+from guichet.correspondence.errors import Code, WrongState
+from guichet.correspondence.models import (
+    DISPATCH_UNDER_WAY,
+    Letter,
+    LetterDispatch,
+    LetterReference,
+    LetterStatus,
+    LetterTemplate,
+)
+from guichet.correspondence.selectors import reply_letters_waiting
+from guichet.servicerequests.models import Request
+from guichet.servicerequests.services import request_reply_record
+
+from .letters import letter_draft_create, letter_send_email, letter_submit
+
+LETTER_TYPE = "request_reply"
+REFERENCE_KIND = "request"
+ANSWER_MAX = fields.TEXT_MAX
+
+
+def reply_channel(*, preferred: str, has_email: bool) -> str:
+    """The channel a reply goes by: e-mail when the person asked for e-mail and
+    gave us an address, else a letter by post (every other channel of origin, a
+    phone call or a visit, is answered in writing by post)."""
+    if preferred == ContactChannel.EMAIL and has_email:
+        return ContactChannel.EMAIL
+    return ContactChannel.LETTER
+
+
+@dataclass(frozen=True)
+class Reply:
+    letter: Letter
+    channel: str
+    # Sent by e-mail or queued for printing; False: it waits for a supervisor.
+    dispatched: bool
+    dispatch: LetterDispatch | None
+    contact: Contact | None
+
+
+def _person_required(problems: Problems, request: Request) -> None:
+    if request.person is None:
+        problems.add(
+            "person",
+            Code.REQUIRED,
+            _(
+                "This request names no person yet: identify them before replying "
+                "(a reply goes to a person on record)."
+            ),
+        )
+
+
+def _go_out(actor: Agent, request: Request, letter: Letter) -> Reply:
+    """Send an issued reply letter by the person's preferred channel and record it."""
+    person = letter.person
+    channel = reply_channel(
+        preferred=request.reply_channel, has_email=person.emails.exists()
+    )
+    dispatch = (
+        letter_send_email(actor=actor, letter_id=letter.uuid)
+        if channel == ContactChannel.EMAIL
+        else None
+    )
+    contact = request_reply_record(
+        actor=actor,
+        request=request,
+        channel=channel,
+        letter=str(letter.uuid),
+        text_=_answer_of(letter),
+        dispatched=True,
+    )
+    return Reply(letter, channel, True, dispatch, contact)
+
+
+def _answer_of(letter: Letter) -> str:
+    answer = (letter.free_values or {}).get("answer")
+    return str(answer) if answer else str(letter.body_text or "")
+
+
+@transaction.atomic
+def request_reply(*, actor: Agent, request: Request, answer: str) -> Reply:
+    """Answer the citizen on a request the actor works on, in the person's
+    preferred language and by their preferred channel (see the module's text)."""
+    policy.require(actor, RequestAction.REQUEST_WORK, request)
+    problems = Problems()
+    clean = text(
+        problems, "answer", answer, required=True, max_length=ANSWER_MAX, multiline=True
+    )
+    _person_required(problems, request)
+    problems.raise_if_any()
+    person = request.person
+    assert person is not None  # noqa: S101 - refused above otherwise
+    team = request.team.code if request.team_id in actor.team_ids else None
+    references = {REFERENCE_KIND: request.reference}
+    if LetterTemplate.objects.filter(letter_type__code=LETTER_TYPE).exists():
+        letter = letter_draft_create(
+            actor=actor,
+            person_id=person.uuid,
+            letter_type=LETTER_TYPE,
+            language=person.language,
+            team=team,
+            free_values={"request_reference": request.reference, "answer": clean},
+            references=references,
+        )
+    else:
+        letter = letter_draft_create(
+            actor=actor,
+            person_id=person.uuid,
+            language=person.language,
+            team=team,
+            subject=f"{request.reference}: {request.subject}",
+            body=clean,
+            references=references,
+        )
+    letter = letter_submit(
+        actor=actor, letter_id=letter.uuid, expected_version=letter.version
+    )
+    if letter.status == LetterStatus.ISSUED:
+        return _go_out(actor, request, letter)
+    planned = reply_channel(
+        preferred=request.reply_channel, has_email=person.emails.exists()
+    )
+    request_reply_record(
+        actor=actor,
+        request=request,
+        channel=planned,
+        letter=str(letter.uuid),
+        text_=clean,
+        dispatched=False,
+    )
+    return Reply(letter, planned, False, None, None)
+
+
+@transaction.atomic
+def request_reply_dispatch(
+    *, actor: Agent, request: Request, letter_id: object
+) -> Reply:
+    """Send a reply a supervisor has approved since, by the person's preferred
+    channel, and record it: once (a second call is refused, nothing sent twice).
+    A reply by post was already in the print queue from its approval: this records
+    that it went out."""
+    policy.require(actor, RequestAction.REQUEST_WORK, request)
+    key = parse_uuid(letter_id)
+    letter = (
+        policy.visible(actor, Letter.objects.all())
+        .filter(
+            uuid=key,
+            pk__in=LetterReference.objects.filter(
+                kind=REFERENCE_KIND, object_id=request.reference
+            ).values("letter_id"),
+        )
+        .select_for_update(of=("self",))
+        .first()
+        if key
+        else None
+    )
+    # Read after the letter's lock: a second call waits, then sees the first's record.
+    if letter is None or str(letter.uuid) not in reply_letters_waiting(request=request):
+        raise NotFound(_("No such reply waiting to go out."))
+    channel = reply_channel(
+        preferred=request.reply_channel, has_email=letter.person.emails.exists()
+    )
+    under_way = letter.dispatches.filter(status__in=DISPATCH_UNDER_WAY).exists()
+    if letter.status not in (LetterStatus.ISSUED, LetterStatus.SENT) or (
+        channel == ContactChannel.EMAIL and under_way
+    ):
+        raise WrongState(
+            _("This reply is not approved yet, or has already gone out."),
+        )
+    return _go_out(actor, request, letter)
