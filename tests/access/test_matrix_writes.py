@@ -17,12 +17,13 @@ that wrote must have recorded it in the changes chain.
 The operations come from the OpenAPI description: a new write operation fails the
 first test until it says here which action guards it and how to call it validly.
 
-Time (2026-12-04, on this machine shared by five engineers): about 2,450 calls.
-SQLite: about 36 s of one core for the module (12 s of them starting pytest and
-migrating the test database, 1.5 s building the world once), 90 to 100 s of wall
-time under the machine's load. PostgreSQL: about 42 s of one core for pytest, 180 s
-of wall time. The world is built once per module and put back in each test by
-`tests.snapshot` (milliseconds); nearly all the rest is the calls themselves.
+Time (2026-12-05, on this machine shared by five engineers, load 3 to 5): over
+2,800 calls. SQLite: about 37 s of one core for the module (12 s of them starting
+pytest and migrating the test database, under 2 s building the world once), 70 s
+of wall time (90 to 100 s under a heavier load). PostgreSQL: about 44 s of one core
+for pytest, 80 s of wall time (180 s under a heavier load). The world is built once
+per module and put back in each test by `tests.snapshot` (milliseconds); nearly all
+the rest is the calls themselves.
 """
 
 from __future__ import annotations
@@ -62,9 +63,11 @@ from guichet.correspondence import selectors as letter_selectors
 from guichet.correspondence.services import (
     ActionInput,
     incoming_mail_register,
+    letter_approve,
     letter_draft_create,
     letter_submit,
     minutes_create,
+    request_reply,
     templates_load,
 )
 from guichet.demo.identifiers import national_number
@@ -106,6 +109,9 @@ class Write:
     `in_body`: the object is named in the body, not the path; a refusal may then
     be exactly what the same call naming a missing object gets (a 422 on that
     field).
+    `named`: another object named in the body, which the agent must see as well
+    (the person a request or contact from an anonymous caller turns out to be
+    about); one they may not see must be refused exactly as a missing one.
     """
 
     action: str
@@ -113,6 +119,7 @@ class Write:
     call: Callable[[Objects], Call]
     ok: frozenset[int] = frozenset({200})
     in_body: bool = False
+    named: str | None = None
 
 
 _NUMBERS = itertools.count(1)
@@ -155,6 +162,19 @@ def _another(objects: Objects) -> str:
 
 def _json(body: dict[str, Any], if_match: str | None = None) -> Callable[..., Call]:
     return lambda objects: Call(json=body, if_match=if_match)
+
+
+def _identify(action: str, subject: str) -> Write:
+    """Name the case's person as the one `subject` (from an anonymous caller) is
+    about: a person the agent must see."""
+    return Write(
+        action,
+        subject,
+        lambda objects: Call(
+            json={"person": str(objects["person"].uuid)}, if_match=subject
+        ),
+        named="person",
+    )
 
 
 # Every write operation of the API, with the action the policy grants it by.
@@ -431,6 +451,30 @@ WRITES: dict[tuple[str, str], Write] = {
         frozenset({201}),
         in_body=True,
     ),
+    ("post", "/contacts/{contact_id}/identify"): _identify(
+        "contact.edit", "anonymous_contact"
+    ),
+    ("post", "/requests/from-contact/{contact_id}"): Write(
+        "request.create",
+        "contact",
+        _json({"kind": "question", "subject": "Matrix call", "topic": "legalisation"}),
+        frozenset({201}),
+    ),
+    ("post", "/requests/{key}/identify"): _identify(
+        "request.work", "anonymous_request"
+    ),
+    ("post", "/requests/{key}/contacts"): Write(
+        "request.work",
+        "request",
+        _json({"contact": {"channel": "phone", "summary": "Called about it."}}),
+        frozenset({201}),
+    ),
+    ("post", "/requests/{key}/replies"): Write(
+        "request.work", "request", _json({"answer": "Yes, it can."}), frozenset({201})
+    ),
+    ("post", "/requests/{key}/replies/{letter_id}/dispatch"): Write(
+        "request.work", "replied", _json({})
+    ),
     ("post", "/requests/take-next"): Write("request.work", None, _json({})),
     ("post", "/requests/{key}/take"): Write("request.work", "request", _json({})),
     ("post", "/requests/{key}/transitions"): Write(
@@ -572,19 +616,55 @@ def _blank_page() -> bytes:
     return out.getvalue()
 
 
+def _request_input(subject: str, person: Person | None = None) -> Any:
+    return request_services.RequestInput(
+        kind="question",
+        subject=subject,
+        topic="legalisation",
+        channel="phone",
+        person=str(person.uuid) if person else "",
+    )
+
+
 def _request(actor: Agent, person: Person, subject: str, team: Team) -> Any:
     """A request in `team`'s queue (routing sends every request to `home`)."""
     created = request_services.request_create(
+        actor=actor, data=_request_input(subject, person), team=team
+    )
+    return _queued(actor, created, team)
+
+
+def _anonymous(actor: Agent, team: Team) -> tuple[Any, Any]:
+    """A contact from a caller nobody identified yet, registered by `team`, and the
+    request it turned into, in `team`'s queue: both about nobody yet."""
+    contact, created = request_services.anonymous_contact_with_request(
         actor=actor,
-        data=request_services.RequestInput(
-            kind="question",
-            subject=subject,
-            topic="legalisation",
-            channel="phone",
-            person=str(person.uuid),
+        contact=contact_services.ContactInput(
+            channel="counter", anonymous_details="Tall woman, red coat"
         ),
+        request=_request_input("Anonymous question"),
         team=team,
     )
+    return contact, _queued(actor, created, team)
+
+
+def _waiting_reply(
+    author: Agent, approver: Agent, person: Person, team: Team
+) -> tuple[Any, Any]:
+    """A request of `team`'s queue and its reply, which waited for approval (its
+    author's level does not cover it), approved since: waiting to go out."""
+    replied = _request(author, person, "Replied", team)
+    reply = request_reply(actor=author, request=replied, answer="Yes.")
+    assert not reply.dispatched, "the reply must wait for its approval"
+    approved = letter_approve(
+        actor=approver,
+        letter_id=reply.letter.uuid,
+        expected_version=reply.letter.version,
+    )
+    return replied, approved
+
+
+def _queued(actor: Agent, created: Any, team: Team) -> Any:
     if created.team_id == team.pk:
         return created
     return request_services.request_handover(
@@ -741,6 +821,11 @@ def _build_world() -> World:
         teams=[home, other],
     )
 
+    # Replies at level D: the reply waits for `writer`'s approval.
+    replier = AgentFactory(
+        username="replier", roles=["support_agent"], level="D", teams=[home, other]
+    )
+
     def objects(person: Person, team: Team) -> Objects:
         """The objects `team` keeps about `person`, as its member `writer` made them."""
 
@@ -755,6 +840,8 @@ def _build_world() -> World:
 
         draft = letter()
         requests = [_request(writer, person, subject, team) for subject in "AB"]
+        anonymous_contact, anonymous_request = _anonymous(writer, team)
+        replied, reply = _waiting_reply(replier, writer, person, team)
         minutes = minutes_create(
             actor=writer,
             title="Team meeting",
@@ -811,6 +898,10 @@ def _build_world() -> World:
             ),
             "request": requests[0],
             "request2": requests[1],
+            "anonymous_contact": anonymous_contact,
+            "anonymous_request": anonymous_request,
+            "replied": replied,
+            "reply": reply,
             "item": minutes.actions.get(),
             "writer": writer.username,
             **_dossiers(writer, person, team),
@@ -839,6 +930,8 @@ def _path(template: str, write: Write, objects: Objects) -> str:
         "contact_point_id": objects["email"].uuid,
         "kind": "niss",
         "key": getattr(subject, "reference", None),
+        # A request's reply: the one waiting to go out.
+        "letter_id": objects["reply"].uuid if "/replies/" in template else None,
         "task_id": getattr(objects.get("task"), "uuid", None),
         "request_id": getattr(objects.get("docrequest"), "uuid", None),
     }
@@ -861,12 +954,26 @@ def _cases(write: Write) -> tuple[str, ...]:
     return ("public", "confidential", "elsewhere")
 
 
-def _may(agent: Agent, write: Write, objects: Objects) -> tuple[bool, bool]:
-    """(allowed, hidden): whether the policy allows the write, and whether its
-    object is one the agent may look for but not see (then a refusal must look
-    like a missing object's)."""
+@dataclass(frozen=True)
+class Verdict:
+    """What the policy says of a write: `allowed`; `hidden`, its object is one the
+    agent may look for but not see (then a refusal must look like a missing
+    object's); `unseen`, refused only because the agent may not see the object
+    named in the body as `Write.named` (then the refusal must be exactly the same
+    call's naming a missing one)."""
+
+    allowed: bool
+    hidden: bool = False
+    unseen: bool = False
+
+
+def _sees(agent: Agent, obj: Any) -> bool:
+    return policy.may(agent, policy.KINDS[obj._meta.label_lower].view_action, obj)
+
+
+def _may(agent: Agent, write: Write, objects: Objects) -> Verdict:
     if write.subject is None:
-        return policy.may(agent, write.action), False
+        return Verdict(policy.may(agent, write.action))
     obj = objects[write.subject]
     kind = policy.KINDS[obj._meta.label_lower]
     # Refused whatever the object (no grant of the action) tells nothing about it.
@@ -875,13 +982,15 @@ def _may(agent: Agent, write: Write, objects: Objects) -> tuple[bool, bool]:
         and policy.may(agent, kind.view_action)
         and not policy.may(agent, kind.view_action, obj)
     )
-    if isinstance(obj, Person) and not write.action.startswith("person."):
-        # About a person: the agent must see them and hold the action.
-        allowed = policy.may(agent, "person.view", obj) and policy.may(
-            agent, write.action
-        )
-        return allowed, hidden
-    return policy.may(agent, write.action, obj), hidden
+    if write.action not in kind.actions:
+        # About an object of another kind (a person, a contact a request is opened
+        # from): the agent must see it and hold the action.
+        allowed = _sees(agent, obj) and policy.may(agent, write.action)
+    else:
+        allowed = policy.may(agent, write.action, obj)
+    if allowed and write.named is not None and not _sees(agent, objects[write.named]):
+        return Verdict(False, hidden=True, unseen=True)
+    return Verdict(allowed, hidden)
 
 
 _WRITE_SQL = re.compile(
@@ -952,12 +1061,11 @@ def _body(response: Any) -> Any:
 
 
 def _missing(
-    api: ApiClient, method: str, template: str, write: Write, objects: Objects
+    api: ApiClient, method: str, template: str, write: Write, objects: Objects, key: str
 ) -> Callable[[], Answer]:
-    """The same call about an object that does not exist."""
-    assert write.subject is not None
+    """The same call with the object `key` one that does not exist."""
     ghost = SimpleNamespace(uuid=uuid.uuid4(), reference="REQ-2026-9999999", version=1)
-    others = {**objects, write.subject: ghost}
+    others = {**objects, key: ghost}
     return lambda: _send(
         api, method, _path(template, write, others), write.call(others), others
     )
@@ -972,13 +1080,20 @@ def _problem(answer: Answer) -> tuple[int, set[tuple[str, str]]]:
 
 
 def _refusal_is_right(
-    answer: Answer, hidden: bool, missing: Callable[[], Answer] | None
+    answer: Answer,
+    hidden: bool,
+    missing: Callable[[], Answer] | None,
+    *,
+    exactly: bool = False,
 ) -> bool:
     """Refused as the house does, with nothing written: 403 or 404, only 404 for
     an object the agent may not see; an object named in the body may instead get
     exactly what the same call naming an object that does not exist gets (a 422
-    on that field)."""
+    on that field), and must get it when `exactly`."""
     quiet = answer.changes == 0 and answer.written <= MAY_WRITE_WHEN_REFUSED
+    if exactly:
+        assert missing is not None
+        return quiet and _problem(answer) == _problem(missing())
     if missing is not None and answer.status == 422:
         return quiet and _problem(answer) == _problem(missing())
     if hidden:
@@ -1063,6 +1178,20 @@ def test_a_422_is_a_refusal_only_when_a_missing_object_gets_the_same() -> None:
     assert not _refusal_is_right(hidden, True, lambda: other)
 
 
+def test_an_unseen_named_object_is_refused_exactly_as_a_missing_one() -> None:
+    """A person named in the body whom the agent may not see: even a 404, right
+    for a hidden object in the path, tells them apart from a missing person's 422."""
+    missing = Answer(
+        status=422,
+        body={"errors": [{"field": "person", "code": "not_found", "message": "x"}]},
+        written=set(),
+        changes=0,
+    )
+    assert _refusal_is_right(missing, True, lambda: missing, exactly=True)
+    assert not _refusal_is_right(_answer(404), True, lambda: missing, exactly=True)
+    assert _refusal_is_right(_answer(404), True, None)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_api_writes_follow_the_policy(
     world: World, api_for: Callable[..., Any], role: str
@@ -1073,27 +1202,29 @@ def test_api_writes_follow_the_policy(
         for (method, template), write in WRITES.items():
             for case in _cases(write):
                 objects = world.cases[case]
-                allowed, hidden = _may(agent, write, objects)
+                verdict = _may(agent, write, objects)
                 path = _path(template, write, objects)
                 answer = _send(api, method, path, write.call(objects), objects)
-                if allowed:
+                if verdict.allowed:
                     # Every write is recorded in the changes chain, in its transaction.
                     audited = answer.changes > 0 or answer.written <= (
                         MAY_WRITE_WHEN_REFUSED
                     )
                     right = answer.status in write.ok and audited
                 else:
+                    ghost = write.named if verdict.unseen else write.subject
                     right = _refusal_is_right(
                         answer,
-                        hidden,
-                        _missing(api, method, template, write, objects)
-                        if write.in_body
+                        verdict.hidden,
+                        _missing(api, method, template, write, objects, ghost)
+                        if ghost and (write.in_body or verdict.unseen)
                         else None,
+                        exactly=verdict.unseen,
                     )
                 if not right:
                     wrong.append(
                         f"{level} {case} {method.upper()} {template}: "
-                        f"{'allowed' if allowed else 'refused'} by the policy, "
+                        f"{'allowed' if verdict.allowed else 'refused'} by the policy, "
                         f"answered {_problem(answer)}, wrote {sorted(answer.written)}"
                         f" and {answer.changes} change(s)"
                     )

@@ -232,3 +232,38 @@ def _anonymous() -> Any:
     from guichet.contacts.services import ContactInput
 
     return ContactInput(channel="phone", anonymous_details="A man, 0470 12 34 56")
+
+
+def test_a_reply_goes_out_only_by_its_letters_team(
+    templates: int, writer: Any, supervisor: Any, make_agent: Any, person: Any
+) -> None:
+    """Dispatching a letter belongs to its team (issue #12, item 4): once the
+    request was handed over, the new team works on it but may not record that the
+    first team's reply went out, by post as by e-mail (the first team sends it
+    from its own letters)."""
+    from guichet.agents.models import Team
+
+    author = writer("D")
+    outsider = make_agent("front_office", level="C", teams=("visas",))
+    for channel in ("phone", "email"):
+        request = _request(author, person, channel=channel)
+        reply = request_reply(actor=author, request=request, answer="Prêt.")
+        letter_approve(
+            actor=supervisor,
+            letter_id=reply.letter.uuid,
+            expected_version=reply.letter.version,
+        )
+        request = services.request_handover(
+            actor=author,
+            request=request,
+            expected_version=request.version,
+            team=Team.objects.get(code="visas"),
+            reason="Theirs now.",
+        )
+
+        with pytest.raises(Forbidden):
+            request_reply_dispatch(
+                actor=outsider, request=request, letter_id=reply.letter.uuid
+            )
+        assert not Contact.objects.filter(direction=Direction.OUTBOUND).exists()
+        assert not mail.outbox

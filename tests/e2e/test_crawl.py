@@ -24,6 +24,7 @@ from guichet.agents.models import LEVEL_RANK, Agent
 from guichet.contacts.models import Contact
 from guichet.demo import builders, data
 from guichet.documents.models import Document, Specimen
+from guichet.dossiers.models import Dossier
 from guichet.parties.models import Person
 from guichet.servicerequests.models import Request
 from guichet.ui import workspace
@@ -241,7 +242,8 @@ def cashbook_pages(agent: Agent) -> list[str]:
 
 def pages_beyond_the_registries(agent: Agent) -> list[str]:
     """The screens reached from a list rather than the navigation: a request the
-    agent sees and the contact screens (issue #13), the cash book's closing."""
+    agent sees and the contact screens (issue #13), a dossier's workbench (#14), the
+    cash book's closing."""
     pages = cashbook_pages(agent)
     if policy.may(agent, "request.view"):
         request = (
@@ -259,6 +261,14 @@ def pages_beyond_the_registries(agent: Agent) -> list[str]:
         )
         if contact is not None:
             pages.append(f"/contacts/{contact.uuid}/")
+    if policy.may(agent, "dossier.view"):
+        dossier = (
+            policy.visible(agent, Dossier.objects.filter(team_id__in=agent.team_ids))
+            .order_by("id")
+            .first()
+        )
+        if dossier is not None:
+            pages.append(f"/dossiers/{dossier.reference}/")
     if policy.may(agent, "specimen.view"):
         # The register of specimens (issue #14): a specimen, and the demo's
         # certificate beside a specimen valid when it was issued.

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
+from guichet.access.domains.correspondence import Action as LetterAction
 from guichet.access.domains.servicerequests import Action as RequestAction
 from guichet.agents.models import Agent
 from guichet.contacts.models import Channel as ContactChannel
@@ -192,6 +193,9 @@ def request_reply_dispatch(
     # Read after the letter's lock: a second call waits, then sees the first's record.
     if letter is None or str(letter.uuid) not in reply_letters_waiting(request=request):
         raise NotFound(_("No such reply waiting to go out."))
+    # Sending a letter, or recording that it went by post, is its team's (issue
+    # #12, item 4), even when the request has since gone to another team.
+    policy.require(actor, LetterAction.LETTER_DISPATCH, letter)
     channel = reply_channel(
         preferred=request.reply_channel, has_email=letter.person.emails.exists()
     )

@@ -9,6 +9,7 @@ from . import (
     correspondence,
     debts,
     documents,
+    dossiers,
     parties,
     servicerequests,
     specimens,
@@ -27,5 +28,6 @@ urlpatterns = [
     path("", include(correspondence.urlpatterns)),
     path("", include(contacts.urlpatterns)),
     path("", include(servicerequests.urlpatterns)),
+    path("", include(dossiers.urlpatterns)),
     path("", include(specimens.urlpatterns)),
 ]

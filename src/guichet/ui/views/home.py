@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guichet.access import policy
 from guichet.access.domains.administration import Action as AdminAction
 from guichet.agents.selectors import access_requests_seen_by
+from guichet.dossiers.selectors import my_dossier_tasks
 from guichet.ui import search, workspace
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.views.servicerequests import my_work
@@ -61,5 +62,6 @@ def home(request: HttpRequest) -> HttpResponse:
                 with_teams=policy.may(agent, AdminAction.TEAM_ACCESS_HISTORY),
             ),
             "work": my_work(agent),
+            "dossier_tasks": my_dossier_tasks(agent=agent),
         },
     )

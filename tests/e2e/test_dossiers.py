@@ -1,0 +1,265 @@
+"""Dossiers in a real browser (issue #14): the demo's consular front office opens a
+legalisation dossier from the person's Dossiers tab, asks for the missing
+documents and records their arrival (the incomplete-file loop), concludes, asks
+for the fee and records its payment, proposes the decision; a dossier handler
+refuses the approval (four eyes), a supervisor approves the second proposal; the
+parties are informed and the dossier closed. Every screen is checked by axe-core
+and saved at 1280 and 390 px in the four languages.
+
+The documents themselves are handed in by the test (`hand_in`): uploading and
+checking a document are the documents screens' own browser tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from guichet.agents.models import Agent
+from guichet.core import clock
+from guichet.demo import data
+from guichet.dossiers.models import (
+    Decision,
+    DocumentRequest,
+    Dossier,
+    DossierParty,
+)
+from guichet.parties.models import Person
+from tests.dossiers.conftest import hand_in
+
+from .conftest import SCREENSHOTS
+
+Check = Callable[[str, str | None], None]
+
+SMALL = {"width": 390, "height": 800}
+WIDE = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def applicant(demo: Any) -> Person:
+    person = (
+        Person.objects.filter(confidential_team__isnull=True)
+        .exclude(pk__in=DossierParty.objects.values("person"))
+        .order_by("national_number")
+        .first()
+    )
+    assert person is not None
+    # The demo agents work in their own languages; these tests read English.
+    Agent.objects.filter(
+        username__in=["front.legal", "handler.b", "supervisor.consular"]
+    ).update(language="en")
+    return person
+
+
+def _login(ui: Any, username: str) -> None:
+    ui.page.context.clear_cookies()
+    ui.login(username, data.DEMO_PASSWORD)
+
+
+def _step(
+    ui: Any, dossier: Dossier, code: str, *, refused: bool = False, **fields: str
+) -> None:
+    """Fill in one step's form (every checklist question ticked) and send it; a
+    refused step answers on the form's own address."""
+    form = ui.page.locator(f"form:has(input[name=transition][value={code}])")
+    for box in form.locator("input[type=checkbox]").all():
+        box.check()
+    for name, value in fields.items():
+        field = form.locator(f"[name={name}]")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    form.locator("button[type=submit]").click()
+    ui.page.wait_for_url(
+        f"**/dossiers/{dossier.reference}/{'step/' if refused else ''}"
+    )
+
+
+def _status(dossier: Dossier) -> str:
+    dossier.refresh_from_db()
+    return dossier.status
+
+
+def test_a_legalisation_through_its_whole_life(
+    ui: Any, checked: Check, applicant: Person
+) -> None:
+    _login(ui, "front.legal")
+    ui.go(f"/persons/{applicant.uuid}/dossiers/")
+    checked("person dossiers tab", "dossiers/person-dossiers-empty")
+    expect(ui.page.locator("main")).to_contain_text("This person has no dossier.")
+    ui.page.get_by_role("link", name="Open a dossier").click()
+    ui.page.locator("#open_case_type").select_option("consular-legalisation")
+    checked("open a dossier", "dossiers/open")
+    ui.page.get_by_role("button", name="Open the dossier").click()
+    ui.page.wait_for_url(re.compile(r"/dossiers/DOS-\d{4}-\d{7}/$"))
+    dossier = Dossier.objects.get(person=applicant)
+    expect(ui.page.locator("h1")).to_contain_text(dossier.reference)
+    expect(ui.page.locator(".facts")).to_contain_text(
+        "We have received your application."
+    )
+    checked("workbench received", "dossiers/workbench-received")
+
+    # A Spanish document: the sworn translation becomes required.
+    ui.page.locator("#fact_name").select_option("document_language")
+    ui.page.locator("#fact_value").fill("es")
+    ui.page.get_by_role("button", name="Save the fact").click()
+    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
+    expect(ui.page.locator("#documents-title + *")).to_be_visible()
+    expect(ui.page.get_by_text("Sworn translation").first).to_be_visible()
+    hand_in(dossier, "document_to_legalise")
+    hand_in(dossier, "applicant_identity", checks={"mrz": True})
+
+    # Concluding now is refused with the reason, next to the step; nothing changes.
+    _step(ui, dossier, "conclude_complete", refused=True)
+    expect(ui.page.locator(".alert.error")).to_contain_text("Documents still missing")
+    assert _status(dossier) == "received"
+    checked("guard refused", "dossiers/workbench-refused")
+
+    # The incomplete-file loop: ask, then record the answer.
+    due = (clock.today() + dt.timedelta(days=15)).isoformat()
+    _step(
+        ui,
+        dossier,
+        "request_documents",
+        text="The sworn translation is missing.",
+        completion_due=due,
+    )
+    assert _status(dossier) == "awaiting_documents"
+    asked = DocumentRequest.objects.get(dossier=dossier)
+    assert asked.document_code == "sworn_translation"
+    checked("awaiting documents", "dossiers/workbench-awaiting")
+    hand_in(dossier, "sworn_translation")
+    ui.page.get_by_role("button", name="Record the answer").click()
+    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
+    asked.refresh_from_db()
+    assert asked.answered_at is not None
+    _step(ui, dossier, "documents_received")
+    assert _status(dossier) == "received"
+
+    _step(ui, dossier, "conclude_complete")
+    assert _status(dossier) == "checking"
+    _step(ui, dossier, "request_payment")
+    assert _status(dossier) == "awaiting_payment"
+    ui.page.get_by_role("button", name="Record the payment of the fee").click()
+    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
+    _step(
+        ui,
+        dossier,
+        "propose_decision",
+        decision_type="legalisation",
+        result="granted",
+        text="The signature matches the specimen.",
+    )
+    assert _status(dossier) == "decision_proposed"
+    expect(ui.page.locator("main")).to_contain_text(
+        "You proposed this decision: a second agent approves or refuses it."
+    )
+    expect(ui.page.get_by_role("button", name="Approve the decision")).to_have_count(0)
+    checked("proposed, as the proposer", "dossiers/workbench-proposed")
+
+    # Four eyes: a handler of level B refuses, with the reason.
+    _login(ui, "handler.b")
+    ui.go("/approvals/")
+    checked("approval queue", "dossiers/approvals")
+    ui.page.get_by_role("link", name=dossier.reference).click()
+    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
+    ui.page.get_by_role("button", name="Refuse the approval").click()
+    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/review/")
+    expect(ui.page.locator(".alert.error")).to_be_visible()
+    assert _status(dossier) == "decision_proposed"
+    ui.page.locator("#review_text").fill("Compare with the newer specimen first.")
+    checked("approval form", "dossiers/workbench-review")
+    ui.page.get_by_role("button", name="Refuse the approval").click()
+    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
+    assert _status(dossier) == "checking"
+
+    # The front office proposes again (the fee is paid); a supervisor approves.
+    _login(ui, "front.legal")
+    ui.go(f"/dossiers/{dossier.reference}/")
+    _step(ui, dossier, "request_payment")
+    _step(
+        ui,
+        dossier,
+        "propose_decision",
+        decision_type="legalisation",
+        result="granted",
+        text="Compared with the 2026 specimen.",
+    )
+    _login(ui, "supervisor.consular")
+    ui.go(f"/dossiers/{dossier.reference}/")
+    ui.page.get_by_role("button", name="Approve the decision").click()
+    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
+    assert _status(dossier) == "decided"
+    assert [d.state for d in Decision.objects.filter(dossier=dossier)] == [
+        "refused",
+        "approved",
+    ]
+
+    _login(ui, "front.legal")
+    ui.go(f"/dossiers/{dossier.reference}/")
+    _step(ui, dossier, "inform_parties")
+    assert _status(dossier) == "informed"
+    _step(ui, dossier, "close", result="granted")
+    assert _status(dossier) == "closed"
+    expect(ui.page.locator(".timeline")).to_contain_text("Closed with the result")
+    checked("closed", "dossiers/workbench-closed")
+    ui.go("/dossiers/?status=closed")
+    expect(ui.page.locator("table.dossiers")).to_contain_text(dossier.reference)
+
+
+def test_dossier_screens_in_four_languages_at_both_widths(
+    ui: Any, checked: Check, applicant: Person
+) -> None:
+    from guichet.dossiers import services
+
+    front = Agent.objects.get(username="front.legal")
+    dossier = services.dossier_open(
+        actor=front,
+        case_type="consular-legalisation",
+        applicant=applicant,
+        facts={"document_language": "de"},
+    )
+    services.task_create(
+        actor=front, dossier=dossier, title="Call the embassy", assignee=front
+    )
+    pages = [
+        ("queue", "/dossiers/"),
+        ("workbench", f"/dossiers/{dossier.reference}/"),
+        ("person-dossiers", f"/persons/{applicant.uuid}/dossiers/"),
+        ("open", f"/dossiers/open/?person={applicant.uuid}"),
+        ("home-dossier-tasks", "/home/"),
+    ]
+    for language in ("en", "fr", "nl", "de"):
+        Agent.objects.filter(username="front.legal").update(language=language)
+        _login(ui, "front.legal")
+        for name, path in pages:
+            for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+                ui.page.set_viewport_size(width)
+                response = ui.go(path)
+                assert response.status == 200, (name, language)
+                checked(
+                    f"{name} in {language}{suffix}",
+                    f"dossiers/{name}-{language}{suffix}",
+                )
+                overflow = ui.page.evaluate(
+                    "() => document.documentElement.scrollWidth"
+                    " - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, f"{name} in {language}{suffix} overflows"
+                if name == "workbench" and language in ("en", "de"):
+                    # The whole workbench, below the fold too, to look at.
+                    ui.page.screenshot(
+                        path=str(
+                            SCREENSHOTS
+                            / "dossiers"
+                            / f"workbench-full-{language}{suffix}.png"
+                        ),
+                        full_page=True,
+                    )
+        ui.page.set_viewport_size(WIDE)
