@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "guichet.documents",
     "guichet.debts",
     "guichet.correspondence",
+    "guichet.cashbook",
     "guichet.demo",
     "guichet.api",
     "guichet.ui",

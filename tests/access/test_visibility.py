@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from guichet.access import policy
 from guichet.agents.models import Agent, Team
 from guichet.casetypes.models import CaseType, CaseTypeVersion
+from guichet.cashbook.models import CashDay, Counter, Payment, Refund
 from guichet.contacts.models import Contact, Topic
 from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minutes
-from guichet.dossiers.models import Dossier
+from guichet.dossiers.models import Dossier, DossierFee
 from guichet.servicerequests.models import Request
 from tests.debts.factories import DebtFactory
 from tests.documents.factories import (
@@ -197,6 +198,51 @@ def _dossier(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Dossier:
     )
 
 
+def _counter(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Counter:
+    return Counter.objects.create(
+        team=_team(data, teams), code=f"till-{next(_numbers)}", name="Till"
+    )
+
+
+def _cash_day(data: st.DataObject, teams: Teams, agents: list[Agent]) -> CashDay:
+    return CashDay.objects.create(
+        counter=_counter(data, teams, agents),
+        day=dt.date(2026, 3, 2),
+        opened_by=agents[0],
+    )
+
+
+def _payment(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Payment:
+    day = _cash_day(data, teams, agents)
+    fee = DossierFee.objects.create(
+        dossier=_dossier(data, teams, agents), fee_code="f", amount="20.00"
+    )
+    return Payment.objects.create(
+        day=day,
+        counter=day.counter,
+        fee=fee,
+        amount="20.00",
+        means="cash",
+        year=2026,
+        number=next(_numbers),
+        recorded_by=agents[0],
+    )
+
+
+def _refund(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Refund:
+    payment = _payment(data, teams, agents)
+    return Refund.objects.create(
+        payment=payment,
+        day=payment.day,
+        counter=payment.counter,
+        amount="1.00",
+        reason="x",
+        year=2026,
+        number=next(_numbers),
+        recorded_by=agents[0],
+    )
+
+
 BUILDERS: dict[str, Builder] = {
     "parties.person": lambda data, teams, agents: _person(data, teams),
     "parties.organisation": lambda data, teams, agents: OrganisationFactory(),
@@ -213,6 +259,10 @@ BUILDERS: dict[str, Builder] = {
     "documents.document": lambda data, teams, agents: DocumentFactory(
         person=_person(data, teams), uploaded_by=agents[0]
     ),
+    "cashbook.counter": _counter,
+    "cashbook.cashday": _cash_day,
+    "cashbook.payment": _payment,
+    "cashbook.refund": _refund,
     "documents.specimen": lambda data, teams, agents: SpecimenFactory(
         registered_by=agents[0], official__registered_by=agents[0]
     ),

@@ -18,6 +18,10 @@ def test_the_demo_opens_dossiers_of_every_case_type_once(demo: Any, cli: Any) ->
     statuses = sorted(Dossier.objects.values_list("case_type__code", "status"))
     assert statuses == [
         ("consular-legalisation", "awaiting_documents"),
+        # Three more, paid at the demo counter (demo/cashbook.py).
+        ("consular-legalisation", "awaiting_payment"),
+        ("consular-legalisation", "awaiting_payment"),
+        ("consular-legalisation", "awaiting_payment"),
         ("consular-legalisation", "checking"),
         ("consular-legalisation", "received"),
         ("consular-passport", "checking"),

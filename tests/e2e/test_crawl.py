@@ -235,10 +235,16 @@ def persons_to_open(agent: Agent) -> list[Person]:
     return list(visible.order_by("national_number"))
 
 
+def cashbook_pages(agent: Agent) -> list[str]:
+    """The closing screen of the agent's first counter, reached from the counter."""
+    return ["/cashbook/closing/"] if policy.may(agent, "cashbook.view") else []
+
+
 def pages_beyond_the_registries(agent: Agent) -> list[str]:
     """The screens reached from a list rather than the navigation: a request the
-    agent sees and the contact screens (issue #13), a dossier's workbench (#14)."""
-    pages = []
+    agent sees and the contact screens (issue #13), a dossier's workbench (#14), the
+    cash book's closing."""
+    pages = cashbook_pages(agent)
     if policy.may(agent, "request.view"):
         request = (
             policy.visible(agent, Request.objects.filter(team_id__in=agent.team_ids))
@@ -346,6 +352,7 @@ def test_no_text_is_clipped_in_any_language_at_390_and_1280_px(
         ui.page.set_viewport_size({"width": 1280, "height": 800})
         ui.login(agent.username, data.DEMO_PASSWORD)
         paths = [section.url for section in workspace.sections_for(agent)]
+        paths += cashbook_pages(agent)
         for person in persons_to_open(agent):
             paths += [tab.url(person.uuid) for tab in workspace.person_tabs_for(agent)]
         for language in LANGUAGES:

@@ -10,6 +10,7 @@ from ninja.operation import Operation
 
 from . import (
     agents,
+    cashbook,
     checks,
     contacts,
     correspondence,
@@ -105,6 +106,7 @@ api.add_router("/", specimens.router)
 api.add_router("/", contacts.router)
 api.add_router("/", servicerequests.router)
 api.add_router("/", dossiers.router)
+api.add_router("/", cashbook.router)
 
 
 def _key(responses: dict[Any, Any], status: int) -> Any:

@@ -30,6 +30,7 @@ from guichet.parties.services import (
 
 from . import (
     casetypes,
+    cashbook,
     correspondence,
     data,
     debts,
@@ -226,5 +227,6 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     debts.build(agents)
     servicerequests.build(agents)
     dossiers.build(agents, servicerequests.persons_for_demo())
+    cashbook.build(agents, servicerequests.persons_for_demo())
     report.specimens = specimens.build(agents)
     return report

@@ -14,6 +14,7 @@ from types import ModuleType
 from . import (
     administration,
     calendars,
+    cashbook,
     contacts,
     correspondence,
     debts,
@@ -33,4 +34,5 @@ MODULES: tuple[ModuleType, ...] = (
     contacts,
     servicerequests,
     dossiers,
+    cashbook,
 )

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import (
+    cashbook,
     checks,
     contacts,
     correspondence,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include(workspace.urlpatterns)),
     path("", include(parties.urlpatterns)),
     path("", include(debts.urlpatterns)),
+    path("", include(cashbook.urlpatterns)),
     path("", include(checks.urlpatterns)),
     path("", include(documents.urlpatterns)),
     path("", include(correspondence.urlpatterns)),
