@@ -207,7 +207,7 @@ class FeesDueOut(Schema):
     items: list[FeeDueOut]
 
 
-class PaymentIn(StrictIn):
+class CounterPaymentIn(StrictIn):
     fee: UUID = Field(description="The public id of the dossier's fee.")
     amount: str = Field(description=AMOUNT)
     means: Literal["card", "cash", "transfer"]
@@ -224,7 +224,7 @@ class CountedIn(StrictIn):
     transfer: str = Field(description=AMOUNT)
 
 
-class CloseIn(StrictIn):
+class CashDayCloseIn(StrictIn):
     counted: CountedIn
     supervisor_note: str = Field(
         "",
@@ -233,7 +233,7 @@ class CloseIn(StrictIn):
     )
 
 
-class CheckIn(StrictIn):
+class CashDayCheckIn(StrictIn):
     note: str = ""
 
 
@@ -304,7 +304,9 @@ def fees_due(request: HttpRequest, key: str) -> Any:
     response=responses({201: PaymentOut}, 403, 404),
     summary="Take a payment of a dossier's fee (numbers its receipt)",
 )
-def payment_create(request: HttpRequest, counter_id: UUID, payload: PaymentIn) -> Any:
+def payment_create(
+    request: HttpRequest, counter_id: UUID, payload: CounterPaymentIn
+) -> Any:
     agent = actor(request)
     counter = selectors.counter_get_for_agent(agent=agent, key=counter_id).obj
     fee = selectors.fee_get_for_agent(agent=agent, key=payload.fee)
@@ -379,7 +381,7 @@ def cash_day_read(request: HttpRequest, response: HttpResponse, day_id: UUID) ->
     summary="Close a day with the counted amounts (If-Match required)",
 )
 def cash_day_close(
-    request: HttpRequest, response: HttpResponse, day_id: UUID, payload: CloseIn
+    request: HttpRequest, response: HttpResponse, day_id: UUID, payload: CashDayCloseIn
 ) -> Any:
     version = expected_version(request)
     closed = services.cash_day_close(
@@ -398,7 +400,7 @@ def cash_day_close(
     summary="A supervisor checks a closed day (If-Match required)",
 )
 def cash_day_check(
-    request: HttpRequest, response: HttpResponse, day_id: UUID, payload: CheckIn
+    request: HttpRequest, response: HttpResponse, day_id: UUID, payload: CashDayCheckIn
 ) -> Any:
     version = expected_version(request)
     checked = services.cash_day_check(
