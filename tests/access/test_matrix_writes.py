@@ -3,7 +3,8 @@ grant tables distinguish, against every write operation of the API (POST, PUT,
 PATCH, DELETE), compared with what `access.policy` answers, on a person everyone
 may see, a person confidential to another team (with the home team's own objects
 about them), and another team's objects about the person everyone sees (another
-payment office's debt, another service's letters, mail, requests and minutes).
+payment office's debt, another service's letters, mail, requests, minutes,
+dossiers and counters, with the counters' payments and days).
 
 django-ninja validates a body before the handler asks the policy, so each write is
 sent with a valid body, built for the object it acts on (`WRITES`): a write that is
@@ -17,10 +18,10 @@ that wrote must have recorded it in the changes chain.
 The operations come from the OpenAPI description: a new write operation fails the
 first test until it says here which action guards it and how to call it validly.
 
-Time (2026-12-05, on this machine shared by five engineers, load 4 to 9): over
-2,800 calls. SQLite: about 53 s of one core for the module (12 s of them starting
-pytest and migrating the test database, under 2 s building the world once), 100 s
-of wall time at load 4. PostgreSQL: about 94 s of one core for this module and
+Time (2026-12-05, on this machine shared by five engineers, load 3 to 9): over
+2,800 calls. SQLite: about 50 s of one core for the module (12 s of them starting
+pytest and migrating the test database, about 2 s building the world once), 66 s
+of wall time at load 3 to 4 (100 s at load 4 earlier). PostgreSQL: about 94 s of one core for this module and
 tests/access/test_matrix.py run together, six and a half minutes of wall time at
 load 8 to 9 (earlier, at load 3 to 5, 80 to 180 s for this module alone). The world is built once
 per module and put back in each test by `tests.snapshot` (milliseconds); nearly all
@@ -57,6 +58,7 @@ from guichet.access.domains.dossiers import DOSSIER_ROLES
 from guichet.agents.models import Agent, Team
 from guichet.audit.models import AuditEvent
 from guichet.casetypes.services import SHIPPED, casetype_import
+from guichet.cashbook import services as cashbook_services
 from guichet.contacts import services as contact_services
 from guichet.core import clock
 from guichet.correspondence import pdf
@@ -74,6 +76,7 @@ from guichet.correspondence.services import (
 from guichet.demo.identifiers import national_number
 from guichet.documents import storage
 from guichet.dossiers import services as dossier_services
+from guichet.dossiers.models import DossierFee
 from guichet.parties.models import EmailAddress, Person
 from guichet.servicerequests import services as request_services
 from guichet.servicerequests.models import RoutingRule, ServiceLevelRule
@@ -183,6 +186,10 @@ def _identify(action: str, subject: str) -> Write:
         named="person",
     )
 
+
+# What the till of a counter's open day holds: the payment made there (`_tills`).
+PAID = "20.00"
+TILL = {"card": "0.00", "cash": PAID, "transfer": "0.00"}
 
 # Every write operation of the API, with the action the policy grants it by.
 WRITES: dict[tuple[str, str], Write] = {
@@ -647,6 +654,27 @@ WRITES: dict[tuple[str, str], Write] = {
         "dossier",
         _json({"result": "withdrawn", "text": "Withdrawn."}, "dossier"),
     ),
+    ("post", "/counters/{counter_id}/payments"): Write(
+        "cashbook.payment_record",
+        "counter",
+        lambda objects: Call(
+            json={"fee": str(objects["fee"].uuid), "amount": "5.00", "means": "card"}
+        ),
+        frozenset({201}),
+        named="fee",
+    ),
+    ("post", "/payments/{payment_id}/refunds"): Write(
+        "cashbook.refund_record",
+        "payment",
+        _json({"amount": "1.00", "reason": "Paid twice."}),
+        frozenset({201}),
+    ),
+    ("post", "/cash-days/{day_id}/close"): Write(
+        "cashbook.day_close", "cashday", _json({"counted": TILL}, "cashday")
+    ),
+    ("post", "/cash-days/{day_id}/check"): Write(
+        "cashbook.day_check", "closed", _json({"note": "Counted again."}, "closed")
+    ),
 }
 
 
@@ -820,6 +848,11 @@ def _dossiers(writer: Agent, person: Person, team: Team) -> Objects:
             motivation="Fine.",
         )
 
+    def fee() -> DossierFee:
+        """The unpaid fee of a dossier at its payment step."""
+        due = moved(opened(), "conclude_complete", "request_payment")
+        return DossierFee.objects.get(dossier=due)
+
     proposed = propose("legalisation")
     quick = propose("quick")
     transmitted = moved(quick, "approve_decision", "transmit")
@@ -831,6 +864,8 @@ def _dossiers(writer: Agent, person: Person, team: Team) -> Objects:
         reason="Waiting.",
     )
     return {
+        "fee": fee(),
+        **_tills(writer, team, fee(), fee()),
         "dossier": dossier,
         "awaiting": awaiting,
         "proposed": proposed,
@@ -845,6 +880,38 @@ def _dossiers(writer: Agent, person: Person, team: Team) -> Objects:
             description="Proof",
             due_on=clock.today() + dt.timedelta(days=30),
             body="A body",
+        ),
+    }
+
+
+_TILLS = itertools.count(1)
+
+
+def _tills(writer: Agent, team: Team, paid: DossierFee, closed: DossierFee) -> Objects:
+    """Two counters of `team`: one whose day is open, holding a payment of `paid`
+    (in cash: `TILL`); one whose day, holding a payment of `closed`, was closed
+    balanced by `writer` (so another supervisor may check it)."""
+
+    def counter() -> Any:
+        number = next(_TILLS)
+        return cashbook_services.counter_create(
+            actor=writer, team=team, code=f"till-{number}", name=f"Till {number}"
+        )
+
+    def payment(fee: DossierFee, at: Any) -> Any:
+        return cashbook_services.payment_record(
+            actor=writer, counter=at, fee=fee, amount=PAID, means="cash"
+        )
+
+    open_till, closed_till = counter(), counter()
+    taken = payment(paid, open_till)
+    day = payment(closed, closed_till).day
+    return {
+        "counter": open_till,
+        "payment": taken,
+        "cashday": taken.day,
+        "closed": cashbook_services.cash_day_close(
+            actor=writer, day=day, counted=TILL, expected_version=day.version
         ),
     }
 
@@ -1038,6 +1105,8 @@ class Verdict:
 
 
 def _sees(agent: Agent, obj: Any) -> bool:
+    if isinstance(obj, DossierFee):  # no kind of its own: seen with its dossier
+        obj = obj.dossier
     return policy.may(agent, policy.KINDS[obj._meta.label_lower].view_action, obj)
 
 
