@@ -126,6 +126,14 @@ READS: dict[str, Read] = {
     "/persons/{person_id}/dossiers": Read("dossier.view", "person"),
     "/dossiers/{key}": Read("dossier.view", "missing"),
     "/dossiers/{key}/transitions": Read("dossier.view", "missing"),
+    "/dossiers/{key}/fees-due": Read("dossier.view", "missing"),
+    # The cash book: counters of the agent's teams; their days, payments and
+    # refunds by id (the write matrix builds real ones).
+    "/counters": Read("cashbook.view"),
+    "/counters/{counter_id}/today": Read("cashbook.view", "missing"),
+    "/cash-days/{day_id}": Read("cashbook.view", "missing"),
+    "/payments/{payment_id}/receipt": Read("cashbook.view", "missing"),
+    "/refunds/{refund_id}/receipt": Read("cashbook.view", "missing"),
 }
 
 QUERIES = {
@@ -209,6 +217,10 @@ def _path(template: str, objects: dict[str, Any]) -> str:
         "mail_id": "00000000-0000-0000-0000-000000000000",
         "minutes_id": "00000000-0000-0000-0000-000000000000",
         "contact_id": "00000000-0000-0000-0000-000000000000",
+        "counter_id": "00000000-0000-0000-0000-000000000000",
+        "day_id": "00000000-0000-0000-0000-000000000000",
+        "payment_id": "00000000-0000-0000-0000-000000000000",
+        "refund_id": "00000000-0000-0000-0000-000000000000",
         "key": "REQ-2026-9999999",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)

@@ -266,7 +266,7 @@ def start_deadline(ctx: Context) -> None:
 def stop_deadline(ctx: Context) -> None:
     """Where the case type allows suspension, the clock stops (a suspension until
     the citizen answers); elsewhere the legal deadline keeps running and the
-    dossier is only marked as waiting (belgium.md gives no suspension for these
+    dossier is only marked as waiting (docs/sources.md gives no suspension for these
     procedures)."""
     if ctx.dossier.suspended_since or ctx.dossier.clock_stopped_on:
         return
