@@ -27,6 +27,20 @@ settings.register_profile(
 settings.load_profile("guichet")
 
 
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """`GUICHET_TEST_SKIP_ANY_DATABASE=1` leaves out the tests marked `any_database`:
+    the continuous integration runs them once, on SQLite, and not again on
+    PostgreSQL (CONTRIBUTING.md, "Test time")."""
+    if os.environ.get("GUICHET_TEST_SKIP_ANY_DATABASE") != "1":
+        return
+    skip = pytest.mark.skip(reason="run once, on the other database (CI)")
+    for item in items:
+        if item.get_closest_marker("any_database"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> Any:
     """Each test starts in English: a request or command elsewhere may leave
