@@ -470,3 +470,29 @@ def test_closing_computes_the_retention_of_the_result(
             text_="Again.",
         )
     assert _codes(again) == ["transition_not_allowed"]
+
+
+def test_the_review_queue_leaves_out_the_agents_own_proposals(
+    open_dossier: Callable[..., Dossier], handler: Agent, approver: Agent
+) -> None:
+    from guichet.dossiers.selectors import QueueFilter, queue
+
+    mine = _proposed(open_dossier, approver)
+    theirs = _proposed(open_dossier, handler)
+    open_dossier("consular-legalisation")  # nothing proposed yet
+
+    def listed(agent: Agent) -> set[str]:
+        page = queue(agent=agent, filters=QueueFilter(to_review=True))
+        return {row.reference for row in page.rows}
+
+    # The approver is offered only what someone else proposed (four eyes).
+    assert listed(approver) == {theirs.reference}
+    assert mine.reference not in listed(approver)
+    # Reviewed, it leaves the queue.
+    services.decision_approve(
+        actor=approver,
+        dossier=theirs,
+        expected_version=theirs.version,
+        checklist=yes(theirs),
+    )
+    assert listed(approver) == set()

@@ -88,7 +88,8 @@ def dossier_get_for_agent(*, agent: Agent, key: object) -> Seen[Dossier]:
 @dataclass(frozen=True)
 class QueueFilter:
     """A team (else all the agent's teams), a status (else every open one), a case
-    type's code, an owner ("me", "none" or a username), overdue only; `page` from 1."""
+        type's code, an owner ("me", "none" or a username), overdue only, waiting for this
+    agent's review only; `page` from 1."""
 
     team: str = ""
     status: str = ""
@@ -96,6 +97,9 @@ class QueueFilter:
     owner: str = ""
     overdue: bool = False
     page: int = 1
+    # Only the dossiers whose proposed decision waits for a second agent, and not
+    # one this agent proposed (four eyes: they may not review it).
+    to_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,11 @@ def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
             Q(processing_due__lt=today) | Q(service_norm_due__lt=today),
             closed_at__isnull=True,
             suspended_since__isnull=True,
+        )
+    if filters.to_review:
+        pending = Decision.objects.filter(state=DecisionState.PROPOSED)
+        rows = rows.filter(
+            pk__in=pending.exclude(proposed_by=agent).values("dossier_id")
         )
     page = max(1, min(filters.page, 10_000))
     start = (page - 1) * QUEUE_PAGE

@@ -299,6 +299,7 @@ def _queue_page(
         owner=values.get("owner", ""),
         overdue=bool(values.get("overdue")),
         page=_page_number(request),
+        to_review=approvals,
     )
     page = selectors.queue(agent=agent, filters=filters)
     query = request.GET.copy()
