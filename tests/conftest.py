@@ -35,7 +35,9 @@ def pytest_collection_modifyitems(
     PostgreSQL (CONTRIBUTING.md, "Test time")."""
     if os.environ.get("GUICHET_TEST_SKIP_ANY_DATABASE") != "1":
         return
-    skip = pytest.mark.skip(reason="run once, on the other database (CI)")
+    skip = pytest.mark.skip(
+        reason="the same on any database: run once, on SQLite (GUICHET_TEST_SKIP_ANY_DATABASE=1)"
+    )
     for item in items:
         if item.get_closest_marker("any_database"):
             item.add_marker(skip)
