@@ -67,8 +67,19 @@ class Command(GuichetCommand):
             ),
         )
         for sub in (training, evaluating):
-            sub.add_argument("--data", required=True, metavar="FILE")
-            sub.add_argument("--model", required=True, metavar="PATH")
+            sub.add_argument(
+                "--data",
+                required=True,
+                metavar="FILE",
+                help="Classified messages: JSON Lines (text, label, optional lang) "
+                "or CSV with text and label or category columns.",
+            )
+            sub.add_argument(
+                "--model",
+                required=True,
+                metavar="PATH",
+                help="The model file (.npz) to write (train) or read (eval).",
+            )
             add_json_option(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
