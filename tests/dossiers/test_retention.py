@@ -190,8 +190,12 @@ def test_refuses_every_write_on_an_archived_dossier(
         AuditEvent.objects.filter(chain="changes").count(),
     ) == state
     assert services.transitions_offered(actor=handler, dossier=dossier) == []
-    # Nor is a document request of an archived dossier reminded.
+    # Nor is a document request of an archived dossier reminded, nor its task
+    # listed in the agent's work.
     assert services.document_requests_remind(today=AFTER) == 0
+    task.assignee = handler
+    task.save(update_fields=["assignee"])
+    assert selectors.my_dossier_tasks(agent=handler) == []
 
 
 def test_destroys_the_content_and_leaves_the_tombstone(

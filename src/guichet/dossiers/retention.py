@@ -232,7 +232,7 @@ def _erase(model: type[models.Model], **lookups: Any) -> int:
 
 
 def _destroy(dossier: Dossier) -> None:
-    rule = _rule(dossier)  # read before the timeline goes (it needs nothing of it)
+    rule = _rule(dossier)
     removed: dict[str, int] = {}
     for name, eraser in sorted(hooks.dossier_erasers.items()):
         removed[name] = eraser(dossier)

@@ -274,7 +274,10 @@ def my_dossier_tasks(*, agent: Agent, limit: int = 50) -> list[DossierTask]:
     visible = dossiers_visible(agent=agent).values("pk")
     tasks = list(
         DossierTask.objects.filter(
-            assignee=agent, done_at__isnull=True, dossier__in=visible
+            assignee=agent,
+            done_at__isnull=True,
+            dossier__in=visible,
+            dossier__archived_at__isnull=True,  # read-only: cannot be done
         )
         .select_related("dossier", "dossier__case_type")
         .order_by(F("due_on").asc(nulls_last=True), "id")[:limit]
