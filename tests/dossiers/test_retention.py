@@ -591,3 +591,20 @@ def test_a_run_skips_a_dossier_another_run_holds(
     assert report.destroyed == [free.reference]
     assert Dossier.objects.get(pk=held.pk).destroyed_at is None
     assert retention.dossiers_retention_run(today=AFTER).destroyed == [held.reference]
+
+
+def test_the_api_refuses_a_write_on_an_archived_dossier(
+    closed: Callable[..., Dossier], handler: Agent, api_for: Callable[..., Any]
+) -> None:
+    dossier = closed("archive")
+    retention.dossiers_retention_run(today=AFTER)
+    api = api_for(handler)
+
+    refused = api.post(f"/dossiers/{dossier.reference}/notes", {"text": "More."})
+
+    assert refused.status_code == 422
+    assert [e["code"] for e in refused.json()["errors"]] == ["dossier_archived"]
+    assert DossierNote.objects.filter(dossier=dossier).count() == 1
+    body = api.get(f"/dossiers/{dossier.reference}").json()
+    assert body["dossier"]["archived_at"] is not None
+    assert body["transitions"] == []
