@@ -1,7 +1,7 @@
 """JSON Schemas shipped with an app, read and compiled once per process.
 
 The case types' schema (`casetypes/data/casetype.schema.json`) and the export
-manifest's (`dossiers/schemas/export-manifest.schema.json`) are draft 2020-12,
+manifest's (`dossiers/data/export-manifest.schema.json`) are draft 2020-12,
 validated with jsonschema-rs.
 """
 
