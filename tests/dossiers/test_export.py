@@ -216,7 +216,7 @@ def test_the_summary_is_pdfa_and_names_the_dossier(sample: Sample) -> None:
         ("en", "Sent by"),
     ],
 )
-def test_the_summary_speaks_the_agents_language(
+def test_the_summary_speaks_the_language_asked(
     sample: Sample, teams: Any, language: str, heading: str
 ) -> None:
     body = copy.deepcopy(sample.manifest)

@@ -543,7 +543,10 @@ def package_build(
     audit record are written in it.
     """
     definition = version_definition(dossier.case_type_version)
-    language = language or actor.language or settings.LANGUAGE_CODE
+    # The sending team's working language: the package speaks for the team.
+    language = (
+        language or dossier.team.language or actor.language or settings.LANGUAGE_CODE
+    )
     sent_at = transmitted_at or dossier.transmitted_at or clock.now()
     documents = hooks.dossier_export_documents(dossier)
     contents = _contents(dossier, documents)
