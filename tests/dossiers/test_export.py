@@ -440,3 +440,16 @@ def test_the_documented_example_is_valid() -> None:
     assert export.manifest_errors(example) == []
     example["parties"][0]["national_number"] = "85.07.30-033.28"
     assert export.manifest_errors(example)
+
+
+def test_destroying_the_packages_removes_rows_and_files_on_commit(
+    transmitted: Dossier, django_capture_on_commit_callbacks: Any
+) -> None:
+    name = export.storage_name(_package(transmitted).sha256)
+    assert default_storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert export.packages_destroy(dossier=transmitted) == 1
+
+    assert not ExportPackage.objects.filter(dossier=transmitted).exists()
+    assert not default_storage.exists(name)

@@ -42,6 +42,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -608,3 +609,23 @@ def package_build(
         },
     )
     return Built(package=package, data=data, manifest=manifest)
+
+
+def packages_destroy(*, dossier: Dossier) -> int:
+    """Delete the dossier's export packages: their rows now, their stored ZIPs
+    once the caller's transaction commits (a rolled-back destruction keeps them).
+    For the end of retention, whose service audits it; returns how many."""
+    names = [
+        storage_name(sha256)
+        for sha256 in ExportPackage.objects.filter(dossier=dossier).values_list(
+            "sha256", flat=True
+        )
+    ]
+    ExportPackage.objects.filter(dossier=dossier).delete()
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(names)
