@@ -18,6 +18,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 import pikepdf
 import pytest
@@ -29,12 +30,23 @@ from guichet.audit.models import AuditEvent
 from guichet.casetypes import services as casetype_services
 from guichet.casetypes.models import CaseTypeVersion
 from guichet.casetypes.selectors import definition_cache_clear, version_definition
+from guichet.core import clock
 from guichet.core.errors import NotFound, ValidationFailed
 from guichet.correspondence import pdfcheck
 from guichet.documents.models import Document
-from guichet.dossiers import export, selectors, services
-from guichet.dossiers.models import Dossier, DossierEvent, ExportPackage
-from tests.factories import AgentFactory, PersonFactory, TeamFactory
+from guichet.dossiers import export, hooks, selectors, services
+from guichet.dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierParty,
+    ExportPackage,
+)
+from tests.factories import (
+    AgentFactory,
+    OrganisationFactory,
+    PersonFactory,
+    TeamFactory,
+)
 
 from .conftest import TEAMS, hand_in, hand_in_all
 from .test_lives import _conclude
@@ -453,3 +465,97 @@ def test_destroying_the_packages_removes_rows_and_files_on_commit(
 
     assert not ExportPackage.objects.filter(dossier=transmitted).exists()
     assert not default_storage.exists(name)
+
+
+def test_the_schema_is_draft_2020_12() -> None:
+    assert export.schema()["$schema"] == (
+        "https://json-schema.org/draft/2020-12/schema"
+    )
+
+
+def test_the_same_state_at_the_same_instant_gives_the_same_bytes(
+    transmitted: Dossier, handler: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    instant = transmitted.transmitted_at
+    monkeypatch.setattr(clock, "now", lambda: instant)
+
+    first = export.package_build(dossier=transmitted, actor=handler)
+    second = export.package_build(dossier=transmitted, actor=handler)
+
+    assert first.data == second.data
+    assert first.package.sha256 == second.package.sha256
+    assert export.package_content(second.package) == first.data
+
+
+def _document(**changes: Any) -> hooks.ExportDocument:
+    values: dict[str, Any] = {
+        "description": "",
+        "kind": "other",
+        "kind_label": _("other document"),
+        "required_document": "",
+        "language": "es",
+        "media_type": "image/png",
+        "extension": "png",
+        "size": 3,
+        "sha256": hashlib.sha256(b"png").hexdigest(),
+        "issued_on": None,
+        "expires_on": None,
+        "checks": (),
+        "read": lambda: b"png",
+    }
+    values.update(changes)
+    return hooks.ExportDocument(**values)
+
+
+def test_titles_organisations_and_facts_in_the_manifest_and_summary(
+    visa: Dossier, handler: Agent
+) -> None:
+    employer = OrganisationFactory()
+    DossierParty.objects.create(dossier=visa, role="employer", organisation=employer)
+    documents = [
+        _document(description="Scan of the contract"),
+        _document(required_document="reasons_letter"),
+        _document(),
+    ]
+    body = export.manifest_body(
+        dossier=visa,
+        definition=services.definition_of(visa),
+        actor=handler,
+        status="nowhere",
+        transmitted_at=clock.now(),
+        documents=documents,
+        language="de",
+    )
+    body["dossier"]["facts"] = {"a_yes": True, "a_no": False, "unknown": None}
+
+    assert [d["title"] for d in body["documents"]] == [
+        "Scan of the contract",
+        "Schreiben mit den Gründen",
+        "anderes Dokument",
+    ]
+    assert [d["file"] for d in body["documents"]] == [
+        "documents/001-other.png",
+        "documents/002-reasons_letter.png",
+        "documents/003-other.png",
+    ]
+    assert body["parties"][1] == {
+        "role": "employer",
+        "kind": "organisation",
+        "name": employer.name,
+        "enterprise_number": employer.enterprise_number or None,
+    }
+    sheet = export.summary_sheet(body, services.definition_of(visa), "de")
+    rows = [row for section in sheet.sections for row in section.rows]
+    assert ("a_yes", "ja") in rows
+    assert ("a_no", "nein") in rows
+    assert ("unknown", "—") in rows
+    assert ("Status", "nowhere") in rows
+
+
+def test_without_a_renderer_nothing_is_built(
+    visa: Dossier, handler: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hooks, "summary_renderers", [])
+    with pytest.raises(RuntimeError):
+        export.package_build(dossier=visa, actor=handler)
+    assert not ExportPackage.objects.exists()
