@@ -127,6 +127,9 @@ READS: dict[str, Read] = {
     "/dossiers/{key}": Read("dossier.view", "missing"),
     "/dossiers/{key}/transitions": Read("dossier.view", "missing"),
     "/dossiers/{key}/fees-due": Read("dossier.view", "missing"),
+    # A dossier never transmitted has no package: 404 for all, as a hidden one;
+    # tests/dossiers/test_export.py downloads a real one.
+    "/dossiers/{key}/export-package": Read("dossier.view", "missing"),
     # The cash book: counters of the agent's teams; their days, payments and
     # refunds by id (the write matrix builds real ones).
     "/counters": Read("cashbook.view"),

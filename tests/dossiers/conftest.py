@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from guichet.agents.models import Agent, Team
 from guichet.casetypes import services as casetype_services
 from guichet.casetypes.selectors import definition_cache_clear
+from guichet.documents import storage
 from guichet.documents.models import Document, DocumentType, DocumentVerification
 from guichet.dossiers import services
 from guichet.dossiers.models import Dossier
@@ -95,8 +97,14 @@ def hand_in(
 ) -> Document:
     """A document of the dossier answering `code`, with the given checks run."""
     agent = by or dossier.created_by
+    # Stored for real: transmitting a dossier puts its documents' content in the
+    # export package.
+    content = b"%PDF-1.7\n% " + f"{dossier.reference} {code} {uuid.uuid4()}".encode()
+    stored = storage.store([content], max_bytes=len(content))
     document: Document = DocumentFactory(
         person=dossier.person,
+        content_sha256=stored.sha256,
+        size=stored.size,
         dossier=dossier,
         dossier_item=code,
         document_type=DOCUMENT_TYPES.get(code, DocumentType.OTHER),

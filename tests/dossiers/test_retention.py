@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from guichet.core.errors import ValidationFailed
 from guichet.core.schedule import PERIODIC
 from guichet.documents import storage
 from guichet.documents.models import Document, DocumentVerification
-from guichet.dossiers import retention, selectors, services, tasks
+from guichet.dossiers import export, retention, selectors, services, tasks
 from guichet.dossiers.models import (
     DocumentRequest,
     Dossier,
@@ -35,6 +36,7 @@ from guichet.dossiers.models import (
     DossierParty,
     DossierTask,
     EventKind,
+    ExportPackage,
     PartyRole,
 )
 from tests.documents.factories import DocumentFactory, SpecimenFactory
@@ -608,3 +610,32 @@ def test_the_api_refuses_a_write_on_an_archived_dossier(
     body = api.get(f"/dossiers/{dossier.reference}").json()
     assert body["dossier"]["archived_at"] is not None
     assert body["transitions"] == []
+
+
+def test_destroying_removes_the_export_packages_and_their_files(
+    closed: Callable[..., Dossier],
+    handler: Agent,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    dossier = closed("destroy")
+    data = b"PK a package sent to the Immigration Office"
+    sha256 = hashlib.sha256(data).hexdigest()
+    export._store(data, sha256)
+    ExportPackage.objects.create(
+        dossier=dossier,
+        transition="transmit",
+        sha256=sha256,
+        size=len(data),
+        documents=0,
+        generated_at=clock.now(),
+        created_by=handler,
+    )
+    assert default_storage.exists(export.storage_name(sha256))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.dossiers_retention_run(today=AFTER)
+
+    assert not ExportPackage.objects.filter(dossier=dossier).exists()
+    assert not default_storage.exists(export.storage_name(sha256))
+    record = AuditEvent.objects.filter(action="dossier.destroy").get()
+    assert record.summary["removed"]["export_packages"] == 1

@@ -26,7 +26,7 @@ from guichet.agents.models import Agent
 from guichet.contacts import selectors as contact_selectors
 from guichet.core.errors import NotFound
 from guichet.core.validation import Problems
-from guichet.dossiers import selectors, services
+from guichet.dossiers import export, selectors, services
 from guichet.dossiers.models import (
     Decision,
     DocumentRequest,
@@ -40,6 +40,7 @@ from guichet.parties import selectors as party_selectors
 from guichet.servicerequests import selectors as request_selectors
 
 from .common import PageOut, actor, expected_version, responses, set_etag
+from .correspondence.common import _file
 
 router = Router(tags=["dossiers"])
 
@@ -517,6 +518,20 @@ def dossier_transitions(request: HttpRequest, key: str) -> Any:
             services.transitions_offered(actor=actor(request), dossier=dossier)
         )
     }
+
+
+@router.get(
+    "/dossiers/{key}/export-package",
+    response=responses({200: None}, 404),
+    summary="The dossier's latest export package, as sent (a ZIP attachment)",
+    description=KEY
+    + " The ZIP holds manifest.json (valid against the export manifest's JSON "
+    "Schema, docs/export-package.md), summary.pdf (PDF/A) and the documents. 404 "
+    "when the dossier was never transmitted. Each download is logged.",
+)
+def dossier_export_package(request: HttpRequest, key: str) -> HttpResponse:
+    got = selectors.export_package_for_agent(agent=actor(request), key=key)
+    return _file(got.data, export.MEDIA_TYPE, got.filename)
 
 
 @router.post(

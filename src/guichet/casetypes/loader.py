@@ -22,8 +22,6 @@ before found nothing (a rule cannot be checked on a shape that is wrong):
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,12 +31,12 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-import jsonschema_rs
 import yaml
 
 from guichet.agents.models import LEVEL_RANK, RoleCode
 from guichet.checks.kinds import KINDS as CHECK_KINDS
 from guichet.core.errors import render
+from guichet.core.jsonschema import schema_at, validator_at
 
 from . import registry
 from .definition import Definition, definition_from_json
@@ -73,16 +71,13 @@ class LoadProblem:
         }
 
 
-@functools.cache
 def schema() -> dict[str, Any]:
     """The JSON Schema of a case type (read once per process)."""
-    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return loaded
+    return schema_at(SCHEMA_PATH)
 
 
-@functools.cache
 def _validator() -> Any:
-    return jsonschema_rs.validator_for(schema())
+    return validator_at(SCHEMA_PATH)
 
 
 def _syntax(file: str, line: int, reason: str) -> LoadProblem:

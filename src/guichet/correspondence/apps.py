@@ -24,3 +24,12 @@ class CorrespondenceConfig(AppConfig):
 
         if dossier_letters_draft not in letter_queuers:
             letter_queuers.append(dossier_letters_draft)
+
+        # A dossier's export package gets its PDF/A summary drawn here (dossiers
+        # keeps the registry, `dossiers.hooks.summary_renderers`).
+        from guichet.dossiers.hooks import summary_renderers
+
+        from .dossier_summary import summary_pdf
+
+        if summary_pdf not in summary_renderers:
+            summary_renderers.append(summary_pdf)

@@ -35,6 +35,7 @@ from guichet.core.validation import Problems
 
 from . import hooks
 from .errors import Code
+from .export import package_build
 from .models import (
     Decision,
     DecisionState,
@@ -407,11 +408,22 @@ def record_decision(ctx: Context) -> None:
 
 
 def export_package(ctx: Context) -> None:
-    """Record the transmission to the deciding body. The export package itself (a
-    ZIP with its JSON manifest, the documents and a PDF/A summary) is not built
-    yet: issue #14 point 3, left for the next step."""
+    """Record the transmission to the deciding body and build its export package
+    (a ZIP with its JSON manifest, the documents and a PDF/A summary: `export`)."""
     ctx.values["transmitted_at"] = clock.now()
-    ctx.event(EventKind.TRANSMITTED, text_=ctx.text)
+    built = package_build(
+        dossier=ctx.dossier,
+        actor=ctx.actor,
+        status=ctx.transition.target,
+        transmitted_at=ctx.values["transmitted_at"],
+        transition=ctx.transition.code,
+    )
+    ctx.event(
+        EventKind.TRANSMITTED,
+        text_=ctx.text,
+        package=str(built.package.uuid),
+        sha256=built.package.sha256,
+    )
 
 
 def request_payment(ctx: Context) -> None:

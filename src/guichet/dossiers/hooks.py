@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from guichet.agents.models import Agent
@@ -54,10 +54,74 @@ letter_queuers: list[Callable[[LetterOrder], None]] = []
 
 
 def dossier_documents(dossier: Dossier) -> list[DocumentState]:
-    states: list[DocumentState] = []
-    for source in document_sources:
-        states.extend(source(dossier))
-    return states
+    return [state for source in document_sources for state in source(dossier)]
+
+
+@dataclass(frozen=True)
+class ExportCheck:
+    """One verification of a document, as the export package lists it."""
+
+    kind: str
+    valid: bool
+    outcome: str
+    checked_on: str
+    verified_at: str
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    """One stored document of a dossier, for its export package (`dossiers.export`):
+    what the manifest says of it and how to read its stored content."""
+
+    description: str
+    kind: str
+    kind_label: Any  # a lazily translated label: the title when nothing better
+    required_document: str
+    language: str | None
+    media_type: str
+    extension: str
+    size: int
+    sha256: str
+    issued_on: str | None
+    expires_on: str | None
+    checks: tuple[ExportCheck, ...]
+    read: Callable[[], bytes]
+
+
+# Filled by `documents` (one source): the dossier's documents in the order they
+# were handed in, with their stored content.
+export_document_sources: list[Callable[[Dossier], Sequence[ExportDocument]]] = []
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    """A part of the export package's summary: a heading, column titles (none for
+    a list of labels and values) and rows of text."""
+
+    heading: str
+    rows: tuple[tuple[str, ...], ...]
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SummarySheet:
+    """What the PDF/A summary of an export package shows, already in its language."""
+
+    language: str
+    title: str
+    author: str
+    footer: str
+    sections: tuple[SummarySection, ...]
+
+
+# Filled by `correspondence`, which renders PDF/A: the summary sheet to PDF bytes.
+summary_renderers: list[Callable[[SummarySheet], bytes]] = []
+
+
+def dossier_export_documents(dossier: Dossier) -> list[ExportDocument]:
+    return [
+        document for source in export_document_sources for document in source(dossier)
+    ]
 
 
 # Filled by the apps above that hold a dossier's personal content (`documents`):

@@ -599,3 +599,41 @@ class DossierContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}:{self.contact_id}"
+
+
+class ExportPackage(BaseModel):
+    """A transmission's export package (`export.package_build`): a ZIP kept in the
+    storage under its SHA-256, so it can be downloaded again as it was sent. Never
+    changed; a dossier transmitted twice has two."""
+
+    dossier = models.ForeignKey(
+        Dossier,
+        on_delete=models.CASCADE,
+        related_name="export_packages",
+        verbose_name=_("dossier"),
+    )
+    transition = models.CharField(_("transition"), max_length=64, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the package"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    documents = models.PositiveIntegerField(_("documents"))
+    generated_at = models.DateTimeField(_("generated at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("built by"),
+    )
+
+    class Meta:
+        ordering = ["dossier", "created_at", "id"]
+        verbose_name = _("export package")
+        verbose_name_plural = _("export packages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="dossiers_export_sha256_hex",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}:{self.sha256[:12]}"

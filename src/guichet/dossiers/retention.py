@@ -35,7 +35,7 @@ from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.versioning import versioned_update
 
-from . import hooks
+from . import export, hooks
 from .models import (
     Decision,
     DocumentRequest,
@@ -93,6 +93,7 @@ ERASED = (
     "decisions",
     "links to requests and contacts",
     "what the apps above registered (the dossier's documents and their files)",
+    "export packages sent to another body (rows and stored ZIPs)",
 )
 
 
@@ -236,6 +237,7 @@ def _destroy(dossier: Dossier) -> None:
     removed: dict[str, int] = {}
     for name, eraser in sorted(hooks.dossier_erasers.items()):
         removed[name] = eraser(dossier)
+    removed["export_packages"] = export.packages_destroy(dossier=dossier)
     # Document requests first: they point at parties (protected).
     for name, model in (
         ("document_requests", DocumentRequest),

@@ -25,7 +25,7 @@ from guichet.core.errors import NotFound
 from guichet.core.validation import parse_uuid
 from guichet.parties.models import Person
 
-from . import guards, hooks, services
+from . import export, guards, hooks, services
 from .models import (
     Decision,
     DecisionState,
@@ -36,6 +36,7 @@ from .models import (
     DossierNote,
     DossierParty,
     DossierTask,
+    ExportPackage,
     parse_reference,
 )
 
@@ -178,6 +179,8 @@ class Workbench:
     pending_decision: Decision | None
     decisions: list[Decision]
     fees: list[DossierFee]
+    # The latest export package, once the dossier was transmitted.
+    export_package: ExportPackage | None = None
 
 
 def workbench(*, agent: Agent, key: object) -> Workbench:
@@ -246,6 +249,44 @@ def workbench(*, agent: Agent, key: object) -> Workbench:
         ),
         decisions=decisions,
         fees=list(DossierFee.objects.filter(dossier=dossier)),
+        export_package=(
+            _latest_package(dossier) if dossier.transmitted_at is not None else None
+        ),
+    )
+
+
+def _latest_package(dossier: Dossier) -> ExportPackage | None:
+    return (
+        ExportPackage.objects.filter(dossier=dossier)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PackageDownload:
+    filename: str
+    data: bytes
+
+
+def export_package_for_agent(*, agent: Agent, key: object) -> PackageDownload:
+    """The latest export package of a dossier the agent sees, as it was sent; a
+    hidden dossier is missing, and so is a dossier never transmitted. Each
+    download is written to the access log."""
+    dossier = dossier_get_for_agent(agent=agent, key=key).obj
+    package = _latest_package(dossier)
+    if package is None:
+        raise NotFound(_("This dossier has no export package."))
+    access_record(
+        actor=agent,
+        action="dossier.export_download",
+        obj=dossier,
+        context={"package": str(package.uuid), "sha256": package.sha256},
+    )
+    package.dossier = dossier
+    return PackageDownload(
+        filename=export.package_filename(package),
+        data=export.package_content(package),
     )
 
 

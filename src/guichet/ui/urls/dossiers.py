@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path(D, views.dossier_detail, name="dossier_detail"),
     path(D + "step/", views.dossier_step, name="dossier_step"),
+    path(
+        D + "export-package/",
+        views.dossier_export_package,
+        name="dossier_export_package",
+    ),
     path(D + "review/", views.dossier_review, name="dossier_review"),
     path(D + "external/", views.dossier_external, name="dossier_external"),
     path(D + "tasks/", views.dossier_task, name="dossier_task"),

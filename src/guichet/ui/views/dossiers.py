@@ -32,7 +32,7 @@ from guichet.casetypes.selectors import casetype_list, version_definition
 from guichet.contacts import selectors as contact_selectors
 from guichet.core import clock
 from guichet.core.errors import NotFound, ValidationFailed
-from guichet.dossiers import selectors, services
+from guichet.dossiers import export, selectors, services
 from guichet.dossiers.errors import Code
 from guichet.dossiers.guards import DecisionInput
 from guichet.dossiers.models import (
@@ -63,6 +63,7 @@ from guichet.ui.forms.dossiers import (
     VersionForm,
 )
 from guichet.ui.views.contacts import person_tabs
+from guichet.ui.views.correspondence.common import _file
 
 APPROVAL_STATUS = "decision_proposed"  # every shipped case type's status
 
@@ -600,6 +601,13 @@ def _workbench(request: HttpRequest, reference: str) -> Workbench:
 @agent_required
 def dossier_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _detail(request, _workbench(request, reference))
+
+
+@agent_required
+def dossier_export_package(request: HttpRequest, reference: str) -> HttpResponse:
+    """The latest export package of the dossier, as sent (a ZIP attachment)."""
+    got = selectors.export_package_for_agent(agent=agent_of(request), key=reference)
+    return _file(got.data, export.MEDIA_TYPE, got.filename)
 
 
 def _act(
