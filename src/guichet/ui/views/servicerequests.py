@@ -58,6 +58,7 @@ from guichet.ui.forms.servicerequests import (
     QueueFilterForm,
     ReplyForm,
     RequestContactForm,
+    StandardReplyForm,
     TransitionForm,
 )
 from guichet.ui.views.contacts import person_tabs, picked_person
@@ -188,8 +189,13 @@ def _other_teams(request: Request) -> list[tuple[str, str]]:
     ]
 
 
-def _forms(seen: Seen[Request], given: dict[str, ActionForm]) -> dict[str, Any]:
-    """The action forms the agent may use on the request, blank unless `given`."""
+def _forms(
+    seen: Seen[Request],
+    given: dict[str, ActionForm],
+    inserted: letter_selectors.StandardAnswer | None = None,
+) -> dict[str, Any]:
+    """The action forms the agent may use on the request, blank unless `given`;
+    the reply is the standard answer `inserted`, when one was."""
     obj = seen.obj
     version = {"version": obj.version}
     found: dict[str, Any] = {}
@@ -211,7 +217,14 @@ def _forms(seen: Seen[Request], given: dict[str, ActionForm]) -> dict[str, Any]:
         if obj.person_id is None and obj.organisation_id is None:
             found["identify"] = given.get("identify") or IdentifyForm(initial=version)
         elif obj.person_id is not None:
-            found["reply"] = given.get("reply") or ReplyForm()
+            found["reply"] = given.get("reply") or (
+                StandardReplyForm(
+                    initial={"standard_answer": inserted.code, "body": inserted.body},
+                    free_fields=inserted.fields,
+                )
+                if inserted is not None
+                else ReplyForm()
+            )
     if seen.may(Action.REQUEST_HANDOVER) and is_open:
         found["handover"] = given.get("handover") or HandoverForm(
             initial=version, teams=_other_teams(obj)
@@ -235,6 +248,13 @@ def _detail(
     agent = agent_of(request)
     obj = seen.obj
     teams = _team_names()
+    answers = (
+        letter_selectors.standard_answers_for_request(agent=agent, request=obj)
+        if seen.may(Action.REQUEST_WORK) and obj.person_id is not None
+        else []
+    )
+    wanted = request.GET.get("answer")
+    inserted = next((answer for answer in answers if answer.code == wanted), None)
     events = [
         ShownEvent(event, event_words(event, teams), event.request_id != obj.pk)
         for event in selectors.timeline(agent=agent, request=obj)
@@ -246,7 +266,9 @@ def _detail(
         {
             "item": obj,
             "events": events,
-            "forms": _forms(seen, given or {}),
+            "forms": _forms(seen, given or {}, inserted),
+            "standard_answers": answers,
+            "inserted": inserted,
             "may_take": seen.may(Action.REQUEST_WORK)
             and obj.owner_id is None
             and obj.status in OPEN_STATUSES
@@ -571,14 +593,46 @@ def my_work(agent: Agent) -> HomeWork:
 @require_POST
 def request_reply_view(request: HttpRequest, reference: str) -> HttpResponse:
     seen = _seen(request, reference)
-    form = ReplyForm(request.POST)
+    agent = agent_of(request)
+    code = request.POST.get("standard_answer", "")
+    if not code:
+        form: ReplyForm | StandardReplyForm = ReplyForm(request.POST)
+        return _act(
+            request,
+            seen,
+            "reply",
+            form,
+            lambda obj: request_reply(
+                actor=agent, request=obj, answer=form.cleaned_data["answer"]
+            ),
+            gettext("The reply was written."),
+        )
+    answer = next(
+        (
+            item
+            for item in letter_selectors.standard_answers_for_request(
+                agent=agent, request=seen.obj
+            )
+            if item.code == code
+        ),
+        None,
+    )
+    standard = StandardReplyForm(
+        request.POST, free_fields=answer.fields if answer else {}
+    )
     return _act(
         request,
         seen,
         "reply",
-        form,
+        standard,
         lambda obj: request_reply(
-            actor=agent_of(request), request=obj, answer=form.cleaned_data["answer"]
+            actor=agent,
+            request=obj,
+            standard_answer=standard.cleaned_data["standard_answer"],
+            free_values=standard.free_values(),
+            body=standard.cleaned_data["body"] or None,
+            is_flagged=standard.cleaned_data["is_flagged"],
+            flag_reason=standard.cleaned_data["flag_reason"],
         ),
         gettext("The reply was written."),
     )
