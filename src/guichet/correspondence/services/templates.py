@@ -331,6 +331,11 @@ def templates_load(*, actor: Agent | None, path: Path = SHIPPED) -> int:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     created = 0
     for entry in entries:
+        topic = entry.get("topic")
+        if topic and not Topic.objects.filter(code=topic, team__isnull=True).exists():
+            # A standard answer on a topic this installation does not have (an
+            # administrator removed it): nothing to offer it on.
+            continue
         letter_type = letter_type_ensure(
             actor=actor,
             code=entry["code"],

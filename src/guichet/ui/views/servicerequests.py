@@ -30,6 +30,7 @@ from guichet.agents.models import Agent, Team
 from guichet.contacts.services import ContactInput
 from guichet.core import clock
 from guichet.core.errors import Conflict, NotFound
+from guichet.correspondence import autonomy
 from guichet.correspondence import selectors as letter_selectors
 from guichet.correspondence.services import request_reply, request_reply_dispatch
 from guichet.parties import selectors as party_selectors
@@ -62,6 +63,7 @@ from guichet.ui.forms.servicerequests import (
     TransitionForm,
 )
 from guichet.ui.views.contacts import person_tabs, picked_person
+from guichet.ui.views.correspondence.letters import KIND_LABELS
 
 workspace.register_section(
     workspace.Section(
@@ -575,6 +577,14 @@ class HomeWork:
     actions: list[Any]
 
 
+def _with_kind(letters: list[Any]) -> list[Any]:
+    """The approval queue, each letter with the words for why it waits (its kind:
+    a standard answer adapted, no standard answer, flagged...)."""
+    for letter in letters:
+        letter.kind_label = KIND_LABELS.get(autonomy.kind_of(letter.autonomy_kind))
+    return letters
+
+
 def my_work(agent: Agent) -> HomeWork:
     """The agent's requests, their letters to approve and their action items, each
     only when the policy lets them see that kind of work."""
@@ -582,7 +592,7 @@ def my_work(agent: Agent) -> HomeWork:
         requests=selectors.my_work(agent=agent)
         if policy.may(agent, Action.REQUEST_WORK)
         else None,
-        letters=letter_selectors.letters_waiting_approval(agent=agent)
+        letters=_with_kind(letter_selectors.letters_waiting_approval(agent=agent))
         if policy.may(agent, LetterAction.LETTER_APPROVE)
         else [],
         actions=letter_selectors.action_items_for_agent(agent=agent),
