@@ -628,10 +628,13 @@ def standard_answers(
                 version=version.number,
                 subject=prefilled(version.subject, context),
                 body=prefilled(version.body, context),
+                # In the order the text uses them (PostgreSQL's jsonb keeps
+                # no key order).
                 fields={
-                    name: spec
-                    for name, spec in fields.specs(version.fields).items()
-                    if name in version.free_fields
+                    name: specs[name]
+                    for specs in [fields.specs(version.fields)]
+                    for name in version.free_fields
+                    if name in specs
                 },
                 brochures=[
                     item
