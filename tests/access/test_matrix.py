@@ -121,6 +121,9 @@ READS: dict[str, Read] = {
     "/workload": Read("request.work"),
     "/requests/{key}": Read("request.view", "missing"),
     "/requests/{key}/timeline": Read("request.view", "missing"),
+    # Prefilled from the request's person: who works on the request (the write
+    # matrix's reply builds a real one; tests/api checks the answer).
+    "/requests/{key}/standard-answers": Read("request.work", "missing"),
     "/dossiers": Read("dossier.work"),
     "/my-dossier-tasks": Read(None),
     "/persons/{person_id}/dossiers": Read("dossier.view", "person"),

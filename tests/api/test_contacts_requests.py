@@ -611,3 +611,68 @@ def test_a_reply_goes_by_the_persons_channel_and_is_sent_once(
     assert len(mail.outbox) == 1
     empty = api_for(junior).post(f"/requests/{reference}/replies", {"answer": ""})
     assert _fields(_problem(empty, 422)) == {"answer": "required"}
+
+
+# Issue #15: standard answers inserted into a reply, and the level rule.
+
+
+def test_a_standard_answer_is_offered_prefilled_and_inserted_in_one_call(
+    make_agent: Any, routing: Any, api_for: Any
+) -> None:
+    from guichet.correspondence.services import templates_load
+    from tests.correspondence.factories import LetterheadFactory, person_with_address
+
+    # consular matters go to legalisations
+    LetterheadFactory(team=routing["legalisations"])
+    templates_load(actor=None)
+    junior = make_agent(
+        "front_office", level="D", teams=["legalisations"], username="junior"
+    )
+    person = person_with_address(language="fr", surname="Lefèvre", sex="F")
+    created = api_for(junior).post(
+        "/requests", _request(person, topic="legalisation", channel="phone")
+    )
+    reference = created.json()["reference"]
+
+    offered = api_for(junior).get(f"/requests/{reference}/standard-answers")
+
+    assert offered.status_code == 200, offered.content
+    answers = {item["code"]: item for item in offered.json()}
+    # on legalisation, and on consular matters above it
+    assert set(answers) == {"answer_legalisation_procedure", "answer_document_ready"}
+    procedure = answers["answer_legalisation_procedure"]
+    assert procedure["language"] == "fr"
+    assert procedure["fields"] == []
+    assert procedure["body"].startswith("Madame,\n\nNous avons bien reçu le ")
+    assert "{{" not in procedure["body"]
+    assert reference in procedure["subject"]
+    ready = answers["answer_document_ready"]
+    assert [field["name"] for field in ready["fields"]] == ["collect_from", "fee"]
+    assert ready["fields"][1] == {
+        "name": "fee",
+        "type": "amount",
+        "label": "Redevance à payer",
+    }
+    assert "{{ free.fee }}" in ready["body"]
+    # the level-D agent sends the first unchanged, alone; the second waits
+    alone = api_for(junior).post(
+        f"/requests/{reference}/replies",
+        {"standard_answer": "answer_legalisation_procedure", "body": procedure["body"]},
+    )
+    waits = api_for(junior).post(
+        f"/requests/{reference}/replies",
+        {
+            "standard_answer": "answer_document_ready",
+            "free_values": {"collect_from": "2027-01-15", "fee": "20.00"},
+        },
+    )
+    assert alone.status_code == 201, alone.content
+    assert alone.json()["letter_status"] == "issued"
+    assert alone.json()["dispatched"] is True
+    assert waits.status_code == 201, waits.content
+    assert waits.json()["letter_status"] == "pending_approval"
+    assert waits.json()["dispatched"] is False
+    unknown = api_for(junior).post(
+        f"/requests/{reference}/replies", {"standard_answer": "nothing"}
+    )
+    assert _fields(_problem(unknown, 422)) == {"standard_answer": "unknown_letter_type"}

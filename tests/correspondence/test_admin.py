@@ -84,3 +84,45 @@ def test_a_wrong_declaration_is_refused_and_nothing_is_saved(
     assert message in response.content.decode()
     template.refresh_from_db()
     assert template.version == 1
+
+
+def test_a_brochure_is_added_checked_and_withdrawn_from_the_admin(
+    admin_client: Client,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guichet.audit.models import AuditEvent
+    from guichet.correspondence.models import Brochure, LetterType
+    from tests.documents.factories import PDF
+
+    answer = LetterType.objects.get(code="answer_legalisation_procedure")
+    url = "/admin/correspondence/brochure/add/"
+    form = {"letter_type": str(answer.pk), "language": "fr", "title": "Guide"}
+
+    wrong = admin_client.post(
+        url, {**form, "upload": SimpleUploadedFile("guide.exe", b"MZ\x90\x00")}
+    )
+    added = admin_client.post(
+        url, {**form, "upload": SimpleUploadedFile("guide.pdf", PDF)}
+    )
+
+    assert wrong.status_code == 200
+    assert "Send a PDF, PNG or JPEG file with letters." in wrong.content.decode()
+    assert added.status_code == 302, added.content.decode()[:2000]
+    brochure = Brochure.objects.get()
+    assert (brochure.filename, brochure.media_type, brochure.size) == (
+        "guide.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+    withdrawn = admin_client.post(
+        f"/admin/correspondence/brochure/{brochure.pk}/change/", {}
+    )
+    assert withdrawn.status_code == 302
+    brochure.refresh_from_db()
+    assert not brochure.is_active
+    assert list(
+        AuditEvent.objects.filter(action__startswith="brochure.").values_list(
+            "action", flat=True
+        )
+    ) == ["brochure.add", "brochure.withdraw"]

@@ -114,3 +114,27 @@ def test_existing_templates_get_declarations_and_drafts_typed_values() -> None:
         assert Letter.objects.get(pk=colour.pk).free_values == {"colour": "31/03/2027"}
     finally:
         migrate_to_latest()
+
+
+BEFORE_FRAMES = ("correspondence", "0007_lettertype_standard_answers")
+FRAMES_MARKED = ("correspondence", "0008_request_reply_is_a_frame")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_reply_becomes_a_frame_and_other_types_stay_standard() -> None:
+    # given the shipped reply to a request and another letter type
+    apps = migrate_to(BEFORE_FRAMES)
+    try:
+        LetterType = apps.get_model("correspondence", "LetterType")
+        for code in ("request_reply", "acknowledgement"):
+            LetterType.objects.create(uuid=uuid.uuid4(), code=code, name=code)
+        # when the data migration runs
+        apps = migrate_to(FRAMES_MARKED)
+        LetterType = apps.get_model("correspondence", "LetterType")
+        # then only the reply's frame is no standard text
+        assert dict(LetterType.objects.values_list("code", "is_standard")) == {
+            "acknowledgement": True,
+            "request_reply": False,
+        }
+    finally:
+        migrate_to_latest()

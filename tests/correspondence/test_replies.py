@@ -30,6 +30,9 @@ from tests.correspondence.factories import person_with_address
 
 pytestmark = pytest.mark.django_db
 
+# A shipped standard answer on legalisation, without free fields.
+PROCEDURE = "answer_legalisation_procedure"
+
 
 def _request(agent: Any, person: Any, **fields: Any) -> Request:
     values: dict[str, Any] = {
@@ -76,17 +79,14 @@ def test_a_reply_by_email_goes_out_in_the_persons_language_and_is_a_contact(
     agent = writer("C")
     request = _request(agent, person, language="fr")
 
-    reply = request_reply(
-        actor=agent, request=request, answer="Uw legalisatie is klaar."
-    )
+    reply = request_reply(actor=agent, request=request, standard_answer=PROCEDURE)
 
     letter = Letter.objects.get(pk=reply.letter.pk)
     assert letter.status == LetterStatus.SENT
     assert letter.language == "nl"
-    assert letter.free_values == {
-        "request_reference": request.reference,
-        "answer": "Uw legalisatie is klaar.",
-    }
+    assert letter.autonomy_kind == "standard"
+    assert (letter.body_text, letter.free_values) == (None, {})
+    assert request.reference in letter.content["subject"]
     assert reply.channel == "email"
     assert reply.dispatched
     assert LetterDispatch.objects.get(letter=letter).address == (
@@ -96,7 +96,7 @@ def test_a_reply_by_email_goes_out_in_the_persons_language_and_is_a_contact(
     assert mail.outbox[0].to == ["helene.lefevre@example.be"]
     contact = Contact.objects.get(direction=Direction.OUTBOUND)
     assert (contact.channel, contact.person, contact.agent) == ("email", person, agent)
-    assert contact.summary == "Uw legalisatie is klaar."
+    assert contact.summary == "De legalisatie van uw documenten"
     assert list(request.contacts.all()) == [contact]
     event = RequestEvent.objects.get(request=request, kind="reply")
     assert event.data == {
@@ -110,12 +110,10 @@ def test_a_reply_by_email_goes_out_in_the_persons_language_and_is_a_contact(
 def test_a_reply_to_a_phone_request_is_a_letter_in_the_print_queue(
     templates: int, writer: Any, person: Any
 ) -> None:
-    agent = writer("C")
+    agent = writer("D")
     request = _request(agent, person, channel="phone")
 
-    reply = request_reply(
-        actor=agent, request=request, answer="Votre document est prêt."
-    )
+    reply = request_reply(actor=agent, request=request, standard_answer=PROCEDURE)
 
     assert reply.channel == "letter"
     assert reply.dispatch is None
@@ -132,9 +130,10 @@ def test_without_an_email_on_record_the_reply_goes_by_post(
     agent = writer("C")
     request = _request(agent, person, channel="email")
 
-    reply = request_reply(actor=agent, request=request, answer="Réponse.")
+    reply = request_reply(actor=agent, request=request, standard_answer=PROCEDURE)
 
     assert reply.channel == "letter"
+    assert reply.letter.status == LetterStatus.ISSUED
     assert not LetterDispatch.objects.exists()
 
 

@@ -125,6 +125,55 @@ def test_every_queue_of_every_demo_team_has_someone_to_work_it(demo: Any) -> Non
         assert any(policy.may(a, "mail.view", mail) for a in members), team.code
 
 
+def test_every_team_whose_agents_need_approval_has_a_supervisor_who_sees_it(
+    demo: Any,
+) -> None:
+    """Issue #15, item 4: an answer a level-D or level-C agent may not send alone
+    waits in their team's approval queue; in the demo, for every such team, a
+    supervisor other than the author finds it in the queue of their home page
+    (`letters_waiting_approval`) and may approve it."""
+    from guichet.correspondence.services import letter_draft_create, letter_submit
+    from guichet.ui.views.servicerequests import my_work
+    from tests.correspondence.factories import person_with_address
+
+    person = person_with_address(surname="Lambert")
+    checked = set()
+    for team in Team.objects.filter(is_active=True):
+        members = Agent.objects.filter(
+            is_active=True, memberships__team=team, level__in=["D", "C"]
+        ).distinct()
+        for author in members:
+            if not policy.may(author, "letter.draft"):
+                continue
+            # an answer of their own: no standard answer, it waits at any level
+            draft = letter_draft_create(
+                actor=author,
+                person_id=person.uuid,
+                team=team.code,
+                subject="Votre demande",
+                body="{{ person.salutation }}\n\nUne réponse particulière.",
+            )
+            letter = letter_submit(
+                actor=author, letter_id=draft.uuid, expected_version=draft.version
+            )
+            assert letter.status == "pending_approval", (team.code, author.username)
+            approvers = selectors.letter_approvers(letter=letter)
+            seeing = [
+                approver
+                for approver in approvers
+                if letter in my_work(approver).letters
+                and autonomy.may_approve(
+                    agent=approver,
+                    kind=autonomy.kind_of(letter.autonomy_kind),
+                    obj=letter,
+                )
+            ]
+            assert seeing, (team.code, author.username)
+            checked.add(team.code)
+    # the support team, with its level-D and level-C agents, is among them
+    assert {"support", "cc-fr", "cc-nl", "visas"} <= checked
+
+
 def test_demo_routes_and_times_requests_in_several_statuses(cli: Any) -> None:
     from guichet.servicerequests.models import Request, RoutingRule
 

@@ -160,3 +160,46 @@ def test_no_decision_in_force_leaves_the_decision_fields_to_the_agent(
     values = decision_values(dossier, "en")
     assert values["result"] == "Refused"
     assert "motivation" not in values  # longer than a free field: the agent shortens
+
+
+def test_a_letter_about_the_dossier_is_filled_from_it_in_its_language(
+    open_dossier: Callable[..., Dossier], handler: Agent, teams: Any
+) -> None:
+    """The `dossier.*` placeholders (issue #15, item 3): reference, case type,
+    dates and the fees still due, written in the letter's language; nothing for
+    a dossier of another person."""
+    from decimal import Decimal
+
+    from guichet.correspondence import placeholders
+    from guichet.correspondence.composing import context_for
+    from guichet.correspondence.services import letter_draft_create
+    from guichet.dossiers.models import DossierFee
+    from tests.correspondence.factories import person_with_address
+
+    LetterheadFactory(team=teams["legalisations"], prefix="LEG")
+    dossier = open_dossier("consular-legalisation", facts={"document_language": "fr"})
+    DossierFee.objects.create(dossier=dossier, fee_code="a", amount=Decimal("20.50"))
+    DossierFee.objects.create(
+        dossier=dossier, fee_code="b", amount=Decimal(5), exemption="social"
+    )
+    names = [f"dossier.{name}" for name in ("reference", "received_on", "fee_due")]
+
+    def values(person_id: Any, language: str) -> dict[str, str | None]:
+        letter = letter_draft_create(
+            actor=handler,
+            person_id=person_id,
+            language=language,
+            team="legalisations",
+            subject="Dossier",
+            body="{{ dossier.reference }}",
+            references={"dossier": dossier.reference},
+        )
+        return placeholders.resolve(context_for(letter), names)
+
+    assert dossier.person is not None
+    filled = values(dossier.person.uuid, "nl")
+    assert filled["dossier.reference"] == dossier.reference
+    assert filled["dossier.fee_due"] == "€\u00a020,50"
+    assert filled["dossier.received_on"] is not None
+    stranger = person_with_address(surname="Vreemd", email="vreemd@example.be")
+    assert set(values(stranger.uuid, "nl").values()) == {None}

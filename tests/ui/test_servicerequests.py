@@ -382,29 +382,79 @@ def test_an_agent_names_their_substitute_on_screen(
     assert period.cancelled_at is not None
 
 
-def test_the_agent_replies_from_the_request_page_by_the_persons_channel(
+def _standard_answer_on_benefit_payment() -> None:
+    """A standard answer on the topic of `_create`'s requests, in Dutch, with one
+    free field."""
+    from guichet.correspondence.services import letter_type_ensure, template_save
+
+    answer = letter_type_ensure(
+        actor=None, code="answer_paid", name="Paid", topic="benefit-payment"
+    )
+    template_save(
+        actor=None,
+        letter_type=answer,
+        language="nl",
+        title="Uw uitkering is betaald",
+        subject="Uw aanvraag {{ request.reference }}",
+        body="{{ person.salutation }}\n\nUw uitkering is op {{ free.paid_on }} "
+        "betaald.\n\nMet vriendelijke groeten,",
+        fields={
+            "paid_on": {
+                "type": "date",
+                "label": {
+                    "fr": "Payée le",
+                    "nl": "Betaald op",
+                    "de": "Gezahlt am",
+                    "en": "Paid on",
+                },
+            }
+        },
+    )
+
+
+def test_the_agent_inserts_a_standard_answer_and_it_goes_by_the_persons_channel(
     client_for: Any, agents: Any
 ) -> None:
     from django.core import mail
 
     from guichet.contacts.models import Contact
+    from guichet.correspondence.models import Letter
     from guichet.correspondence.services import templates_load
     from tests.correspondence.factories import LetterheadFactory, person_with_address
 
     LetterheadFactory(team=agents["second"].memberships.get().team)
     templates_load(actor=None)
-    person = person_with_address(surname="Peeters", language="nl")
+    _standard_answer_on_benefit_payment()
+    person = person_with_address(surname="Peeters", language="nl", sex="F")
     request = _create(agents["first"], person, channel="email")
     client = client_for(agents["second"])
 
+    page = client.get(f"/requests/{request.reference}/")
+    inserted = client.get(f"/requests/{request.reference}/?answer=answer_paid")
+    form = inserted.context["forms"]["reply"]
+    body = form.initial["body"]
     empty = client.post(f"/requests/{request.reference}/reply/", {"answer": " "})
     sent = client.post(
-        f"/requests/{request.reference}/reply/", {"answer": "Het is betaald."}
+        f"/requests/{request.reference}/reply/",
+        {
+            "standard_answer": "answer_paid",
+            "free_paid_on": "2027-01-15",
+            "body": body,
+        },
     )
 
+    assert [answer.code for answer in page.context["standard_answers"]] == [
+        "answer_paid"
+    ]
+    assert "Insert into the reply" in page.content.decode()
+    assert body.startswith("Geachte mevrouw Peeters,")
+    assert "{{ free.paid_on }}" in body
+    assert "free_paid_on" in form.fields
     assert empty.status_code == 422
     assert empty.context["forms"]["reply"].errors["answer"]
     assert sent.status_code == 302
+    letter = Letter.objects.get()
+    assert (letter.autonomy_kind, letter.body_text) == ("free_fields", None)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["helene.lefevre@example.be"]
     contact = Contact.objects.get(direction="outbound")

@@ -18,6 +18,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from guichet.contacts import selectors as contact_selectors
+from guichet.correspondence import selectors as letter_selectors
 from guichet.correspondence import services as letter_services
 from guichet.servicerequests import selectors, services, transitions
 from guichet.servicerequests.models import Request, RequestEvent
@@ -707,8 +708,98 @@ def request_contact_add(
 
 class ReplyIn(StrictIn):
     answer: str = Field(
-        max_length=2000, description="The answer, as the agent writes it."
+        "",
+        max_length=2000,
+        description="Your own answer, without a standard answer (it waits for a "
+        "supervisor's approval).",
     )
+    standard_answer: str | None = Field(
+        None,
+        max_length=50,
+        description="The code of the standard answer inserted (see "
+        "`/requests/{key}/standard-answers`).",
+    )
+    free_values: dict[str, str] = Field(
+        default_factory=dict, description="The standard answer's free fields."
+    )
+    body: str | None = Field(
+        None,
+        max_length=20_000,
+        description="The standard answer's text as you changed it; omitted or as "
+        "offered: unchanged.",
+    )
+    is_flagged: bool = Field(
+        False, description="Out of the ordinary: a supervisor approves it first."
+    )
+    flag_reason: str = Field("", max_length=2000)
+
+
+class StandardAnswerFieldOut(Schema):
+    name: str
+    type: str = Field(description="date, time, amount, text or choice.")
+    label: str = Field(description="In the language of the answer.")
+
+
+class StandardAnswerBrochureOut(Schema):
+    title: str
+    filename: str
+    media_type: str
+    size: int
+
+
+class StandardAnswerOut(Schema):
+    code: str
+    title: str
+    topic: str
+    topic_name: str
+    language: str
+    version: int
+    subject: str
+    body: str = Field(
+        description="The text with the person's and the request's values filled "
+        "in; free fields stay `{{ free.name }}`."
+    )
+    fields: list[StandardAnswerFieldOut]
+    brochures: list[StandardAnswerBrochureOut]
+
+
+@router.get(
+    "/requests/{key}/standard-answers",
+    response=responses({200: list[StandardAnswerOut]}, 403, 404),
+    summary="The standard answers to insert into a reply, prefilled",
+    description=(
+        "On the request's topic (or a topic above it), in the person's language. "
+        "Sent unchanged, any level sends one alone; with its free fields filled, "
+        "level C; with its text changed, level B; otherwise it waits for a "
+        "supervisor's approval."
+    ),
+)
+def request_standard_answers(request: HttpRequest, key: str) -> Any:
+    answers = letter_selectors.standard_answers_for_request(
+        agent=actor(request), request=_get(request, key)
+    )
+    return [
+        {
+            "code": answer.code,
+            "title": answer.title,
+            "topic": answer.topic,
+            "topic_name": answer.topic_name,
+            "language": answer.language,
+            "version": answer.version,
+            "subject": answer.subject,
+            "body": answer.body,
+            "fields": [
+                {
+                    "name": name,
+                    "type": spec.type,
+                    "label": spec.label_in(answer.language),
+                }
+                for name, spec in answer.fields.items()
+            ],
+            "brochures": answer.brochures,
+        }
+        for answer in answers
+    ]
 
 
 class ReplyOut(Schema):
@@ -746,7 +837,14 @@ def _reply(reply: Any) -> dict[str, Any]:
 )
 def request_reply(request: HttpRequest, key: str, payload: ReplyIn) -> Any:
     reply = letter_services.request_reply(
-        actor=actor(request), request=_get(request, key), answer=payload.answer
+        actor=actor(request),
+        request=_get(request, key),
+        answer=payload.answer,
+        standard_answer=payload.standard_answer,
+        free_values=payload.free_values,
+        body=payload.body,
+        is_flagged=payload.is_flagged,
+        flag_reason=payload.flag_reason,
     )
     return Status(201, _reply(reply))
 

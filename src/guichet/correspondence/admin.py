@@ -26,19 +26,109 @@ from guichet.core.errors import GuichetError
 from guichet.core.validation import Problems
 
 from . import placeholders, preview, templating
-from .models import Letterhead, LetterTemplate, LetterTemplateVersion, LetterType
-from .services import template_check, template_save
+from .models import (
+    Brochure,
+    Letterhead,
+    LetterTemplate,
+    LetterTemplateVersion,
+    LetterType,
+)
+from .services import (
+    brochure_add,
+    brochure_withdraw,
+    template_check,
+    template_save,
+)
+from .services.templates import BROCHURE_TYPES
 
 
 @admin.register(LetterType)
 class LetterTypeAdmin(AuditedAdmin):
-    list_display = ["code", "name", "kind", "is_active"]
-    list_filter = ["kind", "is_active"]
+    """Letter types; one with a topic is a standard answer on it (issue #15)."""
+
+    list_display = ["code", "name", "kind", "topic", "is_standard", "is_active"]
+    list_filter = ["kind", "is_standard", "is_active", "topic"]
     search_fields = ["code", "name"]
+    autocomplete_fields = ["topic"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Letters point to their type: deactivate it instead.
         return False
+
+
+class BrochureForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs wants the model
+    upload = forms.FileField(
+        label=_("file"),
+        required=False,
+        help_text=_("A PDF, PNG or JPEG file, 10 MB at most."),
+    )
+
+    class Meta:
+        model = Brochure
+        fields = ["letter_type", "language", "title", "is_active"]
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data.get("upload")
+        if self.instance.pk is None and upload is None:
+            raise forms.ValidationError(_("Choose the file to send."))
+        if upload is not None:
+            head = upload.read(8)
+            upload.seek(0)
+            if not any(head.startswith(magic) for magic in BROCHURE_TYPES.values()):
+                raise forms.ValidationError(
+                    _("Send a PDF, PNG or JPEG file with letters.")
+                )
+        return upload
+
+
+@admin.register(Brochure)
+class BrochureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Brochures sent with a letter type's letters. A new file is added through
+    `services.brochure_add` (checked, archived, audited); its bytes never change:
+    withdraw it (untick "active") and add the new edition."""
+
+    form = BrochureForm
+    list_display = ["title", "letter_type", "language", "filename", "is_active"]
+    list_filter = ["is_active", "language"]
+    search_fields = ["title", "filename", "letter_type__code"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["letter_type", "language", "title", "filename", "media_type", "size"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["letter_type", "language", "title", "upload"]
+        return [*self.get_readonly_fields(request, obj), "is_active"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
+        actor = acting_agent(request)
+        try:
+            if change:
+                # The form already set the instance's field: decide on the row.
+                if not obj.is_active:
+                    brochure_withdraw(
+                        actor=actor, brochure=Brochure.objects.get(pk=obj.pk)
+                    )
+                return
+            upload = form.cleaned_data.get("upload")
+            saved = brochure_add(
+                actor=actor,
+                letter_type=form.cleaned_data["letter_type"],
+                language=form.cleaned_data.get("language") or "",
+                title=form.cleaned_data.get("title") or "",
+                filename=upload.name if upload else "",
+                data=upload.read() if upload else b"",
+            )
+        except GuichetError as error:
+            raise PermissionDenied(str(error)) from error
+        obj.pk, obj.uuid = saved.pk, saved.uuid
 
 
 @admin.register(Letterhead)

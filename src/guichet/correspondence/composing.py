@@ -23,6 +23,7 @@ from guichet.correspondence.errors import (
     missing_values,
 )
 from guichet.correspondence.models import (
+    Brochure,
     Letter,
     Letterhead,
     LetterTemplate,
@@ -137,3 +138,26 @@ def compose(
         )
     except templating.MissingValues as missing:
         raise missing_values(missing.names) from None
+
+
+def brochures_of(version: LetterTemplateVersion | None) -> list[dict[str, object]]:
+    """What goes with a letter of this template's type in its language (issue #15,
+    item 3: a standard answer's brochures), as frozen in the issued letter: its
+    title, file name, media type and the hash of its archived bytes."""
+    if version is None:
+        return []
+    template = version.template
+    return [
+        {
+            "title": item.title,
+            "filename": item.filename,
+            "media_type": item.media_type,
+            "sha256": item.sha256,
+            "size": item.size,
+        }
+        for item in Brochure.objects.filter(
+            letter_type_id=template.letter_type_id,
+            language__in=["", template.language],
+            is_active=True,
+        )
+    ]

@@ -33,6 +33,7 @@ def labels(language: str) -> dict[str, str]:
             "subject": pgettext("letter", "Subject"),
             "page": pgettext("letter", "Page"),
             "draft": pgettext("letter", "DRAFT"),
+            "enclosures": pgettext("letter", "Enclosures"),
         }
 
 

@@ -26,6 +26,7 @@ class Code(StrEnum):
     INVALID_DECLARATION = "invalid_declaration"
     WRONG_STATE = "wrong_state"
     OWN_LETTER = "own_letter"
+    EDIT_ABOVE_LEVEL = "edit_above_level"
     NO_EMAIL = "no_email"
     INVALID_EMAIL = "invalid_email"
     ADDRESS_NOT_ON_RECORD = "address_not_on_record"

@@ -7,7 +7,10 @@ Another app offers its own names without editing this module: it ships a module
 - `prefix`: the first part of the names (`"debt"` for `{{ debt.balance }}`);
 - `names`: a mapping from the rest of each name to a short description;
 - `values(context)`: the values for one letter, a mapping from the same short names to
-  text (or None when the value is unknown, which refuses the letter).
+  text (or None when the value is unknown, which refuses the letter). A date
+  (`datetime.date`, or an aware `datetime.datetime`, read in the local time zone) or
+  an amount in euros (`decimal.Decimal`) may be given as such: it is written as the
+  letter's language writes it (23 novembre 2026; 1.234,50 €).
 
 `context` is a `LetterContext`; `context.references` maps a kind of object
 (`"debt"`) to the id the letter was written about. The plug-in needs no import of
@@ -21,9 +24,11 @@ import functools
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.apps import apps
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Agent
@@ -55,17 +60,31 @@ class PlaceholderSource(Protocol):
     @property
     def names(self) -> Mapping[str, Any]: ...
 
-    def values(self, context: LetterContext) -> Mapping[str, str | None]: ...
+    def values(self, context: LetterContext) -> Mapping[str, object]: ...
 
 
 @dataclass(frozen=True)
 class Source:
     prefix: str
     names: Mapping[str, Any]
-    compute: Callable[[LetterContext], Mapping[str, str | None]]
+    compute: Callable[[LetterContext], Mapping[str, object]]
 
-    def values(self, context: LetterContext) -> Mapping[str, str | None]:
+    def values(self, context: LetterContext) -> Mapping[str, object]:
         return self.compute(context)
+
+
+def written(value: object, language: str) -> str | None:
+    """A source's value as the letter writes it: dates and amounts in the
+    letter's language, anything else as text; None stays unknown."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return formatting.letter_date(timezone.localtime(value).date(), language)
+    if isinstance(value, dt.date):
+        return formatting.letter_date(value, language)
+    if isinstance(value, Decimal):
+        return fields.amount_text(value, language)
+    return str(value)
 
 
 def postal_address(person: Any) -> PostalAddress | None:
@@ -268,14 +287,15 @@ def resolve(context: LetterContext, names: Iterable[str]) -> dict[str, str | Non
     wanted = list(dict.fromkeys(names))
     prefixes = {name.split(".", 1)[0] for name in wanted}
     known = by_prefix()
-    values_by_prefix: dict[str, Mapping[str, str | None]] = {
+    values_by_prefix: dict[str, Mapping[str, object]] = {
         prefix: known[prefix].values(context) for prefix in prefixes if prefix in known
     }
     result: dict[str, str | None] = {}
     for name in wanted:
         prefix, _dot, rest = name.partition(".")
-        value = values_by_prefix.get(prefix, {}).get(rest)
-        result[name] = None if value is None else str(value)
+        result[name] = written(
+            values_by_prefix.get(prefix, {}).get(rest), context.language
+        )
     return result
 
 

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
+from guichet.access.domains.servicerequests import Action as RequestAction
 from guichet.access.policy import Seen
-from guichet.agents.models import Agent
+from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
 from guichet.core import clock
 from guichet.core.errors import Forbidden, NotFound, ValidationFailed
@@ -40,6 +41,7 @@ from .models import (
     DISPATCH_UNDER_WAY,
     ActionItem,
     ActionStatus,
+    Brochure,
     IncomingMail,
     Letter,
     LetterDispatch,
@@ -522,3 +524,159 @@ def replies_waiting(*, agent: Agent, request: Request) -> list[Letter]:
         )
         if str(letter.uuid) in waiting
     ]
+
+
+@dataclass(frozen=True)
+class StandardAnswer:
+    """A standard answer as the agent inserts it: its texts in one language with
+    the person's, the request's and the dossier's values filled in, the free
+    fields left as `{{ free.name }}` for the agent to fill, and its brochures."""
+
+    code: str
+    title: str
+    topic: str
+    topic_name: str
+    language: str
+    version: int
+    subject: str
+    body: str
+    fields: dict[str, fields.FieldSpec]
+    brochures: list[Brochure]
+
+
+def topic_lineage(topic: Any) -> list[int]:
+    """The topic and the topics above it (a standard answer on "visas" also fits
+    a request about "visas > refusal"), nearest first."""
+    lineage: list[int] = []
+    while topic is not None and topic.pk not in lineage:
+        lineage.append(topic.pk)
+        topic = topic.parent
+    return lineage
+
+
+def prefilled(text: str, context: placeholders.LetterContext) -> str:
+    """The text with every value known filled in; a free field, or a value the
+    person's record lacks, stays a placeholder (the letter names the hole when
+    it is submitted). Without a letterhead the service's and the letter's own
+    values are not known yet either."""
+    parsed = templating.parse(text)
+    known = ("free.",) if context.letterhead else ("free.", "service.", "letter.")
+    values = placeholders.resolve(
+        context, [name for name in parsed.names if not name.startswith(known)]
+    )
+    return templating.prefill(parsed, values)
+
+
+def standard_answers(
+    *,
+    agent: Agent,
+    person: Person,
+    language: str,
+    topic: Any = None,
+    team: Any = None,
+    references: dict[str, str] | None = None,
+) -> list[StandardAnswer]:
+    """The standard answers an agent may insert into a reply to `person` in
+    `language`: those on the topic or a topic above it (every one without a
+    topic), each prefilled (issue #15, item 3). The caller has read the person
+    (and the request or dossier) through the policy."""
+    policy.require(agent, Action.LETTER_DRAFT)
+    types = LetterType.objects.filter(
+        is_active=True, is_standard=True, kind=TypeKind.LETTER, topic__isnull=False
+    )
+    if topic is not None:
+        types = types.filter(topic_id__in=topic_lineage(topic))
+    rows = list(
+        LetterTemplate.objects.filter(
+            letter_type__in=types, language=language, is_active=True
+        )
+        .select_related("letter_type__topic")
+        .order_by("letter_type__topic__order", "letter_type__code")
+    )
+    if not rows:
+        return []
+    brochures = list(
+        Brochure.objects.filter(
+            letter_type_id__in=[row.letter_type_id for row in rows], is_active=True
+        ).filter(language__in=["", language])
+    )
+    head = Letterhead.objects.filter(team=team).first() if team else None
+    context = placeholders.LetterContext(
+        language=language,
+        person=Person.objects.prefetch_related("addresses", "emails", "phones").get(
+            pk=person.pk
+        ),
+        agent=agent,
+        team=team,
+        letterhead=head,
+        date=clock.today(),
+        references=references or {},
+    )
+    answers = []
+    for row in rows:
+        version = row.versions.get(number=row.version)
+        topic_row = row.letter_type.topic
+        answers.append(
+            StandardAnswer(
+                code=row.letter_type.code,
+                title=row.title,
+                topic=topic_row.code if topic_row else "",
+                topic_name=getattr(topic_row, f"name_{language}", "")
+                if topic_row
+                else "",
+                language=language,
+                version=version.number,
+                subject=prefilled(version.subject, context),
+                body=prefilled(version.body, context),
+                # In the order the text uses them (PostgreSQL's jsonb keeps
+                # no key order).
+                fields={
+                    name: specs[name]
+                    for specs in [fields.specs(version.fields)]
+                    for name in version.free_fields
+                    if name in specs
+                },
+                brochures=[
+                    item
+                    for item in brochures
+                    if item.letter_type_id == row.letter_type_id
+                ],
+            )
+        )
+    return answers
+
+
+def reply_team(agent: Agent, request: Request) -> Any:
+    """The service a reply to the request is written for: the request's, when the
+    agent works there, else the agent's only service (as `request_reply` does)."""
+    if request.team_id in agent.team_ids:
+        return request.team
+    teams = list(agent.team_ids)
+    return Team.objects.filter(pk=teams[0]).first() if len(teams) == 1 else None
+
+
+def standard_answers_for_request(
+    *, agent: Agent, request: Request
+) -> list[StandardAnswer]:
+    """The standard answers to insert into a reply to the request: on its topic,
+    in its person's language, prefilled from the person and the request (none
+    while the request names no person). The read of the person is logged."""
+    policy.require(agent, RequestAction.REQUEST_WORK, request)
+    person = request.person
+    if person is None:
+        return []
+    answers = standard_answers(
+        agent=agent,
+        person=person,
+        language=person.language,
+        topic=request.topic,
+        team=reply_team(agent, request),
+        references={"request": request.reference},
+    )
+    access_record(
+        actor=agent,
+        action="standard_answer.prefill",
+        objects=[person],
+        context={"request": request.reference},
+    )
+    return answers

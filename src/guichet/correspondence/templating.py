@@ -163,6 +163,25 @@ def render(parsed: Parsed, values: Mapping[str, str | None]) -> str:
     return "".join(out)
 
 
+def prefill(parsed: Parsed, values: Mapping[str, str | None]) -> str:
+    """Fill in the placeholders that have a value and keep the others as they are
+    written (`{{ free.deadline }}`), for a text the agent completes before sending.
+
+    Form fields are left out, as in `render`."""
+    out: list[str] = []
+    for part in parsed.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, Placeholder):
+            value = values.get(part.name)
+            if value is not None and value.strip():
+                out.append(FILTERS[part.filter](value) if part.filter else value)
+            else:
+                written = f"|{part.filter}" if part.filter else ""
+                out.append(f"{{{{ {part.name}{written} }}}}")
+    return "".join(out)
+
+
 def paragraphs(text: str) -> list[str]:
     """Paragraphs separated by blank lines; lines inside one keep their breaks."""
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")

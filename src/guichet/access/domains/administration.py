@@ -42,6 +42,7 @@ ADMIN_MODELS: dict[str, str] = {
     "correspondence.lettertemplate": Action.REFERENCE_MANAGE,
     "correspondence.lettertemplateversion": Action.REFERENCE_MANAGE,
     "correspondence.letterhead": Action.REFERENCE_MANAGE,
+    "correspondence.brochure": Action.REFERENCE_MANAGE,
     "casetypes.casetype": Action.REFERENCE_MANAGE,
     "casetypes.casetypeversion": Action.REFERENCE_MANAGE,
 }

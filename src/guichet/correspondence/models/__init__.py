@@ -34,6 +34,7 @@ from .numbering import (
     Series,
 )
 from .templates import (
+    Brochure,
     ImmutableError,
     Letterhead,
     LetterTemplate,
@@ -48,6 +49,7 @@ __all__ = [
     "PUBLISHED_STATUSES",
     "ActionItem",
     "ActionStatus",
+    "Brochure",
     "Channel",
     "Counter",
     "DispatchStatus",

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Language, Team
+from guichet.contacts.models import Topic
 from guichet.core.models import BaseModel, VersionedModel
 
 
@@ -36,6 +37,27 @@ class LetterType(BaseModel):
         help_text=_("When agents use this letter; shown when they choose one."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("topic"),
+        help_text=_(
+            "Set: a standard answer on this topic, offered when an agent replies "
+            "to a request about it."
+        ),
+    )
+    is_standard = models.BooleanField(
+        _("standard text"),
+        default=True,
+        help_text=_(
+            "Off for a frame whose text is the agent's own (the reply to a "
+            "request): a letter from it counts as having no standard answer, "
+            "so it waits for a supervisor's approval."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -44,6 +66,52 @@ class LetterType(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class Brochure(BaseModel):
+    """A file sent with every letter of a type (a brochure, a form to fill in): by
+    e-mail as an attachment, and named among the enclosures of the letter itself.
+
+    The bytes are archived by their hash (`archive.py`) and never change: a new
+    edition is a new brochure, the old one withdrawn; an issued letter keeps the
+    list of what went with it in its frozen content.
+    """
+
+    letter_type = models.ForeignKey(
+        LetterType,
+        on_delete=models.PROTECT,
+        related_name="brochures",
+        verbose_name=_("letter type"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Empty: sent with the letter in every language."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    media_type = models.CharField(_("media type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    class Meta:
+        ordering = ["letter_type", "language", "title", "id"]
+        verbose_name = _("brochure")
+        verbose_name_plural = _("brochures")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.filename})"
 
 
 class LetterTemplate(VersionedModel):

@@ -38,6 +38,8 @@ from .minutes import (
 )
 from .replies import Reply, request_reply, request_reply_dispatch
 from .templates import (
+    brochure_add,
+    brochure_withdraw,
     letter_type_ensure,
     letterhead_ensure,
     template_check,
@@ -52,6 +54,8 @@ __all__ = [
     "action_item_complete",
     "batch_exceptions",
     "batch_get",
+    "brochure_add",
+    "brochure_withdraw",
     "incoming_mail_dispatch",
     "incoming_mail_register",
     "letter_approve",

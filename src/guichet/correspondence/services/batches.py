@@ -41,7 +41,7 @@ from guichet.correspondence import (
     templating,
     validation,
 )
-from guichet.correspondence.composing import declared_fields
+from guichet.correspondence.composing import brochures_of, declared_fields
 from guichet.correspondence.errors import Code
 from guichet.correspondence.models import (
     Letter,
@@ -296,7 +296,8 @@ def letter_batch_issue(
         ready.append((letter, context, sources))
     kinds = {
         version.pk: autonomy.classify(
-            has_template=True,
+            # A frame's text is the agent's own: no standard answer behind it.
+            has_template=batch.letter_type.is_standard,
             has_free_fields=bool(version.free_fields),
             is_changed=False,
             is_flagged=False,
@@ -306,6 +307,7 @@ def letter_batch_issue(
     decisions = {
         pk: autonomy.decide(agent=actor, kind=kind) for pk, kind in kinds.items()
     }
+    brochures = {version.pk: brochures_of(version) for version in versions.values()}
     issuing = [
         item
         for item in ready
@@ -341,6 +343,7 @@ def letter_batch_issue(
                 "template": f"{batch.letter_type.code}/{letter.language}/v{letter.template_version.number}"
                 if letter.template_version
                 else None,
+                "brochures": brochures[cast(int, letter.template_version_id)],
             }
         else:
             letter.status = LetterStatus.PENDING_APPROVAL

@@ -45,6 +45,7 @@ from guichet.correspondence import (
     validation,
 )
 from guichet.correspondence.composing import (
+    brochures_of,
     compose,
     declared_fields,
     template_current,
@@ -70,6 +71,8 @@ from guichet.correspondence.models import (
 from guichet.correspondence.selectors import under_way
 from guichet.correspondence.validation import letterhead_of, team_of
 from guichet.parties.models import Person
+
+from .templates import BROCHURE_EXTENSION
 
 logger = logging.getLogger(__name__)
 
@@ -411,6 +414,7 @@ def _issue(letter: Letter, *, expected_version: int, **extra: Any) -> None:
         **composed.content,
         "issued_at": now.isoformat(),
         "template": _template_label(letter.template_version),
+        "brochures": brochures_of(letter.template_version),
     }
     versioned_update(
         letter,
@@ -428,13 +432,19 @@ def _issue(letter: Letter, *, expected_version: int, **extra: Any) -> None:
     archive_letter.enqueue(str(letter.uuid))
 
 
-def classify(letter: Letter, composed: content.Composed) -> autonomy.LetterKind:
+def classify(
+    letter: Letter, composed: content.Composed, *, is_flagged: bool | None = None
+) -> autonomy.LetterKind:
+    """The letter's kind for the autonomy rule. A frame whose text is the agent's
+    own (`LetterType.is_standard` off: the reply to a request) is no standard
+    answer, whatever its free fields hold."""
     version = letter.template_version
+    standard = version is not None and version.template.letter_type.is_standard
     return autonomy.classify(
-        has_template=version is not None,
+        has_template=standard,
         has_free_fields=bool(version and version.free_fields),
         is_changed=composed.is_changed,
-        is_flagged=letter.is_flagged,
+        is_flagged=letter.is_flagged if is_flagged is None else is_flagged,
     )
 
 
@@ -491,6 +501,24 @@ def _require_approver(actor: Agent, letter: Letter) -> None:
         )
 
 
+def _approver_edit_allowed(actor: Agent, letter: Letter) -> autonomy.LetterKind:
+    """A supervisor's edit is itself a letter they send: its kind (the edited text
+    without the author's flag, which the approval answers) must be one their own
+    level sends alone, an adapted standard answer for level B (issue #15, item 4).
+    A text of their own, with no standard answer behind it, is adapting too."""
+    kind = classify(letter, compose(letter, draft=False), is_flagged=False)
+    needed = autonomy.REQUIRED_ACTION[kind] or Action.LETTER_ADAPT
+    if not policy.may(actor, needed, letter):
+        raise Forbidden(
+            _(
+                "Your level does not let you change this letter's text: approve it "
+                "as it is, or reject it saying what to change."
+            ),
+            code=Code.EDIT_ABOVE_LEVEL,
+        )
+    return kind
+
+
 @transaction.atomic
 def letter_approve(
     *,
@@ -523,6 +551,7 @@ def letter_approve(
     before = _snapshot(letter)
     for name, value in edits.items():
         setattr(letter, name, value)
+    edited_kind = _approver_edit_allowed(actor, letter) if edits else None
     now = clock.now()
     _issue(
         letter,
@@ -540,6 +569,7 @@ def letter_approve(
             "number": letter.number,
             "kind": letter.autonomy_kind,
             "edits": changes(before, _snapshot(letter)),
+            "edited_kind": edited_kind.value if edited_kind else None,
         },
         reason=clean_note,
     )
@@ -837,6 +867,12 @@ def _message(letter: Letter, dispatch: LetterDispatch, data: bytes) -> EmailMess
     )
     filename = f"{(letter.number or '').replace('/', '-')}.pdf"
     message.attach(filename, data, "application/pdf")
+    for item in frozen.get("brochures") or []:
+        message.attach(
+            item["filename"],
+            archive.read(item["sha256"], BROCHURE_EXTENSION),
+            item["media_type"],
+        )
     return message
 
 

@@ -1,12 +1,19 @@
 """Replies to the citizen on a request (issue #13, item 4: "The person's preferred
 channel and language are used for every reply").
 
-An agent working on a request writes an answer; it becomes a letter of this app,
-in the person's preferred language, from the shipped `request_reply` template (the
-answer is its free field) or, when no administrator loaded it, from scratch. The
-letter follows the ordinary path: `letter_submit` issues it at once when the agent's
-level covers its kind (`autonomy`: a standard letter with free fields is level C),
-else it waits in the approval queue of the service's supervisors. Once issued it
+An agent working on a request inserts a standard answer (issue #15, item 3: a
+letter type on a topic, `selectors.standard_answers`, prefilled from the person,
+the request and the dossier) and fills its free fields, or writes an answer of
+their own; either becomes a letter of this app in the person's preferred
+language. An own answer is written into the shipped `request_reply` frame (the
+answer is its free field; the frame is no standard text, `LetterType.is_standard`)
+or, when no administrator loaded it, from scratch: it has no standard answer. The
+letter follows the ordinary path: `letter_submit` classifies it (`autonomy`:
+unchanged, free fields filled, adapted, no standard answer, flagged) and issues it
+at once when the policy lets the agent's level send that kind alone (issue #15,
+item 4: D an unchanged standard answer, C its free fields, B an adapted one), else
+it waits in the approval queue of the service's supervisors; nothing goes out
+before it is issued. Once issued it
 goes out by the channel the person asked to be answered on (the request's reply
 channel): e-mail to their preferred address on record (`letter_send_email`), else
 by post (it joins the service's print queue, `letters_to_post`). Each step is
@@ -21,7 +28,9 @@ services, while the requests app may not import letters.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +43,7 @@ from guichet.contacts.models import Channel as ContactChannel
 from guichet.contacts.models import Contact
 from guichet.core.errors import NotFound
 from guichet.core.validation import Problems, parse_uuid, text
-from guichet.correspondence import fields
+from guichet.correspondence import fields, templating
 from guichet.correspondence.errors import Code, WrongState
 from guichet.correspondence.models import (
     DISPATCH_UNDER_WAY,
@@ -43,8 +52,13 @@ from guichet.correspondence.models import (
     LetterReference,
     LetterStatus,
     LetterTemplate,
+    TypeKind,
 )
-from guichet.correspondence.selectors import reply_letters_waiting
+from guichet.correspondence.selectors import (
+    reply_letters_waiting,
+    reply_team,
+    standard_answers,
+)
 from guichet.servicerequests.models import Request
 from guichet.servicerequests.services import request_reply_record
 
@@ -109,26 +123,138 @@ def _go_out(actor: Agent, request: Request, letter: Letter) -> Reply:
 
 
 def _answer_of(letter: Letter) -> str:
+    """What the reply says, for the outgoing contact's summary: the agent's own
+    answer, else their text, else the standard answer's title."""
     answer = (letter.free_values or {}).get("answer")
-    return str(answer) if answer else str(letter.body_text or "")
+    if answer:
+        return str(answer)
+    if letter.body_text:
+        return str(letter.body_text)
+    version = letter.template_version
+    return str(version.title) if version else ""
+
+
+def _standard_answer(
+    problems: Problems, code: str, language: str
+) -> LetterTemplate | None:
+    """The standard answer chosen, in the person's language; any active one may
+    be chosen (choosing among them is level C's; the policy decides on send)."""
+    template = (
+        LetterTemplate.objects.select_related("letter_type")
+        .filter(
+            letter_type__code=code,
+            letter_type__is_active=True,
+            letter_type__is_standard=True,
+            letter_type__kind=TypeKind.LETTER,
+            letter_type__topic__isnull=False,
+            language=language,
+            is_active=True,
+        )
+        .first()
+    )
+    if template is None:
+        problems.add(
+            "standard_answer",
+            Code.UNKNOWN_LETTER_TYPE,
+            _("There is no standard answer %(answer)s in the person's language."),
+            answer=code,
+        )
+    return template
+
+
+def _own_body(
+    actor: Agent, request: Request, template: LetterTemplate, body: str | None
+) -> str | None:
+    """The agent's text, or None when it is the standard answer's as offered
+    (whitespace aside): then the letter follows the template, unchanged."""
+    if body is None:
+        return None
+    assert request.person is not None  # noqa: S101 - refused before
+    offered = [
+        answer.body
+        for answer in standard_answers(
+            agent=actor,
+            person=request.person,
+            language=template.language,
+            team=reply_team(actor, request),
+            references={REFERENCE_KIND: request.reference},
+        )
+        if answer.code == template.letter_type.code
+    ]
+    if offered and templating.normalised(offered[0]) == templating.normalised(body):
+        return None
+    return body
 
 
 @transaction.atomic
-def request_reply(*, actor: Agent, request: Request, answer: str) -> Reply:
+def request_reply(
+    *,
+    actor: Agent,
+    request: Request,
+    answer: str = "",
+    standard_answer: str | None = None,
+    free_values: Mapping[str, Any] | None = None,
+    body: str | None = None,
+    is_flagged: bool = False,
+    flag_reason: str = "",
+) -> Reply:
     """Answer the citizen on a request the actor works on, in the person's
-    preferred language and by their preferred channel (see the module's text)."""
+    preferred language and by their preferred channel (see the module's text).
+
+    With `standard_answer` (a letter type on a topic), the letter is that answer,
+    its free fields filled from `free_values`, its text the agent's `body` when
+    they changed it; without, it is `answer`, the agent's own words. Either way
+    `letter_submit` classifies it (`autonomy`) and the policy decides whether it
+    goes out now or waits for a supervisor."""
     policy.require(actor, RequestAction.REQUEST_WORK, request)
     problems = Problems()
-    clean = text(
-        problems, "answer", answer, required=True, max_length=ANSWER_MAX, multiline=True
-    )
     _person_required(problems, request)
+    template: LetterTemplate | None = None
+    if standard_answer:
+        language = request.person.language if request.person else ""
+        template = _standard_answer(problems, standard_answer, language)
+        clean = text(
+            problems,
+            "answer",
+            answer,
+            required=False,
+            max_length=ANSWER_MAX,
+            multiline=True,
+        )
+        if clean:
+            problems.add(
+                "answer",
+                Code.INVALID_CHOICE,
+                _("Change the standard answer's text instead of adding an answer."),
+            )
+    else:
+        clean = text(
+            problems,
+            "answer",
+            answer,
+            required=True,
+            max_length=ANSWER_MAX,
+            multiline=True,
+        )
     problems.raise_if_any()
     person = request.person
     assert person is not None  # noqa: S101 - refused above otherwise
     team = request.team.code if request.team_id in actor.team_ids else None
     references = {REFERENCE_KIND: request.reference}
-    if LetterTemplate.objects.filter(letter_type__code=LETTER_TYPE).exists():
+    flags: dict[str, Any] = {"is_flagged": is_flagged, "flag_reason": flag_reason}
+    if template is not None:
+        letter = letter_draft_create(
+            actor=actor,
+            person_id=person.uuid,
+            letter_type=template.letter_type.code,
+            language=template.language,
+            team=team,
+            body=_own_body(actor, request, template, body),
+            free_values=free_values or {},
+            references=references,
+            **flags,
+        )
+    elif LetterTemplate.objects.filter(letter_type__code=LETTER_TYPE).exists():
         letter = letter_draft_create(
             actor=actor,
             person_id=person.uuid,
@@ -137,6 +263,7 @@ def request_reply(*, actor: Agent, request: Request, answer: str) -> Reply:
             team=team,
             free_values={"request_reference": request.reference, "answer": clean},
             references=references,
+            **flags,
         )
     else:
         letter = letter_draft_create(
@@ -147,6 +274,7 @@ def request_reply(*, actor: Agent, request: Request, answer: str) -> Reply:
             subject=f"{request.reference}: {request.subject}",
             body=clean,
             references=references,
+            **flags,
         )
     letter = letter_submit(
         actor=actor, letter_id=letter.uuid, expected_version=letter.version
@@ -161,7 +289,7 @@ def request_reply(*, actor: Agent, request: Request, answer: str) -> Reply:
         request=request,
         channel=planned,
         letter=str(letter.uuid),
-        text_=clean,
+        text_=_answer_of(letter),
         dispatched=False,
     )
     return Reply(letter, planned, False, None, None)

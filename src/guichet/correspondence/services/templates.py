@@ -20,11 +20,13 @@ from guichet.access import policy
 from guichet.access.domains.administration import Action as AdminAction
 from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record, changes
+from guichet.contacts.models import Topic
 from guichet.core.validation import Problems, text
 from guichet.core.versioning import check_version
-from guichet.correspondence import placeholders, validation
+from guichet.correspondence import archive, placeholders, validation
 from guichet.correspondence.errors import Code
 from guichet.correspondence.models import (
+    Brochure,
     Letterhead,
     LetterTemplate,
     LetterTemplateVersion,
@@ -181,20 +183,143 @@ def letter_type_ensure(
     name: str,
     kind: str = TypeKind.LETTER,
     description: str = "",
+    topic: str | None = None,
+    is_standard: bool = True,
 ) -> LetterType:
-    """Create a letter type, or return it unchanged if the code exists (idempotent)."""
+    """Create a letter type, or return it unchanged if the code exists (idempotent).
+
+    `topic` (a shared topic's code) makes it a standard answer on that topic;
+    `is_standard` off marks a frame whose text is the agent's own."""
     _require_admin(actor)
+    topic_row = None
+    if topic:
+        topic_row = Topic.objects.filter(code=topic, team__isnull=True).first()
+        if topic_row is None:
+            problems = Problems()
+            problems.add(
+                "topic",
+                Code.INVALID_CHOICE,
+                _("There is no shared topic %(topic)s."),
+                topic=topic,
+            )
+            problems.raise_if_any()
     letter_type, created = LetterType.objects.get_or_create(
-        code=code, defaults={"name": name, "kind": kind, "description": description}
+        code=code,
+        defaults={
+            "name": name,
+            "kind": kind,
+            "description": description,
+            "topic": topic_row,
+            "is_standard": is_standard,
+        },
     )
     if created:
         audit_record(
             actor=actor,
             action="letter_type.create",
             obj=letter_type,
-            summary={"code": code, "kind": kind},
+            summary={
+                "code": code,
+                "kind": kind,
+                "topic": topic or None,
+                "is_standard": is_standard,
+            },
         )
     return letter_type
+
+
+BROCHURE_MAX = 10 * 1024 * 1024
+# What may go with a letter: documents a citizen opens anywhere.
+BROCHURE_TYPES = {
+    "application/pdf": b"%PDF-",
+    "image/png": b"\x89PNG",
+    "image/jpeg": b"\xff\xd8\xff",
+}
+BROCHURE_EXTENSION = "brochure"
+
+
+@transaction.atomic
+def brochure_add(
+    *,
+    actor: Agent | None,
+    letter_type: LetterType,
+    title: str,
+    filename: str,
+    data: bytes,
+    language: str = "",
+) -> Brochure:
+    """Send a file with every letter of a type (a standard answer's brochure), in
+    one language or all of them. The bytes are archived by their hash; the type is
+    read from the bytes themselves (PDF, PNG or JPEG), never from the name."""
+    _require_admin(actor)
+    problems = Problems()
+    clean_title = text(problems, "title", title, required=True, max_length=200)
+    clean_name = text(problems, "filename", filename, required=True, max_length=200)
+    if language and language not in Language.values:
+        problems.add(
+            "language",
+            Code.INVALID_CHOICE,
+            _("Choose one of: %(allowed)s."),
+            allowed=", ".join(Language.values),
+        )
+    media_type = next(
+        (kind for kind, magic in BROCHURE_TYPES.items() if data.startswith(magic)),
+        None,
+    )
+    if len(data) > BROCHURE_MAX:
+        problems.add(
+            "file",
+            Code.FILE_TOO_LARGE,
+            _("The file is larger than %(max)d MB."),
+            max=BROCHURE_MAX // (1024 * 1024),
+        )
+    elif media_type is None:
+        problems.add(
+            "file",
+            Code.INVALID_FILE,
+            _("Send a PDF, PNG or JPEG file with letters."),
+        )
+    problems.raise_if_any()
+    stored = archive.store(data, BROCHURE_EXTENSION)
+    brochure = Brochure.objects.create(
+        letter_type=letter_type,
+        language=language,
+        title=clean_title,
+        filename=clean_name.replace("/", "-").replace("\\", "-"),
+        media_type=str(media_type),
+        sha256=stored.sha256,
+        size=stored.size,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="brochure.add",
+        obj=brochure,
+        summary={
+            "letter_type": letter_type.code,
+            "language": language or None,
+            "title": clean_title,
+            "sha256": stored.sha256,
+            "size": stored.size,
+        },
+    )
+    return brochure
+
+
+@transaction.atomic
+def brochure_withdraw(*, actor: Agent | None, brochure: Brochure) -> Brochure:
+    """Stop sending a brochure with new letters; issued letters keep theirs."""
+    _require_admin(actor)
+    if brochure.is_active:
+        brochure.is_active = False
+        brochure.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="brochure.withdraw",
+            obj=brochure,
+            summary={"letter_type": brochure.letter_type.code, "title": brochure.title},
+        )
+    return brochure
 
 
 def templates_load(*, actor: Agent | None, path: Path = SHIPPED) -> int:
@@ -206,12 +331,19 @@ def templates_load(*, actor: Agent | None, path: Path = SHIPPED) -> int:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     created = 0
     for entry in entries:
+        topic = entry.get("topic")
+        if topic and not Topic.objects.filter(code=topic, team__isnull=True).exists():
+            # A standard answer on a topic this installation does not have (an
+            # administrator removed it): nothing to offer it on.
+            continue
         letter_type = letter_type_ensure(
             actor=actor,
             code=entry["code"],
             name=entry["name"],
             kind=entry.get("kind", TypeKind.LETTER),
             description=entry.get("description", ""),
+            topic=entry.get("topic"),
+            is_standard=entry.get("standard", True),
         )
         for language, texts in entry["templates"].items():
             if LetterTemplate.objects.filter(

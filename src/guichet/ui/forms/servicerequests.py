@@ -17,6 +17,7 @@ from guichet.contacts.models import Channel, Direction, Outcome
 from guichet.servicerequests import transitions
 from guichet.servicerequests.models import Classification, Kind, Priority, Status
 from guichet.ui.errors import ServiceForm
+from guichet.ui.forms.correspondence import free_field_widget
 from guichet.ui.forms.pick import person_pick_field
 
 NARROW = {"cols": 20, "rows": 3}
@@ -174,6 +175,55 @@ class ReplyForm(ActionForm):
             "e-mail or by post, as the person asked."
         ),
     )
+
+
+class StandardReplyForm(ActionForm):
+    """A reply from a standard answer (issue #15): inserted prefilled in one
+    click; the agent fills its free fields and may change its text. The service
+    classifies what comes back and the policy decides whether it goes now."""
+
+    ids = "reply"
+    standard_answer = forms.CharField(widget=forms.HiddenInput, max_length=50)
+    body = forms.CharField(
+        label=_("Text of the answer"),
+        required=False,
+        widget=forms.Textarea(attrs={**NARROW, "rows": 14}),
+        help_text=_(
+            "Sent as it is, any level may send it alone; with its free fields "
+            "filled, level C; with its text changed, level B. Otherwise a "
+            "supervisor approves it before it goes out."
+        ),
+    )
+    is_flagged = forms.BooleanField(
+        label=_("Out of the ordinary: a supervisor approves it first"),
+        required=False,
+    )
+    flag_reason = forms.CharField(
+        label=_("Why it is out of the ordinary"),
+        required=False,
+        widget=forms.Textarea(attrs={**NARROW, "rows": 2}),
+    )
+
+    def __init__(
+        self, *args: Any, free_fields: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.free_names = list(free_fields or {})
+        free = {
+            f"free_{name}": forms.CharField(
+                label=spec.label_here,
+                required=False,
+                widget=free_field_widget(spec),
+            )
+            for name, spec in (free_fields or {}).items()
+        }
+        self.fields = {**free, **self.fields}
+
+    def free_values(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data.get(f"free_{name}") or ""
+            for name in self.free_names
+        }
 
 
 class RequestContactForm(ActionForm):

@@ -30,6 +30,7 @@ from guichet.agents.models import Agent, Team
 from guichet.contacts.services import ContactInput
 from guichet.core import clock
 from guichet.core.errors import Conflict, NotFound
+from guichet.correspondence import autonomy
 from guichet.correspondence import selectors as letter_selectors
 from guichet.correspondence.services import request_reply, request_reply_dispatch
 from guichet.parties import selectors as party_selectors
@@ -58,9 +59,11 @@ from guichet.ui.forms.servicerequests import (
     QueueFilterForm,
     ReplyForm,
     RequestContactForm,
+    StandardReplyForm,
     TransitionForm,
 )
 from guichet.ui.views.contacts import person_tabs, picked_person
+from guichet.ui.views.correspondence.letters import KIND_LABELS
 
 workspace.register_section(
     workspace.Section(
@@ -188,8 +191,13 @@ def _other_teams(request: Request) -> list[tuple[str, str]]:
     ]
 
 
-def _forms(seen: Seen[Request], given: dict[str, ActionForm]) -> dict[str, Any]:
-    """The action forms the agent may use on the request, blank unless `given`."""
+def _forms(
+    seen: Seen[Request],
+    given: dict[str, ActionForm],
+    inserted: letter_selectors.StandardAnswer | None = None,
+) -> dict[str, Any]:
+    """The action forms the agent may use on the request, blank unless `given`;
+    the reply is the standard answer `inserted`, when one was."""
     obj = seen.obj
     version = {"version": obj.version}
     found: dict[str, Any] = {}
@@ -211,7 +219,14 @@ def _forms(seen: Seen[Request], given: dict[str, ActionForm]) -> dict[str, Any]:
         if obj.person_id is None and obj.organisation_id is None:
             found["identify"] = given.get("identify") or IdentifyForm(initial=version)
         elif obj.person_id is not None:
-            found["reply"] = given.get("reply") or ReplyForm()
+            found["reply"] = given.get("reply") or (
+                StandardReplyForm(
+                    initial={"standard_answer": inserted.code, "body": inserted.body},
+                    free_fields=inserted.fields,
+                )
+                if inserted is not None
+                else ReplyForm()
+            )
     if seen.may(Action.REQUEST_HANDOVER) and is_open:
         found["handover"] = given.get("handover") or HandoverForm(
             initial=version, teams=_other_teams(obj)
@@ -235,6 +250,13 @@ def _detail(
     agent = agent_of(request)
     obj = seen.obj
     teams = _team_names()
+    answers = (
+        letter_selectors.standard_answers_for_request(agent=agent, request=obj)
+        if seen.may(Action.REQUEST_WORK) and obj.person_id is not None
+        else []
+    )
+    wanted = request.GET.get("answer")
+    inserted = next((answer for answer in answers if answer.code == wanted), None)
     events = [
         ShownEvent(event, event_words(event, teams), event.request_id != obj.pk)
         for event in selectors.timeline(agent=agent, request=obj)
@@ -246,7 +268,9 @@ def _detail(
         {
             "item": obj,
             "events": events,
-            "forms": _forms(seen, given or {}),
+            "forms": _forms(seen, given or {}, inserted),
+            "standard_answers": answers,
+            "inserted": inserted,
             "may_take": seen.may(Action.REQUEST_WORK)
             and obj.owner_id is None
             and obj.status in OPEN_STATUSES
@@ -553,6 +577,14 @@ class HomeWork:
     actions: list[Any]
 
 
+def _with_kind(letters: list[Any]) -> list[Any]:
+    """The approval queue, each letter with the words for why it waits (its kind:
+    a standard answer adapted, no standard answer, flagged...)."""
+    for letter in letters:
+        letter.kind_label = KIND_LABELS.get(autonomy.kind_of(letter.autonomy_kind))
+    return letters
+
+
 def my_work(agent: Agent) -> HomeWork:
     """The agent's requests, their letters to approve and their action items, each
     only when the policy lets them see that kind of work."""
@@ -560,7 +592,7 @@ def my_work(agent: Agent) -> HomeWork:
         requests=selectors.my_work(agent=agent)
         if policy.may(agent, Action.REQUEST_WORK)
         else None,
-        letters=letter_selectors.letters_waiting_approval(agent=agent)
+        letters=_with_kind(letter_selectors.letters_waiting_approval(agent=agent))
         if policy.may(agent, LetterAction.LETTER_APPROVE)
         else [],
         actions=letter_selectors.action_items_for_agent(agent=agent),
@@ -571,14 +603,46 @@ def my_work(agent: Agent) -> HomeWork:
 @require_POST
 def request_reply_view(request: HttpRequest, reference: str) -> HttpResponse:
     seen = _seen(request, reference)
-    form = ReplyForm(request.POST)
+    agent = agent_of(request)
+    code = request.POST.get("standard_answer", "")
+    if not code:
+        form: ReplyForm | StandardReplyForm = ReplyForm(request.POST)
+        return _act(
+            request,
+            seen,
+            "reply",
+            form,
+            lambda obj: request_reply(
+                actor=agent, request=obj, answer=form.cleaned_data["answer"]
+            ),
+            gettext("The reply was written."),
+        )
+    answer = next(
+        (
+            item
+            for item in letter_selectors.standard_answers_for_request(
+                agent=agent, request=seen.obj
+            )
+            if item.code == code
+        ),
+        None,
+    )
+    standard = StandardReplyForm(
+        request.POST, free_fields=answer.fields if answer else {}
+    )
     return _act(
         request,
         seen,
         "reply",
-        form,
+        standard,
         lambda obj: request_reply(
-            actor=agent_of(request), request=obj, answer=form.cleaned_data["answer"]
+            actor=agent,
+            request=obj,
+            standard_answer=standard.cleaned_data["standard_answer"],
+            free_values=standard.free_values(),
+            body=standard.cleaned_data["body"] or None,
+            is_flagged=standard.cleaned_data["is_flagged"],
+            flag_reason=standard.cleaned_data["flag_reason"],
         ),
         gettext("The reply was written."),
     )
