@@ -34,7 +34,7 @@ from guichet.core import clock
 from guichet.core.errors import NotFound, ValidationFailed
 from guichet.dossiers import selectors, services
 from guichet.dossiers.errors import Code
-from guichet.dossiers.guards import DecisionInput
+from guichet.dossiers.guards import GUARD_FACTS, DecisionInput
 from guichet.dossiers.models import (
     DecisionState,
     Dossier,
@@ -430,18 +430,25 @@ def _members(dossier: Dossier) -> list[tuple[str, str]]:
 
 
 def _fact_names(definition: Definition) -> list[tuple[str, str]]:
-    codes = sorted(
-        {c.fact for document in definition.documents for c in document.conditions}
-        | {"fee_code", "fee_exemption"}
-        if definition.fees
-        else {c.fact for document in definition.documents for c in document.conditions}
-    )
-    return [(code, code.replace("_", " ")) for code in codes]
+    """The facts the case type reads: its documents' conditions, its fees' choice
+    and exemption, and what its guards ask (the biometrics appointment held)."""
+    codes = {c.fact for document in definition.documents for c in document.conditions}
+    if definition.fees:
+        codes |= {"fee_code", "fee_exemption"}
+    for move in definition.transitions:
+        for guard in move.guards:
+            codes.update(GUARD_FACTS.get(guard, ()))
+    return [(code, code.replace("_", " ")) for code in sorted(codes)]
 
 
 def _is_review(move: Transition, wb: Workbench) -> bool:
-    """A step taken by approving or refusing the pending decision."""
-    return wb.pending_decision is not None or "decision_approved" in move.guards
+    """A step taken by approving or refusing the pending decision. A decision that
+    needs no approval is final when proposed: the step it allows is then an
+    ordinary one, and there is no approval to refuse."""
+    if wb.pending_decision is not None:
+        return True
+    approving = any("decision_approved" in o.transition.guards for o in wb.offered)
+    return approving and "decision_approved" not in move.guards
 
 
 def _is_external(move: Transition) -> bool:
