@@ -233,7 +233,12 @@ def test_a_whole_life_through_the_api(
             assert answered.status_code == 200, answered.content
             last = api.get(f"/dossiers/{reference}")
             continue
-        body = {"checklist": yes(dossier), **_filled(payload)}
+        # The questions of the status being left, as the workbench lists them.
+        questions = api.get(f"/dossiers/{reference}").json()["checklist"]
+        body = {
+            "checklist": {question["code"]: True for question in questions},
+            **_filled(payload),
+        }
         if operation in ("fee-payment", "facts"):
             body.pop("checklist")
         path = "transitions" if operation == "step" else operation
@@ -250,3 +255,17 @@ def test_a_whole_life_through_the_api(
         last = done
     final = api.get(f"/dossiers/{reference}").json()["dossier"]
     assert (final["status"], final["result"]) == ("archived", result)
+
+
+def test_the_workbench_lists_the_checklist_in_the_caller_s_language(
+    api_for: Callable[..., Any],
+    open_dossier: Callable[..., Dossier],
+    handler: Agent,
+) -> None:
+    dossier = open_dossier("consular-passport")
+    listed = api_for(handler, "nl").get(f"/dossiers/{dossier.reference}").json()
+    assert [q["code"] for q in listed["checklist"]] == list(yes(dossier))
+    assert listed["checklist"][0] == {
+        "code": "identity_checked",
+        "question": "Is de identiteit van de aanvrager gecontroleerd?",
+    }
