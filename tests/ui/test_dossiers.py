@@ -568,25 +568,33 @@ def test_a_final_conclusion_is_confirmed_as_an_ordinary_step(
     assert dossier.status == "decided"
 
 
-def test_the_facts_a_guard_reads_can_be_recorded(
+def test_the_facts_a_guard_reads_can_be_recorded_by_their_names(
     client_for: Callable[[Any], Client], teams: dict[str, Team]
 ) -> None:
     """The passport's proposal needs the biometrics appointment held: a fact the
-    fact form must offer, though no document's condition reads it."""
+    fact form must offer, though no document's condition reads it; and facts are
+    named in the agent's language, not by their codes."""
     front = AgentFactory(
         roles=["front_office"],
         level="C",
         teams=[teams["travel-documents"]],
-        language="en",
+        language="fr",
     )
     dossier = services.dossier_open(
         actor=front, case_type="consular-passport", applicant=PersonFactory(), facts={}
     )
     client = client_for(front)
-    assert '<option value="appointment_held">' in _page(client, dossier)
-    fact = {"version": dossier.version, "name": "appointment_held", "value": "yes"}
+    html = _page(client, dossier)
+    assert (
+        '<option value="appointment_held">Rendez-vous biométrie tenu</option>' in html
+    )
+    assert "previous passport available" not in html
+    fact = {"version": dossier.version, "name": "appointment_held", "value": "oui"}
     assert client.post(_url("ui:dossier_fact", dossier), fact).status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).facts == {"appointment_held": True}
+    html = _page(client, dossier)
+    assert "appointment held" not in html
+    assert html.count("Rendez-vous biométrie tenu") == 2  # the list and the form
 
 
 def test_closing_keeps_the_decision_s_result_unless_told(

@@ -429,6 +429,27 @@ def _members(dossier: Dossier) -> list[tuple[str, str]]:
     ]
 
 
+# The facts the shipped case types read, as the agent reads them; a fact of
+# another case type shows its code with spaces.
+FACT_NAMES = {
+    "applicant_age": _("Age of the applicant"),
+    "appointment_held": _("Biometrics appointment held"),
+    "bridge_pension": _("Unemployment with company supplement (bridge pension)"),
+    "c4_available": _("C4 certificate available"),
+    "delivery_by_post": _("Delivery by post"),
+    "document_language": _("Language of the document (code)"),
+    "fee_code": _("Fee that applies (code)"),
+    "fee_exemption": _("Fee exemption (code)"),
+    "ground": _("Ground of the application (code)"),
+    "legalises_own_signature": _("Legalisation of the applicant's own signature"),
+    "previous_passport_available": _("Previous passport available"),
+}
+
+
+def fact_name(code: str) -> str:
+    return str(FACT_NAMES.get(code) or code.replace("_", " "))
+
+
 def _fact_names(definition: Definition) -> list[tuple[str, str]]:
     """The facts the case type reads: its documents' conditions, its fees' choice
     and exemption, and what its guards ask (the biometrics appointment held)."""
@@ -438,7 +459,7 @@ def _fact_names(definition: Definition) -> list[tuple[str, str]]:
     for move in definition.transitions:
         for guard in move.guards:
             codes.update(GUARD_FACTS.get(guard, ()))
-    return [(code, code.replace("_", " ")) for code in sorted(codes)]
+    return sorted(((code, fact_name(code)) for code in codes), key=lambda c: c[1])
 
 
 def _is_review(move: Transition, wb: Workbench) -> bool:
@@ -585,7 +606,7 @@ def _detail(
             "forms": _forms(wb, agent, given or {}),
             "stale": stale,
             "facts": [
-                (name.replace("_", " "), fact_words(value))
+                (fact_name(name), fact_words(value))
                 for name, value in sorted(dossier.facts.items())
             ],
             "result_name": names.result(dossier.result_code)
