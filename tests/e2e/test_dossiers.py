@@ -12,7 +12,6 @@ checking a document are the documents screens' own browser tests.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -21,18 +20,25 @@ import pytest
 from playwright.sync_api import expect
 
 from guichet.agents.models import Agent
-from guichet.core import clock
-from guichet.demo import data
 from guichet.dossiers.models import (
-    Decision,
-    DocumentRequest,
     Dossier,
-    DossierParty,
 )
 from guichet.parties.models import Person
 from tests.dossiers.conftest import hand_in
 
 from .conftest import SCREENSHOTS
+from .workbench import (
+    approve,
+    ask_documents,
+    login,
+    new_applicant,
+    propose,
+    record_answer,
+    refuse,
+    status,
+    step,
+    work_on,
+)
 
 Check = Callable[[str, str | None], None]
 
@@ -42,54 +48,13 @@ WIDE = {"width": 1280, "height": 800}
 
 @pytest.fixture
 def applicant(demo: Any) -> Person:
-    person = (
-        Person.objects.filter(confidential_team__isnull=True)
-        .exclude(pk__in=DossierParty.objects.values("person"))
-        .order_by("national_number")
-        .first()
-    )
-    assert person is not None
-    # The demo agents work in their own languages; these tests read English.
-    Agent.objects.filter(
-        username__in=["front.legal", "handler.b", "supervisor.consular"]
-    ).update(language="en")
-    return person
-
-
-def _login(ui: Any, username: str) -> None:
-    ui.page.context.clear_cookies()
-    ui.login(username, data.DEMO_PASSWORD)
-
-
-def _step(
-    ui: Any, dossier: Dossier, code: str, *, refused: bool = False, **fields: str
-) -> None:
-    """Fill in one step's form (every checklist question ticked) and send it; a
-    refused step answers on the form's own address."""
-    form = ui.page.locator(f"form:has(input[name=transition][value={code}])")
-    for box in form.locator("input[type=checkbox]").all():
-        box.check()
-    for name, value in fields.items():
-        field = form.locator(f"[name={name}]")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    form.locator("button[type=submit]").click()
-    ui.page.wait_for_url(
-        f"**/dossiers/{dossier.reference}/{'step/' if refused else ''}"
-    )
-
-
-def _status(dossier: Dossier) -> str:
-    dossier.refresh_from_db()
-    return dossier.status
+    return new_applicant("front.legal", "handler.b", "supervisor.consular")
 
 
 def test_a_legalisation_through_its_whole_life(
     ui: Any, checked: Check, applicant: Person
 ) -> None:
-    _login(ui, "front.legal")
+    login(ui, "front.legal")
     ui.go(f"/persons/{applicant.uuid}/dossiers/")
     checked("person dossiers tab", "dossiers/person-dossiers-empty")
     expect(ui.page.locator("main")).to_contain_text("This person has no dossier.")
@@ -116,47 +81,28 @@ def test_a_legalisation_through_its_whole_life(
     hand_in(dossier, "applicant_identity", checks={"mrz": True})
 
     # Concluding now is refused with the reason, next to the step; nothing changes.
-    _step(ui, dossier, "conclude_complete", refused=True)
+    step(ui, dossier, "conclude_complete", refused=True)
     expect(ui.page.locator(".alert.error")).to_contain_text("Documents still missing")
-    assert _status(dossier) == "received"
+    assert status(dossier) == "received"
     checked("guard refused", "dossiers/workbench-refused")
 
     # The incomplete-file loop: ask, then record the answer.
-    due = (clock.today() + dt.timedelta(days=15)).isoformat()
-    _step(
-        ui,
-        dossier,
-        "request_documents",
-        text="The sworn translation is missing.",
-        completion_due=due,
+    asked = ask_documents(
+        ui, dossier, "sworn_translation", "The sworn translation is missing.", days=15
     )
-    assert _status(dossier) == "awaiting_documents"
-    asked = DocumentRequest.objects.get(dossier=dossier)
-    assert asked.document_code == "sworn_translation"
     checked("awaiting documents", "dossiers/workbench-awaiting")
-    hand_in(dossier, "sworn_translation")
-    ui.page.get_by_role("button", name="Record the answer").click()
-    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
-    asked.refresh_from_db()
-    assert asked.answered_at is not None
-    _step(ui, dossier, "documents_received")
-    assert _status(dossier) == "received"
+    record_answer(ui, dossier, asked)
 
-    _step(ui, dossier, "conclude_complete")
-    assert _status(dossier) == "checking"
-    _step(ui, dossier, "request_payment")
-    assert _status(dossier) == "awaiting_payment"
+    step(ui, dossier, "conclude_complete")
+    assert status(dossier) == "checking"
+    step(ui, dossier, "request_payment")
+    assert status(dossier) == "awaiting_payment"
     ui.page.get_by_role("button", name="Record the payment of the fee").click()
     ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
-    _step(
-        ui,
-        dossier,
-        "propose_decision",
-        decision_type="legalisation",
-        result="granted",
-        text="The signature matches the specimen.",
+    propose(
+        ui, dossier, "legalisation", "granted", "The signature matches the specimen."
     )
-    assert _status(dossier) == "decision_proposed"
+    assert status(dossier) == "decision_proposed"
     expect(ui.page.locator("main")).to_contain_text(
         "You proposed this decision: a second agent approves or refuses it."
     )
@@ -164,49 +110,30 @@ def test_a_legalisation_through_its_whole_life(
     checked("proposed, as the proposer", "dossiers/workbench-proposed")
 
     # Four eyes: a handler of level B refuses, with the reason.
-    _login(ui, "handler.b")
+    login(ui, "handler.b")
     ui.go("/approvals/")
     checked("approval queue", "dossiers/approvals")
     ui.page.get_by_role("link", name=dossier.reference).click()
     ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
+    # Refusing without a reason is refused; nothing changes.
     ui.page.get_by_role("button", name="Refuse the approval").click()
     ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/review/")
     expect(ui.page.locator(".alert.error")).to_be_visible()
-    assert _status(dossier) == "decision_proposed"
-    ui.page.locator("#review_text").fill("Compare with the newer specimen first.")
+    assert status(dossier) == "decision_proposed"
     checked("approval form", "dossiers/workbench-review")
-    ui.page.get_by_role("button", name="Refuse the approval").click()
-    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
-    assert _status(dossier) == "checking"
+    refuse(ui, dossier, "Compare with the newer specimen first.")
 
     # The front office proposes again (the fee is paid); a supervisor approves.
-    _login(ui, "front.legal")
-    ui.go(f"/dossiers/{dossier.reference}/")
-    _step(ui, dossier, "request_payment")
-    _step(
-        ui,
-        dossier,
-        "propose_decision",
-        decision_type="legalisation",
-        result="granted",
-        text="Compared with the 2026 specimen.",
-    )
-    _login(ui, "supervisor.consular")
-    ui.go(f"/dossiers/{dossier.reference}/")
-    ui.page.get_by_role("button", name="Approve the decision").click()
-    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
-    assert _status(dossier) == "decided"
-    assert [d.state for d in Decision.objects.filter(dossier=dossier)] == [
-        "refused",
-        "approved",
-    ]
+    work_on(ui, "front.legal", dossier)
+    step(ui, dossier, "request_payment")
+    propose(ui, dossier, "legalisation", "granted", "Compared with the 2026 specimen.")
+    assert approve(ui, "supervisor.consular", dossier) == ["refused", "approved"]
 
-    _login(ui, "front.legal")
-    ui.go(f"/dossiers/{dossier.reference}/")
-    _step(ui, dossier, "inform_parties")
-    assert _status(dossier) == "informed"
-    _step(ui, dossier, "close", result="granted")
-    assert _status(dossier) == "closed"
+    work_on(ui, "front.legal", dossier)
+    step(ui, dossier, "inform_parties")
+    assert status(dossier) == "informed"
+    step(ui, dossier, "close", result="granted")
+    assert status(dossier) == "closed"
     expect(ui.page.locator(".timeline")).to_contain_text("Closed with the result")
     checked("closed", "dossiers/workbench-closed")
     ui.go("/dossiers/?status=closed")
@@ -237,7 +164,7 @@ def test_dossier_screens_in_four_languages_at_both_widths(
     ]
     for language in ("en", "fr", "nl", "de"):
         Agent.objects.filter(username="front.legal").update(language=language)
-        _login(ui, "front.legal")
+        login(ui, "front.legal")
         for name, path in pages:
             for width, suffix in ((WIDE, ""), (SMALL, "-390")):
                 ui.page.set_viewport_size(width)

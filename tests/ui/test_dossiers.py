@@ -527,3 +527,112 @@ def test_approvals_is_the_only_current_section_on_its_page(
     html = client_for(people["handler"]).get(reverse("ui:dossier_approvals"))
     assert html.status_code == 200
     assert html.content.decode().count('aria-current="page"') == 1
+
+
+# ---------------------------------------------------------------- lives (#14)
+
+
+def test_a_final_conclusion_is_confirmed_as_an_ordinary_step(
+    client_for: Callable[[Any], Client], people: dict[str, Agent]
+) -> None:
+    """A decision that needs no approval is final when proposed: the step out of
+    the proposal is offered on the workbench (it was hidden as if it were a review),
+    and there is no approval to refuse."""
+    visas = people["visas"]
+    dossier = services.dossier_open(
+        actor=visas, case_type="visa-extension", applicant=PersonFactory(), facts={}
+    )
+    hand_in_all(dossier)
+    client = client_for(visas)
+    assert (
+        _step(client, dossier, "conclude_complete", **_checked(dossier)).status_code
+        == 302
+    )
+    proposed = _step(
+        client,
+        dossier,
+        "propose_decision",
+        decision_type="conclusion",
+        result="transferred",
+        text="Complete.",
+        **_checked(Dossier.objects.get(pk=dossier.pk)),
+    )
+    assert proposed.status_code == 302
+    html = _page(client, dossier)
+    assert 'value="approve_decision"' in html
+    assert 'value="refuse_approval"' not in html
+    assert "review_text" not in html  # no review form: nothing to review
+    confirmed = _step(client, dossier, "approve_decision", **_checked(dossier))
+    assert confirmed.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == "decided"
+
+
+def test_the_facts_a_guard_reads_can_be_recorded_by_their_names(
+    client_for: Callable[[Any], Client], teams: dict[str, Team]
+) -> None:
+    """The passport's proposal needs the biometrics appointment held: a fact the
+    fact form must offer, though no document's condition reads it; and facts are
+    named in the agent's language, not by their codes."""
+    front = AgentFactory(
+        roles=["front_office"],
+        level="C",
+        teams=[teams["travel-documents"]],
+        language="fr",
+    )
+    dossier = services.dossier_open(
+        actor=front, case_type="consular-passport", applicant=PersonFactory(), facts={}
+    )
+    client = client_for(front)
+    html = _page(client, dossier)
+    assert (
+        '<option value="appointment_held">Rendez-vous biométrie tenu</option>' in html
+    )
+    assert "previous passport available" not in html
+    fact = {"version": dossier.version, "name": "appointment_held", "value": "oui"}
+    assert client.post(_url("ui:dossier_fact", dossier), fact).status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).facts == {"appointment_held": True}
+    html = _page(client, dossier)
+    assert "appointment held" not in html
+    assert html.count("Rendez-vous biométrie tenu") == 2  # the list and the form
+
+
+def test_closing_keeps_the_decision_s_result_unless_told(
+    client_for: Callable[[Any], Client], people: dict[str, Agent]
+) -> None:
+    visas = people["visas"]
+    dossier = services.dossier_open(
+        actor=visas, case_type="visa-extension", applicant=PersonFactory(), facts={}
+    )
+    hand_in_all(dossier)
+    for code, extra in (
+        ("conclude_complete", {}),
+        (
+            "propose_decision",
+            {"decision_type": "conclusion", "result": "transferred", "text": "x"},
+        ),
+        ("approve_decision", {}),
+        ("transmit", {}),
+    ):
+        dossier.refresh_from_db()
+        done = _step(client_for(visas), dossier, code, **_checked(dossier), **extra)
+        assert done.status_code == 302, (code, done.content.decode()[-2000:])
+    dossier.refresh_from_db()
+    client = client_for(visas)
+    recorded = client.post(
+        _url("ui:dossier_external", dossier),
+        {
+            "version": dossier.version,
+            "decision_type": "extension",
+            "result": "refused",
+            "decided_on": clock.today().isoformat(),
+            "body": "Immigration Office",
+        },
+    )
+    assert recorded.status_code == 302
+    assert _step(client, dossier, "inform_parties").status_code == 302
+    dossier.refresh_from_db()
+    closed = _step(client, dossier, "close", **_checked(dossier))
+    assert closed.status_code == 302
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.result_code) == ("closed", "refused")

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ninja import Field, Query, Router, Schema
@@ -288,9 +289,18 @@ class DocumentStateOut(Schema):
     failed: list[str] = Field(description="Checks whose latest run failed.")
 
 
+class ChecklistQuestionOut(Schema):
+    code: str
+    question: str = Field(description="In the language of the request.")
+
+
 class WorkbenchOut(Schema):
     dossier: DossierOut
     actions: list[str]
+    checklist: list[ChecklistQuestionOut] = Field(
+        description="The current status's checklist: a step out of it answers "
+        "each question by its code (`checklist` of a transition)."
+    )
     parties: list[PartyOut]
     documents: list[DocumentStateOut]
     missing_documents: list[str]
@@ -485,6 +495,10 @@ def dossier_read(request: HttpRequest, response: HttpResponse, key: str) -> Any:
     return {
         "dossier": bench.seen.obj,
         "actions": sorted(bench.seen.actions),
+        "checklist": [
+            {"code": item.code, "question": item.question.get(get_language())}
+            for item in bench.definition.status(bench.seen.obj.status).checklist
+        ],
         "parties": bench.parties,
         "documents": [
             {

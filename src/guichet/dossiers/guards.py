@@ -223,6 +223,10 @@ def fee_paid(ctx: Context) -> GuardOutcome:
     return PASSED
 
 
+# The facts of the dossier a guard reads, which the agent records on the workbench.
+GUARD_FACTS: dict[str, tuple[str, ...]] = {"appointment_held": ("appointment_held",)}
+
+
 def appointment_held(ctx: Context) -> GuardOutcome:
     if ctx.dossier.facts.get("appointment_held") is not True:
         return _failed(

@@ -129,7 +129,13 @@ class StepForm(VersionedActionForm):
             )
             self.fields["result"] = _result_field(definition, language)
         if "schedule_retention" in move.effects:
+            # Closing after a decision keeps its result unless the agent says
+            # otherwise (the service's default); a withdrawal names it.
             self.fields["result"] = _result_field(definition, language)
+            self.fields["result"].required = False
+            self.fields["result"].help_text = _(
+                "Empty: the result of the decision taken."
+            )
         if "request_documents" in move.effects:
             self.fields["completion_due"] = forms.DateField(
                 label=_("Documents expected by"), required=False, widget=DATE

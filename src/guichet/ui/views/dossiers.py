@@ -34,7 +34,7 @@ from guichet.core import clock
 from guichet.core.errors import NotFound, ValidationFailed
 from guichet.dossiers import export, selectors, services
 from guichet.dossiers.errors import Code
-from guichet.dossiers.guards import DecisionInput
+from guichet.dossiers.guards import GUARD_FACTS, DecisionInput
 from guichet.dossiers.models import (
     DecisionState,
     Dossier,
@@ -432,19 +432,47 @@ def _members(dossier: Dossier) -> list[tuple[str, str]]:
     ]
 
 
+# The facts the shipped case types read, as the agent reads them; a fact of
+# another case type shows its code with spaces.
+FACT_NAMES = {
+    "applicant_age": _("Age of the applicant"),
+    "appointment_held": _("Biometrics appointment held"),
+    "bridge_pension": _("Unemployment with company supplement (bridge pension)"),
+    "c4_available": _("C4 certificate available"),
+    "delivery_by_post": _("Delivery by post"),
+    "document_language": _("Language of the document (code)"),
+    "fee_code": _("Fee that applies (code)"),
+    "fee_exemption": _("Fee exemption (code)"),
+    "ground": _("Ground of the application (code)"),
+    "legalises_own_signature": _("Legalisation of the applicant's own signature"),
+    "previous_passport_available": _("Previous passport available"),
+}
+
+
+def fact_name(code: str) -> str:
+    return str(FACT_NAMES.get(code) or code.replace("_", " "))
+
+
 def _fact_names(definition: Definition) -> list[tuple[str, str]]:
-    codes = sorted(
-        {c.fact for document in definition.documents for c in document.conditions}
-        | {"fee_code", "fee_exemption"}
-        if definition.fees
-        else {c.fact for document in definition.documents for c in document.conditions}
-    )
-    return [(code, code.replace("_", " ")) for code in codes]
+    """The facts the case type reads: its documents' conditions, its fees' choice
+    and exemption, and what its guards ask (the biometrics appointment held)."""
+    codes = {c.fact for document in definition.documents for c in document.conditions}
+    if definition.fees:
+        codes |= {"fee_code", "fee_exemption"}
+    for move in definition.transitions:
+        for guard in move.guards:
+            codes.update(GUARD_FACTS.get(guard, ()))
+    return sorted(((code, fact_name(code)) for code in codes), key=lambda c: c[1])
 
 
 def _is_review(move: Transition, wb: Workbench) -> bool:
-    """A step taken by approving or refusing the pending decision."""
-    return wb.pending_decision is not None or "decision_approved" in move.guards
+    """A step taken by approving or refusing the pending decision. A decision that
+    needs no approval is final when proposed: the step it allows is then an
+    ordinary one, and there is no approval to refuse."""
+    if wb.pending_decision is not None:
+        return True
+    approving = any("decision_approved" in o.transition.guards for o in wb.offered)
+    return approving and "decision_approved" not in move.guards
 
 
 def _is_external(move: Transition) -> bool:
@@ -583,7 +611,7 @@ def _detail(
             "forms": _forms(wb, agent, given or {}),
             "stale": stale,
             "facts": [
-                (name.replace("_", " "), fact_words(value))
+                (fact_name(name), fact_words(value))
                 for name, value in sorted(dossier.facts.items())
             ],
             "result_name": names.result(dossier.result_code)
