@@ -79,6 +79,14 @@ class Context:
     completion_due: dt.date | None = None
     values: dict[str, Any] = field(default_factory=dict)
     events: list[DossierEvent] = field(default_factory=list)
+    # The dossier's documents with their checks, read once for every guard that
+    # needs them (given by the caller that already read them, else on first use).
+    documents: list[hooks.DocumentState] | None = None
+
+    def document_states(self) -> list[hooks.DocumentState]:
+        if self.documents is None:
+            self.documents = hooks.dossier_documents(self.dossier)
+        return self.documents
 
     def event(self, kind: str, *, text_: str = "", **data: Any) -> None:
         self.events.append(
@@ -111,11 +119,14 @@ def _failed(code: str, message: Any) -> GuardOutcome:
 
 
 def missing_documents(
-    dossier: Dossier, definition: Definition
+    dossier: Dossier,
+    definition: Definition,
+    states: list[hooks.DocumentState] | None = None,
 ) -> list[RequiredDocument]:
     """The required documents (given the dossier's facts) none of its documents
-    answers without a failed check."""
-    states = hooks.dossier_documents(dossier)
+    answers without a failed check (`states`: its documents, when already read)."""
+    if states is None:
+        states = hooks.dossier_documents(dossier)
     present = {state.code for state in states if not state.failed}
     return [
         document
@@ -124,9 +135,14 @@ def missing_documents(
     ]
 
 
-def failed_checks(dossier: Dossier, definition: Definition) -> list[str]:
+def failed_checks(
+    dossier: Dossier,
+    definition: Definition,
+    states: list[hooks.DocumentState] | None = None,
+) -> list[str]:
     """`document:check` for each check a required document needs and has not passed."""
-    states = hooks.dossier_documents(dossier)
+    if states is None:
+        states = hooks.dossier_documents(dossier)
     failing: list[str] = []
     for document in required_documents(definition, dossier.facts):
         passed: set[str] = set()
@@ -142,7 +158,7 @@ def failed_checks(dossier: Dossier, definition: Definition) -> list[str]:
 
 
 def documents_complete(ctx: Context) -> GuardOutcome:
-    missing = missing_documents(ctx.dossier, ctx.definition)
+    missing = missing_documents(ctx.dossier, ctx.definition, ctx.document_states())
     if missing:
         return _failed(
             "documents_missing",
@@ -157,7 +173,7 @@ def documents_complete(ctx: Context) -> GuardOutcome:
 
 
 def checks_passed(ctx: Context) -> GuardOutcome:
-    failing = failed_checks(ctx.dossier, ctx.definition)
+    failing = failed_checks(ctx.dossier, ctx.definition, ctx.document_states())
     if failing:
         return _failed(
             "checks_not_passed",
@@ -360,7 +376,7 @@ def request_documents(ctx: Context) -> None:
         .first()
     )
     language = ctx.actor.language or "en"
-    missing = missing_documents(ctx.dossier, ctx.definition)
+    missing = missing_documents(ctx.dossier, ctx.definition, ctx.document_states())
     rows = [
         DocumentRequest(
             dossier=ctx.dossier,

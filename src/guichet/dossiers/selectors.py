@@ -219,6 +219,9 @@ def workbench(*, agent: Agent, key: object) -> Workbench:
             "proposed_by", "reviewed_by"
         )
     )
+    # Read once: the page lists them, and the missing ones and the guards of the
+    # steps offered (documents complete, checks passed) are computed from them.
+    documents = hooks.dossier_documents(dossier)
     return Workbench(
         seen=seen,
         definition=definition,
@@ -228,9 +231,9 @@ def workbench(*, agent: Agent, key: object) -> Workbench:
             .order_by("created_at", "id")
         ),
         parties=parties,
-        documents=hooks.dossier_documents(dossier),
+        documents=documents,
         missing_documents=[
-            d.code for d in guards.missing_documents(dossier, definition)
+            d.code for d in guards.missing_documents(dossier, definition, documents)
         ],
         tasks=list(
             DossierTask.objects.filter(dossier=dossier).select_related(
@@ -243,7 +246,9 @@ def workbench(*, agent: Agent, key: object) -> Workbench:
         open_document_requests=list(
             DocumentRequest.objects.filter(dossier=dossier, answered_at__isnull=True)
         ),
-        offered=services.transitions_offered(actor=agent, dossier=dossier),
+        offered=services.transitions_offered(
+            actor=agent, dossier=dossier, documents=documents
+        ),
         pending_decision=next(
             (d for d in decisions if d.state == DecisionState.PROPOSED), None
         ),

@@ -53,6 +53,7 @@ from guichet.servicerequests.models import Request
 from . import clock as dossier_clock
 from .errors import Code
 from .guards import Context, DecisionInput
+from .hooks import DocumentState
 from .models import (
     Decision,
     DecisionState,
@@ -375,10 +376,16 @@ def _context(
 
 
 def transitions_offered(
-    *, actor: Agent, dossier: Dossier, checklist: Mapping[str, bool] | None = None
+    *,
+    actor: Agent,
+    dossier: Dossier,
+    checklist: Mapping[str, bool] | None = None,
+    documents: list[DocumentState] | None = None,
 ) -> list[Offered]:
     """The transitions this agent may take from the dossier's status, each with the
-    refusals of its guards (given the checklist answered so far)."""
+    refusals of its guards (given the checklist answered so far). The dossier's
+    documents (`documents`, when the caller read them) are read at most once for
+    all the guards."""
     if not policy.may(actor, Action.DOSSIER_WORK, dossier):
         return []
     if dossier.archived_at is not None or dossier.destroyed_at is not None:
@@ -390,9 +397,16 @@ def transitions_offered(
         definition, dossier.status, actor.role_codes, actor.level
     ):
         ctx = _context(
-            actor, dossier, definition, transition, calendar, checklist=checklist or {}
+            actor,
+            dossier,
+            definition,
+            transition,
+            calendar,
+            checklist=checklist or {},
+            documents=documents,
         )
         offered.append(Offered(transition, tuple(_guard_refusals(ctx))))
+        documents = ctx.documents
     return offered
 
 
