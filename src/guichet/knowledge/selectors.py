@@ -76,6 +76,7 @@ def articles_search(
     """Articles matching `query`, best first, one hit per article (its best
     language when `language` is None, else that language only): published ones
     for readers, drafts and articles in review too for authors and reviewers."""
+    policy.require(agent, Action.KNOWLEDGE_VIEW)
     problems = Problems()
     if language:
         choice(problems, "language", language, Language.values)
