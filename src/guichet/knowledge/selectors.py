@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -248,35 +249,68 @@ def articles_for_place(
     fallback it has."""
     if not policy.may(agent, Action.KNOWLEDGE_VIEW):
         return []
-    wanted = Q(pk__in=[])
+    wanted: list[tuple[int, Q, Callable[[ArticlePlace], bool]]] = []
     if case_type_code and status_code:
-        wanted |= Q(
-            kind=PlaceKind.STATUS,
-            case_type_code=case_type_code,
-            status_code=status_code,
+        wanted.append(
+            (
+                0,
+                Q(
+                    places__kind=PlaceKind.STATUS,
+                    places__case_type_code=case_type_code,
+                    places__status_code=status_code,
+                ),
+                lambda place: (
+                    place.kind == PlaceKind.STATUS
+                    and (place.case_type_code, place.status_code)
+                    == (case_type_code, status_code)
+                ),
+            )
         )
     if topic_id is not None:
-        wanted |= Q(kind=PlaceKind.TOPIC, topic_id=topic_id)
+        wanted.append(
+            (
+                1,
+                Q(topic_id=topic_id)
+                | Q(places__kind=PlaceKind.TOPIC, places__topic_id=topic_id),
+                lambda place: (
+                    place.kind == PlaceKind.TOPIC and place.topic_id == topic_id
+                ),
+            )
+        )
     if screen:
-        wanted |= Q(kind=PlaceKind.SCREEN, screen=screen)
-    places = ArticlePlace.objects.filter(wanted).values_list("article_id", "kind")
-    order = {PlaceKind.STATUS: 0, PlaceKind.TOPIC: 1, PlaceKind.SCREEN: 2}
-    best: dict[int, int] = {}
-    for article_id, kind in places:
-        best[article_id] = min(best.get(article_id, 9), order[PlaceKind(kind)])
-    if topic_id is not None:
-        for article_id in Article.objects.filter(topic_id=topic_id).values_list(
-            "pk", flat=True
-        ):
-            best[article_id] = min(best.get(article_id, 9), 1)
+        wanted.append(
+            (
+                2,
+                Q(places__kind=PlaceKind.SCREEN, places__screen=screen),
+                lambda place: place.kind == PlaceKind.SCREEN and place.screen == screen,
+            )
+        )
+    if not wanted:
+        return []
+    condition = Q(pk__in=[])
+    for _order, q, _test in wanted:
+        condition |= q
+    # One query for the articles (the texts and places come with it when any).
     articles = (
         policy.visible(agent, Article.objects.all())
-        .filter(pk__in=list(best), state=ArticleState.PUBLISHED)
-        .prefetch_related("texts")
+        .filter(condition, state=ArticleState.PUBLISHED)
+        .distinct()
+        .prefetch_related("texts", "places")
     )
+
+    def rank(article: Article) -> int:
+        orders = [
+            order
+            for order, _q, test in wanted
+            if any(test(place) for place in article.places.all())
+        ]
+        if topic_id is not None and article.topic_id == topic_id:
+            orders.append(1)
+        return min(orders)
+
     preferred = _languages_from(agent_language(agent, language))
     helps = []
-    for article in sorted(articles, key=lambda item: (best[item.pk], item.pk)):
+    for article in sorted(articles, key=lambda item: (rank(item), item.pk)):
         texts = {text.language: text for text in article.texts.all()}
         code = next((code for code in preferred if code in texts), None)
         if code is not None:
