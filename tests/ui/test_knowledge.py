@@ -202,3 +202,41 @@ def test_procedure_panel_shows_the_articles_of_the_step(people: dict[str, Any]) 
             }
         )
     )
+
+
+def test_an_author_attaches_an_article_to_a_step(
+    people: dict[str, Any], client_for: Callable[[Any], Client]
+) -> None:
+    article = published(people)
+    author = client_for(people["author"])
+    assert "Show this article where the work is" in (
+        author.get(f"/knowledge/{article.uuid}/").content.decode()
+    )
+    author.post(
+        f"/knowledge/{article.uuid}/places/",
+        {
+            "kind": "status",
+            "case_type_code": "consular-legalisation",
+            "status_code": "checking",
+        },
+    )
+    place = article.places.get()
+    assert (place.case_type_code, place.status_code) == (
+        "consular-legalisation",
+        "checking",
+    )
+    refused = author.post(f"/knowledge/{article.uuid}/places/", {"kind": "screen"})
+    assert refused.status_code == 302
+    assert article.places.count() == 1
+    reader = client_for(people["reader"])
+    assert "Show this article where the work is" not in (
+        reader.get(f"/knowledge/{article.uuid}/").content.decode()
+    )
+    assert (
+        reader.post(
+            f"/knowledge/{article.uuid}/places/{place.uuid}/remove/"
+        ).status_code
+        == 403
+    )
+    author.post(f"/knowledge/{article.uuid}/places/{place.uuid}/remove/")
+    assert article.places.count() == 0

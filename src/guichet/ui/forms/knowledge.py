@@ -8,7 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Language
-from guichet.knowledge.models import ArticleKind, FeedbackKind, FeedbackStatus
+from guichet.knowledge.models import (
+    ArticleKind,
+    FeedbackKind,
+    FeedbackStatus,
+    PlaceKind,
+)
 from guichet.ui.errors import ServiceForm
 
 
@@ -82,3 +87,18 @@ class FeedbackDecisionForm(ServiceForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("New status"), choices=FeedbackStatus.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class PlaceForm(ServiceForm):
+    kind = forms.ChoiceField(label=_("Show it at"), choices=PlaceKind.choices)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    case_type_code = forms.SlugField(
+        label=_("Case type code"), required=False, max_length=60
+    )
+    status_code = forms.SlugField(label=_("Status code"), required=False, max_length=60)
+    screen = forms.CharField(
+        label=_("Screen"),
+        required=False,
+        max_length=100,
+        help_text=_("The page's name, such as ui:cashbook."),
+    )

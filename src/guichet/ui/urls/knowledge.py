@@ -40,6 +40,16 @@ urlpatterns = [
         name="article_history",
     ),
     path(
+        "knowledge/<uuid:article_id>/places/",
+        knowledge.article_place_add,
+        name="article_place_add",
+    ),
+    path(
+        "knowledge/<uuid:article_id>/places/<uuid:place_id>/remove/",
+        knowledge.article_place_remove,
+        name="article_place_remove",
+    ),
+    path(
         "knowledge/<uuid:article_id>/restore/",
         knowledge.article_restore,
         name="article_restore",

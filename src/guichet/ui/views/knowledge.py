@@ -10,6 +10,7 @@ Every action is one service call; the rules are `guichet.knowledge`'s.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +26,7 @@ from guichet.access import policy
 from guichet.access.domains.knowledge import Action
 from guichet.contacts.models import Topic
 from guichet.contacts.selectors import topic_options_for_agent
+from guichet.core.errors import Forbidden, NotFound
 from guichet.knowledge import selectors, services
 from guichet.knowledge.models import Article
 from guichet.ui import workspace
@@ -38,6 +40,7 @@ from guichet.ui.forms.knowledge import (
     FeedbackForm,
     KnowledgeSearchForm,
     MoveForm,
+    PlaceForm,
     ProposalForm,
 )
 
@@ -105,6 +108,9 @@ def article_detail(request: HttpRequest, article_id: uuid.UUID) -> HttpResponse:
             "reading": reading,
             "article": reading.article,
             "move_form": MoveForm(initial={"version": reading.article.version}),
+            "place_form": _place_form(request, None)
+            if reading.seen.may(Action.KNOWLEDGE_WRITE)
+            else None,
         },
     )
 
@@ -115,6 +121,58 @@ def _topic_choices(request: HttpRequest) -> list[tuple[str, str]]:
         agent=agent, team_code="", language=_language(request)
     )
     return [(option.uuid, option.label) for option in options]
+
+
+def _place_form(request: HttpRequest, data: Any) -> PlaceForm:
+    form = PlaceForm(data)
+    topic_field = form.fields["topic"]
+    assert isinstance(topic_field, forms.ChoiceField)  # noqa: S101 - declared so
+    topic_field.choices = [("", "—"), *_topic_choices(request)]
+    return form
+
+
+@agent_required
+@require_POST
+def article_place_add(request: HttpRequest, article_id: uuid.UUID) -> HttpResponse:
+    agent = agent_of(request)
+    article = selectors.article_get_for_agent(agent=agent, article_id=article_id).obj
+    form = _place_form(request, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        topic = (
+            Topic.objects.filter(uuid=data["topic"]).first() if data["topic"] else None
+        )
+        place = submit(
+            form,
+            lambda: services.article_place_add(
+                actor=agent,
+                article=article,
+                kind=data["kind"],
+                topic=topic,
+                case_type_code=data["case_type_code"],
+                status_code=data["status_code"],
+                screen=data["screen"],
+            ),
+        )
+        if place is not None:
+            messages.success(request, gettext("The article is shown there now."))
+    _flash_errors(request, form)
+    return redirect("ui:article_detail", article.uuid)
+
+
+@agent_required
+@require_POST
+def article_place_remove(
+    request: HttpRequest, article_id: uuid.UUID, place_id: uuid.UUID
+) -> HttpResponse:
+    agent = agent_of(request)
+    article = selectors.article_get_for_agent(agent=agent, article_id=article_id).obj
+    place = article.places.filter(uuid=place_id).first()
+    if place is None:
+        raise NotFound(gettext("There is no such place."))
+    services.article_place_remove(actor=agent, place=place)
+    messages.success(request, gettext("The article is no longer shown there."))
+    return redirect("ui:article_detail", article.uuid)
 
 
 @agent_required
@@ -155,7 +213,7 @@ def article_edit(request: HttpRequest, article_id: uuid.UUID) -> HttpResponse:
         agent=agent, article_id=article_id, language=language
     )
     if not reading.may_edit:
-        policy.require(None, Action.KNOWLEDGE_WRITE)
+        raise Forbidden(_("You may not change this article in its present state."))
     text = reading.text if reading.language == reading.asked else None
     form = ArticleTextForm(
         request.POST or None,
