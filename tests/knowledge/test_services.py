@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DatabaseError, connection, transaction
+
 import pytest
 
 from guichet.audit.models import AuditEvent
 from guichet.core.errors import Conflict, Forbidden, StaleVersion, ValidationFailed
+from guichet.core.models import AppendOnlyError
 from guichet.knowledge import selectors, services
 from guichet.knowledge.models import (
     Article,
@@ -436,3 +439,29 @@ def test_articles_for_place_most_specific_first(agents: dict[str, Any]) -> None:
     assert (
         selectors.articles_for_place(agent=agents["admin"], topic_id=topic().pk) == []
     )
+
+
+def test_revisions_are_append_only(agents: dict[str, Any]) -> None:
+    article = _draft(agents)
+    revision = ArticleRevision.objects.get(article=article)
+    with pytest.raises(AppendOnlyError):
+        ArticleRevision.objects.filter(pk=revision.pk).update(body="rewritten")
+    with pytest.raises(AppendOnlyError):
+        revision.delete()
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_rewriting_a_revision(agents: dict[str, Any]) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    article = _draft(agents)
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE knowledge_articlerevision SET body = 'x' WHERE article_id = %s",
+            [article.pk],
+        )
+    assert ArticleRevision.objects.get(article=article).body.startswith("Les frais")
