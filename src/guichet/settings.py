@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "guichet.debts",
     "guichet.correspondence",
     "guichet.cashbook",
+    "guichet.suggest",
     "guichet.demo",
     "guichet.api",
     "guichet.ui",

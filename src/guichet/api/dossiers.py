@@ -111,6 +111,15 @@ class DossierOut(Schema):
     closed_at: dt.datetime | None
     retention_until: dt.date | None
     retention_then: str
+    archived_at: dt.datetime | None = Field(
+        description="Archived at the end of retention: read-only from then on."
+    )
+    destroyed_at: dt.datetime | None = Field(
+        description=(
+            "Destroyed at the end of retention: only this tombstone is left "
+            "(no parties, facts, timeline or documents)."
+        )
+    )
     created_at: dt.datetime
 
     @staticmethod

@@ -176,7 +176,7 @@ for _name, _description in (
         "decision_notice",
         _(
             "Decision letter with the period and the body for an objection or an"
-            " appeal (to be shipped by correspondence with the dossiers)."
+            " appeal (correspondence)."
         ),
     ),
 ):

@@ -9,6 +9,7 @@ name; a command run before `guichet migrate` says so instead of a traceback.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import sys
@@ -41,6 +42,18 @@ class NegativeAnswer(CommandError):
     def __init__(self, message: str, payload: dict[str, Any] | None = None) -> None:
         super().__init__(message, returncode=1)
         self.payload = payload
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """`--json` on an action's own parser too (`guichet X ACTION ... --json`);
+    SUPPRESS keeps a --json given before the action."""
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        dest="json_output",
+        default=argparse.SUPPRESS,
+        help="Print one JSON document, for scripts.",
+    )
 
 
 def database_not_ready(using: str = DEFAULT_DB_ALIAS) -> bool:

@@ -10,6 +10,8 @@ class DocumentsConfig(AppConfig):
         from guichet.dossiers import hooks
 
         from .dossier_source import dossier_document_states
+        from .retention import dossier_documents_erase
 
         if dossier_document_states not in hooks.document_sources:
             hooks.document_sources.append(dossier_document_states)
+        hooks.dossier_erasers["documents"] = dossier_documents_erase

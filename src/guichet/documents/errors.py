@@ -18,6 +18,7 @@ class Code(StrEnum):
     UNKNOWN_FIELD = "unknown_field"
     VALUE_REQUIRED = "value_required"
     NO_SUCH_DOSSIER = "no_such_dossier"
+    DOSSIER_ARCHIVED = "dossier_archived"
     DOSSIER_ITEM_UNKNOWN = "dossier_item_unknown"
     DOSSIER_ITEM_WITHOUT_DOSSIER = "dossier_item_without_dossier"
     SPECIMEN_DATES_ORDER = "specimen_dates_order"

@@ -135,6 +135,13 @@ def _dossier_values(
         )
         values.update(dossier=None, dossier_item="")
         return
+    if dossier.archived_at is not None:
+        problems.add(
+            "dossier_reference",
+            Code.DOSSIER_ARCHIVED,
+            _("The dossier %(reference)s is archived: nothing can be added to it."),
+            reference=reference,
+        )
     if item and item not in {
         document.code for document in definition_of(dossier).documents
     }:

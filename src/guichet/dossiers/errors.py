@@ -17,6 +17,8 @@ class Code(StrEnum):
     TEXT_REQUIRED = "text_required"
     NO_APPLICANT = "no_applicant"
     CLOSED = "dossier_closed"
+    ARCHIVED = "dossier_archived"
+    DESTROYED = "dossier_destroyed"
     NOT_SUSPENDABLE = "not_suspendable"
     ALREADY_SUSPENDED = "already_suspended"
     NOT_SUSPENDED = "not_suspended"

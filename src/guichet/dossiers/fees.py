@@ -24,6 +24,7 @@ from guichet.core.errors import NotFound
 
 from .models import Dossier, DossierEvent, DossierFee, EventKind
 from .selectors import dossier_get_for_agent
+from .services import retention_check
 
 
 def _no_fee() -> NotFound:
@@ -63,6 +64,7 @@ def fee_settle(*, actor: Agent, fee: DossierFee, paid_at: dt.datetime) -> Dossie
     """Mark the fee paid (the cash book's payments cover it); idempotent."""
     if fee.paid_at is not None:
         return fee
+    retention_check(fee.dossier)
     with transaction.atomic():
         fee.paid_at = paid_at
         fee.paid_recorded_by = actor
@@ -86,6 +88,7 @@ def fee_unsettle(*, actor: Agent, fee: DossierFee, reason: str) -> DossierFee:
     """Mark the fee unpaid again (a refund left part of it due); idempotent."""
     if fee.paid_at is None:
         return fee
+    retention_check(fee.dossier)
     with transaction.atomic():
         fee.paid_at = None
         fee.paid_recorded_by = None

@@ -58,3 +58,10 @@ def dossier_documents(dossier: Dossier) -> list[DocumentState]:
     for source in document_sources:
         states.extend(source(dossier))
     return states
+
+
+# Filled by the apps above that hold a dossier's personal content (`documents`):
+# each is called inside the destruction's transaction (`retention.py`), erases what
+# it holds that is only this dossier's, and returns how many rows it removed (for
+# the destruction's audit record). Files are removed from storage after commit.
+dossier_erasers: dict[str, Callable[[Dossier], int]] = {}

@@ -120,6 +120,10 @@ class Dossier(VersionedModel):
     retention_then = models.CharField(
         _("then"), max_length=8, blank=True, help_text=_("archive or destroy")
     )
+    # The end of retention (`retention.py`): archived (read-only from then on) or
+    # destroyed (only the tombstone of the register of destruction is left).
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
     requests: models.ManyToManyField[Request, DossierRequest] = models.ManyToManyField(
         Request, through="DossierRequest", related_name="dossiers", blank=True
     )
@@ -140,11 +144,30 @@ class Dossier(VersionedModel):
             ),
             models.Index(fields=["owner", "closed_at"], name="dossiers_owner_idx"),
             models.Index(fields=["person", "-created_at"], name="dossiers_person_idx"),
+            # The retention run: closed dossiers not yet archived nor destroyed.
+            models.Index(
+                fields=["retention_until", "id"],
+                condition=Q(
+                    closed_at__isnull=False,
+                    archived_at__isnull=True,
+                    destroyed_at__isnull=True,
+                ),
+                name="dossiers_retention_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=True) | Q(organisation__isnull=True),
                 name="dossiers_one_applicant",
+            ),
+            # Only a closed dossier reaches the end of its retention, and only once.
+            models.CheckConstraint(
+                condition=(Q(archived_at__isnull=True) & Q(destroyed_at__isnull=True))
+                | (
+                    Q(closed_at__isnull=False)
+                    & (Q(archived_at__isnull=True) | Q(destroyed_at__isnull=True))
+                ),
+                name="dossiers_retention_end_once",
             ),
         ]
 
@@ -154,6 +177,14 @@ class Dossier(VersionedModel):
     @property
     def reference(self) -> str:
         return reference_of(self.pk, self.created_at.year if self.created_at else 0)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_destroyed(self) -> bool:
+        return self.destroyed_at is not None
 
 
 def reference_of(pk: int | None, year: int) -> str:
@@ -249,6 +280,7 @@ class EventKind(models.TextChoices):
     TRANSMITTED = "transmitted", _("transmitted")
     LINKED = "linked", _("linked")
     CLOSED = "closed", _("closed")
+    ARCHIVED = "archived", _("archived")
 
 
 class DossierEvent(AppendOnlyModel):

@@ -116,7 +116,10 @@ def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
     policy.require(agent, Action.DOSSIER_WORK)
     teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
     chosen = [team for team in teams if not filters.team or team.code == filters.team]
-    rows = dossiers_visible(agent=agent).filter(team__in=chosen)
+    # A destroyed dossier is only a tombstone: never in a queue.
+    rows = dossiers_visible(agent=agent).filter(
+        team__in=chosen, destroyed_at__isnull=True
+    )
     if filters.status:
         rows = rows.filter(status=filters.status)
     else:
@@ -184,6 +187,23 @@ def workbench(*, agent: Agent, key: object) -> Workbench:
     seen = dossier_get_for_agent(agent=agent, key=key)
     dossier = seen.obj
     definition = services.definition_of(dossier)
+    if dossier.destroyed_at is not None:
+        # Only the tombstone is left (`retention.py`): nothing else to read.
+        return Workbench(
+            seen=seen,
+            definition=definition,
+            timeline=[],
+            parties=[],
+            documents=[],
+            missing_documents=[],
+            tasks=[],
+            notes=[],
+            open_document_requests=[],
+            offered=[],
+            pending_decision=None,
+            decisions=[],
+            fees=list(DossierFee.objects.filter(dossier=dossier)),
+        )
     parties = [
         party
         for party in DossierParty.objects.filter(dossier=dossier).select_related(
@@ -254,7 +274,10 @@ def my_dossier_tasks(*, agent: Agent, limit: int = 50) -> list[DossierTask]:
     visible = dossiers_visible(agent=agent).values("pk")
     tasks = list(
         DossierTask.objects.filter(
-            assignee=agent, done_at__isnull=True, dossier__in=visible
+            assignee=agent,
+            done_at__isnull=True,
+            dossier__in=visible,
+            dossier__archived_at__isnull=True,  # read-only: cannot be done
         )
         .select_related("dossier", "dossier__case_type")
         .order_by(F("due_on").asc(nulls_last=True), "id")[:limit]

@@ -81,10 +81,32 @@ def _not_found() -> NotFound:
 
 
 def _require(actor: Agent, action: str, dossier: Dossier) -> None:
-    """The dossier must be seen (else it does not exist) and the action allowed."""
+    """The dossier must be seen (else it does not exist), the action allowed, and
+    the dossier still writable: every write of this app passes here, so an
+    archived or destroyed dossier (`retention.py`) refuses them all."""
     if not policy.may(actor, Action.DOSSIER_VIEW, dossier):
         raise _not_found()
     policy.require(actor, action, dossier)
+    retention_check(dossier)
+
+
+def retention_check(dossier: Dossier) -> None:
+    """Refuse any change to a dossier at the end of its retention (also called by
+    the apps above, as `documents` when a document names a dossier)."""
+    problems = Problems()
+    if dossier.destroyed_at is not None:
+        problems.add(
+            "dossier",
+            Code.DESTROYED,
+            _("The dossier was destroyed at the end of its retention period."),
+        )
+    elif dossier.archived_at is not None:
+        problems.add(
+            "dossier",
+            Code.ARCHIVED,
+            _("The dossier is archived: it can be read, no longer changed."),
+        )
+    problems.raise_if_any()
 
 
 def definition_of(dossier: Dossier) -> Definition:
@@ -358,6 +380,8 @@ def transitions_offered(
     """The transitions this agent may take from the dossier's status, each with the
     refusals of its guards (given the checklist answered so far)."""
     if not policy.may(actor, Action.DOSSIER_WORK, dossier):
+        return []
+    if dossier.archived_at is not None or dossier.destroyed_at is not None:
         return []
     definition = definition_of(dossier)
     calendar = calendar_for_team(team=dossier.team)
@@ -853,7 +877,10 @@ def document_requests_remind(*, today: dt.date | None = None) -> int:
     day = today or clock.today()
     reminded = 0
     due = DocumentRequest.objects.filter(
-        answered_at__isnull=True, due_on__lte=day, reminded_on__isnull=True
+        answered_at__isnull=True,
+        due_on__lte=day,
+        reminded_on__isnull=True,
+        dossier__archived_at__isnull=True,  # read-only (retention.py)
     ).select_related("dossier", "asked_by")
     for asked in due:
         with transaction.atomic():

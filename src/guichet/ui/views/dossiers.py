@@ -187,6 +187,8 @@ def event_words(event: DossierEvent, names: Names) -> str:
         return gettext("Closed with the result “%(result)s”.") % {
             "result": names.result(data.get("result", ""))
         }
+    if kind == EventKind.ARCHIVED:
+        return gettext("Archived at the end of its retention period: read-only.")
     if kind == EventKind.FEE and data.get("paid"):
         return gettext("Fee of %(amount)s EUR paid.") % {"amount": data["paid"]}
     if kind == EventKind.FEE and data.get("amount"):
@@ -456,6 +458,8 @@ def _forms(wb: Workbench, agent: Agent, given: dict[str, Any]) -> dict[str, Any]
     found: dict[str, Any] = {"steps": []}
     if not wb.seen.may(Action.DOSSIER_WORK):
         return found
+    if dossier.archived_at is not None or dossier.destroyed_at is not None:
+        return found  # read-only at the end of retention (dossiers.retention)
     for offered in wb.offered:
         move = offered.transition
         if _is_review(move, wb):

@@ -16,7 +16,6 @@ traceback. The interface is how deadline arithmetic is checked from outside: kee
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -30,7 +29,7 @@ from guichet.calendars import business_time, selectors
 from guichet.calendars import validation as v
 from guichet.calendars.errors import Code, UnknownCalendar
 from guichet.calendars.models import DEFAULT_CODE, BusinessCalendar, ClosingDay
-from guichet.core.commands import GuichetCommand, UsageError
+from guichet.core.commands import GuichetCommand, UsageError, add_json_option
 from guichet.core.serialization import jsonable
 from guichet.core.validation import Problems
 
@@ -131,14 +130,7 @@ class Command(GuichetCommand):
             "list", help="The calendars, their hours and days."
         )
         for sub in (due, listing):
-            # Also after the action; SUPPRESS keeps a --json given before it.
-            sub.add_argument(
-                "--json",
-                action="store_true",
-                dest="json_output",
-                default=argparse.SUPPRESS,
-                help="Print one JSON document, for scripts.",
-            )
+            add_json_option(sub)
 
     def emit(self, payload: Any) -> None:
         """One JSON document on one line, exactly `{"due": "..."}`: scripts compare it."""

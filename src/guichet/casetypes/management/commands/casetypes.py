@@ -15,7 +15,6 @@ document on standard output: `{"imported": [{"file", "code", "version", "status"
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from guichet.casetypes import selectors, services
 from guichet.casetypes.errors import CaseTypeInvalid, UnknownCaseType
-from guichet.core.commands import GuichetCommand, UsageError
+from guichet.core.commands import GuichetCommand, UsageError, add_json_option
 
 
 class Command(GuichetCommand):
@@ -54,13 +53,7 @@ class Command(GuichetCommand):
             help="The version number (default: the latest).",
         )
         for sub in (importing, listing, show):
-            sub.add_argument(
-                "--json",
-                action="store_true",
-                dest="json_output",
-                default=argparse.SUPPRESS,
-                help="Print one JSON document, for scripts.",
-            )
+            add_json_option(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.json_output = bool(options.get("json_output"))

@@ -26,7 +26,12 @@ from django.core.management.base import CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from guichet.core.commands import GuichetCommand, NegativeAnswer, UsageError
+from guichet.core.commands import (
+    GuichetCommand,
+    NegativeAnswer,
+    UsageError,
+    add_json_option,
+)
 from guichet.core.errors import GuichetError
 from guichet.core.serialization import json_loads
 from guichet.debts import selectors, serialize, services
@@ -134,14 +139,7 @@ class Command(GuichetCommand):
         importing.add_argument("file", metavar="FILE")
         table_actions.add_parser("list", help="List the tables loaded.")
         for sub in (compute, allocate, importing, table_actions.choices["list"]):
-            # Also after the action; SUPPRESS keeps a --json given before it.
-            sub.add_argument(
-                "--json",
-                action="store_true",
-                dest="json_output",
-                default=argparse.SUPPRESS,
-                help="Print one JSON document, for scripts.",
-            )
+            add_json_option(sub)
             sub.add_argument("--language", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
