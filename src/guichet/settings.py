@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "guichet.contacts",
     "guichet.casetypes",
     "guichet.servicerequests",
+    "guichet.knowledge",
     "guichet.dossiers",
     "guichet.documents",
     "guichet.debts",

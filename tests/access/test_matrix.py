@@ -140,6 +140,8 @@ READS: dict[str, Read] = {
     "/cash-days/{day_id}": Read("cashbook.view", "missing"),
     "/payments/{payment_id}/receipt": Read("cashbook.view", "missing"),
     "/refunds/{refund_id}/receipt": Read("cashbook.view", "missing"),
+    "/knowledge/articles": Read("knowledge.view"),
+    "/knowledge/articles/{article_id}": Read("knowledge.view", "missing"),
 }
 
 QUERIES = {
@@ -147,6 +149,7 @@ QUERIES = {
     "/organisations": "?name=Organisation",
     "/persons/{person_id}/debts/next-payment": "?paid_on=2024-06-01&earned=2000",
     "/forms/{form}": "?language=fr&person_id={person_id}",
+    "/knowledge/articles": "?q=fee",
 }
 
 
@@ -227,6 +230,7 @@ def _path(template: str, objects: dict[str, Any]) -> str:
         "day_id": "00000000-0000-0000-0000-000000000000",
         "payment_id": "00000000-0000-0000-0000-000000000000",
         "refund_id": "00000000-0000-0000-0000-000000000000",
+        "article_id": "00000000-0000-0000-0000-000000000000",
         "key": "REQ-2026-9999999",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)

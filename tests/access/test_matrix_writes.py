@@ -60,6 +60,7 @@ from guichet.audit.models import AuditEvent
 from guichet.casetypes.services import SHIPPED, casetype_import
 from guichet.cashbook import services as cashbook_services
 from guichet.contacts import services as contact_services
+from guichet.contacts.models import Topic
 from guichet.core import clock
 from guichet.correspondence import pdf
 from guichet.correspondence import selectors as letter_selectors
@@ -77,6 +78,7 @@ from guichet.demo.identifiers import national_number
 from guichet.documents import storage
 from guichet.dossiers import services as dossier_services
 from guichet.dossiers.models import DossierFee
+from guichet.knowledge import services as knowledge_services
 from guichet.parties.models import EmailAddress, Person
 from guichet.servicerequests import services as request_services
 from guichet.servicerequests.models import RoutingRule, ServiceLevelRule
@@ -672,6 +674,25 @@ WRITES: dict[tuple[str, str], Write] = {
     ("post", "/cash-days/{day_id}/close"): Write(
         "cashbook.day_close", "cashday", _json({"counted": TILL}, "cashday")
     ),
+    ("post", "/knowledge/articles/{article_id}/proposals"): Write(
+        "knowledge.propose",
+        "article",
+        _json(
+            {
+                "language": "en",
+                "title": "Legalisation fee",
+                "body": "Paid at the counter, by card or in cash.",
+                "reason": "Citizens ask how to pay.",
+            }
+        ),
+        frozenset({201}),
+    ),
+    ("post", "/knowledge/feedback"): Write(
+        "knowledge.feedback_report",
+        None,
+        _json({"kind": "incident", "text": "The queue screen froze."}),
+        frozenset({201}),
+    ),
     ("post", "/cash-days/{day_id}/check"): Write(
         "cashbook.day_check", "closed", _json({"note": "Counted again."}, "closed")
     ),
@@ -916,6 +937,27 @@ def _tills(writer: Agent, team: Team, paid: DossierFee, closed: DossierFee) -> O
     }
 
 
+def _published_article(author: Agent, reviewer: Agent) -> Any:
+    """A published FAQ entry (its reviewer is not its author: four eyes)."""
+    article = knowledge_services.article_create(
+        actor=author,
+        topic=Topic.objects.get(team__isnull=True, code="legalisation"),
+        kind="faq",
+        language="en",
+        title="Legalisation fee",
+        body="Paid at the counter.",
+    )
+    article = knowledge_services.article_transition(
+        actor=author, article=article, expected_version=article.version, move="submit"
+    )
+    return knowledge_services.article_transition(
+        actor=reviewer,
+        article=article,
+        expected_version=article.version,
+        move="publish",
+    )
+
+
 def _build_world() -> World:
     stored = storage.store([PDF], max_bytes=len(PDF))
     image = storage.store([PNG], max_bytes=len(PNG))
@@ -1037,10 +1079,14 @@ def _build_world() -> World:
             "reply": reply,
             "item": minutes.actions.get(),
             "writer": writer.username,
+            "article": article,
             **_dossiers(writer, person, team),
         }
 
     organisation = OrganisationFactory()
+    article = _published_article(
+        writer, AgentFactory(username="kreviewer", roles=["supervisor"], teams=[home])
+    )
     public = person_with_address()
     secret = person_with_address(confidential_team=other, email="secret@example.be")
     cases = {
@@ -1076,7 +1122,7 @@ def _path(template: str, write: Write, objects: Objects) -> str:
 
 
 # Objects no person is behind, seen alike in every case.
-REFERENCE_DATA = ("organisation", "official", "specimen")
+REFERENCE_DATA = ("organisation", "official", "specimen", "article")
 
 
 def _cases(write: Write) -> tuple[str, ...]:

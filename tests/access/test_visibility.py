@@ -26,6 +26,7 @@ from guichet.cashbook.models import CashDay, Counter, Payment, Refund
 from guichet.contacts.models import Contact, Topic
 from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minutes
 from guichet.dossiers.models import Dossier, DossierFee
+from guichet.knowledge.models import Article, Feedback, Proposal
 from guichet.servicerequests.models import Request
 from tests.debts.factories import DebtFactory
 from tests.documents.factories import (
@@ -243,6 +244,37 @@ def _refund(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Refund:
     )
 
 
+def _article(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Article:
+    return Article.objects.create(
+        topic=Topic.objects.get(team__isnull=True, code="legalisation"),
+        team=_maybe_team(data, teams),
+        state=data.draw(
+            st.sampled_from(["draft", "in_review", "published", "archived"])
+        ),
+        created_by=agents[0],
+    )
+
+
+def _proposal(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Proposal:
+    return Proposal.objects.create(
+        article=_article(data, teams, agents),
+        language="fr",
+        title="t",
+        body="b",
+        reason="r",
+        proposed_by=data.draw(st.sampled_from(agents)),
+    )
+
+
+def _feedback(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Feedback:
+    return Feedback.objects.create(
+        kind="incident",
+        text="t",
+        team=_team(data, teams),
+        reporter=data.draw(st.sampled_from(agents)),
+    )
+
+
 BUILDERS: dict[str, Builder] = {
     "parties.person": lambda data, teams, agents: _person(data, teams),
     "parties.organisation": lambda data, teams, agents: OrganisationFactory(),
@@ -266,6 +298,9 @@ BUILDERS: dict[str, Builder] = {
     "documents.specimen": lambda data, teams, agents: SpecimenFactory(
         registered_by=agents[0], official__registered_by=agents[0]
     ),
+    "knowledge.article": _article,
+    "knowledge.proposal": _proposal,
+    "knowledge.feedback": _feedback,
     "documents.signingofficial": lambda data, teams, agents: SigningOfficialFactory(
         registered_by=agents[0]
     ),

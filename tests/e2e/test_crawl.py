@@ -25,6 +25,7 @@ from guichet.contacts.models import Contact
 from guichet.demo import builders, data
 from guichet.documents.models import Document, Specimen
 from guichet.dossiers.models import Dossier
+from guichet.knowledge.models import Article
 from guichet.parties.models import Person
 from guichet.servicerequests.models import Request
 from guichet.ui import workspace
@@ -283,6 +284,14 @@ def pages_beyond_the_registries(agent: Agent) -> list[str]:
             )
     if policy.may(agent, "specimen.manage"):
         pages += ["/specimens/new/", "/specimens/officials/new/"]
+    if policy.may(agent, "knowledge.view"):
+        # The knowledge base (issue #15): results, an article, the feedback.
+        article = Article.objects.filter(state="published").order_by("id").first()
+        pages += ["/knowledge/?q=frais", "/knowledge/feedback/new/"]
+        if article is not None:
+            pages.append(f"/knowledge/{article.uuid}/")
+    if policy.may(agent, "knowledge.publish"):
+        pages += ["/knowledge/review/", "/knowledge/feedback/"]
     if policy.may(agent, "contact.register"):
         pages.append("/contacts/new/")
         pages.extend(

@@ -253,7 +253,8 @@ def test_the_request_page_does_not_grow_with_its_timeline(
 # Measured on SQLite with the fixtures above (the session, the agent, roles and
 # teams, the page's selectors, the access log's append).
 QUEUE = 9
-HOME = 14
+# The home page's knowledge block (issue #15): the agent's proposals and feedback.
+HOME = 16
 SUPERVISION = 10
 CONTACTS_TAB = 13
 CONTACTS_LIST = 7

@@ -18,6 +18,7 @@ from . import (
     documents,
     dossiers,
     errors,
+    knowledge,
     parties,
     servicerequests,
     specimens,
@@ -107,6 +108,7 @@ api.add_router("/", contacts.router)
 api.add_router("/", servicerequests.router)
 api.add_router("/", dossiers.router)
 api.add_router("/", cashbook.router)
+api.add_router("/", knowledge.router)
 
 
 def _key(responses: dict[Any, Any], status: int) -> Any:

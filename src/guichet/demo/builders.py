@@ -35,6 +35,7 @@ from . import (
     data,
     debts,
     dossiers,
+    knowledge,
     servicerequests,
     specimens,
 )
@@ -228,5 +229,6 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     servicerequests.build(agents)
     dossiers.build(agents, servicerequests.persons_for_demo())
     cashbook.build(agents, servicerequests.persons_for_demo())
+    knowledge.build(agents)
     report.specimens = specimens.build(agents)
     return report

@@ -20,6 +20,7 @@ from . import (
     debts,
     documents,
     dossiers,
+    knowledge,
     parties,
     servicerequests,
 )
@@ -35,4 +36,5 @@ MODULES: tuple[ModuleType, ...] = (
     servicerequests,
     dossiers,
     cashbook,
+    knowledge,
 )

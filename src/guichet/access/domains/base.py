@@ -161,3 +161,17 @@ CITIZEN_FACING = (
     R.PAYMENT_AGENT,
     R.SUPERVISOR,
 )
+
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q(pk__isnull=False)
+
+
+def admitted(by: Grant) -> Rule:
+    """Every object, for an agent `by` admits (an author sees every draft);
+    none otherwise. The "everything" filter is a real condition, not an empty
+    `Q()`, which `|` would drop."""
+    return Rule(
+        q=lambda agent: EVERYTHING if by.admits(agent) else NOTHING,
+        test=lambda agent, obj: by.admits(agent),
+    )

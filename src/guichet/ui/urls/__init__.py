@@ -10,6 +10,7 @@ from . import (
     debts,
     documents,
     dossiers,
+    knowledge,
     parties,
     servicerequests,
     specimens,
@@ -30,4 +31,5 @@ urlpatterns = [
     path("", include(servicerequests.urlpatterns)),
     path("", include(dossiers.urlpatterns)),
     path("", include(specimens.urlpatterns)),
+    path("", include(knowledge.urlpatterns)),
 ]
