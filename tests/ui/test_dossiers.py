@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import pytest
@@ -168,6 +170,64 @@ def test_queue_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("ui:dossier_queue"))
     assert response.content.decode().count("DOS-") >= 12
+
+
+def test_queue_row_shows_applicant_owner_and_deadline(
+    client_for: Callable[[Any], Client],
+    people: dict[str, Agent],
+    open_legal: Callable[..., Dossier],
+) -> None:
+    """The rows are printed from plain values (bench/RESULTS.md, "Dossiers"):
+    each cell still says what the dossier holds."""
+    applicant = PersonFactory()
+    owned = services.dossier_open(
+        actor=people["front"],
+        case_type=LEGAL,
+        applicant=applicant,
+        owner=people["front"],
+    )
+    unowned = open_legal()
+    html = client_for(people["front"]).get(reverse("ui:dossier_queue")).content.decode()
+    detail = reverse("ui:dossier_detail", args=[owned.reference])
+    row = html[html.index(f'<a href="{detail}">{owned.reference}</a>') :]
+    row = row[: row.index("</tr>")]
+    assert str(applicant) in row
+    owner = people["front"]
+    assert (owner.get_full_name() or owner.username) in row
+    due = owned.processing_due or owned.service_norm_due
+    assert due is not None
+    assert f'<time datetime="{due.isoformat()}">' in row
+    other = html[html.index(f">{unowned.reference}</a>") :]
+    assert "nobody" in other[: other.index("</tr>")]
+
+
+def test_queue_page_reads_teams_once_and_no_case_type_definition(
+    client_for: Callable[[Any], Client],
+    people: dict[str, Agent],
+    open_legal: Callable[..., Dossier],
+) -> None:
+    """The agent's teams are read once by the page (and once by the queue), the
+    case types without their versions' definitions and sources."""
+    open_legal()
+    client = client_for(people["front"])
+    client.get(reverse("ui:dossier_queue"))  # definitions parsed once a process
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("ui:dossier_queue"))
+    assert response.status_code == 200
+    selects = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT")
+    ]
+    teams = [
+        sql for sql in selects if sql.split(" FROM ")[1].startswith('"agents_team"')
+    ]
+    assert len(teams) <= 3, teams
+    versions = [sql for sql in selects if 'FROM "casetypes_casetypeversion"' in sql]
+    assert versions
+    for sql in versions:
+        assert '"casetypes_casetypeversion"."definition"' not in sql, sql
+        assert '"casetypes_casetypeversion"."source"' not in sql, sql
 
 
 # ---------------------------------------------------------------- 404 alike
