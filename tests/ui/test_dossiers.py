@@ -206,8 +206,9 @@ def test_queue_page_reads_teams_once_and_no_case_type_definition(
     people: dict[str, Agent],
     open_legal: Callable[..., Dossier],
 ) -> None:
-    """The agent's teams are read once by the page (and once by the queue), the
-    case types without their versions' definitions and sources."""
+    """The agent's teams are read once by the page for its form and case types
+    (once more by the queue, once by the header), the case types without their
+    versions' definitions and sources (bench/RESULTS.md, "Dossiers")."""
     open_legal()
     client = client_for(people["front"])
     client.get(reverse("ui:dossier_queue"))  # definitions parsed once a process
