@@ -17,6 +17,7 @@ import pytest
 from guichet.agents.models import Agent, Team
 from guichet.casetypes import services as casetype_services
 from guichet.casetypes.selectors import definition_cache_clear
+from guichet.cashbook import services as cashbook_services
 from guichet.core import clock
 from guichet.dossiers import services
 from guichet.dossiers.models import (
@@ -26,7 +27,7 @@ from guichet.dossiers.models import (
     Dossier,
     DossierTask,
 )
-from tests.dossiers.conftest import hand_in_all, yes
+from tests.dossiers.conftest import hand_in_all, pay_fee, yes
 from tests.factories import AgentFactory, PersonFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -424,12 +425,38 @@ def _to_payment(client: Client, dossier: Dossier) -> None:
         == 302
     )
     dossier.refresh_from_db()
-    assert (
-        client.post(
-            _url("ui:dossier_fee_paid", dossier), {"version": dossier.version}
-        ).status_code
-        == 302
+    pay_fee(dossier)
+
+
+def test_the_workbench_sends_the_fee_to_the_counter(
+    client_for: Callable[[Any], Client],
+    people: dict[str, Agent],
+    teams: dict[str, Team],
+    open_legal: Callable[..., Dossier],
+) -> None:
+    """No "paid" mark on the workbench: the counter takes the payment, with its
+    receipt and its place in the day's cash book; the link fills in the form."""
+    dossier = open_legal()
+    front = client_for(people["front"])
+    hand_in_all(dossier)
+    for code in ("conclude_complete", "request_payment"):
+        assert _step(front, dossier, code, **_checked(dossier)).status_code == 302
+        dossier.refresh_from_db()
+    link = f"/cashbook/?dossier={dossier.reference}"
+    assert link in _page(front, dossier)
+    # A dossier handler takes no payment: no link for them.
+    assert link not in _page(client_for(people["handler"]), dossier)
+    cashbook_services.counter_create(
+        actor=people["boss"], team=teams["legalisations"], code="c1", name="Counter 1"
     )
+    form = front.get(link).content.decode()
+    assert f'value="{dossier.reference}"' in form
+    assert 'value="20.00"' in form
+    # A reference the agent may not see fills in nothing, revealing nothing.
+    hidden = front.get("/cashbook/?dossier=DOS-2026-9999999").content.decode()
+    assert 'value="DOS-2026-9999999"' not in hidden
+    pay_fee(dossier)
+    assert link not in _page(front, dossier)
 
 
 def test_four_eyes_refused_then_approved(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from guichet.access import policy
+from guichet.access.domains.cashbook import Action as CashbookAction
 from guichet.access.domains.dossiers import Action
 from guichet.agents.models import Agent, Team
 from guichet.casetypes.definition import Definition, Transition
@@ -587,9 +588,20 @@ def _forms(wb: Workbench, agent: Agent, given: dict[str, Any]) -> dict[str, Any]
         and dossier.processing_due is not None
     ):
         found["extend"] = given.get("extend") or ExtendForm(initial=version)
-    if any(fee.paid_at is None and not fee.exemption for fee in wb.fees):
-        found["fee_paid"] = VersionForm(initial=version)
     return found
+
+
+def _pay_at_counter(wb: Workbench, agent: Agent) -> bool:
+    """A fee is due and the agent takes payments: the counter screen takes it,
+    with its numbered receipt and its place in the day's cash book (never a
+    "paid" mark without the money recorded)."""
+    dossier = wb.seen.obj
+    return (
+        dossier.archived_at is None
+        and dossier.destroyed_at is None
+        and any(fee.paid_at is None and not fee.exemption for fee in wb.fees)
+        and policy.may(agent, CashbookAction.PAYMENT_RECORD)
+    )
 
 
 def _detail(
@@ -640,6 +652,7 @@ def _detail(
             "is_proposer": pending is not None and pending.proposed_by_id == agent.pk,
             "proposed": DecisionState.PROPOSED,
             "forms": _forms(wb, agent, given or {}),
+            "pay_at_counter": _pay_at_counter(wb, agent),
             "stale": stale,
             "facts": [
                 (fact_name(name), fact_words(value))
@@ -1063,23 +1076,4 @@ def dossier_extend(request: HttpRequest, reference: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         ),
         gettext("The legal deadline was extended."),
-    )
-
-
-@agent_required
-@require_POST
-def dossier_fee_paid(request: HttpRequest, reference: str) -> HttpResponse:
-    wb = _workbench(request, reference)
-    form = VersionForm(request.POST)
-    return _act(
-        request,
-        wb,
-        "plain",
-        form,
-        lambda: services.fee_payment_record(
-            actor=agent_of(request),
-            dossier=wb.seen.obj,
-            expected_version=form.cleaned_data["version"],
-        ),
-        gettext("The payment was recorded."),
     )
