@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from guichet.agents.models import Agent
 from guichet.contacts import services as contact_services
 from guichet.contacts.models import Contact, Topic
+from guichet.correspondence.models import Letter
 from guichet.demo import builders, data
 from guichet.demo import servicerequests as demo_requests
 from guichet.parties.models import Person
@@ -229,6 +230,23 @@ def test_the_second_line_replies_by_the_persons_channel_and_language(
     ui.go(f"/requests/{request.reference}/")
     ui.page.locator("#reply_answer").fill("We open at 9:00, Monday to Friday.")
     ui.page.locator("form[action$='/reply/'] button[type=submit]").click()
+    ui.page.wait_for_url(f"**/requests/{request.reference}/")
+    # An answer of the agent's own is no standard answer: it waits for the
+    # team's supervisor (issue #15, item 4), who approves it from the home page;
+    # then the agent sends it by the person's channel.
+    waiting = Letter.objects.get(references__object_id=request.reference)
+    assert (waiting.status, waiting.number) == ("pending_approval", None)
+    _login(ui, "supervisor.cc")
+    ui.go("/home/")
+    ui.page.locator(f'a[href="/correspondence/letters/{waiting.uuid}/"]').click()
+    ui.page.wait_for_url(f"**/correspondence/letters/{waiting.uuid}/")
+    ui.page.locator("form[action$='/approve/'] button[type=submit]").click()
+    ui.page.wait_for_url("**/correspondence/")
+    _login(ui, "second.fr")
+    ui.go(f"/requests/{request.reference}/")
+    ui.page.locator(
+        f"form[action$='/reply/{waiting.uuid}/send/'] button[type=submit]"
+    ).click()
     ui.page.wait_for_url(f"**/requests/{request.reference}/")
 
     channel = (
