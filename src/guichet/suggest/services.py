@@ -403,11 +403,14 @@ def training_examples() -> list[tuple[str, str]]:
     return examples
 
 
-def retrain(path: str | Path | None = None) -> Retrained:
-    """Train a model on `training_examples()` and put it at `path` (the setting
-    by default) atomically; too few examples keep the model there as it is."""
+def retrain(
+    path: str | Path | None = None, extra: Sequence[tuple[str, str]] = ()
+) -> Retrained:
+    """Train a model on `training_examples()` (and `extra` ones: the demo's
+    sample) and put it at `path` (the setting by default) atomically; too few
+    examples keep the model there as it is."""
     target = Path(path) if path else model_path()
-    examples = training_examples()
+    examples = [*training_examples(), *extra]
     labels = {label for _text, label in examples}
     if len(examples) < MIN_EXAMPLES or len(labels) < 2:
         return Retrained(
