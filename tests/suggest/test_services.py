@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -233,3 +234,33 @@ def test_suggested_answers_are_of_the_topics_and_language(
     assert [answer.code for answer in dutch.answers] == ["legal_nl"]
     nobody = make_agent(teams=["cc-fr"])
     assert services.suggestions_for(nobody, text).answers == []
+
+
+def test_the_weekly_task_and_the_command_retrain(
+    agents: dict[str, Any], model_file: Path, cli: Any
+) -> None:
+    from guichet.core.schedule import PERIODIC
+    from guichet.suggest import tasks
+
+    assert [p for p in PERIODIC.values() if p.task is tasks.suggest_retrain]
+    assert tasks.suggest_retrain.call() == 0
+    assert not model_file.exists()
+    code, out, _err = cli("suggest", "retrain", "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "model": str(model_file),
+        "n": 0,
+        "labels": 0,
+        "written": False,
+    }
+    agent = agents["author"]
+    for number in range(10):
+        _request(agent, f"Légaliser un acte {number}", topic="legalisation")
+        _request(agent, f"Mes allocations {number}", topic="benefit-payment")
+    assert tasks.suggest_retrain.call() == 20
+    assert set(load(model_file).labels) == {"legalisation", "benefit-payment"}
+    other = model_file.parent / "other.npz"
+    code, out, _err = cli("suggest", "retrain", "--model", str(other))
+    assert code == 0
+    assert "20" in out
+    assert other.exists()

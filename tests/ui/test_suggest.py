@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from guichet.contacts.models import Contact
 from guichet.suggest.models import SuggestionFeedback
 from tests.suggest.conftest import model_file, sample_model  # noqa: F401 - fixtures
 from tests.ui.test_servicerequests import (
@@ -69,3 +70,27 @@ def test_a_click_sets_the_suggested_topic_and_records_it(
     request.refresh_from_db()
     assert request.topic.code == "legalisation"
     assert SuggestionFeedback.objects.count() == 1
+
+
+def test_a_contacts_summary_has_suggestions_too(
+    client_for: Any,
+    agents: Any,  # noqa: F811
+    model_file: Path,  # noqa: F811
+    sample_model: Any,  # noqa: F811
+) -> None:
+    from tests.ui.test_contacts import _post
+
+    sample_model.save(model_file)
+    client = client_for(agents["first"])
+    _post(
+        client, "/contacts/new/", summary="Ik moet mijn geboorteakte laten legaliseren."
+    )
+    contact = Contact.objects.get()
+    page = client.get(f"/contacts/{contact.uuid}/")
+    assert page.status_code == 200
+    suggestions = page.context["suggestions"]
+    assert suggestions.language == "nl"
+    assert suggestions.topics[0].topic.code == "legalisation"
+    html = page.content.decode()
+    assert 'id="suggestions-title"' in html
+    assert "/topic/" not in html  # no one-click topic on a contact

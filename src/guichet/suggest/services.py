@@ -331,6 +331,15 @@ def suggestions_for_request(agent: Agent, request: Request) -> Suggestions:
     return suggestions_for(agent, text, team=request.team, language=request.language)
 
 
+def suggestions_for_contact(agent: Agent, contact: Contact) -> Suggestions | None:
+    """Suggestions for a contact's summary (None without one)."""
+    if not contact.summary.strip():
+        return None
+    return suggestions_for(
+        agent, contact.summary, team=contact.team, language=contact.language
+    )
+
+
 # ---------------------------------------------------------------- feedback
 
 
