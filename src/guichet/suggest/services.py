@@ -147,9 +147,9 @@ def forget_model() -> None:
 
 
 def _topics_in_use(agent: Agent, team: Team | None) -> Any:
-    teams = set(agent.team_ids)
-    if team is not None:
-        teams.add(team.pk)
+    """The shared topics and the team's (the message's service), else those of
+    the agent's services."""
+    teams = {team.pk} if team is not None else set(agent.team_ids)
     return Topic.objects.filter(
         Q(team__isnull=True) | Q(team_id__in=teams), is_active=True
     ).order_by("team_id")
