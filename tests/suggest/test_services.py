@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from guichet.audit.models import AuditEvent
 from guichet.contacts.models import Topic
-from guichet.core.errors import StaleVersion, ValidationFailed
+from guichet.core.errors import Forbidden, StaleVersion, ValidationFailed
+from guichet.core.text import fold
 from guichet.knowledge import services as knowledge
 from guichet.servicerequests import services as requests
 from guichet.servicerequests.services import RequestInput
@@ -264,3 +267,29 @@ def test_the_weekly_task_and_the_command_retrain(
     assert code == 0
     assert "20" in out
     assert other.exists()
+
+
+def test_an_agent_outside_the_requests_service_may_not_choose_its_topic(
+    agents: dict[str, Any], make_agent: Any, with_model: Path
+) -> None:
+    item = _request(agents["author"], "Légalisation")
+    outsider = make_agent("first_line", teams=["cc-nl"])
+    with pytest.raises(Forbidden):
+        services.request_topic_choose(
+            agent=outsider,
+            request=item,
+            expected_version=item.version,
+            topic="legalisation",
+        )
+    assert not SuggestionFeedback.objects.exists()
+
+
+@given(st.text(max_size=300))
+def test_the_words_searched_are_few_distinct_and_folded(text: str) -> None:
+    words = services._words(text)
+    assert len(words) <= services.SEARCH_WORDS
+    assert len(set(words)) == len(words)
+    folded = fold(text).split()
+    for word in words:
+        assert word in folded
+        assert len(word) >= services.MIN_WORD
