@@ -621,9 +621,6 @@ WRITES: dict[tuple[str, str], Write] = {
     ("post", "/dossiers/{key}/extend"): Write(
         "dossier.work", "dossier", _json({"reason": "Late."}, "dossier")
     ),
-    ("post", "/dossiers/{key}/fee-payment"): Write(
-        "dossier.work", "proposed", _json({}, "proposed")
-    ),
     ("post", "/dossiers/{key}/decision"): Write(
         "dossier.work",
         "awaiting",

@@ -14,10 +14,12 @@ import pytest
 from guichet.agents.models import Agent, Team
 from guichet.casetypes import services as casetype_services
 from guichet.casetypes.selectors import definition_cache_clear
+from guichet.cashbook import services as cashbook_services
+from guichet.cashbook.models import Counter
 from guichet.documents import storage
 from guichet.documents.models import Document, DocumentType, DocumentVerification
 from guichet.dossiers import services
-from guichet.dossiers.models import Dossier
+from guichet.dossiers.models import Dossier, DossierFee
 from tests.documents.factories import DocumentFactory
 from tests.factories import AgentFactory, PersonFactory, TeamFactory
 
@@ -138,3 +140,22 @@ def yes(dossier: Dossier) -> dict[str, bool]:
     """Yes to every question of the dossier's current status."""
     definition = services.definition_of(dossier)
     return {item.code: True for item in definition.status(dossier.status).checklist}
+
+
+def pay_fee(dossier: Dossier, *, means: str = "card") -> Dossier:
+    """Take the fee due at a counter of the dossier's team, as the counter does
+    (the cash book numbers its receipt and marks the fee paid)."""
+    team = dossier.team
+    clerk = AgentFactory(roles=["front_office"], level="C", teams=[team])
+    counter = Counter.objects.filter(team=team).first()
+    if counter is None:
+        chief = AgentFactory(roles=["supervisor"], level="B", teams=[team])
+        counter = cashbook_services.counter_create(
+            actor=chief, team=team, code=f"{team.code}-1", name="Counter 1"
+        )
+    fee = DossierFee.objects.get(dossier=dossier, paid_at__isnull=True, exemption="")
+    cashbook_services.payment_record(
+        actor=clerk, counter=counter, fee=fee, amount=fee.amount, means=means
+    )
+    dossier.refresh_from_db()
+    return dossier

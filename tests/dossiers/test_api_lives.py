@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 
 from guichet.agents.models import Agent
+from guichet.cashbook import services as cashbook_services
+from guichet.cashbook.models import Counter
 from guichet.core import clock
 from guichet.dossiers import services
 from guichet.dossiers.models import Dossier
-from tests.factories import PersonFactory
+from tests.factories import AgentFactory, PersonFactory
 
 from .conftest import hand_in, yes
 
@@ -67,7 +69,7 @@ def _hand_in(code: str, *checks: str) -> Op:
 
 ASK = _step("request_documents", text="Missing.", completion_due=LATER)
 ANSWER: Op = ("handler", "answer", {})
-PAY: Op = ("handler", "fee-payment", {})
+PAY: Op = ("clerk", "pay", {})  # at the counter, through the cash book
 REFUSE: Op = ("approver", "decision/refuse", {"text": "Look again."})
 APPROVE: Op = ("supervisor", "decision/approve", {})
 CLOSE: Op = ("handler", "close", {})
@@ -181,6 +183,30 @@ def _filled(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _pay_at_counter(clerk: Any, dossier: Dossier, reference: str) -> None:
+    """Take what remains due at a counter of the dossier's team: the fee is
+    paid only with its payment in the day's cash book and a numbered receipt."""
+    counter = Counter.objects.filter(team=dossier.team).first() or (
+        cashbook_services.counter_create(
+            actor=AgentFactory(roles=["supervisor"], level="B", teams=[dossier.team]),
+            team=dossier.team,
+            code=f"{dossier.team.code}-1",
+            name="Counter 1",
+        )
+    )
+    (due,) = [
+        fee
+        for fee in clerk.get(f"/dossiers/{reference}/fees-due").json()["items"]
+        if not fee["paid"] and not fee["exempted"]
+    ]
+    paid = clerk.post(
+        f"/counters/{counter.uuid}/payments",
+        {"fee": due["id"], "amount": due["remaining"], "means": "transfer"},
+    )
+    assert paid.status_code == 201, paid.content
+    assert paid.json()["ogm"]  # a transfer gets its structured reference
+
+
 @pytest.mark.parametrize("case_type", list(LIVES))
 def test_a_whole_life_through_the_api(
     case_type: str,
@@ -192,6 +218,7 @@ def test_a_whole_life_through_the_api(
         "handler": api_for(agent_in("dossier_handler", "C")),
         "approver": api_for(agent_in("dossier_handler", "B")),
         "supervisor": api_for(agent_in("supervisor", "B")),
+        "clerk": api_for(agent_in("front_office", "C")),
     }
     api = apis["handler"]
     opened = api.post(
@@ -218,6 +245,10 @@ def test_a_whole_life_through_the_api(
                 dossier, payload["code"], checks=dict.fromkeys(payload["checks"], True)
             )
             continue
+        if operation == "pay":
+            _pay_at_counter(apis[who], dossier, reference)
+            last = api.get(f"/dossiers/{reference}")
+            continue
         if operation == "answer":
             (asked,) = api.get(f"/dossiers/{reference}").json()[
                 "open_document_requests"
@@ -239,7 +270,7 @@ def test_a_whole_life_through_the_api(
             "checklist": {question["code"]: True for question in questions},
             **_filled(payload),
         }
-        if operation in ("fee-payment", "facts"):
+        if operation == "facts":
             body.pop("checklist")
         path = "transitions" if operation == "step" else operation
         done = apis[who].post(f"/dossiers/{reference}/{path}", body, **_if(last))

@@ -16,6 +16,7 @@ import pytest
 from guichet.agents.models import Agent
 from guichet.dossiers import selectors, services
 from guichet.dossiers.models import Dossier
+from tests.factories import PersonFactory
 
 from .conftest import hand_in, yes
 
@@ -88,9 +89,28 @@ def test_a_team_queue_page_comes_from_the_index_in_its_order(
     for _ in range(3):
         open_dossier("unemployment-benefit")
         open_dossier("consular-legalisation")
-    for filters in (
-        selectors.QueueFilter(team="payment-office"),
-        selectors.QueueFilter(),  # every team of the agent
+    services.dossier_open(
+        actor=handler,
+        case_type="unemployment-benefit",
+        applicant=PersonFactory(),
+        owner=handler,
+    )
+    for filters, index in (
+        (selectors.QueueFilter(team="payment-office"), "dossiers_open_"),
+        (selectors.QueueFilter(), "dossiers_open_"),  # every team of the agent
+        # The common filters that keep few rows have their own index.
+        (
+            selectors.QueueFilter(team="payment-office", status="received"),
+            "dossiers_status_queue_idx",
+        ),
+        (selectors.QueueFilter(owner="me"), "dossiers_owner_queue_idx"),
+        # The case type by id: a join on its code made the planner sort.
+        (
+            selectors.QueueFilter(
+                team="payment-office", case_type="unemployment-benefit"
+            ),
+            "dossiers_open_",
+        ),
     ):
         with CaptureQueriesContext(connection) as captured:
             page = selectors.queue(agent=handler, filters=filters)
@@ -109,5 +129,5 @@ def test_a_team_queue_page_comes_from_the_index_in_its_order(
             plan = "\n".join(row[0] for row in cursor.fetchall())
             cursor.execute("RESET enable_seqscan")
             cursor.execute("RESET enable_bitmapscan")
-        assert "dossiers_open_" in plan, plan
+        assert index in plan, (filters, plan)
         assert "Sort" not in plan, plan

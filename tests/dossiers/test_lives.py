@@ -23,7 +23,7 @@ from guichet.dossiers.models import (
     DossierTask,
 )
 
-from .conftest import hand_in, hand_in_all, yes
+from .conftest import hand_in, hand_in_all, pay_fee, yes
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +80,7 @@ def test_legalisation_with_incomplete_file_loop_and_refused_approval(
     dossier = step(dossier, handler, "request_payment")
     fee = DossierFee.objects.get(dossier=dossier)
     assert (fee.fee_code, fee.amount) == ("legalisation", Decimal("20.00"))
-    dossier = services.fee_payment_record(
-        actor=handler, dossier=dossier, expected_version=dossier.version
-    )
+    dossier = pay_fee(dossier)
     dossier = services.decision_propose(
         actor=handler,
         dossier=dossier,
@@ -162,9 +160,7 @@ def test_passport_with_appointment_fee_setting_and_handover(
     # The passport fees are the service's settings: the agent gives the amount.
     dossier = step(dossier, handler, "request_payment", fee_amount="65.00")
     assert DossierFee.objects.get(dossier=dossier).amount == Decimal("65.00")
-    dossier = services.fee_payment_record(
-        actor=handler, dossier=dossier, expected_version=dossier.version
-    )
+    dossier = pay_fee(dossier)
     dossier = services.dossier_facts_update(
         actor=handler,
         dossier=dossier,

@@ -22,7 +22,7 @@ from guichet.dossiers.models import (
 )
 from tests.factories import PersonFactory
 
-from .conftest import hand_in_all, yes
+from .conftest import hand_in_all, pay_fee, yes
 
 pytestmark = pytest.mark.django_db
 
@@ -220,9 +220,7 @@ def _proposed(open_dossier: Callable[..., Dossier], handler: Agent) -> Dossier:
             transition=code,
             checklist=yes(dossier),
         )
-    dossier = services.fee_payment_record(
-        actor=handler, dossier=dossier, expected_version=dossier.version
-    )
+    dossier = pay_fee(dossier)
     return services.decision_propose(
         actor=handler,
         dossier=dossier,

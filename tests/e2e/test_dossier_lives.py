@@ -27,7 +27,7 @@ from .workbench import (
     from_approvals,
     new_applicant,
     open_dossier,
-    press,
+    pay_at_counter,
     propose,
     record_answer,
     record_external,
@@ -61,7 +61,7 @@ def test_a_passport_s_life(ui: Any, checked: Check, demo: Any) -> None:
     expect(ui.page.locator("main")).to_contain_text(
         "The appointment (biometrics) is not recorded as held."
     )
-    press(ui, dossier, "Record the payment of the fee")
+    pay_at_counter(ui, dossier, "cash")
     fact(ui, dossier, "appointment_held", "yes")
     propose(
         ui, dossier, "passport_issue", "granted", "Identity and biometrics checked."
@@ -129,7 +129,11 @@ def test_a_visa_extension_s_life(ui: Any, checked: Check, demo: Any) -> None:
     fee = DossierFee.objects.get(dossier=dossier)
     assert fee.amount == 30
     assert fee.paid_at is None
-    press(ui, dossier, "Record the payment of the fee")
+    # The visa desk's front office takes the payment at its counter.
+    work_on(ui, "front.visa", dossier)
+    pay_at_counter(ui, dossier, "transfer")
+    assert DossierFee.objects.get(dossier=dossier).paid_at is not None
+    work_on(ui, "handler.c", dossier)
     record_external(
         ui,
         dossier,

@@ -32,6 +32,7 @@ from .workbench import (
     ask_documents,
     login,
     new_applicant,
+    pay_at_counter,
     propose,
     record_answer,
     refuse,
@@ -97,8 +98,7 @@ def test_a_legalisation_through_its_whole_life(
     assert status(dossier) == "checking"
     step(ui, dossier, "request_payment")
     assert status(dossier) == "awaiting_payment"
-    ui.page.get_by_role("button", name="Record the payment of the fee").click()
-    ui.page.wait_for_url(f"**/dossiers/{dossier.reference}/")
+    pay_at_counter(ui, dossier)
     propose(
         ui, dossier, "legalisation", "granted", "The signature matches the specimen."
     )

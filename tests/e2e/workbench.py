@@ -96,6 +96,19 @@ def propose(
     )
 
 
+def pay_at_counter(ui: Any, dossier: Dossier, means: str = "card") -> None:
+    """Follow the workbench's link to the counter, take the payment there (the
+    form comes filled in with the reference and what remains due), come back."""
+    ui.page.get_by_role("link", name="Take the payment at the counter").click()
+    ui.page.wait_for_url("**/cashbook/?dossier=*")
+    expect(ui.page.locator("input[name=dossier]")).to_have_value(dossier.reference)
+    ui.page.get_by_label(means, exact=True).check()
+    ui.page.get_by_role("button", name="Record the payment").click()
+    ui.page.wait_for_url("**/cashbook/?counter=*")
+    expect(ui.page.locator("main")).to_contain_text("Payment recorded")
+    ui.go(f"/dossiers/{dossier.reference}/")
+
+
 def press(ui: Any, dossier: Dossier, button: str) -> None:
     """Click a one-button form of the workbench and wait for the workbench."""
     ui.page.get_by_role("button", name=button).click()

@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import pytest
@@ -15,6 +17,7 @@ import pytest
 from guichet.agents.models import Agent, Team
 from guichet.casetypes import services as casetype_services
 from guichet.casetypes.selectors import definition_cache_clear
+from guichet.cashbook import services as cashbook_services
 from guichet.core import clock
 from guichet.dossiers import services
 from guichet.dossiers.models import (
@@ -24,7 +27,7 @@ from guichet.dossiers.models import (
     Dossier,
     DossierTask,
 )
-from tests.dossiers.conftest import hand_in_all, yes
+from tests.dossiers.conftest import hand_in_all, pay_fee, yes
 from tests.factories import AgentFactory, PersonFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +171,65 @@ def test_queue_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("ui:dossier_queue"))
     assert response.content.decode().count("DOS-") >= 12
+
+
+def test_queue_row_shows_applicant_owner_and_deadline(
+    client_for: Callable[[Any], Client],
+    people: dict[str, Agent],
+    open_legal: Callable[..., Dossier],
+) -> None:
+    """The rows are printed from plain values (bench/RESULTS.md, "Dossiers"):
+    each cell still says what the dossier holds."""
+    applicant = PersonFactory()
+    owned = services.dossier_open(
+        actor=people["front"],
+        case_type=LEGAL,
+        applicant=applicant,
+        owner=people["front"],
+    )
+    unowned = open_legal()
+    html = client_for(people["front"]).get(reverse("ui:dossier_queue")).content.decode()
+    detail = reverse("ui:dossier_detail", args=[owned.reference])
+    row = html[html.index(f'<a href="{detail}">{owned.reference}</a>') :]
+    row = row[: row.index("</tr>")]
+    assert str(applicant) in row
+    owner = people["front"]
+    assert (owner.get_full_name() or owner.username) in row
+    due = owned.processing_due or owned.service_norm_due
+    assert due is not None
+    assert f'<time datetime="{due.isoformat()}">' in row
+    other = html[html.index(f">{unowned.reference}</a>") :]
+    assert "nobody" in other[: other.index("</tr>")]
+
+
+def test_queue_page_reads_teams_once_and_no_case_type_definition(
+    client_for: Callable[[Any], Client],
+    people: dict[str, Agent],
+    open_legal: Callable[..., Dossier],
+) -> None:
+    """The agent's teams are read once by the page for its form and case types
+    (once more by the queue, once by the header), the case types without their
+    versions' definitions and sources (bench/RESULTS.md, "Dossiers")."""
+    open_legal()
+    client = client_for(people["front"])
+    client.get(reverse("ui:dossier_queue"))  # definitions parsed once a process
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("ui:dossier_queue"))
+    assert response.status_code == 200
+    selects = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT")
+    ]
+    teams = [
+        sql for sql in selects if sql.split(" FROM ")[1].startswith('"agents_team"')
+    ]
+    assert len(teams) <= 3, teams
+    versions = [sql for sql in selects if 'FROM "casetypes_casetypeversion"' in sql]
+    assert versions
+    for sql in versions:
+        assert '"casetypes_casetypeversion"."definition"' not in sql, sql
+        assert '"casetypes_casetypeversion"."source"' not in sql, sql
 
 
 # ---------------------------------------------------------------- 404 alike
@@ -363,12 +425,38 @@ def _to_payment(client: Client, dossier: Dossier) -> None:
         == 302
     )
     dossier.refresh_from_db()
-    assert (
-        client.post(
-            _url("ui:dossier_fee_paid", dossier), {"version": dossier.version}
-        ).status_code
-        == 302
+    pay_fee(dossier)
+
+
+def test_the_workbench_sends_the_fee_to_the_counter(
+    client_for: Callable[[Any], Client],
+    people: dict[str, Agent],
+    teams: dict[str, Team],
+    open_legal: Callable[..., Dossier],
+) -> None:
+    """No "paid" mark on the workbench: the counter takes the payment, with its
+    receipt and its place in the day's cash book; the link fills in the form."""
+    dossier = open_legal()
+    front = client_for(people["front"])
+    hand_in_all(dossier)
+    for code in ("conclude_complete", "request_payment"):
+        assert _step(front, dossier, code, **_checked(dossier)).status_code == 302
+        dossier.refresh_from_db()
+    link = f"/cashbook/?dossier={dossier.reference}"
+    assert link in _page(front, dossier)
+    # A dossier handler takes no payment: no link for them.
+    assert link not in _page(client_for(people["handler"]), dossier)
+    cashbook_services.counter_create(
+        actor=people["boss"], team=teams["legalisations"], code="c1", name="Counter 1"
     )
+    form = front.get(link).content.decode()
+    assert f'value="{dossier.reference}"' in form
+    assert 'value="20.00"' in form
+    # A reference the agent may not see fills in nothing, revealing nothing.
+    hidden = front.get("/cashbook/?dossier=DOS-2026-9999999").content.decode()
+    assert 'value="DOS-2026-9999999"' not in hidden
+    pay_fee(dossier)
+    assert link not in _page(front, dossier)
 
 
 def test_four_eyes_refused_then_approved(

@@ -738,21 +738,6 @@ def dossier_extend(
 
 
 @router.post(
-    "/dossiers/{key}/fee-payment",
-    response=responses({200: DossierOut}, 403, 404, 412, 428),
-    summary="Record that the fee due was paid (If-Match required)",
-)
-def fee_payment(request: HttpRequest, response: HttpResponse, key: str) -> Any:
-    version = expected_version(request)
-    return _answer(
-        response,
-        services.fee_payment_record(
-            actor=actor(request), dossier=_get(request, key), expected_version=version
-        ),
-    )
-
-
-@router.post(
     "/dossiers/{key}/decision",
     response=responses({200: DossierOut}, 403, 404, 412, 428),
     summary="Propose the decision with its motivation (If-Match required)",

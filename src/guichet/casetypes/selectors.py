@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core import clock
@@ -99,8 +100,13 @@ def casetype_list(*, on: dt.date | None = None) -> list[CaseTypeListing]:
     """Every case type with its number of versions, the one in force and the latest."""
     day = on or clock.today()
     listing = []
+    # Without each version's definition and YAML source: a listing does not
+    # show them (`version_definition` reads a definition once per process), and
+    # decoding them was most of the cost of every queue page (bench/RESULTS.md,
+    # "Dossiers").
+    versions_only = CaseTypeVersion.objects.defer("definition", "source")
     for case_type in CaseType.objects.select_related("team").prefetch_related(
-        "versions"
+        Prefetch("versions", queryset=versions_only)
     ):
         versions = sorted(case_type.versions.all(), key=lambda v: v.number)
         in_force = [v for v in versions if v.valid_from <= day]

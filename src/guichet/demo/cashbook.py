@@ -1,7 +1,9 @@
 """The demo counter of the consular post and a day of payments, built through the
 services: three legalisation dossiers taken to their payment step, their 20-euro
 fees paid at the counter in cash, by card and by transfer, and part of one given
-back with its reason. The day is left open, for the closing screen to show."""
+back with its reason. The day is left open, for the closing screen to show. The
+passport and visa desks have a counter each too: their fees are paid there, never
+marked paid on the dossier."""
 
 from __future__ import annotations
 
@@ -24,6 +26,11 @@ from .correspondence import _blank_scan
 from .dossiers import _hand_in, _step
 
 COUNTER_CODE = "consular-1"
+# (team, code, name) of the other desks' counters, without payments.
+OTHER_COUNTERS = [
+    ("travel-documents", "passports-1", "Consular post, passports counter"),
+    ("visas", "visas-1", "Consular post, visas counter"),
+]
 # (means, amount) of each payment; the fee is 20.00 EUR.
 PAYMENTS = [("cash", "20.00"), ("card", "20.00"), ("transfer", "20.00")]
 
@@ -97,6 +104,13 @@ def build(agents: dict[str, Agent], persons: list[Person]) -> int:
     team = Team.objects.get(code="legalisations")
     if Counter.objects.filter(team=team, code=COUNTER_CODE).exists():
         return 0
+    for team_code, code, name in OTHER_COUNTERS:
+        services.counter_create(
+            actor=agents["supervisor.consular"],
+            team=Team.objects.get(code=team_code),
+            code=code,
+            name=name,
+        )
     counter = services.counter_create(
         actor=agents["supervisor.consular"],
         team=team,

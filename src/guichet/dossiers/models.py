@@ -151,6 +151,21 @@ class Dossier(VersionedModel):
                 condition=Q(closed_at__isnull=True),
                 name="dossiers_open_deadline_idx",
             ),
+            # The queue filtered by status: that status's dossiers of the team in
+            # the queue's order. Not partial: the status filter alone (a closed
+            # status too) must reach it; a rare status would otherwise make the
+            # queue walk thousands of open dossiers or sort the team's closed ones.
+            models.Index(
+                fields=["team", "status", "processing_due", "service_norm_due", "id"],
+                name="dossiers_status_queue_idx",
+            ),
+            # "Mine" (or another owner's): the owner's open dossiers in the queue's
+            # order, across the teams.
+            models.Index(
+                fields=["owner", "processing_due", "service_norm_due", "id"],
+                condition=Q(closed_at__isnull=True),
+                name="dossiers_owner_queue_idx",
+            ),
             models.Index(fields=["owner", "closed_at"], name="dossiers_owner_idx"),
             models.Index(fields=["person", "-created_at"], name="dossiers_person_idx"),
             # The retention run: closed dossiers not yet archived nor destroyed.

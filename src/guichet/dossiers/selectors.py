@@ -20,6 +20,7 @@ from guichet.access.policy import Seen
 from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
 from guichet.casetypes.definition import Definition
+from guichet.casetypes.models import CaseType
 from guichet.core import clock
 from guichet.core.errors import NotFound
 from guichet.core.validation import parse_uuid
@@ -126,7 +127,16 @@ def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
     else:
         rows = rows.filter(closed_at__isnull=True)
     if filters.case_type:
-        rows = rows.filter(case_type__code=filters.case_type)
+        # By id, not by a join on the code: the planner then knows how many of
+        # the team's open dossiers are of that case type and walks the queue's
+        # index (joined, it sorted a team's whole queue: 600 ms at 1M dossiers).
+        rows = rows.filter(
+            case_type_id__in=list(
+                CaseType.objects.filter(code=filters.case_type).values_list(
+                    "id", flat=True
+                )
+            )
+        )
     if filters.owner == "me":
         rows = rows.filter(owner=agent)
     elif filters.owner == "none":

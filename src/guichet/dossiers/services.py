@@ -1479,45 +1479,6 @@ def fee_put(ctx: Context) -> None:
     ctx.event(EventKind.FEE, fee=fee.code, amount=str(amount), exemption=exemption)
 
 
-def fee_payment_record(
-    *, actor: Agent, dossier: Dossier, expected_version: int
-) -> Dossier:
-    """Record that the fee due was paid. Minimal: the means of payment, receipts and
-    the counter's cash book are the payments work still to come."""
-    _require(actor, Action.DOSSIER_WORK, dossier)
-    with transaction.atomic():
-        locked = _locked(dossier)
-        check_version(locked, expected_version)
-        due = DossierFee.objects.filter(
-            dossier=locked, paid_at__isnull=True, exemption=""
-        )
-        fee = due.first()
-        problems = Problems()
-        if fee is None:
-            problems.add("fee", Code.NO_FEE, _("No fee is due on the dossier."))
-            problems.raise_if_any()
-        assert fee is not None  # noqa: S101
-        fee.paid_at = clock.now()
-        fee.paid_recorded_by = actor
-        fee.save(update_fields=["paid_at", "paid_recorded_by", "updated_at"])
-        versioned_update(locked, expected_version=expected_version, refresh=False)
-        DossierEvent.objects.bulk_create(
-            [
-                _event(
-                    locked, EventKind.FEE, actor, fee=fee.fee_code, paid=str(fee.amount)
-                )
-            ]
-        )
-        audit_record(
-            actor=actor,
-            action="dossier.fee_paid",
-            obj=fee,
-            summary={"amount": str(fee.amount)},
-        )
-    dossier.refresh_from_db()
-    return dossier
-
-
 # ---------------------------------------------------------------- closing
 
 

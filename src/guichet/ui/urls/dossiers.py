@@ -50,5 +50,4 @@ urlpatterns = [
     path(D + "suspend/", views.dossier_suspend, name="dossier_suspend"),
     path(D + "resume/", views.dossier_resume, name="dossier_resume"),
     path(D + "extend/", views.dossier_extend, name="dossier_extend"),
-    path(D + "fee-paid/", views.dossier_fee_paid, name="dossier_fee_paid"),
 ]

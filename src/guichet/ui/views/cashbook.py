@@ -126,16 +126,39 @@ def _here(counter: Counter) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse('ui:cashbook')}?counter={counter.uuid}")
 
 
+def _first_due(rows: list[Any]) -> Any:
+    """The first fee row with something still to pay, else None."""
+    for row in rows:
+        if row.remaining > 0 and not row.fee.exemption and row.fee.paid_at is None:
+            return row
+    return None
+
+
 def _fee_for(agent: Any, reference: str) -> Any:
     """The first fee of the dossier still due (else the first: the service says
     why it cannot be paid)."""
     rows = selectors.fees_due(agent=agent, dossier_key=reference.strip())
-    for row in rows:
-        if row.remaining > 0 and not row.fee.exemption and row.fee.paid_at is None:
-            return row.fee
+    due = _first_due(rows)
+    if due is not None:
+        return due.fee
     if rows:
         return rows[0].fee
     raise NotFound(_("No fee is due on this dossier."))
+
+
+def _due(agent: Any, reference: str) -> dict[str, str]:
+    """The form's first values when the workbench sends a dossier: its reference
+    and what remains due on its fee (nothing when none is due, or the dossier is
+    missing or hidden: the form then starts empty, revealing nothing)."""
+    if not reference.strip():
+        return {}
+    try:
+        due = _first_due(selectors.fees_due(agent=agent, dossier_key=reference.strip()))
+    except NotFound:
+        return {}
+    if due is None:
+        return {}
+    return {"dossier": reference.strip(), "amount": f"{due.remaining:.2f}"}
 
 
 @agent_required
@@ -146,7 +169,7 @@ def cashbook(request: HttpRequest) -> HttpResponse:
     counters, seen = _counter(request)
     payment_form = PaymentForm(
         request.POST if "take_payment" in request.POST else None,
-        initial={"means": Means.CASH},
+        initial={"means": Means.CASH, **_due(agent, request.GET.get("dossier", ""))},
     )
     refund_form = RefundForm(request.POST if "refund" in request.POST else None)
     if seen is not None and request.method == "POST":
