@@ -20,3 +20,6 @@ STORAGES = {
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="guichet-test-media-"))
 LANGUAGE_CODE = "en"
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="guichet-test-static-"))
+
+# The suggestions' topic model: none unless a test writes one (never var/'s).
+SUGGEST_MODEL = Path(tempfile.mkdtemp(prefix="guichet-test-suggest-")) / "topics.npz"

@@ -137,6 +137,18 @@ AUDIT_CHECKPOINT_DIR = Path(
     )
 )
 
+SUGGEST_MODEL = Path(
+    env.string(
+        "GUICHET_SUGGEST_MODEL",
+        default=str(VAR_DIR / "suggest" / "topics.npz"),
+        help=(
+            "The topic model behind the suggestions, written by the weekly retraining "
+            "and `guichet suggest retrain`; without it suggestions fall back to search."
+        ),
+        shown="`GUICHET_VAR_DIR/suggest/topics.npz`",
+    )
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -4,10 +4,13 @@ de and en, written for these tests)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from guichet.suggest import services
 from guichet.suggest.dataset import examples_read
 from guichet.suggest.model import Model, train
 
@@ -20,3 +23,13 @@ TEST = DATA / "test.jsonl"
 def sample_model() -> Model:
     examples = examples_read(TRAIN)
     return train([e.text for e in examples], [e.label for e in examples])
+
+
+@pytest.fixture
+def model_file(tmp_path: Path, settings: Any) -> Iterator[Path]:
+    """Where the service reads its model (nothing there yet), its cache empty."""
+    path = tmp_path / "topics.npz"
+    settings.SUGGEST_MODEL = path
+    services.forget_model()
+    yield path
+    services.forget_model()

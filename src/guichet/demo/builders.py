@@ -38,6 +38,7 @@ from . import (
     knowledge,
     servicerequests,
     specimens,
+    suggest,
 )
 from .identifiers import enterprise_number, national_number
 
@@ -231,4 +232,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     cashbook.build(agents, servicerequests.persons_for_demo())
     knowledge.build(agents)
     report.specimens = specimens.build(agents)
+    suggest.build()
     return report

@@ -655,6 +655,33 @@ def request_assign(
     return request
 
 
+def request_topic_set(
+    *, actor: Agent, request: Request, expected_version: int, topic: str
+) -> Request:
+    """Reclassify the request: `topic` (a UUID or a code) among the active topics
+    its service uses. The request stays in its queue (a handover moves it)."""
+    policy.require(actor, Action.REQUEST_WORK, request)
+    problems = Problems()
+    chosen = contact_services.topic_for(problems, "topic", topic, request.team)
+    if not topic:
+        problems.add("topic", "required", _("This field is required."))
+    problems.raise_if_any()
+    assert chosen is not None  # noqa: S101 - topic_for added a problem otherwise
+    before = request.topic.code
+    with transaction.atomic():
+        versioned_update(
+            request, expected_version=expected_version, refresh=False, topic=chosen
+        )
+        audit_record(
+            actor=actor,
+            action="request.topic",
+            obj=request,
+            summary={"from": before, "to": chosen.code},
+        )
+    request.refresh_from_db()
+    return request
+
+
 def request_handover(
     *, actor: Agent, request: Request, expected_version: int, team: Team, reason: str
 ) -> Request:

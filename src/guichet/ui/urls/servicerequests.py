@@ -33,6 +33,7 @@ urlpatterns = [
     path("requests/<str:reference>/merge/", views.request_merge, name="request_merge"),
     path("requests/<str:reference>/link/", views.request_link, name="request_link"),
     path("requests/<str:reference>/take/", views.request_take, name="request_take"),
+    path("requests/<str:reference>/topic/", views.request_topic, name="request_topic"),
     path(
         "requests/<str:reference>/reply/",
         views.request_reply_view,

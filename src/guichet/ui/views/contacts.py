@@ -43,6 +43,7 @@ from guichet.servicerequests.services import (
     anonymous_contact_with_request,
     contact_with_request,
 )
+from guichet.suggest import services as suggest
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import submit
@@ -368,6 +369,7 @@ def _contact_page(
             ),
             "forms": _contact_forms(agent, seen, given or {}),
             "stale": stale,
+            "suggestions": suggest.suggestions_for_contact(agent, seen.obj),
         },
         status=status,
     )

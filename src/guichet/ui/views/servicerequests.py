@@ -29,7 +29,7 @@ from guichet.access.policy import Seen
 from guichet.agents.models import Agent, Team
 from guichet.contacts.services import ContactInput
 from guichet.core import clock
-from guichet.core.errors import Conflict, NotFound
+from guichet.core.errors import Conflict, NotFound, ValidationFailed
 from guichet.correspondence import autonomy
 from guichet.correspondence import selectors as letter_selectors
 from guichet.correspondence.services import request_reply, request_reply_dispatch
@@ -44,6 +44,7 @@ from guichet.servicerequests.models import (
     Status,
 )
 from guichet.servicerequests.selectors import QueueFilter
+from guichet.suggest import services as suggest
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import ServiceForm, submit
@@ -270,6 +271,10 @@ def _detail(
             "events": events,
             "forms": _forms(seen, given or {}, inserted),
             "standard_answers": answers,
+            "answer_codes": {answer.code for answer in answers},
+            "suggestions": suggest.suggestions_for_request(agent, obj)
+            if seen.may(Action.REQUEST_WORK)
+            else None,
             "inserted": inserted,
             "may_take": seen.may(Action.REQUEST_WORK)
             and obj.owner_id is None
@@ -469,6 +474,29 @@ def request_take(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, str(error.text))
     else:
         messages.success(request, gettext("You took this request."))
+    return redirect("ui:request_detail", seen.obj.reference)
+
+
+@agent_required
+@require_POST
+def request_topic(request: HttpRequest, reference: str) -> HttpResponse:
+    """Set the request's topic from the suggestions (recorded as feedback)."""
+    seen = _seen(request, reference)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        suggest.request_topic_choose(
+            agent=agent_of(request),
+            request=seen.obj,
+            expected_version=version,
+            topic=request.POST.get("topic", ""),
+        )
+    except (ValidationFailed, Conflict) as error:
+        messages.error(request, str(error.text))
+    else:
+        messages.success(request, gettext("The topic was changed."))
     return redirect("ui:request_detail", seen.obj.reference)
 
 

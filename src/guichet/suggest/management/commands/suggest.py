@@ -2,6 +2,7 @@
 
     guichet suggest train --data FILE --model PATH [--json]
     guichet suggest eval --model PATH --data FILE [--json]
+    guichet suggest retrain [--model PATH] [--json]
 
 FILE is JSON Lines (`text`, `label`, optional `lang`) or CSV with a header naming
 `text` and `label` or `category` (`suggest/dataset.py`). `train` writes the model
@@ -11,7 +12,10 @@ each message of FILE alone and prints `n`, `top1`, `top3` (fractions of 1),
 `p95_cpu_ms` (its processor time: the latency on an idle machine), `unknown_labels` (labels
 the model never saw: each a miss) and, when FILE gives languages, `top1_by_lang`.
 
-Neither needs the database: both run before `guichet migrate`. Exit codes: 0 done,
+`retrain` trains from the service's own classified requests and contacts and the
+agents' choices (`suggest/services.py`), as the weekly background task does.
+
+`train` and `eval` do not need the database: both run before `guichet migrate`. Exit codes: 0 done,
 2 an empty or malformed data file, an unreadable or foreign model file, or bad
 arguments; with --json one document on standard output, on error
 `{"error": {"code", "message", "file", "line"}}`; without it one line
@@ -81,11 +85,29 @@ class Command(GuichetCommand):
                 help="The model file (.npz) to write (train) or read (eval).",
             )
             add_json_option(sub)
+        retraining = actions.add_parser(
+            "retrain",
+            help="Retrain the service's model from its classified messages.",
+            description=(
+                "Train from the classified requests and contacts and the agents' "
+                "choices among suggestions; write the model (GUICHET_SUGGEST_MODEL, "
+                "or PATH) atomically. Too few examples keep the current model."
+            ),
+        )
+        retraining.add_argument(
+            "--model",
+            default="",
+            metavar="PATH",
+            help="Where to write the model (default: GUICHET_SUGGEST_MODEL).",
+        )
+        add_json_option(retraining)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.json_output = bool(options.get("json_output"))
         try:
-            if options["action"] == "train":
+            if options["action"] == "retrain":
+                self._retrain(options["model"])
+            elif options["action"] == "train":
                 self._train(options["data"], options["model"])
             else:
                 self._eval(options["data"], options["model"])
@@ -112,6 +134,22 @@ class Command(GuichetCommand):
         """A line of progress on standard error (never with --json)."""
         if not self.json_output:
             self.stderr.write(text)
+
+    def _retrain(self, path: str) -> None:
+        from guichet.suggest.services import retrain
+
+        result = retrain(path or None)
+        if self.json_output:
+            self.emit(
+                {
+                    "model": result.path,
+                    "n": result.examples,
+                    "labels": result.topics,
+                    "written": result.written,
+                }
+            )
+            return
+        self.stdout.write(result.message)
 
     def _train(self, data: str, path: str) -> None:
         started = time.perf_counter()
