@@ -41,6 +41,7 @@ from guichet.dossiers.models import (
 )
 from tests.documents.factories import DocumentFactory, SpecimenFactory
 from tests.factories import PersonFactory
+from tests.servicerequests.conftest import shipped_reference_data
 
 from .conftest import hand_in
 
@@ -568,6 +569,8 @@ def test_a_run_skips_a_dossier_another_run_holds(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time: there is no interleaving")
+    # The shipped calendar and topics, flushed by an earlier transactional test.
+    shipped_reference_data()
     held, free = closed("destroy"), closed("destroy")
     locked, release = threading.Event(), threading.Event()
 

@@ -258,4 +258,6 @@ HOME = 16
 SUPERVISION = 10
 CONTACTS_TAB = 13
 CONTACTS_LIST = 7
-REQUEST_PAGE = 20
+# The procedure panel (knowledge) and the suggestions panel (topics, standard
+# answers, articles) of issue #15 add four; none grows with the timeline.
+REQUEST_PAGE = 24
