@@ -54,8 +54,10 @@ schema = schemathesis.openapi.from_wsgi(
 pytestmark = pytest.mark.any_database
 
 # A fixed share of the coverage phase's cases: 1 in 12 when the API had 61
-# operations, 1 in 24 since it has about 120, so the run stays a few minutes.
-COVERAGE_SHARE = 24
+# operations, 1 in 24 at about 120, 1 in 36 since it has about 140 (issue #15's
+# knowledge, standard answers and the export package), so the run stays a few
+# minutes and CI under its 15.
+COVERAGE_SHARE = 36
 
 CHECKS = [
     not_a_server_error,
@@ -104,7 +106,7 @@ def tokens(db: Any, _keep_the_connection: None) -> list[str]:
 def test_the_api_answers_only_what_it_declares(case: Any, tokens: list[str]) -> None:
     if case.meta is not None and case.meta.phase.name == TestPhase.COVERAGE:
         # The coverage phase enumerates about 30,000 cases over the API: run a
-        # fixed twenty-fourth of them (the same on every run), each as one of the two
+        # fixed thirty-sixth of them (the same on every run), each as one of the two
         # agents, to stay within a few minutes.
         key = zlib.crc32(
             repr(
