@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from guichet.knowledge.models import ArticleText, Proposal
 from tests.factories import AgentFactory, TeamFactory
 from tests.knowledge.factories import published
+from tests.servicerequests.conftest import shipped_reference_data
 
 Check = Callable[[str, str | None], None]
 
@@ -27,6 +28,7 @@ def test_search_read_propose_and_review(
     ui: Any, checked: Check, transactional_db: Any
 ) -> None:
     # given a published article, a first-line agent and a reviewer
+    shipped_reference_data()  # flushed by the transactional test before
     team = TeamFactory(code="cc-fr", name="Contact center FR")
     agents = {
         "author": AgentFactory(

@@ -6,12 +6,9 @@ is checked by axe-core and saved in the four languages at 1280 and 390 px.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from typing import Any
-
-from django.apps import apps as django_apps
 
 import pytest
 from playwright.sync_api import expect
@@ -26,6 +23,7 @@ from guichet.parties.models import Person
 from guichet.servicerequests import services as request_services
 from guichet.servicerequests.models import Request
 from tests.e2e.test_crawl import text_that_does_not_fit
+from tests.servicerequests.conftest import shipped_reference_data
 
 Check = Callable[[str, str | None], None]
 
@@ -41,12 +39,7 @@ def office(transactional_db: Any) -> Person:
     """The demo's agents and persons, its routing and service levels; a person.
     The shipped topics, which an earlier transactional test flushed, are put back
     first (the migration's own function, which skips the topics present)."""
-    importlib.import_module("guichet.contacts.migrations.0002_shipped_topics").forwards(
-        django_apps, None
-    )
-    importlib.import_module(
-        "guichet.calendars.migrations.0002_default_calendar"
-    ).ship_default(django_apps, None)
+    shipped_reference_data()
     builders.persons(builders.Report(), builders.teams_and_agents(builders.Report()))
     demo_requests._rules()
     return (

@@ -74,7 +74,8 @@ def test_a_level_d_agent_inserts_an_answer_and_a_supervisor_approves_an_adapted_
     # the level-D agent inserts the standard answer in one click and sends it
     _login(ui, "support.d")
     ui.go(f"/requests/{first.reference}/")
-    ui.page.locator(f'a[href="?answer={ANSWER}#reply-title"]').click()
+    # (the answers' list; the suggestions panel may offer the same answer)
+    ui.page.locator(f'a.button[href="?answer={ANSWER}#reply-title"]').click()
     body = ui.page.locator("#reply_body")
     expect(body).to_contain_text(first.reference)
     _both_widths(ui, checked, "answer-inserted")
