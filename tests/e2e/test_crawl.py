@@ -241,6 +241,29 @@ def cashbook_pages(agent: Agent) -> list[str]:
     return ["/cashbook/closing/"] if policy.may(agent, "cashbook.view") else []
 
 
+# The screens of pages_beyond_the_registries that the clipping test shows too.
+_KINDS_IN_EVERY_LANGUAGE = {
+    "request": re.compile(r"/requests/[^/]+/"),
+    "article": re.compile(r"/knowledge/[0-9a-f-]{36}/"),
+    "review": re.compile(r"/knowledge/review/"),
+    "feedback": re.compile(r"/knowledge/feedback/"),
+}
+
+
+def pages_once_per_kind(agent: Agent, seen: set[str]) -> list[str]:
+    """Screens reached from a list whose texts depend on the language more than on
+    the agent: a request with its suggestions and standard answers, an article,
+    the review queue and the feedback (issue #15). Shown in every language for the
+    first agent who reaches each, not for every role (each costs eight views)."""
+    chosen = []
+    for path in pages_beyond_the_registries(agent):
+        for kind, pattern in _KINDS_IN_EVERY_LANGUAGE.items():
+            if kind not in seen and pattern.fullmatch(path):
+                seen.add(kind)
+                chosen.append(path)
+    return chosen
+
+
 def pages_beyond_the_registries(agent: Agent) -> list[str]:
     """The screens reached from a list rather than the navigation: a request the
     agent sees and the contact screens (issue #13), a dossier's workbench (#14), the
@@ -356,12 +379,14 @@ def test_no_text_is_clipped_in_any_language_at_390_and_1280_px(
     under the next card, and a 390 px screen scrolled sideways)."""
     checked = 0
     failures: list[str] = []
+    kinds_seen: set[str] = set()
     for agent in agents_by_role():
         ui.page.context.clear_cookies()
         ui.page.set_viewport_size({"width": 1280, "height": 800})
         ui.login(agent.username, data.DEMO_PASSWORD)
         paths = [section.url for section in workspace.sections_for(agent)]
         paths += cashbook_pages(agent)
+        paths += pages_once_per_kind(agent, kinds_seen)
         for person in persons_to_open(agent):
             paths += [tab.url(person.uuid) for tab in workspace.person_tabs_for(agent)]
         for language in LANGUAGES:

@@ -43,6 +43,9 @@ def test_search_read_propose_review(
     assert "not written in your language yet" in text
     assert "Paid at the counter." in text
     assert "/edit/" not in text  # a reader does not edit
+    # the topic by its name in the reader's language, never its code
+    assert f"<dd>{article.topic.name('en')}</dd>" in text
+    assert "<dd>legalisation</dd>" not in text
     sent = reader.post(
         f"/knowledge/{article.uuid}/propose/?lang=en",
         {
