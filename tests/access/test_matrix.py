@@ -32,7 +32,7 @@ from tests.debts.factories import DebtFactory, load_shipped_tables
 from tests.documents.factories import PDF, PNG, DocumentFactory, SpecimenFactory
 from tests.factories import AgentFactory, OrganisationFactory, TeamFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database, pytest.mark.untraced]
 
 
 def _levels() -> list[str]:

@@ -98,7 +98,7 @@ from tests.documents.factories import (
 from tests.factories import AgentFactory, OrganisationFactory, TeamFactory
 from tests.servicerequests.conftest import shipped_reference_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database, pytest.mark.untraced]
 
 Objects = dict[str, Any]
 

@@ -51,7 +51,7 @@ schema = schemathesis.openapi.from_wsgi(
 )
 
 # The same on any database: CI runs it on SQLite only (tests/conftest.py).
-pytestmark = pytest.mark.any_database
+pytestmark = [pytest.mark.any_database, pytest.mark.untraced]
 
 # A fixed share of the coverage phase's cases: 1 in 12 when the API had 61
 # operations, 1 in 24 at about 120, 1 in 36 since it has about 140 (issue #15's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from ninja import NinjaAPI
@@ -42,13 +43,23 @@ class GuichetAPI(NinjaAPI):
         path_prefix: str | None = None,
         path_params: dict[str, Any] | None = None,
     ) -> OpenAPISchema:
-        schema = super().get_openapi_schema(
-            path_prefix=path_prefix, path_params=path_params
-        )
-        for methods in schema["paths"].values():
-            for operation in methods.values():
-                describe_errors(operation)
-        return schema
+        """The description, built once per process and prefix (building it walks
+        every operation's schemas: seconds, with about 140 operations). Callers
+        share it: read it, never change it."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        if key not in self._schemas:
+            schema = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+            for methods in schema["paths"].values():
+                for operation in methods.values():
+                    describe_errors(operation)
+            self._schemas[key] = schema
+        return self._schemas[key]
+
+    @cached_property
+    def _schemas(self) -> dict[tuple[Any, ...], OpenAPISchema]:
+        return {}
 
 
 IF_MATCH = {
