@@ -121,7 +121,7 @@ def test_a_citizen_sends_the_form_and_follows_it_by_the_link(topic: Topic) -> No
     assert status.status_code == 200
     assert request.reference in html
     assert "Ontvangen: wacht op behandeling." in html
-    assert status["Referrer-Policy"] == "no-referrer"
+    assert status["Referrer-Policy"] == "same-origin"
     assert status["Cache-Control"] == "no-store"
     # Nothing personal: not the name, the address or the message.
     for personal in ("Jan Peeters", "jan.peeters@example.be", "geboorteakte"):

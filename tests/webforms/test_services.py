@@ -436,3 +436,34 @@ def test_a_failed_acknowledgement_is_kept_for_a_retry_that_sends_it(
     assert submission.ack_attempts == 2
     assert submission.sealed_token == ""
     assert len(smtp.messages) == 1
+
+
+def test_the_daily_prune_forgets_ended_windows_and_old_refusals(
+    demo: Any, at: Callable[[dt.datetime], None]
+) -> None:
+    from guichet.core.schedule import PERIODIC
+    from guichet.webforms import tasks
+
+    start = dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)
+    at(start)
+    services.rate_allow(scope="submit", address="192.0.2.7", limit=3)
+    old = services.refusal_record(
+        reason=RefusalReason.HONEYPOT, page="submit", address="192.0.2.7"
+    )
+    Refusal.objects.filter(pk=old.pk).update(
+        created_at=start - services.REFUSALS_KEPT - dt.timedelta(seconds=1)
+    )
+    kept = services.refusal_record(
+        reason=RefusalReason.TOO_FAST, page="submit", address="192.0.2.7"
+    )
+    # The window still runs until its hour is over.
+    at(start + services.RATE_WINDOW - dt.timedelta(microseconds=1))
+    assert services.antispam_prune() == (0, 1)
+    at(start + services.RATE_WINDOW + dt.timedelta(microseconds=1))
+    assert services.antispam_prune() == (1, 0)
+    assert list(Refusal.objects.all()) == [kept]
+    assert RateWindow.objects.count() == 0
+    assert PERIODIC["guichet.webforms.tasks.antispam_prune"].every == dt.timedelta(
+        days=1
+    )
+    assert tasks.antispam_prune.call() == {"windows": 0, "refusals": 0}

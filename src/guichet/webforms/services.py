@@ -59,6 +59,8 @@ SUBJECT_MAX = 80
 MAX_FILES = 3
 MAX_FILE_BYTES = 5 * 1024 * 1024
 RATE_WINDOW = dt.timedelta(hours=1)
+# How long a refusal (an address and a check) is kept, to see an attack's pattern.
+REFUSALS_KEPT = dt.timedelta(days=30)
 SENDING_TIMEOUT = dt.timedelta(minutes=15)
 
 
@@ -304,6 +306,20 @@ def rate_allow(*, scope: str, address: str, limit: int) -> bool:
         row.update(count=F("count") + 1)
         count = row.values_list("count", flat=True).get()
     return count <= limit
+
+
+def antispam_prune(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Delete the rate-limit windows that ended and the refusals older than
+    `REFUSALS_KEPT` (client addresses are personal data: kept no longer than the
+    checks need them). Returns how many of each were deleted."""
+    now = now or clock.now()
+    windows, _by_model = RateWindow.objects.filter(
+        window_start__lt=now - RATE_WINDOW
+    ).delete()
+    refusals, _by_model = Refusal.objects.filter(
+        created_at__lt=now - REFUSALS_KEPT
+    ).delete()
+    return windows, refusals
 
 
 def refusal_record(*, reason: RefusalReason, page: str, address: str) -> Refusal:

@@ -7,6 +7,7 @@ import datetime as dt
 from django_tasks import task
 
 from guichet.core.retries import TransientError, retrying
+from guichet.core.schedule import periodic
 
 from .models import AckStatus
 
@@ -27,3 +28,15 @@ def send_acknowledgement(submission_id: str) -> str:
             f"Acknowledgement of {submission_id}: {submission.ack_error}"
         )
     return str(submission.ack_status)
+
+
+@task()
+def antispam_prune() -> dict[str, int]:
+    """Forget the ended rate-limit windows and the old refusals (daily)."""
+    from .services import antispam_prune as prune
+
+    windows, refusals = prune()
+    return {"windows": windows, "refusals": refusals}
+
+
+periodic(antispam_prune, every=dt.timedelta(days=1))

@@ -157,6 +157,8 @@ def webform_status(request: HttpRequest, token: str) -> HttpResponse:
         "ui/webforms/status.html",
         {"status": status, "institution": settings.INSTITUTION_NAME},
     )
-    # The token is in the address: do not send it on to linked sites.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: never send it to another site. (Not
+    # "no-referrer": the browser would then send "Origin: null" with the language
+    # switch's POST, which the CSRF check refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
