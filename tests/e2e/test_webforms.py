@@ -55,7 +55,11 @@ def _fits(ui: Any, name: str) -> None:
 
 
 def test_a_citizen_writes_follows_the_link_and_an_agent_sees_the_request(
-    ui: Any, checked: Check, demo: Any, smtp: Inbox, settings: Any
+    ui: Any,
+    checked: Check,
+    demo: Any,
+    smtp: Inbox,  # noqa: F811 - the fixture imported above
+    settings: Any,
 ) -> None:
     # A person takes longer than a second; the test types faster.
     settings.WEBFORMS_MIN_SECONDS = 1
@@ -76,7 +80,9 @@ def test_a_citizen_writes_follows_the_link_and_an_agent_sees_the_request(
     expect(page.locator(".alert.error")).to_be_visible()
     expect(page.get_by_text("Choisissez un sujet.")).to_be_visible()
     expect(
-        page.get_by_text("Nous ne pouvons traiter votre message que si vous l'acceptez.")
+        page.get_by_text(
+            "Nous ne pouvons traiter votre message que si vous l'acceptez."
+        )
     ).to_be_visible()
     checked("the web form with errors", "webforms/form-errors-fr")
     assert Submission.objects.count() == 0
