@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings as django_settings
 
-import pytest
 from playwright.sync_api import expect
 
 from guichet.contacts.models import Topic
@@ -162,8 +161,3 @@ def test_a_citizen_writes_follows_the_link_and_an_agent_sees_the_request(
                 )
                 _fits(ui, f"{name} in {language}{suffix}")
     page.set_viewport_size(WIDE)
-
-
-@pytest.fixture(autouse=True)
-def _no_leftover_language(settings: Any) -> None:
-    settings.LANGUAGE_CODE = "en"
