@@ -180,6 +180,7 @@ INSTALLED_APPS = [
     "guichet.correspondence",
     "guichet.cashbook",
     "guichet.suggest",
+    "guichet.webforms",
     "guichet.demo",
     "guichet.api",
     "guichet.ui",
@@ -568,6 +569,40 @@ SEARCH_PAGE_SIZE = env.integer(
     "GUICHET_SEARCH_PAGE_SIZE",
     default=20,
     help="Results per page in person and organisation searches (at most 100).",
+)
+
+# The public web form (docs/webforms.md): who it acts as, and its anti-spam limits.
+INSTITUTION_NAME = env.string(
+    "GUICHET_INSTITUTION_NAME",
+    default="Guichet",
+    help="The institution's name, on the public pages and in their e-mails.",
+)
+WEBFORMS_AGENT = env.string(
+    "GUICHET_WEBFORMS_AGENT",
+    default="webform",
+    help="Username of the agent the public web form registers contacts and requests "
+    "as (a first-line agent of the service whose queue takes what no routing rule "
+    "routes, with no usable password). Unknown or inactive: the form is closed.",
+)
+WEBFORMS_MIN_SECONDS = env.integer(
+    "GUICHET_WEBFORMS_MIN_SECONDS",
+    default=3,
+    help="A web form sent sooner than this after it was shown is refused (a program).",
+)
+WEBFORMS_MAX_AGE_MINUTES = env.integer(
+    "GUICHET_WEBFORMS_MAX_AGE_MINUTES",
+    default=240,
+    help="A web form sent later than this after it was shown is refused (shown again).",
+)
+WEBFORMS_SUBMIT_LIMIT = env.integer(
+    "GUICHET_WEBFORMS_SUBMIT_LIMIT",
+    default=10,
+    help="Web form submissions accepted per client address (IPv6: per /64) per hour.",
+)
+WEBFORMS_STATUS_LIMIT = env.integer(
+    "GUICHET_WEBFORMS_STATUS_LIMIT",
+    default=60,
+    help="Status pages shown per client address (IPv6: per /64) per hour.",
 )
 
 

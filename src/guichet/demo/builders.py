@@ -39,6 +39,7 @@ from . import (
     servicerequests,
     specimens,
     suggest,
+    webforms,
 )
 from .identifiers import enterprise_number, national_number
 
@@ -228,6 +229,7 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     correspondence.build(agents)
     debts.build(agents)
     servicerequests.build(agents)
+    report.agents += webforms.build()
     dossiers.build(agents, servicerequests.persons_for_demo())
     cashbook.build(agents, servicerequests.persons_for_demo())
     knowledge.build(agents)
