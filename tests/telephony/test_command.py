@@ -1,0 +1,105 @@
+"""`guichet telephony play|extension`, against a live server as against the demo."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from guichet.agents.models import Agent
+from guichet.audit.models import AuditEvent
+from guichet.telephony.models import Call
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_play_rings_answers_and_ends_a_call(
+    cli: Cli, live_server: Any, make_agent: Any
+) -> None:
+    agent = make_agent("first_line", username="first.nl", phone_extension="201")
+    code, out, err = cli(
+        "telephony",
+        "play",
+        "--url",
+        live_server.url,
+        "--number",
+        "0470 12 34 56",
+        "--extension",
+        "201",
+        "--ring",
+        "0",
+        "--talk",
+        "0",
+        "--call-id",
+        "played-1",
+        "--json",
+    )
+    assert code == 0, (out, err)
+    answers = json.loads(out)["events"]
+    assert [(a["event"], a["status"]) for a in answers] == [
+        ("ringing", 201),
+        ("answered", 201),
+        ("ended", 201),
+    ]
+    call = Call.objects.get(call_id="played-1")
+    assert (call.agent, call.number) == (agent, "+32470123456")
+    assert None not in (call.rang_at, call.answered_at, call.ended_at)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_play_stops_at_a_refusal_and_exits_1(
+    cli: Cli, live_server: Any, make_agent: Any
+) -> None:
+    code, out, _err = cli(
+        "telephony",
+        "play",
+        "--url",
+        live_server.url,
+        "--number",
+        "+32470123456",
+        "--agent",
+        "nobody",
+        "--ring",
+        "0",
+        "--json",
+    )
+    assert code == 1
+    answers = json.loads(out)["events"]
+    assert [(a["event"], a["status"]) for a in answers] == [
+        ("ringing", 201),
+        ("answered", 422),
+    ]
+    assert answers[1]["answer"]["code"] == "unknown_agent"
+
+
+@pytest.mark.django_db
+def test_extension_sets_and_removes_an_agents_extension(
+    cli: Cli, make_agent: Any
+) -> None:
+    agent = make_agent("first_line", username="first.nl")
+    code, out, _ = cli("telephony", "extension", "first.nl", "201", "--json")
+    assert code == 0
+    assert json.loads(out) == {"agent": "first.nl", "extension": "201"}
+    assert Agent.objects.get(pk=agent.pk).phone_extension == "201"
+    assert AuditEvent.objects.filter(action="telephony.extension_assign").count() == 1
+    make_agent("first_line", username="other")
+    code, _, err = cli("telephony", "extension", "other", "201")
+    assert code == 2
+    assert "already has this extension" in err
+    code, _, err = cli("telephony", "extension", "other", "20a")
+    assert code == 2
+    code, _, err = cli("telephony", "extension", "ghost", "203")
+    assert code == 2
+    code, _, _ = cli("telephony", "extension", "first.nl", "")
+    assert code == 0
+    assert Agent.objects.get(pk=agent.pk).phone_extension == ""
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_a_first_line_agent_an_extension(demo: Any) -> None:
+    agent = Agent.objects.get(phone_extension="201")
+    assert agent.username == "first.nl"
+    assert "first_line" in agent.role_codes
