@@ -4,42 +4,19 @@ PostgreSQL only: SQLite serialises every writer, so a race proves nothing there.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
-from django.db import connection, connections
+from django.db import connection
 
 import pytest
 
-from guichet.core.errors import GuichetError
 from guichet.telephony import services
 from guichet.telephony.errors import Replayed
 from guichet.telephony.models import Call, CallEvent
+from tests.races import race
 from tests.telephony.conftest import event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = calls[index]()
-        except GuichetError as refused:
-            results[index] = refused
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_the_same_event_raced_is_accepted_once(make_agent: Any) -> None:
@@ -47,7 +24,7 @@ def test_the_same_event_raced_is_accepted_once(make_agent: Any) -> None:
         pytest.skip("SQLite serialises every writer: a race proves nothing there")
     make_agent("first_line", username="first.nl", phone_extension="201")
     body = event("answered", extension="201")
-    results = _race(
+    results = race(
         [
             lambda n=n: services.call_event_receive(
                 payload=body, signature=f"sha256=race{n}"
@@ -71,7 +48,7 @@ def test_the_same_signature_raced_under_two_ids_is_accepted_once(
         pytest.skip("SQLite serialises every writer: a race proves nothing there")
     make_agent("first_line", username="first.nl", phone_extension="201")
     bodies = [event("ringing", call=f"call-{n}") for n in range(4)]
-    results = _race(
+    results = race(
         [
             lambda body=body: services.call_event_receive(
                 payload=body, signature="sha256=same"
@@ -89,7 +66,7 @@ def test_different_events_of_one_call_raced_all_apply(make_agent: Any) -> None:
         pytest.skip("SQLite serialises every writer: a race proves nothing there")
     agent = make_agent("first_line", username="first.nl", phone_extension="201")
     bodies = [event("ringing"), event("answered", extension="201"), event("ended")]
-    results = _race(
+    results = race(
         [
             lambda body=body, n=n: services.call_event_receive(
                 payload=body, signature=f"sha256=event{n}"
