@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from guichet.agents.models import Agent
 from guichet.audit.models import AuditEvent
 from guichet.telephony.models import Call
+from tests.telephony.conftest import SECRET
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -35,12 +37,16 @@ def over_http(test: Callable[..., None]) -> Callable[..., None]:
 
 @over_http
 def test_play_rings_answers_and_ends_a_call(
-    cli: Cli, live_server: Any, make_agent: Any
+    cli: Cli, live_server: Any, make_agent: Any, tmp_path: Path
 ) -> None:
     agent = make_agent("first_line", username="first.nl", phone_extension="201")
+    secret = tmp_path / "secret"
+    secret.write_text(SECRET + "\n")
     code, out, err = cli(
         "telephony",
         "play",
+        "--secret-file",
+        str(secret),
         "--url",
         live_server.url,
         "--number",
@@ -91,6 +97,32 @@ def test_play_stops_at_a_refusal_and_exits_1(
         ("answered", 422),
     ]
     assert answers[1]["answer"]["code"] == "unknown_agent"
+
+
+@pytest.mark.django_db
+def test_play_refuses_an_unreadable_secret_file(cli: Cli, tmp_path: Path) -> None:
+    code, _out, err = cli(
+        "telephony",
+        "play",
+        "--secret-file",
+        str(tmp_path / "missing"),
+        "--number",
+        "+32470123456",
+        "--agent",
+        "first.nl",
+    )
+    assert code == 2
+    assert "Cannot read the secret file" in err
+
+
+@pytest.mark.django_db
+def test_play_needs_a_secret(cli: Cli, settings: Any) -> None:
+    settings.TELEPHONY_SECRETS = []
+    code, _out, err = cli(
+        "telephony", "play", "--number", "+32470123456", "--agent", "first.nl"
+    )
+    assert code == 2
+    assert "GUICHET_TELEPHONY_SECRETS" in err
 
 
 @pytest.mark.django_db

@@ -3,17 +3,20 @@ give an agent their extension (docs/telephony.md).
 
     guichet telephony play --number NUMBER (--agent USERNAME | --extension EXT)
                            [--url http://127.0.0.1:8000] [--ring 2] [--talk 10]
-                           [--call-id ID] [--json]
+                           [--call-id ID] [--secret-file PATH] [--json]
     guichet telephony extension USERNAME EXTENSION [--json]
 
-`play` signs each event with the first of GUICHET_TELEPHONY_SECRETS (with
-GUICHET_DEBUG on and none set, the public development secret `make demo` uses)
+`play` signs each event with the secret in --secret-file (`make demo` writes
+its own to var/demo-telephony-secret), else the first of
+GUICHET_TELEPHONY_SECRETS (with GUICHET_DEBUG on and none set, a public
+development secret)
 and prints each answer; exit 1 when one is refused. `extension` sets (or, with
 "", removes) an agent's extension. Exit 2 on bad input.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -45,6 +48,12 @@ class Command(GuichetCommand):
         played.add_argument("--ring", type=float, default=2.0, help="Seconds.")
         played.add_argument("--talk", type=float, default=10.0, help="Seconds.")
         played.add_argument("--call-id", default="")
+        played.add_argument(
+            "--secret-file",
+            default="",
+            help="Sign with the secret in this file (the demo's: "
+            "var/demo-telephony-secret) instead of GUICHET_TELEPHONY_SECRETS.",
+        )
         add_json_option(played)
         extension = sub.add_parser("extension", help="Set an agent's extension.")
         extension.add_argument("username")
@@ -58,13 +67,12 @@ class Command(GuichetCommand):
             self._extension(options)
 
     def _play(self, options: dict[str, Any]) -> None:
-        if not settings.TELEPHONY_SECRETS:
-            raise UsageError(_("Set GUICHET_TELEPHONY_SECRETS to sign the events."))
+        secret = _secret(options["secret_file"])
         answers: list[dict[str, Any]] = []
         refused = ""
         for sent in play.play(
             url=options["url"],
-            secret=settings.TELEPHONY_SECRETS[0],
+            secret=secret,
             caller=options["number"],
             agent=options["agent"],
             extension=options["extension"],
@@ -99,3 +107,17 @@ class Command(GuichetCommand):
                 "; ".join(item.text for item in error.errors) or error.text
             ) from None
         self.emit({"agent": agent.username, "extension": agent.phone_extension})
+
+
+def _secret(path: str) -> str:
+    """The secret the events are signed with: the file's, else the setting's first."""
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise UsageError(
+                _("Cannot read the secret file: %(error)s") % {"error": error}
+            ) from None
+    if not settings.TELEPHONY_SECRETS:
+        raise UsageError(_("Set GUICHET_TELEPHONY_SECRETS to sign the events."))
+    return str(settings.TELEPHONY_SECRETS[0])
