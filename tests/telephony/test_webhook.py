@@ -201,3 +201,19 @@ def test_a_transfer_opens_the_call_for_the_second_agent(
     second["event_id"] = "call-1-transfer"
     assert hook(second).status_code == 201
     assert Call.objects.get().agent == other
+
+
+def test_a_refused_event_leaves_the_call_as_it_was(hook: Any, answering: Any) -> None:
+    assert hook(event("ringing")).status_code == 201
+    before = Call.objects.values().get()
+    _problem(hook(event("answered", agent="nobody")), 422, "unknown_agent")
+    _problem(hook(event("ended", at="soon")), 422, "invalid")
+    assert Call.objects.values().get() == before
+    assert CallEvent.objects.count() == 1
+
+
+def test_a_body_too_large_is_refused(hook: Any, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = event("ringing", note="x" * 2000)
+    _problem(hook(body), 413, "too_large")
+    _nothing_stored()

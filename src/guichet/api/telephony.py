@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -86,7 +87,16 @@ def _refused(refusal: Refusal) -> HttpResponse:
 @csrf_exempt  # the HMAC signature authenticates every request: see the docstring
 @require_POST
 def telephony_events(request: HttpRequest) -> HttpResponse:
-    body = request.body
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _problem(
+            status=413,
+            code="too_large",
+            title=_("Content too large"),
+            detail=_("The request body is too large (at most %(size)s MB).")
+            % {"size": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_048_576:g}"},
+        )
     signature = request.headers.get(SIGNATURE_HEADER)
     refusal = check(
         secrets=settings.TELEPHONY_SECRETS,
