@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "guichet.cashbook",
     "guichet.suggest",
     "guichet.webforms",
+    "guichet.telephony",
     "guichet.demo",
     "guichet.api",
     "guichet.ui",
@@ -673,3 +674,34 @@ EMAIL_DIR = env.string(
 if EMAIL_DIR:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = EMAIL_DIR
+
+# Telephony hook (docs/telephony.md): the telephone system signs each call event
+# with one of these secrets; none set, the hook refuses every call.
+TELEPHONY_SECRETS = env.string_list(
+    "GUICHET_TELEPHONY_SECRETS",
+    default=[],
+    help=(
+        "Shared secrets (comma-separated, at least 32 characters each) with which the "
+        "telephone system signs its call events (HMAC-SHA256 over the timestamp and "
+        "the body). The first signs, every one verifies, so rotate by adding one. "
+        "Empty: the telephony hook refuses every event, except with GUICHET_DEBUG on, "
+        "where a public development secret is used (for `make demo`)."
+    ),
+)
+TELEPHONY_DEVELOPMENT_SECRET = "guichet-development-telephony-secret-not-a-secret"  # noqa: S105 - public, development only
+if DEBUG and not TELEPHONY_SECRETS:
+    TELEPHONY_SECRETS = [TELEPHONY_DEVELOPMENT_SECRET]
+if any(len(secret) < 32 for secret in TELEPHONY_SECRETS):
+    raise ImproperlyConfigured(
+        "Each of GUICHET_TELEPHONY_SECRETS must be at least 32 characters."
+    )
+TELEPHONY_TOLERANCE_SECONDS = env.integer(
+    "GUICHET_TELEPHONY_TOLERANCE_SECONDS",
+    default=300,
+    help=(
+        "How far, in seconds, a call event's signed timestamp may be from the "
+        "server's clock, before or after, to be accepted."
+    ),
+)
+if TELEPHONY_TOLERANCE_SECONDS < 1:
+    raise ImproperlyConfigured("GUICHET_TELEPHONY_TOLERANCE_SECONDS must be 1 or more.")

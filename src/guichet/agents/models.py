@@ -150,6 +150,15 @@ class Agent(AbstractBaseUser, BaseModel):
             "Unticked when the agent leaves; agents are never deleted, the audit trail names them."
         ),
     )
+    phone_extension = models.CharField(
+        _("phone extension"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The agent's extension on the telephone system: a call they answer opens "
+            "the caller's record on their screen."
+        ),
+    )
 
     objects: ClassVar[AgentManager] = AgentManager()
 
@@ -161,6 +170,13 @@ class Agent(AbstractBaseUser, BaseModel):
         ordering = ["username"]
         verbose_name = _("agent")
         verbose_name_plural = _("agents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_extension"],
+                condition=~models.Q(phone_extension=""),
+                name="agents_agent_phone_extension_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -170,6 +170,41 @@ def agent_set_language(*, agent: Agent, language: str) -> Agent:
     return agent
 
 
+EXTENSION_MAX = 20
+
+
+@transaction.atomic
+def agent_extension_set(*, agent: Agent, extension: str) -> Agent:
+    """The agent's extension on the telephone system: digits (with `*`, `#`),
+    one agent each; empty for none. The caller checks who may and audits
+    (`telephony.services.extension_assign`)."""
+    cleaned = extension.strip()
+    if cleaned and (
+        len(cleaned) > EXTENSION_MAX
+        or not all(
+            char.isascii() and (char.isdigit() or char in "*#") for char in cleaned
+        )
+    ):
+        raise _invalid(
+            "extension",
+            "invalid_extension",
+            _("An extension is at most %(max)d digits."),
+            max=EXTENSION_MAX,
+        )
+    if (
+        cleaned
+        and Agent.objects.filter(phone_extension=cleaned).exclude(pk=agent.pk).exists()
+    ):
+        raise _invalid(
+            "extension",
+            "extension_taken",
+            _("Another agent already has this extension."),
+        )
+    Agent.objects.filter(pk=agent.pk).update(phone_extension=cleaned)
+    agent.phone_extension = cleaned
+    return agent
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: ApiToken

@@ -343,8 +343,15 @@ def contact_correct(
 
 
 @transaction.atomic
-def contact_end(*, actor: Agent, contact: Contact, outcome: str = "") -> Contact:
-    """Close a contact that is still open, now (its duration is then known)."""
+def contact_end(
+    *,
+    actor: Agent,
+    contact: Contact,
+    outcome: str = "",
+    at: dt.datetime | None = None,
+) -> Contact:
+    """Close a contact that is still open, now or `at` (the end a telephone
+    system reports): its duration is then known."""
     policy.require(actor, Action.CONTACT_EDIT, contact)
     problems = Problems()
     cleaned = choice(problems, "outcome", outcome, Outcome.values, required=False)
@@ -356,7 +363,7 @@ def contact_end(*, actor: Agent, contact: Contact, outcome: str = "") -> Contact
     versioned_update(
         contact,
         expected_version=contact.version,
-        ended_at=max(clock.now(), contact.started_at),
+        ended_at=max(at or clock.now(), contact.started_at),
         outcome=cleaned or contact.outcome,
     )
     audit_record(

@@ -27,6 +27,7 @@ from guichet.parties.services import (
     person_create,
     person_restrict,
 )
+from guichet.telephony.services import extension_assign
 
 from . import (
     casetypes,
@@ -93,6 +94,9 @@ def teams_and_agents(report: Report) -> dict[str, Agent]:
             )
             report.agents += 1
         agents[username] = agent
+    for username, extension in data.EXTENSIONS.items():
+        if agents[username].phone_extension != extension:
+            extension_assign(actor=None, agent=agents[username], extension=extension)
     return agents
 
 

@@ -14,6 +14,10 @@ TEAMS = [
     ("support", "Support administratif / Administratieve ondersteuning", "fr"),
 ]
 
+# A first-line agent's extension on the telephone system, so that `guichet
+# telephony play` (docs/telephony.md) opens a caller's record on their screen.
+EXTENSIONS = {"first.nl": "201"}
+
 # username, first name, last name, level, roles, teams, teams led, language
 #
 # Every team has two supervisors: the one who leads it and a deputy from another

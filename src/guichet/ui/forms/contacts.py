@@ -79,6 +79,7 @@ class ContactForm(ServiceForm, RequestFields):
     """A contact (and, with the second button, the request it turns into)."""
 
     started_at = forms.CharField(widget=forms.HiddenInput, required=False)
+    call = forms.UUIDField(widget=forms.HiddenInput, required=False)
     team = forms.ChoiceField(label=_("Service"), required=False)
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE

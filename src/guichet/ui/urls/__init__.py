@@ -14,6 +14,7 @@ from . import (
     parties,
     servicerequests,
     specimens,
+    telephony,
     webforms,
     workspace,
 )
@@ -34,4 +35,5 @@ urlpatterns = [
     path("", include(specimens.urlpatterns)),
     path("", include(knowledge.urlpatterns)),
     path("", include(webforms.urlpatterns)),
+    path("", include(telephony.urlpatterns)),
 ]

@@ -12,8 +12,10 @@ into (`contact_with_request`, routed by the rules). Every rule is the services'.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +31,7 @@ from guichet.access.policy import Seen
 from guichet.agents.models import Agent, Team
 from guichet.contacts import selectors
 from guichet.contacts import services as contact_services
-from guichet.contacts.models import Contact
+from guichet.contacts.models import Channel, Contact
 from guichet.contacts.services import ContactCorrection, ContactInput, contact_register
 from guichet.core import clock
 from guichet.core.errors import NotFound
@@ -44,6 +46,9 @@ from guichet.servicerequests.services import (
     contact_with_request,
 )
 from guichet.suggest import services as suggest
+from guichet.telephony import selectors as telephony_selectors
+from guichet.telephony import services as telephony_services
+from guichet.telephony.models import Call
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import submit
@@ -77,6 +82,8 @@ workspace.register_person_tab(
 )
 
 REQUEST_PATH = "request"
+
+T = TypeVar("T")
 
 
 def person_tabs(agent: Agent, person: Person, current: str) -> list[dict[str, object]]:
@@ -198,13 +205,65 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 def _register(
-    request: HttpRequest, agent: Agent, form: ContactForm, person: Person | None
+    request: HttpRequest,
+    agent: Agent,
+    form: ContactForm,
+    person: Person | None,
+    call: Call | None = None,
+) -> Contact | tuple[Contact, Request] | None:
+    if call is None:
+        return _register_now(request, agent, form, person, None)
+
+    def register(locked: Call) -> Contact | tuple[Contact, Request]:
+        return _registered(request, agent, form, person, locked)
+
+    def contact_of(done: Contact | tuple[Contact, Request]) -> Contact:
+        return done[0] if isinstance(done, tuple) else done
+
+    return submit(
+        form,
+        lambda: telephony_services.call_contact_register(
+            actor=agent, call=call, register=register, contact_of=contact_of
+        ),
+        rename=_caller_field,
+    )
+
+
+def _registered(
+    request: HttpRequest,
+    agent: Agent,
+    form: ContactForm,
+    person: Person | None,
+    call: Call,
+) -> Contact | tuple[Contact, Request]:
+    """The registration of a call's contact, inside `call_contact_register`'s
+    transaction: a refusal raises, so that the call stays unlinked."""
+    done = _register_now(request, agent, form, person, call, raising=True)
+    assert done is not None  # noqa: S101 - raising=True raises instead
+    return done
+
+
+def _register_now(
+    request: HttpRequest,
+    agent: Agent,
+    form: ContactForm,
+    person: Person | None,
+    call: Call | None,
+    *,
+    raising: bool = False,
 ) -> Contact | tuple[Contact, Request] | None:
     data = form.cleaned_data
+    started_at: dt.datetime = data["started_at"]
+    ended_at: dt.datetime | None = clock.now()
+    if call is not None and call.answered_at is not None:
+        # The call's own times: its end is recorded when it comes, if not yet.
+        started_at = min(call.answered_at, clock.now())
+        ended_at = max(call.ended_at, started_at) if call.ended_at else None
     contact = ContactInput(
         channel=data["channel"],
-        started_at=data["started_at"],
-        ended_at=clock.now(),
+        started_at=started_at,
+        ended_at=ended_at,
+        address_used=call.number if call is not None else "",
         person=str(person.uuid) if person else "",
         caller_person=data.get("caller_person", ""),
         caller_name=data.get("caller_name", ""),
@@ -232,20 +291,31 @@ def _register(
             complaint_service=data["complaint_service"],
         )
         if person is None:
-            return submit(
+            return _submit(
                 form,
                 lambda: anonymous_contact_with_request(
                     actor=agent, contact=contact, request=wanted, team=team
                 ),
+                raising=raising,
             )
-        return submit(
+        return _submit(
             form,
             lambda: contact_with_request(
                 actor=agent, contact=contact, request=wanted, team=team
             ),
-            rename=_caller_field,
+            raising=raising,
         )
-    return submit(form, lambda: contact_register(actor=agent, data=contact, team=team))
+    return _submit(
+        form,
+        lambda: contact_register(actor=agent, data=contact, team=team),
+        raising=raising,
+    )
+
+
+def _submit(form: ContactForm, call: Callable[[], T], *, raising: bool) -> T | None:
+    """The service's result; its refusal shown on the form, or raised to an
+    enclosing `submit` (a call's contact, registered in the call's transaction)."""
+    return call() if raising else submit(form, call, rename=_caller_field)
 
 
 def _caller_field(name: str) -> str:
@@ -255,18 +325,43 @@ def _caller_field(name: str) -> str:
     )
 
 
+def _call_of(request: HttpRequest, agent: Agent) -> Call | None:
+    """The call this screen registers (`?call=`, then the form's hidden field):
+    only one the agent answered; any other is ignored."""
+    raw = request.POST.get("call") or request.GET.get("call", "")
+    if not raw:
+        return None
+    try:
+        return telephony_selectors.call_for_agent(
+            agent=agent, call_id=uuid.UUID(str(raw))
+        )
+    except (ValueError, NotFound):
+        return None
+
+
 def _contact_screen(
     request: HttpRequest, agent: Agent, person: Person | None
 ) -> HttpResponse:
     policy.require(agent, Action.CONTACT_REGISTER)
     anonymous = person is None
+    call = _call_of(request, agent)
     context: dict[str, object] = {
         "person": person,
         "tabs": person_tabs(agent, person, "contacts") if person else [],
         "may_create_request": policy.may(agent, RequestAction.REQUEST_CREATE),
+        "call": call,
     }
     if request.method != "POST":
         form = _form(agent, anonymous=anonymous)
+        if call is not None:
+            form.initial.update(
+                {"call": str(call.uuid), "channel": Channel.PHONE}
+                | (
+                    {"anonymous_details": call.number}
+                    if anonymous and call.number
+                    else {}
+                )
+            )
         return render(
             request, "ui/contacts/contact_new.html", {**context, "form": form}
         )
@@ -276,7 +371,7 @@ def _contact_screen(
         data=request.POST,
         team_code=request.POST.get("team", ""),
     )
-    done = _register(request, agent, form, person) if form.is_valid() else None
+    done = _register(request, agent, form, person, call) if form.is_valid() else None
     if done is None:
         return render(
             request,
