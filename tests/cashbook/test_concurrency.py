@@ -4,11 +4,10 @@ gap-free, and one fee is never paid twice."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection, connections
+from django.db import connection
 
 import pytest
 
@@ -17,6 +16,7 @@ from guichet.cashbook import services
 from guichet.cashbook.models import Counter, Payment
 from guichet.core.errors import ValidationFailed
 from guichet.dossiers.models import DossierFee
+from tests.concurrency import race
 from tests.servicerequests.conftest import shipped_reference_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,24 +29,7 @@ def _reference_data(transactional_db: Any) -> None:
 
 
 def _race(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = calls[index]()
-        except ValidationFailed as refused:
-            results[index] = refused
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    return race(calls, (ValidationFailed,))
 
 
 def test_simultaneous_payments_get_unique_gap_free_numbers(

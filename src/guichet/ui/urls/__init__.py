@@ -14,6 +14,7 @@ from . import (
     parties,
     servicerequests,
     specimens,
+    visits,
     workspace,
 )
 
@@ -32,4 +33,5 @@ urlpatterns = [
     path("", include(dossiers.urlpatterns)),
     path("", include(specimens.urlpatterns)),
     path("", include(knowledge.urlpatterns)),
+    path("", include(visits.urlpatterns)),
 ]
