@@ -22,7 +22,6 @@ from guichet.core.errors import NotFound
 from guichet.core.validation import parse_uuid
 
 from .models import Desk, Service, Site, Status, Ticket
-from .services import desk_services
 
 
 def site_public(*, code: str) -> Site:
@@ -69,6 +68,15 @@ def display_calls(*, site: Site, limit: int = 6) -> list[Call]:
         for row in rows
         if row.announced_at is not None
     ]
+
+
+def desk_services(*, actor: Agent, desk: Desk) -> frozenset[int]:
+    """The ids of the desk's active services that the actor's teams serve."""
+    return frozenset(
+        desk.services.filter(team_id__in=actor.team_ids, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def desks_for_agent(*, agent: Agent) -> list[Desk]:

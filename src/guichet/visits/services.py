@@ -34,6 +34,7 @@ from guichet.core.validation import Problems, choice, text
 from . import hooks
 from .errors import Code, TooManyTickets
 from .models import Desk, Service, Site, Status, Ticket, TicketNumbering
+from .selectors import desk_services
 
 # Three digits on the ticket and on the display: a service's day ends at 999.
 LAST_NUMBER = 999
@@ -222,15 +223,6 @@ def ticket_issue(*, site: Site, service: str, language: str) -> Ticket:
 
 
 # ---------------------------------------------------------------- the desks
-
-
-def desk_services(*, actor: Agent, desk: Desk) -> frozenset[int]:
-    """The ids of the desk's active services that the actor's teams serve."""
-    return frozenset(
-        desk.services.filter(team_id__in=actor.team_ids, is_active=True).values_list(
-            "pk", flat=True
-        )
-    )
 
 
 def _require_desk(actor: Agent, desk: Desk) -> frozenset[int]:
