@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,7 @@ from guichet.contacts.models import Channel, Outcome
 from guichet.contacts.services import ContactInput, contact_register
 from guichet.core import clock
 from guichet.core.errors import Conflict, Forbidden
+from guichet.core.numbering import next_in_series
 from guichet.core.validation import Problems, choice, text
 
 from . import hooks
@@ -154,26 +155,8 @@ def desk_create(
 
 
 def _next_number(service: Service, day: dt.date) -> int:
-    """The next number of a service's day, inside the ticket's transaction: the
-    numbering row stays locked until it ends (a rollback gives the number back).
-    SQLite has no row locks; its IMMEDIATE transactions serialise writers."""
-    numbering = (
-        TicketNumbering.objects.select_for_update()
-        .filter(service=service, day=day)
-        .first()
-    )
-    if numbering is None:
-        try:
-            with transaction.atomic():
-                TicketNumbering.objects.create(service=service, day=day, last=0)
-        except IntegrityError:
-            pass  # another kiosk request created it a moment ago: lock theirs
-        numbering = TicketNumbering.objects.select_for_update().get(
-            service=service, day=day
-        )
-    numbering.last += 1
-    numbering.save(update_fields=["last"])
-    return numbering.last
+    """The next number of a service's day, gap-free (`core.numbering`)."""
+    return next_in_series(TicketNumbering, service=service, day=day)
 
 
 def ticket_issue(*, site: Site, service: str, language: str) -> Ticket:
