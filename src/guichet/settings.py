@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "guichet.suggest",
     "guichet.webforms",
     "guichet.telephony",
+    "guichet.visits",
     "guichet.demo",
     "guichet.api",
     "guichet.ui",
@@ -633,6 +634,14 @@ DEBTS_RECOVERY_FRAUD_RATE = env.parsed(
     "in famipedia.be CO 1319 (1999) point 6.2; not confirmed for unemployment benefits.",
     parse=_percent,
     kind="percentage",
+)
+
+# The counter's kiosk (guichet.visits) is public: this many tickets a minute per site
+# at most, so that a script cannot fill the queue (a busy waiting room takes a few).
+VISITS_KIOSK_TICKETS_PER_MINUTE = env.integer(
+    "GUICHET_KIOSK_TICKETS_PER_MINUTE",
+    default=20,
+    help="Tickets a site's kiosk gives per minute at most; beyond, it asks to wait a moment.",
 )
 
 # Outgoing e-mail (letters sent by e-mail, with their PDF attached).

@@ -28,6 +28,7 @@ from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minu
 from guichet.dossiers.models import Dossier, DossierFee
 from guichet.knowledge.models import Article, Feedback, Proposal
 from guichet.servicerequests.models import Request
+from guichet.visits.models import Service, Site, Ticket
 from tests.debts.factories import DebtFactory
 from tests.documents.factories import (
     DocumentFactory,
@@ -275,6 +276,26 @@ def _feedback(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Feedbac
     )
 
 
+def _ticket(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Ticket:
+    site, _ = Site.objects.get_or_create(code="post", defaults={"name": "Post"})
+    team = _team(data, teams)
+    service, _ = Service.objects.get_or_create(
+        site=site,
+        code=team.code,
+        defaults={
+            "prefix": team.code[0].upper(),
+            "team": team,
+            **{f"name_{language}": "x" for language in ("fr", "nl", "de", "en")},
+        },
+    )
+    return Ticket.objects.create(
+        service=service,
+        day=dt.date(2026, 3, 10),
+        number=next(_numbers),
+        issued_at=dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC),
+    )
+
+
 BUILDERS: dict[str, Builder] = {
     "parties.person": lambda data, teams, agents: _person(data, teams),
     "parties.organisation": lambda data, teams, agents: OrganisationFactory(),
@@ -304,6 +325,7 @@ BUILDERS: dict[str, Builder] = {
     "documents.signingofficial": lambda data, teams, agents: SigningOfficialFactory(
         registered_by=agents[0]
     ),
+    "visits.ticket": _ticket,
 }
 
 

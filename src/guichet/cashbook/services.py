@@ -29,6 +29,7 @@ from guichet.checks.ogm import check_digits, check_ogm
 from guichet.core import clock
 from guichet.core.errors import NotFound, ValidationFailed
 from guichet.core.money import parse_amount, quantize
+from guichet.core.numbering import next_in_series
 from guichet.core.validation import Problems, choice, text
 from guichet.core.versioning import check_version, versioned_update
 from guichet.dossiers.fees import fee_locked, fee_settle, fee_unsettle
@@ -117,26 +118,8 @@ def _positive(problems: Problems, field_name: str, value: object) -> Decimal | N
 
 
 def _next_number(counter: Counter, year: int) -> int:
-    """The next receipt number of a counter's year, gap-free: the numbering row is
-    locked until the caller's transaction ends, and given back if it rolls back
-    (as `correspondence.locks.next_numbers`)."""
-    row = (
-        ReceiptNumbering.objects.select_for_update()
-        .filter(counter=counter, year=year)
-        .first()
-    )
-    if row is None:
-        try:
-            with transaction.atomic():
-                ReceiptNumbering.objects.create(counter=counter, year=year, last=0)
-        except IntegrityError:
-            pass  # another transaction created it a moment ago: lock theirs
-        row = ReceiptNumbering.objects.select_for_update().get(
-            counter=counter, year=year
-        )
-    row.last += 1
-    row.save(update_fields=["last"])
-    return row.last
+    """The next receipt number of a counter's year, gap-free (`core.numbering`)."""
+    return next_in_series(ReceiptNumbering, counter=counter, year=year)
 
 
 def transfer_reference(counter: Counter, year: int, number: int) -> str:

@@ -18,3 +18,5 @@ class Code(StrEnum):
     CALLER_IS_CONCERNED = "caller_is_concerned"
     ALREADY_ENDED = "already_ended"
     ALREADY_IDENTIFIED = "already_identified"
+    WAIT_AFTER_START = "wait_after_start"
+    SPAN_TOO_LONG = "span_too_long"

@@ -4,7 +4,9 @@ they are classified by (docs/adr/0005-contacts-and-requests.md).
 A contact records who (an identified person or organisation, or anonymous with what
 is known), on whose behalf (the caller, when not the person concerned), the channel
 and direction, when it started and ended (the duration is measured), the agent and
-the service they acted for, the topic, a summary and the outcome. Topics are a
+the service they acted for, the topic, a summary and the outcome. A visit at the
+counter also keeps when the visitor took their ticket (`waiting_since`), so that the
+figures of the channels (`selectors.channel_figures`) know the waiting times. Topics are a
 hierarchical taxonomy per service, named in the four languages of the workspace.
 """
 
@@ -199,6 +201,15 @@ class Contact(VersionedModel):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, blank=True
     )
+    waiting_since = models.DateTimeField(
+        _("waiting since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the visitor took their ticket at the counter: the wait lasted "
+            "until the contact started."
+        ),
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -216,6 +227,11 @@ class Contact(VersionedModel):
                 condition=Q(ended_at__isnull=True)
                 | Q(ended_at__gte=models.F("started_at")),
                 name="contacts_contact_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(waiting_since__isnull=True)
+                | Q(waiting_since__lte=models.F("started_at")),
+                name="contacts_contact_waits_before_start",
             ),
         ]
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import statistics
+from collections import defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
+from guichet.access.domains.contacts import Action
 from guichet.access.policy import Seen
 from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
@@ -16,7 +22,7 @@ from guichet.core.validation import Problems, parse_uuid
 from guichet.parties.models import Person
 
 from .errors import Code
-from .models import Contact, Topic
+from .models import Channel, Contact, Topic
 
 
 def contacts_visible(*, agent: Agent) -> QuerySet[Contact]:
@@ -152,3 +158,126 @@ def team_named(field: str, code: str) -> Team:
         problems.raise_if_any()
     assert team is not None  # noqa: S101 - raised above otherwise
     return team
+
+
+# ---------------------------------------------------------------- figures
+
+LONGEST_FIGURES_SPAN = dt.timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class ChannelCount:
+    """How many contacts of one channel a service had in one hour."""
+
+    channel: str
+    team: str
+    hour: dt.datetime
+    contacts: int
+
+
+@dataclass(frozen=True)
+class WaitingTimes:
+    """The counter's visits served by one service in one hour: how long the
+    visitors waited (ticket to call) and were served (call to end), in seconds."""
+
+    team: str
+    hour: dt.datetime
+    visits: int
+    wait_mean: int
+    wait_median: int
+    wait_max: int
+    serving_mean: int
+
+
+@dataclass(frozen=True)
+class ChannelFigures:
+    start: dt.datetime
+    end: dt.datetime
+    counts: list[ChannelCount]
+    waiting: list[WaitingTimes]
+
+
+def _hour_of(instant: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """The start of the local hour `instant` falls in, in `zone`. On the night
+    the clocks go back, 02:00 summer time and 02:00 winter time are two hours
+    (their `fold` and offset differ), as they were lived."""
+    local = instant.astimezone(zone)
+    return local.replace(minute=0, second=0, microsecond=0)
+
+
+def channel_figures(
+    *, agent: Agent, start: dt.datetime, end: dt.datetime
+) -> ChannelFigures:
+    """Contacts per channel, service and hour, and the counter's waiting and
+    serving times per service and hour, for the contacts that started in
+    [`start`, `end`), of the services (teams) the agent is in. Hours are those of
+    the service's time zone (`TIME_ZONE`), each keyed by its start.
+
+    For the supervisors (`contact.figures`). Counts and durations only, no person
+    and no text of a contact, so no read is logged; a contact of a person
+    confidential to the team is counted like any other, since the team's load is
+    what the figures measure. The buckets are made here rather than in SQL, so
+    that the hour the clocks go back stays two hours on both databases."""
+    policy.require(agent, Action.CONTACT_FIGURES)
+    problems = Problems()
+    for name, value in (("start", start), ("end", end)):
+        if value.tzinfo is None:
+            problems.add(name, Code.NAIVE_TIME, _("Give the time with its zone."))
+    if not problems.errors and end <= start:
+        problems.add("end", Code.ENDS_BEFORE, _("The end is before the start."))
+    elif not problems.errors and end - start > LONGEST_FIGURES_SPAN:
+        problems.add(
+            "end", Code.SPAN_TOO_LONG, _("Ask for the figures of a year at most.")
+        )
+    problems.raise_if_any()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    rows = Contact.objects.filter(
+        team_id__in=agent.team_ids, started_at__gte=start, started_at__lt=end
+    ).values_list("channel", "team__code", "started_at", "ended_at", "waiting_since")
+    counts: dict[tuple[str, str, dt.datetime], int] = defaultdict(int)
+    waits: dict[tuple[str, dt.datetime], list[tuple[float, float | None]]] = (
+        defaultdict(list)
+    )
+    for channel, team, started, ended, waiting_since in rows.iterator():
+        hour = _hour_of(started, zone)
+        # Keyed by the hour's instant: two local 02:00 of the autumn night differ.
+        key = hour.astimezone(dt.UTC)
+        counts[(team, channel, key)] += 1
+        if channel == Channel.COUNTER and waiting_since is not None:
+            serving = (ended - started).total_seconds() if ended else None
+            waits[(team, key)].append(
+                ((started - waiting_since).total_seconds(), serving)
+            )
+    return ChannelFigures(
+        start=start,
+        end=end,
+        counts=[
+            ChannelCount(
+                channel=channel,
+                team=team,
+                hour=key.astimezone(zone),
+                contacts=number,
+            )
+            for (team, channel, key), number in sorted(counts.items())
+        ],
+        waiting=[
+            _waiting_times(team, key.astimezone(zone), visits)
+            for (team, key), visits in sorted(waits.items())
+        ],
+    )
+
+
+def _waiting_times(
+    team: str, hour: dt.datetime, visits: list[tuple[float, float | None]]
+) -> WaitingTimes:
+    waited = [wait for wait, _serving in visits]
+    served = [serving for _wait, serving in visits if serving is not None]
+    return WaitingTimes(
+        team=team,
+        hour=hour,
+        visits=len(visits),
+        wait_mean=round(statistics.fmean(waited)),
+        wait_median=round(statistics.median(waited)),
+        wait_max=round(max(waited)),
+        serving_mean=round(statistics.fmean(served)) if served else 0,
+    )

@@ -58,6 +58,8 @@ class ContactInput:
     summary: str = ""
     outcome: str = ""
     language: str = ""
+    # A visit at the counter: when the visitor took their ticket.
+    waiting_since: dt.datetime | None = None
 
 
 def visible_one(
@@ -156,6 +158,27 @@ def _clean_times(
     return start, ended_at
 
 
+def _clean_wait(
+    problems: Problems, waiting_since: dt.datetime | None, start: dt.datetime
+) -> dt.datetime | None:
+    """The instant a visitor started waiting: with its zone, not after the start."""
+    if waiting_since is None:
+        return None
+    if waiting_since.tzinfo is None:
+        problems.add(
+            "waiting_since", Code.NAIVE_TIME, _("Give the time with its zone.")
+        )
+        return None
+    if waiting_since > start:
+        problems.add(
+            "waiting_since",
+            Code.WAIT_AFTER_START,
+            _("The visitor waited before the contact started, not after."),
+        )
+        return None
+    return waiting_since
+
+
 @transaction.atomic
 def contact_register(
     *,
@@ -189,6 +212,7 @@ def contact_register(
     channel = choice(problems, "channel", data.channel, Channel.values)
     direction = choice(problems, "direction", data.direction, Direction.values)
     start, end = _clean_times(problems, data.started_at, data.ended_at)
+    waiting_since = _clean_wait(problems, data.waiting_since, start)
     person = seen("person", Person, data.person)
     organisation = seen("organisation", Organisation, data.organisation)
     caller = seen("caller_person", Person, data.caller_person)
@@ -271,6 +295,7 @@ def contact_register(
         summary=summary,
         outcome=outcome or "",
         language=language or (person.language if person is not None else ""),
+        waiting_since=waiting_since,
     )
     contact.save(force_insert=True)
     if audited:

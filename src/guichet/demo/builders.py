@@ -40,6 +40,7 @@ from . import (
     servicerequests,
     specimens,
     suggest,
+    visits,
     webforms,
 )
 from .identifiers import enterprise_number, national_number
@@ -237,6 +238,7 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     dossiers.build(agents, servicerequests.persons_for_demo())
     cashbook.build(agents, servicerequests.persons_for_demo())
     knowledge.build(agents)
+    visits.build(agents)
     report.specimens = specimens.build(agents)
     suggest.build()
     return report

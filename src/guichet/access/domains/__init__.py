@@ -23,6 +23,7 @@ from . import (
     knowledge,
     parties,
     servicerequests,
+    visits,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -37,4 +38,5 @@ MODULES: tuple[ModuleType, ...] = (
     dossiers,
     cashbook,
     knowledge,
+    visits,
 )

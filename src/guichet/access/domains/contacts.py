@@ -10,6 +10,11 @@ called for them (a person confidential to a team keeps their contacts confidenti
 that team). Correcting a registered contact (its topic, its summary) is routine work,
 open from level D like registering it. Topics are reference data kept by
 administrators.
+
+The figures of the channels (how many contacts per channel, service and hour, how
+long visitors waited at the counter) are the supervisors' to watch their teams'
+load and staff the counters: a supervisor sees the figures of the teams they are in,
+counts and durations only, never a person (`contacts.selectors.channel_figures`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ class Action(StrEnum):
     CONTACT_REGISTER = "contact.register"
     CONTACT_EDIT = "contact.edit"
     TOPIC_MANAGE = "topic.manage"
+    CONTACT_FIGURES = "contact.figures"
 
 
 GRANTS: dict[str, Grant] = {
@@ -31,6 +37,7 @@ GRANTS: dict[str, Grant] = {
     Action.CONTACT_REGISTER: grant(*CITIZEN_FACING),
     Action.CONTACT_EDIT: grant(*CITIZEN_FACING),
     Action.TOPIC_MANAGE: grant(R.ADMIN),
+    Action.CONTACT_FIGURES: grant(R.SUPERVISOR),
 }
 
 KINDS: dict[str, Kind] = {

@@ -15,6 +15,7 @@ from . import (
     servicerequests,
     specimens,
     telephony,
+    visits,
     webforms,
     workspace,
 )
@@ -36,4 +37,5 @@ urlpatterns = [
     path("", include(knowledge.urlpatterns)),
     path("", include(webforms.urlpatterns)),
     path("", include(telephony.urlpatterns)),
+    path("", include(visits.urlpatterns)),
 ]
