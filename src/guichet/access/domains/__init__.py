@@ -20,6 +20,7 @@ from . import (
     debts,
     documents,
     dossiers,
+    inbox,
     knowledge,
     parties,
     servicerequests,
@@ -37,4 +38,5 @@ MODULES: tuple[ModuleType, ...] = (
     dossiers,
     cashbook,
     knowledge,
+    inbox,
 )
