@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -134,13 +135,15 @@ def _accounts() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def imap_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imap]:
+def imap_server() -> Iterator[Imap]:
     if not Path(DOVECOT).exists():
         message = f"IMAP tests need dovecot: {INSTALL_HINT}"
         if os.environ.get("GUICHET_REQUIRE_IMAP") == "1":
             pytest.fail(message + " (GUICHET_REQUIRE_IMAP=1: skipping is a failure)")
         pytest.skip(message)
-    root = tmp_path_factory.mktemp("dovecot")
+    # Not under pytest's own folder (mode 700): dovecot's processes, which run as
+    # other users when we are root, must reach the maildir.
+    root = Path(tempfile.mkdtemp(prefix="guichet-dovecot-"))
     root.chmod(0o755)
     accounts = _accounts()
     port = free_port()
@@ -164,6 +167,7 @@ def imap_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imap]:
         yield Imap(port=port, maildir=maildir, owner=owner)
     finally:
         subprocess.run([DOVECOT, "-c", str(config), "stop"], check=False)  # noqa: S603
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.inbox import Action
-from guichet.agents.models import Agent, Team
+from guichet.access.domains.parties import Action as PersonAction
+from guichet.access.domains.servicerequests import Action as RequestAction
+from guichet.agents.models import Agent, RoleCode, Team
 from guichet.audit.services import audit_record
 from guichet.contacts.models import Channel, Contact, Direction
 from guichet.contacts.services import SUMMARY_MAX, ContactInput
@@ -209,7 +211,7 @@ def _thread_into(message: InboundMessage, thread: Thread) -> bool:
         (
             agent
             for agent in candidates
-            if agent.is_active and policy.may(agent, "request.work", request)
+            if agent.is_active and policy.may(agent, RequestAction.REQUEST_WORK, request)
         ),
         None,
     )
@@ -221,8 +223,8 @@ def _thread_into(message: InboundMessage, thread: Thread) -> bool:
         contact=ContactInput(
             channel=Channel.EMAIL,
             direction=Direction.INBOUND,
-            started_at=message.sent_at or message.created_at,
-            ended_at=message.sent_at or message.created_at,
+            started_at=(now := clock.now()),
+            ended_at=now,
             address_used=message.from_address,
             summary=_summary(message),
             language=message.language,
@@ -337,7 +339,7 @@ def messages_process_due(*, now: dt.datetime | None = None) -> int:
 def message_retry(*, actor: Agent, message: InboundMessage) -> InboundMessage:
     """Try a message that could not be read again now (after its cause was fixed)."""
     policy.require(actor, Action.INBOX_PROBLEMS)
-    if actor.role_codes == {"supervisor"} and message.team_id not in actor.team_ids:
+    if RoleCode.ADMIN not in actor.role_codes and message.team_id not in actor.team_ids:
         raise NotFound(_("No such message."))
     with transaction.atomic():
         updated = InboundMessage.objects.filter(
@@ -374,18 +376,20 @@ def _person(problems: Problems, actor: Agent, message: InboundMessage, person: s
     if person:
         return person
     if message.sender_person is not None and policy.may(
-        actor, "person.view", message.sender_person
+        actor, PersonAction.PERSON_VIEW, message.sender_person
     ):
         return str(message.sender_person.uuid)
     return ""
 
 
 def _contact_input(message: InboundMessage, person: str) -> ContactInput:
+    # The contact is the agent's reading of the message, measured now (a contact is
+    # registered within hours of its start; the message's own date is on it).
     return ContactInput(
         channel=Channel.EMAIL,
         direction=Direction.INBOUND,
-        started_at=message.sent_at or message.created_at,
-        ended_at=message.sent_at or message.created_at,
+        started_at=(now := clock.now()),
+        ended_at=now,
         person=person,
         anonymous_details="" if person else f"{message.from_name} <{message.from_address}>"[:1000],
         address_used=message.from_address,
@@ -488,26 +492,3 @@ def message_attach(
                 text_=str(_("The citizen wrote back by e-mail.")),
             )
         return _handled(actor, locked, contact, request, "inbox.attach")
-
-
-def fetch_error(error: Exception) -> GuichetError:
-    return GuichetError(str(error))
-
-
-def stored_ids(message_ids: Iterable[str]) -> set[str]:
-    """Which of these Message-IDs are stored already (for resumable imports)."""
-    return set(
-        InboundMessage.objects.filter(message_id__in=list(message_ids)).values_list(
-            "message_id", flat=True
-        )
-    )
-
-
-def person_choices(actor: Agent, message: InboundMessage) -> Any:
-    """Persons the actor sees who have the sender's address on record."""
-    return policy.visible(
-        actor,
-        Person.objects.filter(
-            emails__address_key=message.from_address.lower()
-        ).distinct(),
-    )

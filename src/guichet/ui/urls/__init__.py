@@ -10,6 +10,7 @@ from . import (
     debts,
     documents,
     dossiers,
+    inbox,
     knowledge,
     parties,
     servicerequests,
@@ -32,4 +33,5 @@ urlpatterns = [
     path("", include(dossiers.urlpatterns)),
     path("", include(specimens.urlpatterns)),
     path("", include(knowledge.urlpatterns)),
+    path("", include(inbox.urlpatterns)),
 ]
