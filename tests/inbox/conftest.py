@@ -23,6 +23,7 @@ import pytest
 
 from guichet.inbox.mailboxes import Mailbox
 from tests.correspondence.factories import LetterheadFactory
+from tests.correspondence.test_dispatch import smtp  # noqa: F401 - the SMTP fixture
 from tests.factories import TeamFactory
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"

@@ -74,7 +74,7 @@ FILES: dict[str, bytes] = {
         + "?= <celine@example.be>",
         "To: population@guichet.example",
         "Subject: =?utf-8?b?"
-        + base64.b64encode("Verhuizing naar Gent – wat moet ik doen?".encode()).decode()
+        + base64.b64encode("Verhuizing naar Gent – wat moet ik doen?".encode()).decode()  # noqa: RUF001
         + "?=",
         DATE,
         "Message-ID: <encoded-nl-1@example.be>",

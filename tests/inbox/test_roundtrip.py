@@ -24,19 +24,18 @@ from guichet.inbox.models import InboundMessage, State
 from guichet.servicerequests.models import Request, Status
 from guichet.servicerequests.services import RequestInput
 from tests.correspondence.factories import person_with_address
-from tests.correspondence.test_dispatch import smtp  # noqa: F401 - the SMTP fixture
 from tests.inbox.conftest import PASSWORD, USER, Imap
 
 pytestmark = pytest.mark.django_db
 
-QUESTION = """From: Marie Dubois <marie.dubois@example.be>\r
+QUESTION = b"""From: Marie Dubois <marie.dubois@example.be>\r
 To: population@guichet.example\r
 Subject: Extrait d'acte de naissance\r
 Message-ID: <question-1@example.be>\r
 Content-Type: text/plain; charset=utf-8\r
 \r
 Bonjour, je voudrais un extrait d'acte de naissance pour ma fille.\r
-""".encode()
+"""
 
 
 def _unseen(imap: Imap) -> list[bytes]:
@@ -170,6 +169,6 @@ def test_from_imap_to_a_request_answered_by_smtp_and_back(
     # Our own e-mail coming back in (a forward to the service's address) is a loop.
     imap.deliver(content, "loop")
     mailbox_fetch(imap.mailbox("population"))
-    assert InboundMessage.objects.get(message_id=dispatch.message_id.strip("<>")).state == (
-        State.LOOP
-    )
+    assert InboundMessage.objects.get(
+        message_id=dispatch.message_id.strip("<>")
+    ).state == (State.LOOP)

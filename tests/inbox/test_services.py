@@ -36,14 +36,18 @@ Bonjour, je voudrais un extrait d'acte de naissance pour ma fille.\r
 """
 
 
-def _citizen(subject: bytes = b"Extrait", ident: bytes = b"one", **headers: str) -> bytes:
+def _citizen(
+    subject: bytes = b"Extrait", ident: bytes = b"one", **headers: str
+) -> bytes:
     extra = "".join(f"{key}: {value}\r\n" for key, value in headers.items())
     return extra.encode() + CITIZEN % (subject, ident)
 
 
 def _import(paths: list[Path], team: str = "population") -> dict[str, Any]:
     out = StringIO()
-    call_command("inbox", "import", "--team", team, "--json", *map(str, paths), stdout=out)
+    call_command(
+        "inbox", "import", "--team", team, "--json", *map(str, paths), stdout=out
+    )
     return dict(json.loads(out.getvalue()))
 
 
@@ -73,7 +77,8 @@ def test_every_corpus_message_ends_as_a_message_to_handle_or_recognised(
         if message.state != "new":
             assert message.reason  # the header that told
     html = InboundMessage.objects.get(message_id="script-1@example.be").html
-    assert "<script" not in html and "<img" not in html
+    assert "<script" not in html
+    assert "<img" not in html
 
 
 def test_a_second_import_stores_nothing_again(service: Any, corpus: Path) -> None:
@@ -120,25 +125,35 @@ def test_attachments_are_sniffed_limited_and_stored_once(
 
     rows = {
         row.filename: row
-        for row in InboundAttachment.objects.filter(message__message_id="misleading-1@example.be")
+        for row in InboundAttachment.objects.filter(
+            message__message_id="misleading-1@example.be"
+        )
     }
     # A "PDF" that is a program is refused; a ".txt" that is a PNG is a PNG.
     assert (rows["facture.pdf"].refused, rows["facture.pdf"].sha256) == (
         "type_not_accepted",
         "",
     )
-    assert (rows["photo.txt"].content_type, rows["photo.txt"].refused) == ("image/png", "")
+    assert (rows["photo.txt"].content_type, rows["photo.txt"].refused) == (
+        "image/png",
+        "",
+    )
     assert rows["photo.txt"].sha256 == rows["copie.png"].sha256
     assert storage.exists(rows["photo.txt"].sha256)
     huge = InboundAttachment.objects.get(message__message_id="big-1@example.be")
     assert (huge.refused, huge.sha256) == ("too_large", "")
     assert huge.size == 20 * 1024 * 1024
     kept = InboundMessage.objects.get(message_id="big-1@example.be")
-    assert kept.state == State.NEW and "dossier complet" in kept.text
+    assert kept.state == State.NEW
+    assert "dossier complet" in kept.text
 
 
-def test_the_sender_is_matched_to_the_one_person_with_that_address(service: Any) -> None:
-    marie = person_with_address(given_names="Marie", surname="Dubois", email="Marie.Dubois@example.be")
+def test_the_sender_is_matched_to_the_one_person_with_that_address(
+    service: Any,
+) -> None:
+    marie = person_with_address(
+        given_names="Marie", surname="Dubois", email="Marie.Dubois@example.be"
+    )
 
     message = _receive(_citizen(), service)
 
@@ -146,7 +161,9 @@ def test_the_sender_is_matched_to_the_one_person_with_that_address(service: Any)
     assert message.language == "fr"
 
 
-def test_two_persons_with_one_address_leave_the_sender_to_the_agent(service: Any) -> None:
+def test_two_persons_with_one_address_leave_the_sender_to_the_agent(
+    service: Any,
+) -> None:
     person_with_address(surname="Dubois", email="marie.dubois@example.be")
     person_with_address(surname="Dubois-Martin", email="marie.dubois@example.be")
 
@@ -174,7 +191,9 @@ def test_a_failure_leaves_the_message_to_retry_with_its_reason(
     assert (message.state, message.reason) == (State.NEW, "")
 
 
-def test_after_the_last_attempt_the_message_is_failed(service: Any, monkeypatch: Any) -> None:
+def test_after_the_last_attempt_the_message_is_failed(
+    service: Any, monkeypatch: Any
+) -> None:
     monkeypatch.setattr(services, "_store_attachments", lambda *a: 1 / 0)
     message = _receive(_citizen(), service)
     for _ in range(services.ATTEMPTS - 1):
@@ -248,13 +267,19 @@ def test_automatic_messages_are_never_threaded_nor_handled(
 ) -> None:
     marie = person_with_address(surname="Dubois", email="marie.dubois@example.be")
     request = _request(clerk, marie, status=Status.CLOSED)
-    raw = (corpus / "auto_reply.eml").read_bytes().replace(
-        b"Absence du bureau", f"Re: {request.reference}".encode()
+    raw = (
+        (corpus / "auto_reply.eml")
+        .read_bytes()
+        .replace(b"Absence du bureau", f"Re: {request.reference}".encode())
     )
 
     message = _receive(raw, service)
 
-    assert (message.state, message.request, message.contact) == ("auto_reply", None, None)
+    assert (message.state, message.request, message.contact) == (
+        "auto_reply",
+        None,
+        None,
+    )
     request.refresh_from_db()
     assert request.status == Status.CLOSED
     with pytest.raises(ValidationFailed):
@@ -268,28 +293,40 @@ def test_an_agent_opens_a_request_from_a_message(service: Any, clerk: Any) -> No
     handled = services.message_open_request(
         actor=clerk,
         message=message,
-        data=RequestInput(kind="question", subject="Extrait", topic="attestations", channel="email"),
+        data=RequestInput(
+            kind="question", subject="Extrait", topic="attestations", channel="email"
+        ),
     )
 
     assert handled.state == State.HANDLED
     request = Request.objects.get(pk=handled.request_id)
-    assert (request.person, request.channel, request.reply_channel) == (marie, "email", "email")
+    assert (request.person, request.channel, request.reply_channel) == (
+        marie,
+        "email",
+        "email",
+    )
     assert "extrait d'acte" in request.description
     with pytest.raises(ValidationFailed):
         services.message_open_request(
             actor=clerk,
             message=handled,
-            data=RequestInput(kind="question", subject="x", topic="attestations", channel="email"),
+            data=RequestInput(
+                kind="question", subject="x", topic="attestations", channel="email"
+            ),
         )
 
 
-def test_an_unknown_sender_opens_a_request_about_nobody_yet(service: Any, clerk: Any) -> None:
+def test_an_unknown_sender_opens_a_request_about_nobody_yet(
+    service: Any, clerk: Any
+) -> None:
     message = _receive(_citizen(), service)
 
     handled = services.message_open_request(
         actor=clerk,
         message=message,
-        data=RequestInput(kind="question", subject="Extrait", topic="attestations", channel="email"),
+        data=RequestInput(
+            kind="question", subject="Extrait", topic="attestations", channel="email"
+        ),
     )
 
     request = Request.objects.get(pk=handled.request_id)
@@ -307,5 +344,7 @@ def test_an_agent_of_another_service_cannot_handle_the_message(
         services.message_open_request(
             actor=stranger,
             message=message,
-            data=RequestInput(kind="question", subject="x", topic="attestations", channel="email"),
+            data=RequestInput(
+                kind="question", subject="x", topic="attestations", channel="email"
+            ),
         )

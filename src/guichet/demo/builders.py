@@ -35,6 +35,7 @@ from . import (
     data,
     debts,
     dossiers,
+    inbox,
     knowledge,
     servicerequests,
     specimens,
@@ -233,4 +234,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     knowledge.build(agents)
     report.specimens = specimens.build(agents)
     suggest.build()
+    inbox.build()
     return report

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+
 from imap_tools import AND, MailBox, MailBoxUnencrypted, MailMessageFlags
 
 from guichet.agents.models import Team
@@ -64,6 +65,6 @@ def mailboxes_fetch() -> int:
     for mailbox in settings.INBOX_MAILBOXES:
         try:
             total += mailbox_fetch(mailbox).stored
-        except Exception as error:  # noqa: BLE001 - logged; the next run tries again
+        except Exception as error:  # logged; the next run tries again
             logger.warning("Mailbox %s not fetched: %s", mailbox.name, error)
     return total

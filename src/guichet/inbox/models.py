@@ -44,7 +44,9 @@ class InboundMessage(BaseModel):
     source = models.CharField(
         _("source"),
         max_length=200,
-        help_text=_("The mailbox it was fetched from, or the file it was imported from."),
+        help_text=_(
+            "The mailbox it was fetched from, or the file it was imported from."
+        ),
     )
     team = models.ForeignKey(
         "agents.Team",

@@ -80,7 +80,11 @@ TAGS = {
     "u",
     "ul",
 }
-ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
 
 
 class Kind:
@@ -149,7 +153,7 @@ def message_id_of(raw: bytes) -> str:
     try:
         headers = email.message_from_bytes(head + b"\n\n", policy=email.policy.compat32)
         found = ids_in(str(headers.get("Message-ID", "") or ""))
-    except Exception:  # noqa: BLE001 - any unreadable header: the hash below
+    except Exception:  # any unreadable header: the hash below
         found = ()
     if found:
         return found[0]
@@ -202,7 +206,9 @@ def _text_of(part: Message) -> str:
         content = part.get_content()  # type: ignore[attr-defined]
     except (LookupError, ValueError, AssertionError, UnicodeError):
         payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+        content = (
+            payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+        )
     return content if isinstance(content, str) else ""
 
 
@@ -228,7 +234,9 @@ def _recipients(message: Message) -> int:
     return sum(1 for _, address in addresses if address)
 
 
-def _bodies(message: EmailMessage, defects: list[str]) -> tuple[str, str, list[Attachment]]:
+def _bodies(
+    message: EmailMessage, defects: list[str]
+) -> tuple[str, str, list[Attachment]]:
     text, html = "", ""
     attachments: list[Attachment] = []
     for part in message.walk():
@@ -241,7 +249,11 @@ def _bodies(message: EmailMessage, defects: list[str]) -> tuple[str, str, list[A
         except (ValueError, IndexError, TypeError):
             defects.append("filename")
         content_type = part.get_content_type()
-        if disposition == "attachment" or filename or not content_type.startswith("text/"):
+        if (
+            disposition == "attachment"
+            or filename
+            or not content_type.startswith("text/")
+        ):
             try:
                 data = part.get_payload(decode=True)
             except (ValueError, TypeError):
@@ -271,7 +283,11 @@ def read(raw: bytes, *, our_address: str = "") -> Read:
     if not text.strip() and safe:
         broken = _BLOCK_END.sub("\n", html)
         text = nh3.clean(broken, tags=set(), clean_content_tags=DROPPED)
-        text = "\n".join(line.strip() for line in html_lib.unescape(text).splitlines() if line.strip())
+        text = "\n".join(
+            line.strip()
+            for line in html_lib.unescape(text).splitlines()
+            if line.strip()
+        )
     return Read(
         from_address=address.strip()[:254],
         from_name=name.strip()[:200],

@@ -27,7 +27,6 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -43,7 +42,7 @@ from guichet.audit.services import audit_record
 from guichet.contacts.models import Channel, Contact, Direction
 from guichet.contacts.services import SUMMARY_MAX, ContactInput
 from guichet.core import clock
-from guichet.core.errors import GuichetError, NotFound, ValidationFailed
+from guichet.core.errors import NotFound, ValidationFailed
 from guichet.core.validation import Problems
 from guichet.correspondence.models import LetterDispatch, LetterReference
 from guichet.documents import sniffing, storage
@@ -186,8 +185,8 @@ def thread_of(read: reading.Read) -> Thread | None:
                 .first()
             )
             if reference:
-                year, number = reference.split("-")[1:3]
-                found = _request_for_year(int(year), int(number))
+                written_year, written_number = reference.split("-")[1:3]
+                found = _request_for_year(int(written_year), int(written_number))
                 if found is not None:
                     return Thread(found, dispatch.requested_by)
     for year, number in read.request_references():
@@ -211,7 +210,8 @@ def _thread_into(message: InboundMessage, thread: Thread) -> bool:
         (
             agent
             for agent in candidates
-            if agent.is_active and policy.may(agent, RequestAction.REQUEST_WORK, request)
+            if agent.is_active
+            and policy.may(agent, RequestAction.REQUEST_WORK, request)
         ),
         None,
     )
@@ -296,7 +296,7 @@ def message_process(*, message_id: int) -> InboundMessage:
                     "request": message.request.reference if message.request else "",
                 },
             )
-    except Exception as error:  # noqa: BLE001 - any failure: kept, tried again
+    except Exception as error:  # any failure: the message is kept, tried again
         logger.warning("Inbound message %s not processed: %s", message_id, error)
         _failed(message_id, error)
     message.refresh_from_db()
@@ -326,8 +326,7 @@ def messages_process_due(*, now: dt.datetime | None = None) -> int:
     """Process what was received and not read yet, and retries that are due."""
     moment = now or clock.now()
     due = InboundMessage.objects.filter(
-        Q(state=State.RECEIVED)
-        | Q(state=State.RETRY, next_attempt_at__lte=moment)
+        Q(state=State.RECEIVED) | Q(state=State.RETRY, next_attempt_at__lte=moment)
     ).values_list("pk", flat=True)
     count = 0
     for pk in list(due[:200]):
@@ -371,7 +370,9 @@ def _actionable(actor: Agent, message: InboundMessage) -> None:
         )
 
 
-def _person(problems: Problems, actor: Agent, message: InboundMessage, person: str) -> str:
+def _person(
+    problems: Problems, actor: Agent, message: InboundMessage, person: str
+) -> str:
     """The person concerned: the one chosen, else the sender matched on record."""
     if person:
         return person
@@ -391,14 +392,22 @@ def _contact_input(message: InboundMessage, person: str) -> ContactInput:
         started_at=(now := clock.now()),
         ended_at=now,
         person=person,
-        anonymous_details="" if person else f"{message.from_name} <{message.from_address}>"[:1000],
+        anonymous_details=""
+        if person
+        else f"{message.from_name} <{message.from_address}>"[:1000],
         address_used=message.from_address,
         summary=_summary(message),
         language=message.language,
     )
 
 
-def _handled(actor: Agent, message: InboundMessage, contact: Contact, request: Request, action: str) -> InboundMessage:
+def _handled(
+    actor: Agent,
+    message: InboundMessage,
+    contact: Contact,
+    request: Request,
+    action: str,
+) -> InboundMessage:
     InboundMessage.objects.filter(pk=message.pk).update(
         state=State.HANDLED,
         contact=contact,

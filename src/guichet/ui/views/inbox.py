@@ -64,7 +64,10 @@ def _forms(
         )
     ]
     suggested = suggestions_for(
-        agent, f"{message.subject}\n{message.text}", team=message.team, language=message.language
+        agent,
+        f"{message.subject}\n{message.text}",
+        team=message.team,
+        language=message.language,
     )
     initial = {
         "person": persons[0][0] if len(persons) == 1 else "",

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandParser
+
 from tqdm import tqdm
 
 from guichet.agents.models import Team
@@ -41,9 +42,9 @@ def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
     """(where, raw bytes) of every message found at `path`."""
     if path.is_dir():
         if (path / "cur").is_dir() or (path / "new").is_dir():
-            box = mailbox.Maildir(str(path), factory=None, create=False)
-            for key in sorted(box.keys()):
-                yield f"{path.name}/{key}", box.get_bytes(key)
+            folder = mailbox.Maildir(str(path), factory=None, create=False)
+            for key in sorted(folder.iterkeys()):
+                yield f"{path.name}/{key}", folder.get_bytes(key)
             return
         for child in sorted(path.iterdir()):
             if child.is_file() and child.suffix.lower() == ".eml":
@@ -52,8 +53,8 @@ def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
     if _is_mbox(path):
         box = mailbox.mbox(str(path), factory=None, create=False)
         try:
-            for key in box.keys():
-                yield f"{path.name}#{key}", box.get_bytes(key)
+            for number in box.iterkeys():
+                yield f"{path.name}#{number}", box.get_bytes(number)
         finally:
             box.close()
         return
@@ -61,7 +62,9 @@ def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
 
 
 class Command(GuichetCommand):
-    help = "Import e-mail files (.eml, mbox, maildir) into the inbox, or fetch mailboxes."
+    help = (
+        "Import e-mail files (.eml, mbox, maildir) into the inbox, or fetch mailboxes."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
