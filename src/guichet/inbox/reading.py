@@ -279,8 +279,9 @@ def read(raw: bytes, *, our_address: str = "") -> Read:
     kind, why = classify(message, our_address=our_address)
     name, address = email.utils.parseaddr(_header(message, "From"))
     text, html, attachments = _bodies(message, defects)
-    safe, images = sanitise(html) if html else ("", 0)
-    if not text.strip() and safe:
+    # Plain text is preferred; the sanitised markup is kept only without it.
+    safe, images = sanitise(html) if html and not text.strip() else ("", 0)
+    if safe:
         broken = _BLOCK_END.sub("\n", html)
         text = nh3.clean(broken, tags=set(), clean_content_tags=DROPPED)
         text = "\n".join(

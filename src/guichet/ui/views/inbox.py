@@ -33,6 +33,16 @@ workspace.register_section(
         order=27,
     )
 )
+workspace.register_section(
+    workspace.Section(
+        key="inbox_problems",
+        label=_("E-mail not read"),
+        description=_("Received e-mail that could not be read, to try again."),
+        url_name="ui:inbox_problems",
+        action=Action.INBOX_PROBLEMS,
+        order=910,
+    )
+)
 
 
 @agent_required
@@ -166,7 +176,11 @@ def message_detail(request: HttpRequest, key: str) -> HttpResponse:
 def problems(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
     rows = selectors.messages_with_problems(agent=agent)
-    return render(request, "ui/inbox/problems.html", {"rows": rows})
+    return render(
+        request,
+        "ui/inbox/problems.html",
+        {"rows": rows, "may_view": policy.may(agent, Action.INBOX_VIEW)},
+    )
 
 
 @agent_required
