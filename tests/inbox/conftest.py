@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 
 from guichet.inbox.mailboxes import Mailbox
+from guichet.servicerequests.models import Request
+from guichet.servicerequests.services import RequestInput, request_create
 from tests.correspondence.factories import LetterheadFactory
 from tests.correspondence.test_dispatch import smtp  # noqa: F401 - the SMTP fixture
 from tests.factories import TeamFactory
@@ -194,3 +196,24 @@ def clerk(make_agent: Callable[..., Any], service: Any) -> Any:
 @pytest.fixture
 def corpus() -> Path:
     return Path(__file__).resolve().parent / "corpus"
+
+
+def question(
+    agent: Any, person: Any, *, topic: str = "attestations", status: str = ""
+) -> Request:
+    """A question by e-mail about `person`, in French, in `status` when given."""
+    request = request_create(
+        actor=agent,
+        data=RequestInput(
+            kind="question",
+            subject="Extrait d'acte",
+            topic=topic,
+            channel="email",
+            person=str(person.uuid),
+            language="fr",
+        ),
+    )
+    if status:
+        Request.objects.filter(pk=request.pk).update(status=status)
+        request.refresh_from_db()
+    return request

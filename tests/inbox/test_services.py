@@ -20,8 +20,9 @@ from guichet.documents import storage
 from guichet.inbox import services
 from guichet.inbox.models import InboundAttachment, InboundMessage, State
 from guichet.servicerequests.models import Request, Status
-from guichet.servicerequests.services import RequestInput, request_create
+from guichet.servicerequests.services import RequestInput
 from tests.correspondence.factories import person_with_address
+from tests.inbox.conftest import question
 from tests.inbox.make_corpus import big_message
 
 pytestmark = pytest.mark.django_db
@@ -222,29 +223,11 @@ def test_an_administrator_retries_a_failed_message_without_reading_it(
         services.message_retry(actor=clerk, message=retried)
 
 
-def _request(agent: Any, person: Any, status: str = "") -> Request:
-    request = request_create(
-        actor=agent,
-        data=RequestInput(
-            kind="question",
-            subject="Extrait d'acte",
-            topic="attestations",
-            channel="email",
-            person=str(person.uuid),
-            language="fr",
-        ),
-    )
-    if status:
-        Request.objects.filter(pk=request.pk).update(status=status)
-        request.refresh_from_db()
-    return request
-
-
 def test_the_reference_in_the_subject_threads_and_reopens_a_closed_request(
     service: Any, clerk: Any
 ) -> None:
     marie = person_with_address(surname="Dubois", email="marie.dubois@example.be")
-    request = _request(clerk, marie, status=Status.CLOSED)
+    request = question(clerk, marie, status=Status.CLOSED)
     Request.objects.filter(pk=request.pk).update(owner=clerk)
 
     message = _receive(_citizen(subject=f"Re: {request.reference}".encode()), service)
@@ -266,7 +249,7 @@ def test_automatic_messages_are_never_threaded_nor_handled(
     service: Any, clerk: Any, corpus: Path
 ) -> None:
     marie = person_with_address(surname="Dubois", email="marie.dubois@example.be")
-    request = _request(clerk, marie, status=Status.CLOSED)
+    request = question(clerk, marie, status=Status.CLOSED)
     raw = (
         (corpus / "auto_reply.eml")
         .read_bytes()

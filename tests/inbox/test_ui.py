@@ -14,6 +14,7 @@ from guichet.inbox import services
 from guichet.inbox.models import InboundMessage, State
 from guichet.servicerequests.models import Request
 from tests.correspondence.factories import person_with_address
+from tests.inbox.conftest import question
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,31 @@ def test_the_administrator_sees_failures_without_content_and_retries(
     client.post(f"/inbox/problems/{message.uuid}/retry/")
     message.refresh_from_db()
     assert message.state == State.NEW
+
+
+def test_a_reply_that_cannot_be_sent_shows_its_error_on_the_request(
+    service: Any, clerk: Any, settings: Any
+) -> None:
+    from guichet.correspondence.services import request_reply, templates_load
+    from tests.correspondence.test_dispatch import _free_port
+
+    templates_load(actor=None)
+    marie = person_with_address(surname="Dubois", email="marie.dubois@example.be")
+    request = question(clerk, marie, topic="legalisation")
+    # Nothing listens on this port: the SMTP conversation fails.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
+    settings.EMAIL_TIMEOUT = 5
+
+    reply = request_reply(
+        actor=clerk, request=request, standard_answer="answer_legalisation_procedure"
+    )
+
+    assert reply.dispatch is not None
+    reply.dispatch.refresh_from_db()
+    assert reply.dispatch.status == "failed"
+    page = _client(clerk).get(f"/requests/{request.reference}/").content.decode()
+    assert "Replies by e-mail" in page
+    assert "marie.dubois@example.be" in page
+    assert "Error:" in page
+    assert "1 attempt, tried again on its own" in page
