@@ -15,7 +15,6 @@ Exit codes: 0 done, 2 bad input (an unknown team, a missing path).
 from __future__ import annotations
 
 import mailbox
-from argparse import SUPPRESS
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from django.core.management.base import CommandParser
 from tqdm import tqdm
 
 from guichet.agents.models import Team
-from guichet.core.commands import GuichetCommand, UsageError
+from guichet.core.commands import GuichetCommand, UsageError, add_json_option
 from guichet.inbox.services import message_process, message_receive
 
 PROGRESS_FROM = 20
@@ -73,13 +72,9 @@ class Command(GuichetCommand):
         importing.add_argument(
             "--team", required=True, help="Code of the service the messages go to."
         )
-        importing.add_argument(
-            "--json", action="store_true", dest="json_output", default=SUPPRESS
-        )
+        add_json_option(importing)
         fetching = sub.add_parser("fetch", help="Fetch the configured mailboxes once.")
-        fetching.add_argument(
-            "--json", action="store_true", dest="json_output", default=SUPPRESS
-        )
+        add_json_option(fetching)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.json_output = bool(options.get("json_output"))
