@@ -19,6 +19,7 @@ import dj_database_url
 from guichet import env
 from guichet.audit import keys as audit_keys
 from guichet.core.addresses import proxy_networks
+from guichet.inbox.mailboxes import parse_mailboxes
 
 SOURCE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = SOURCE_DIR.parent.parent
@@ -183,6 +184,7 @@ INSTALLED_APPS = [
     "guichet.webforms",
     "guichet.telephony",
     "guichet.visits",
+    "guichet.inbox",
     "guichet.demo",
     "guichet.api",
     "guichet.ui",
@@ -714,3 +716,18 @@ TELEPHONY_TOLERANCE_SECONDS = env.integer(
 )
 if TELEPHONY_TOLERANCE_SECONDS < 1:
     raise ImproperlyConfigured("GUICHET_TELEPHONY_TOLERANCE_SECONDS must be 1 or more.")
+INBOX_MAILBOXES = env.parsed(
+    "GUICHET_INBOX_MAILBOXES",
+    default="",
+    help="The IMAP mailboxes read for citizens' e-mail: a JSON list of objects with "
+    "host, port, tls, user, password or password_file, folder, done_folder and team "
+    "(the code of the service it feeds); see docs/inbox.md. Empty: none is read.",
+    parse=parse_mailboxes,
+    kind="JSON list",
+)
+INBOX_ATTACHMENT_MAX_BYTES = env.integer(
+    "GUICHET_INBOX_ATTACHMENT_MAX_BYTES",
+    default=10 * 1024 * 1024,
+    help="Largest attachment of a received e-mail that is kept (bytes; 10 MiB by "
+    "default): a larger one is refused with its reason, the message is kept.",
+)

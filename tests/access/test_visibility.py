@@ -26,6 +26,7 @@ from guichet.cashbook.models import CashDay, Counter, Payment, Refund
 from guichet.contacts.models import Contact, Topic
 from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minutes
 from guichet.dossiers.models import Dossier, DossierFee
+from guichet.inbox.models import InboundMessage
 from guichet.knowledge.models import Article, Feedback, Proposal
 from guichet.servicerequests.models import Request
 from guichet.visits.models import Service, Site, Ticket
@@ -304,6 +305,14 @@ BUILDERS: dict[str, Builder] = {
     "dossiers.dossier": _dossier,
     "correspondence.letter": _letter,
     "correspondence.incomingmail": _mail,
+    "inbox.inboundmessage": lambda data, teams, agents: InboundMessage.objects.create(
+        message_id=f"m{next(_numbers)}@example.be",
+        raw=b"",
+        raw_size=0,
+        source="test",
+        team=_team(data, teams),
+        sender_person=(_person(data, teams) if data.draw(st.booleans()) else None),
+    ),
     "correspondence.minutes": _minutes,
     "correspondence.actionitem": _action_item,
     "debts.debt": lambda data, teams, agents: DebtFactory(

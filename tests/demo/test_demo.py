@@ -216,3 +216,18 @@ def test_demo_register_of_specimens_shows_valid_expired_and_withdrawn(
     assert document.content_type == "image/png"
     assert storage.exists(document.content_sha256)
     assert all(storage.exists(item.content_sha256) for item in Specimen.objects.all())
+
+
+def test_demo_inbox_holds_citizens_mail_and_an_automatic_reply(demo: Any) -> None:
+    from guichet.inbox.models import InboundMessage
+
+    states = dict(InboundMessage.objects.values_list("source", "state"))
+    assert states == {
+        "demo:absence.eml": "auto_reply",
+        "demo:legalisation.eml": "new",
+        "demo:suspicious.eml": "new",
+        "demo:verhuizing.eml": "new",
+    }
+    known = InboundMessage.objects.get(source="demo:legalisation.eml")
+    assert known.sender_person is not None
+    assert known.language == "fr"

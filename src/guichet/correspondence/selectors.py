@@ -42,6 +42,7 @@ from .models import (
     ActionItem,
     ActionStatus,
     Brochure,
+    Channel,
     IncomingMail,
     Letter,
     LetterDispatch,
@@ -509,6 +510,20 @@ def reply_letters_waiting(*, request: Request) -> set[str]:
         else:
             waiting.add(letter)
     return waiting
+
+
+def reply_emails(*, agent: Agent, request: Request) -> list[LetterDispatch]:
+    """The e-mails sent (or failing to go) with a request's replies, newest first:
+    the request page shows each one's state, its error and its Message-ID (the
+    sent copy is the letter's archived PDF, on the letter's page)."""
+    letters = letters_for_reference(
+        agent=agent, kind="request", object_id=request.reference
+    )
+    return list(
+        LetterDispatch.objects.filter(
+            letter__in=letters, channel=Channel.EMAIL
+        ).select_related("letter")
+    )
 
 
 def replies_waiting(*, agent: Agent, request: Request) -> list[Letter]:

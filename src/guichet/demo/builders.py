@@ -36,6 +36,7 @@ from . import (
     data,
     debts,
     dossiers,
+    inbox,
     knowledge,
     servicerequests,
     specimens,
@@ -241,4 +242,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     visits.build(agents)
     report.specimens = specimens.build(agents)
     suggest.build()
+    inbox.build()
     return report

@@ -20,6 +20,7 @@ from . import (
     debts,
     documents,
     dossiers,
+    inbox,
     knowledge,
     parties,
     servicerequests,
@@ -39,4 +40,5 @@ MODULES: tuple[ModuleType, ...] = (
     cashbook,
     knowledge,
     visits,
+    inbox,
 )

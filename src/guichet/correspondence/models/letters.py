@@ -341,6 +341,11 @@ class LetterDispatch(BaseModel):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("last error"), blank=True)
+    # The e-mail's Message-ID, `<...>`, so that a citizen's answer threads back
+    # (its In-Reply-To names it; the inbox looks it up).
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, blank=True, db_index=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

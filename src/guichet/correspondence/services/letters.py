@@ -836,6 +836,15 @@ def letter_send_email(
     return dispatch
 
 
+def dispatch_message_id(dispatch_uuid: Any) -> str:
+    """The Message-ID of a dispatch's e-mail: its id at our sender's domain (a
+    resend after a crash is recognisable as the same mail)."""
+    domain = (
+        settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "guichet.invalid"
+    )
+    return f"<{dispatch_uuid}@{domain}>"
+
+
 def _message(letter: Letter, dispatch: LetterDispatch, data: bytes) -> EmailMessage:
     head = Letterhead.objects.get(team_id=letter.team_id)
     frozen = letter.content
@@ -854,16 +863,24 @@ def _message(letter: Letter, dispatch: LetterDispatch, data: bytes) -> EmailMess
             "service": frozen["service"]["name"],
             "contact": content.SEPARATOR.join(frozen["service"]["contact"]),
         }
-    domain = (
-        settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "guichet.invalid"
+    request = (
+        LetterReference.objects.filter(letter_id=letter.pk, kind="request")
+        .values_list("object_id", flat=True)
+        .first()
     )
+    if request and request not in subject:
+        subject = f"[{request}] {subject}"
     message = EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[dispatch.address],
         reply_to=[head.email] if head.email else None,
-        headers={"Message-ID": f"<{dispatch.uuid}@{domain}>"},
+        headers={
+            "Message-ID": dispatch_message_id(dispatch.uuid),
+            # Our mark: an e-mail carrying it that comes back in is a loop.
+            "X-Guichet-Dispatch": str(dispatch.uuid),
+        },
     )
     filename = f"{(letter.number or '').replace('/', '-')}.pdf"
     message.attach(filename, data, "application/pdf")
@@ -891,7 +908,10 @@ def letter_email_deliver(*, dispatch_id: Any) -> LetterDispatch:
         claimed = LetterDispatch.objects.filter(
             claimable, uuid=dispatch_id, channel=Channel.EMAIL
         ).update(
-            status=DispatchStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
+            status=DispatchStatus.SENDING,
+            attempts=F("attempts") + 1,
+            message_id=dispatch_message_id(dispatch_id),
+            updated_at=now,
         )
     dispatch = LetterDispatch.objects.select_related("letter").get(uuid=dispatch_id)
     if not claimed:

@@ -10,6 +10,7 @@ from . import (
     debts,
     documents,
     dossiers,
+    inbox,
     knowledge,
     parties,
     servicerequests,
@@ -38,4 +39,5 @@ urlpatterns = [
     path("", include(webforms.urlpatterns)),
     path("", include(telephony.urlpatterns)),
     path("", include(visits.urlpatterns)),
+    path("", include(inbox.urlpatterns)),
 ]

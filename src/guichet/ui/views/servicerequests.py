@@ -292,6 +292,9 @@ def _detail(
             )
             if seen.may(Action.REQUEST_WORK)
             else [],
+            "reply_emails": letter_selectors.reply_emails(agent=agent, request=obj)
+            if seen.may(Action.REQUEST_WORK)
+            else [],
         },
         status=status,
     )

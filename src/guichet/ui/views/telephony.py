@@ -1,5 +1,5 @@
 """Telephony in the workspace: the poll that opens the caller's record when the
-agent answers a call (docs/telephony.md, docs/adr/0009-telephony-hook.md).
+agent answers a call (docs/telephony.md, docs/adr/0010-telephony-hook.md).
 
 Pages drawn for an agent with an extension carry a tiny element that asks every
 few seconds whether a call they answered reached us after the page was drawn (one
