@@ -54,6 +54,10 @@ def test_an_agent_opens_a_request_from_the_screen(
     message = _stored(corpus, "no_subject.eml", service)
     client = _client(clerk)
     assert "DUBOIS" in client.get("/inbox/").content.decode()
+    # the message shows its suggestions: language, topics, answers and articles
+    page = client.get(f"/inbox/{message.uuid}/").content.decode()
+    assert 'id="suggestions"' in page
+    assert "Language of the message:" in page
 
     done = client.post(
         f"/inbox/{message.uuid}/",

@@ -60,8 +60,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _forms(
-    request: HttpRequest, message: InboundMessage, data: object = None
+    request: HttpRequest,
+    message: InboundMessage,
+    data: object = None,
+    topic: str = "",
 ) -> tuple[OpenRequestForm, AttachForm]:
+    """The two forms; `topic` is the one suggested, chosen at first."""
     agent = agent_of(request)
     persons = [
         (str(person.uuid), f"{person} ({person.birth_date or '—'})")
@@ -73,17 +77,11 @@ def _forms(
             agent=agent, team_code=message.team.code, language=get_language() or "en"
         )
     ]
-    suggested = suggestions_for(
-        agent,
-        f"{message.subject}\n{message.text}",
-        team=message.team,
-        language=message.language,
-    )
     initial = {
         "person": persons[0][0] if len(persons) == 1 else "",
         "kind": "question",
         "subject": (message.subject or message.text[:80])[:200],
-        "topic": suggested.topics[0].topic.code if suggested.topics else "",
+        "topic": topic,
     }
     open_form = OpenRequestForm(
         data if data is not None and "open" in request.POST else None,
@@ -105,7 +103,19 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     message = seen.obj
-    open_form, attach_form = forms or _forms(request, message)
+    # The language, likely topics, standard answers and articles (issue #15:
+    # suggestions for every incoming message).
+    suggested = suggestions_for(
+        agent_of(request),
+        f"{message.subject}\n{message.text}",
+        team=message.team,
+        language=message.language,
+    )
+    open_form, attach_form = forms or _forms(
+        request,
+        message,
+        topic=suggested.topics[0].topic.code if suggested.topics else "",
+    )
     return render(
         request,
         "ui/inbox/message.html",
@@ -118,6 +128,7 @@ def _page(
             and message.contact_id is None,
             "open_form": open_form,
             "attach_form": attach_form,
+            "suggestions": suggested,
         },
         status=status,
     )
