@@ -114,15 +114,24 @@ def test_an_answered_call_opens_the_callers_record_without_a_reload(
     contact.refresh_from_db()
     assert contact.ended_at == Call.objects.get(call_id="e2e-1").ended_at
 
-    # A number nobody the agent sees has: the search opens, with the number.
-    ui.go("/home/")
+    # What the agent typed is never lost: with text in the page, a banner offers
+    # the call's screen instead of replacing the page.
+    ui.go("/contacts/new/")
     _same_document(ui)
+    ui.page.get_by_label("Summary").fill("Half of a note")
     _call(ui, "e2e-2", "answered", UNKNOWN)
     unknown = Call.objects.get(call_id="e2e-2")
+    waiting = ui.page.locator(".call-waiting")
+    expect(waiting).to_be_visible(timeout=8000)
+    expect(ui.page).to_have_url(re.compile(r"/contacts/new/$"))
+    expect(ui.page.get_by_label("Summary")).to_have_value("Half of a note")
+    checked("the call waiting beside a half-typed form", None)
+
+    # A number nobody the agent sees has: the search opens, with the number.
+    waiting.get_by_role("link", name="Open the caller's record").click()
     expect(ui.page).to_have_url(
         re.compile(rf"/telephony/calls/{unknown.uuid}/search/$"), timeout=8000
     )
-    _not_reloaded(ui)
     expect(ui.page.locator("#global-search")).to_have_value(UNKNOWN)
     expect(ui.page.locator(".call-panel")).to_contain_text(f"Call from {UNKNOWN}")
     ui.page.get_by_role(

@@ -154,6 +154,10 @@ class Agent(AbstractBaseUser, BaseModel):
         _("phone extension"),
         max_length=20,
         blank=True,
+        # In the database too: rows written by code that predates the column (a
+        # migration's historical model, an older process during a deployment).
+        default="",
+        db_default="",
         help_text=_(
             "The agent's extension on the telephone system: a call they answer opens "
             "the caller's record on their screen."

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agent',
             name='phone_extension',
-            field=models.CharField(blank=True, help_text="The agent's extension on the telephone system: a call they answer opens the caller's record on their screen.", max_length=20, verbose_name='phone extension'),
+            field=models.CharField(blank=True, db_default='', default='', help_text="The agent's extension on the telephone system: a call they answer opens the caller's record on their screen.", max_length=20, verbose_name='phone extension'),
         ),
         migrations.AddConstraint(
             model_name='agent',

@@ -89,6 +89,58 @@
   // Content that htmx brings in (a search, a calculation) gets the same boxes.
   document.addEventListener("htmx:load", function (event) { boxTables(event.target); });
 
+  // A call answered (the telephony poll, docs/telephony.md) loads the caller's
+  // record in place of the page; when the agent has typed in the page, that would
+  // lose it: a banner offers the record instead.
+  function selectChanged(select) {
+    var options = select.options;
+    if (select.multiple) {
+      for (var i = 0; i < options.length; i++) {
+        if (options[i].selected !== options[i].defaultSelected) return true;
+      }
+      return false;
+    }
+    var initial = 0;
+    for (var j = 0; j < options.length; j++) {
+      if (options[j].defaultSelected) { initial = j; break; }
+    }
+    return options.length > 0 && select.selectedIndex !== initial;
+  }
+
+  function pageHoldsInput() {
+    var fields = document.querySelectorAll("main input, main textarea, main select");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      var type = (field.type || "").toLowerCase();
+      if (type === "hidden" || type === "submit" || type === "button" || type === "file") continue;
+      if (field.tagName.toLowerCase() === "select") {
+        if (selectChanged(field)) return true;
+      } else if (type === "checkbox" || type === "radio") {
+        if (field.checked !== field.defaultChecked) return true;
+      } else if (field.value !== field.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var poll = event.detail.elt;
+    if (!poll || poll.id !== "telephony-poll") return;
+    var location = event.detail.xhr.getResponseHeader("HX-Location");
+    var template = document.getElementById("telephony-waiting");
+    if (!location || !template || !pageHoldsInput()) return;
+    event.preventDefault();
+    var path = location.charAt(0) === "{" ? JSON.parse(location).path : location;
+    var shown = document.querySelector("main .call-waiting");
+    if (!shown) {
+      shown = template.content.firstElementChild.cloneNode(true);
+      var main = document.getElementById("main");
+      main.insertBefore(shown, main.firstChild);
+    }
+    shown.querySelector("a").setAttribute("href", path);
+  });
+
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');
     if (meta) event.detail.headers["X-CSRFToken"] = meta.getAttribute("content");
