@@ -148,3 +148,31 @@ def test_a_reply_that_cannot_be_sent_shows_its_error_on_the_request(
     assert "marie.dubois@example.be" in page
     assert "Error:" in page
     assert "1 attempt, tried again on its own" in page
+
+
+def test_a_kept_attachment_downloads_and_a_refused_one_does_not(
+    service: Any, clerk: Any, make_agent: Any, corpus: Path
+) -> None:
+    message = _stored(corpus, "misleading_extensions.eml", service)
+    rows = {row.filename: row for row in message.attachments.all()}
+    client = _client(clerk)
+    page = client.get(f"/inbox/{message.uuid}/").content.decode()
+    png = rows["photo.txt"]
+    url = f"/inbox/{message.uuid}/attachments/{png.uuid}/"
+    assert f'href="{url}"' in page
+    assert f"/attachments/{rows['facture.pdf'].uuid}/" not in page
+
+    # the type read from the bytes names the file, as a download only
+    answer = client.get(url)
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "image/png"
+    assert answer["Content-Disposition"] == (
+        f'attachment; filename="file-{png.uuid}.png"'
+    )
+    assert answer["X-Content-Type-Options"] == "nosniff"
+    assert answer.content.startswith(b"\x89PNG")
+    # a refused file was never stored; another service's agent finds nothing
+    refused = f"/inbox/{message.uuid}/attachments/{rows['facture.pdf'].uuid}/"
+    assert client.get(refused).status_code == 404
+    stranger = make_agent("front_office", teams=("elsewhere",), username="stranger")
+    assert _client(stranger).get(url).status_code == 404

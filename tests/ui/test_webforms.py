@@ -312,3 +312,36 @@ def test_an_agent_sees_the_request_in_the_queue_named_by_nobody(
     page = client.get(f"/requests/{request.reference}/")
     assert page.status_code == 200
     assert "Jan Peeters" in page.content.decode()
+
+
+def test_the_agent_downloads_the_files_the_citizen_sent(
+    topic: Topic, client: Client
+) -> None:
+    _client("nl").post(
+        FORM,
+        {
+            **_fields(topic),
+            "attachments": [SimpleUploadedFile("scan.jpg", PNG, "image/jpeg")],
+        },
+    )
+    submission = Submission.objects.get()
+    sent = submission.attachments.get()
+    client.force_login(Agent.objects.get(username="front.legal"))
+    page = client.get(f"/requests/{submission.request.reference}/").content.decode()
+    url = f"/requests/files/{sent.uuid}/"
+    assert f'<a href="{url}">scan.jpg</a>' in page
+
+    answer = client.get(url)
+    assert answer.status_code == 200
+    assert answer.content == PNG
+    # named by the type read from the bytes, never displayed in the workspace
+    assert answer["Content-Type"] == "image/png"
+    assert answer["Content-Disposition"] == (
+        f'attachment; filename="file-{sent.uuid}.png"'
+    )
+    assert answer["X-Content-Type-Options"] == "nosniff"
+    # an agent who does not see the request (an administrator sees no citizen
+    # data) finds nothing; a visitor is sent to the login page
+    client.force_login(Agent.objects.get(username="admin"))
+    assert client.get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to the login page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +15,10 @@ from guichet.agents.models import Agent, RoleCode
 from guichet.audit.services import access_record
 from guichet.core.errors import NotFound
 from guichet.core.validation import parse_uuid
+from guichet.documents import storage
 from guichet.parties.models import Person
 
-from .models import ACTIONABLE, PROBLEMS, InboundMessage
+from .models import ACTIONABLE, PROBLEMS, InboundAttachment, InboundMessage
 
 LISTED = 200
 
@@ -119,3 +120,20 @@ def messages_with_problems(*, agent: Agent) -> list[Problem]:
             "next_attempt_at",
         ).order_by("-created_at")[:LISTED]
     ]
+
+
+def attachment_for_agent(
+    *, agent: Agent, message: InboundMessage, attachment_id: object
+) -> tuple[InboundAttachment, IO[bytes]]:
+    """A kept attachment of a message the agent sees (`message_get_for_agent`),
+    and its bytes; logged. A refused one was never stored: not found."""
+    key = parse_uuid(attachment_id)
+    found = (
+        message.attachments.filter(uuid=key, refused="").exclude(sha256="").first()
+        if key
+        else None
+    )
+    if found is None:
+        raise NotFound(_("No such file."))
+    access_record(actor=agent, action="inbox.attachment_download", obj=found)
+    return found, storage.open_content(found.sha256)

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import IO
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from guichet.access import policy
+from guichet.agents.models import Agent
+from guichet.audit.services import access_record
 from guichet.contacts.selectors import TopicOption, topic_options
-from guichet.servicerequests.models import Kind, Status
+from guichet.core.errors import NotFound
+from guichet.core.validation import parse_uuid
+from guichet.documents import storage
+from guichet.servicerequests.models import Kind, Request, Status
 
 from . import tokens
-from .models import Submission
+from .models import Attachment, Submission
 
 # What each status means for the citizen, in plain words.
 PLAIN_STATUS: dict[str, Promise] = {
@@ -69,3 +76,28 @@ def submission_status(*, token: str) -> PublicStatus | None:
         received_at=request.received_at,
         due=request.resolution_due,
     )
+
+
+def request_files(*, request: Request) -> list[Attachment]:
+    """The files the citizen sent with the form that opened `request`, for the
+    request's page (whose agent read the request through the policy)."""
+    return list(Attachment.objects.filter(submission__request=request))
+
+
+def file_for_agent(*, agent: Agent, file_id: object) -> tuple[Attachment, IO[bytes]]:
+    """A file sent with the form, and its bytes, for an agent who sees its
+    request; logged. A missing file and one of a hidden request look the same."""
+    key = parse_uuid(file_id)
+    found = (
+        Attachment.objects.select_related("submission").filter(uuid=key).first()
+        if key
+        else None
+    )
+    if found is None or not (
+        policy.visible(agent, Request.objects.filter(pk=found.submission.request_id))
+        .only("pk")
+        .exists()
+    ):
+        raise NotFound(_("No such file."))
+    access_record(actor=agent, action="webform.file_download", obj=found)
+    return found, storage.open_content(found.sha256)

@@ -34,9 +34,9 @@ from guichet.documents import selectors, services
 from guichet.documents.checking import checks_for
 from guichet.documents.expiry import document_expires_before
 from guichet.documents.models import Document, DocumentVerification, Outcome
-from guichet.documents.sniffing import EXTENSIONS
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
+from guichet.ui.downloads import download
 from guichet.ui.errors import submit
 from guichet.ui.forms.checks import KIND_LABELS, values_of
 from guichet.ui.forms.documents import (
@@ -283,12 +283,8 @@ def document_download(request: HttpRequest, document_id: uuid.UUID) -> HttpRespo
         agent=agent_of(request), document_id=document_id
     )
     document = content.document
-    extension = EXTENSIONS.get(document.content_type, "bin")
-    with content.handle as handle:
-        response = HttpResponse(handle.read(), content_type=document.content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="document-{document.uuid}.{extension}"'
+    return download(
+        content.handle,
+        content_type=document.content_type,
+        name=f"document-{document.uuid}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

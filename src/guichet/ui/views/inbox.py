@@ -20,6 +20,7 @@ from guichet.servicerequests.services import RequestInput
 from guichet.suggest.services import suggestions_for
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
+from guichet.ui.downloads import download
 from guichet.ui.errors import submit
 from guichet.ui.forms.inbox import AttachForm, OpenRequestForm
 
@@ -208,3 +209,16 @@ def problem_retry(request: HttpRequest, key: str) -> HttpResponse:
     else:
         messages.success(request, gettext("The message was read."))
     return redirect("ui:inbox_problems")
+
+
+@agent_required
+def attachment_download(
+    request: HttpRequest, key: str, attachment: str
+) -> HttpResponse:
+    """A kept attachment of a message the agent sees, as a download."""
+    agent = agent_of(request)
+    seen = selectors.message_get_for_agent(agent=agent, key=key)
+    found, handle = selectors.attachment_for_agent(
+        agent=agent, message=seen.obj, attachment_id=attachment
+    )
+    return download(handle, content_type=found.content_type, name=f"file-{found.uuid}")

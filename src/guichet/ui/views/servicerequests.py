@@ -27,6 +27,7 @@ from guichet.access.domains.correspondence import Action as LetterAction
 from guichet.access.domains.servicerequests import Action
 from guichet.access.policy import Seen
 from guichet.agents.models import Agent, Team
+from guichet.contacts.models import Channel
 from guichet.contacts.services import ContactInput
 from guichet.core import clock
 from guichet.core.errors import Conflict, NotFound, ValidationFailed
@@ -65,6 +66,7 @@ from guichet.ui.forms.servicerequests import (
 )
 from guichet.ui.views.contacts import person_tabs, picked_person
 from guichet.ui.views.correspondence.letters import KIND_LABELS
+from guichet.webforms import selectors as webform_selectors
 
 workspace.register_section(
     workspace.Section(
@@ -294,6 +296,10 @@ def _detail(
             else [],
             "reply_emails": letter_selectors.reply_emails(agent=agent, request=obj)
             if seen.may(Action.REQUEST_WORK)
+            else [],
+            # The files the citizen sent with the web form (no query otherwise).
+            "web_files": webform_selectors.request_files(request=obj)
+            if obj.channel == Channel.WEB_FORM
             else [],
         },
         status=status,

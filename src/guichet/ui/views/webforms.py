@@ -26,6 +26,8 @@ from django.views.decorators.http import require_http_methods
 from guichet.agents.models import Language
 from guichet.core import clock
 from guichet.core.errors import ValidationFailed
+from guichet.ui.agent import agent_of, agent_required
+from guichet.ui.downloads import download
 from guichet.ui.errors import apply_errors
 from guichet.ui.forms.webforms import WebForm
 from guichet.webforms import antispam, selectors, services
@@ -162,3 +164,10 @@ def webform_status(request: HttpRequest, token: str) -> HttpResponse:
     # switch's POST, which the CSRF check refuses.)
     response["Referrer-Policy"] = "same-origin"
     return response
+
+
+@agent_required
+def webform_file(request: HttpRequest, file_id: str) -> HttpResponse:
+    """A file a citizen sent with the form, for an agent who sees its request."""
+    found, handle = selectors.file_for_agent(agent=agent_of(request), file_id=file_id)
+    return download(handle, content_type=found.content_type, name=f"file-{found.uuid}")
