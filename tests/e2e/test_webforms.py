@@ -19,6 +19,7 @@ from django.conf import settings as django_settings
 
 from playwright.sync_api import expect
 
+from guichet.agents.models import Agent
 from guichet.contacts.models import Topic
 from guichet.demo import data
 from guichet.webforms.models import Submission
@@ -139,6 +140,25 @@ def test_a_citizen_writes_follows_the_link_and_an_agent_sees_the_request(
     checked("the queue with the web request", None)
     row.get_by_role("link", name=request.reference).click()
     expect(page.get_by_text("Claire Dubois").first).to_be_visible()
+    # The citizen's file is offered for download on the request's page, whose
+    # new part fits in every language at both widths.
+    request_path = f"/requests/{request.reference}/"
+    for language in ("fr", "nl", "de", "en"):
+        Agent.objects.filter(username="front.legal").update(language=language)
+        for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+            page.set_viewport_size(width)
+            ui.go(request_path)
+            files = page.locator("section[aria-labelledby='files-title']")
+            expect(files.get_by_role("link", name="preuve.jpg")).to_be_visible()
+            checked(
+                f"the request's files in {language}{suffix}",
+                f"webforms/request-files-{language}{suffix}",
+            )
+            _fits(ui, f"the request's files in {language}{suffix}")
+    page.set_viewport_size(WIDE)
+    with page.expect_download() as download:
+        files.get_by_role("link", name="preuve.jpg").click()
+    assert download.value.suggested_filename.endswith(".png")
     page.context.clear_cookies()
 
     # Every public screen in four languages at both widths.
