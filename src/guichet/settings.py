@@ -180,6 +180,7 @@ INSTALLED_APPS = [
     "guichet.debts",
     "guichet.correspondence",
     "guichet.cashbook",
+    "guichet.agenda",
     "guichet.suggest",
     "guichet.webforms",
     "guichet.telephony",
