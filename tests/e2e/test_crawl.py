@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from guichet.access import policy
@@ -79,6 +80,9 @@ _MARK_CONTROLS = """() => {
         names: controls.map((el) => el.outerHTML.slice(0, 120)),
     };
 }"""
+
+# Long, and tracing it adds nothing: `scripts/run-tests` runs it in the untraced step.
+pytestmark = pytest.mark.untraced
 
 
 def check_keyboard_order(ui: Browser, context: str) -> None:

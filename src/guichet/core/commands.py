@@ -70,6 +70,10 @@ def database_not_ready(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 class GuichetCommand(BaseCommand):
     json_output = False
+    # Django's system checks load every URL (the API builds its schemas then), which
+    # costs seconds of start-up to each command; `guichet check` runs them, and
+    # `migrate` and `runserver` keep theirs.
+    requires_system_checks: list[str] = []
 
     def run_from_argv(self, argv: list[str]) -> None:
         """Django's, except that an error prints its message alone (Django prefixes
