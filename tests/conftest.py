@@ -14,7 +14,7 @@ from django.test import Client
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests import snapshot
+from tests import dbtemplate, snapshot
 from tests.factories import AgentFactory, TeamFactory
 
 # The machine is shared and noisy: no per-example deadline, fewer examples in CI.
@@ -25,6 +25,9 @@ settings.register_profile(
     max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "60")),
 )
 settings.load_profile("guichet")
+
+# SQLite test databases copied from the first one migrated (tests/dbtemplate.py).
+dbtemplate.install()
 
 
 # Fixtures that give a test the database; pytest-django refuses it to the others.
