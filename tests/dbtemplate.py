@@ -93,7 +93,7 @@ def _migrate_from_copy(connection: Any) -> Iterator[None]:
     try:
         yield
     finally:
-        management.call_command = original  # type: ignore[assignment]
+        management.call_command = original
 
 
 def install() -> None:
