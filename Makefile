@@ -52,4 +52,4 @@ check-messages: venv
 	$(BIN)/python scripts/i18n check
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var/*.sqlite3 var/test-databases .pytest_cache .mypy_cache .ruff_cache
