@@ -22,6 +22,8 @@ from django.core.signals import request_finished, request_started
 
 import pytest
 
+from tests import snapshot
+
 CHROMIUM = Path(os.environ.get("GUICHET_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
     "--headless",
@@ -55,17 +57,24 @@ class _InFlight:
     """Requests the live server is still handling, counted by Django's request
     signals: a test must not end (and its database be flushed) under a request that
     the browser gave up on, such as a search htmx aborted for the next keystroke;
-    on SQLite the flush then fails on a locked table (CI, 2026-11-23)."""
+    on SQLite the flush then fails on a locked table (CI, 2026-11-23). Only the live
+    server's threads count: a request of Django's test client runs in the test's
+    own thread, and one that raises never sends `request_finished` (the permission
+    matrices run in the same process as the crawl)."""
 
     def __init__(self) -> None:
         self.count = 0
         self.changed = threading.Condition()
 
     def started(self, **_kwargs: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
         with self.changed:
             self.count += 1
 
     def finished(self, **_kwargs: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
         with self.changed:
             self.count -= 1
             self.changed.notify_all()
@@ -105,6 +114,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             bold=True,
         )
         terminalreporter.line(f"Install it to run them: {INSTALL_HINT}")
+
+
+@pytest.fixture(autouse=True)
+def _shipped_rows(django_db_setup: snapshot.Rows, django_db_blocker: Any) -> None:
+    """The rows the migrations ship (the default business calendar, the topics, the
+    roles, ...), put back before each browser test: every one is transactional, so
+    the one before it flushed them, and a test must not depend on running first."""
+    with django_db_blocker.unblock():
+        snapshot.fill(django_db_setup)
 
 
 @pytest.fixture(scope="session")
