@@ -180,7 +180,6 @@ INSTALLED_APPS = [
     "guichet.debts",
     "guichet.correspondence",
     "guichet.cashbook",
-    "guichet.agenda",
     "guichet.suggest",
     "guichet.webforms",
     "guichet.telephony",
