@@ -110,6 +110,15 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> snapshot.Ro
         return snapshot.read()
 
 
+@pytest.fixture
+def scratch_database(db: None) -> Iterator[None]:
+    """A new, empty database for a data-migration test (tests/migrations.py)."""
+    from tests.migrations import scratch_database
+
+    with scratch_database():
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_state(
     django_db_setup: snapshot.Rows,
