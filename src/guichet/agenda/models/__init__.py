@@ -1,0 +1,1 @@
+"""The agenda's models, one module per part."""
