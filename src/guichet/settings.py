@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "guichet.webforms",
     "guichet.telephony",
     "guichet.visits",
+    "guichet.agenda",
     "guichet.inbox",
     "guichet.demo",
     "guichet.api",

@@ -55,6 +55,7 @@ import yaml
 
 from guichet.access import policy
 from guichet.access.domains.dossiers import DOSSIER_ROLES
+from guichet.agenda.minutes.services import ActionInput, minutes_create
 from guichet.agents.models import Agent, Team
 from guichet.audit.models import AuditEvent
 from guichet.casetypes.services import SHIPPED, casetype_import
@@ -65,12 +66,10 @@ from guichet.core import clock
 from guichet.correspondence import pdf
 from guichet.correspondence import selectors as letter_selectors
 from guichet.correspondence.services import (
-    ActionInput,
     incoming_mail_register,
     letter_approve,
     letter_draft_create,
     letter_submit,
-    minutes_create,
     request_reply,
     templates_load,
 )

@@ -20,11 +20,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guichet.access import policy
+from guichet.agenda.models import ActionItem, Minutes
 from guichet.agents.models import Agent, Team
 from guichet.casetypes.models import CaseType, CaseTypeVersion
 from guichet.cashbook.models import CashDay, Counter, Payment, Refund
 from guichet.contacts.models import Contact, Topic
-from guichet.correspondence.models import ActionItem, IncomingMail, Letter, Minutes
+from guichet.correspondence.models import IncomingMail, Letter
 from guichet.dossiers.models import Dossier, DossierFee
 from guichet.inbox.models import InboundMessage
 from guichet.knowledge.models import Article, Feedback, Proposal
@@ -313,8 +314,8 @@ BUILDERS: dict[str, Builder] = {
         team=_team(data, teams),
         sender_person=(_person(data, teams) if data.draw(st.booleans()) else None),
     ),
-    "correspondence.minutes": _minutes,
-    "correspondence.actionitem": _action_item,
+    "agenda.minutes": _minutes,
+    "agenda.actionitem": _action_item,
     "debts.debt": lambda data, teams, agents: DebtFactory(
         team=_team(data, teams), person=_person(data, teams)
     ),

@@ -21,7 +21,7 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 
 from guichet.correspondence import archive, content, pdf, pdfcheck, services
-from guichet.correspondence.services.minutes import minutes_html
+from guichet.correspondence.minutes import minutes_html
 from tests.correspondence.factories import LetterheadFactory, person_with_address
 from tests.factories import AgentFactory, TeamFactory
 

@@ -17,14 +17,14 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
+from guichet.agenda.minutes import services as minutes_services
+from guichet.agenda.models import ActionItem, Minutes
 from guichet.audit.models import AuditEvent
 from guichet.core import clock
 from guichet.correspondence import fields, services
 from guichet.correspondence.models import (
-    ActionItem,
     IncomingMail,
     Letter,
-    Minutes,
     PrintBatch,
 )
 from guichet.correspondence.services import templates_load
@@ -932,7 +932,7 @@ def test_the_owner_marks_an_action_done_once(
     client_for: Any, writer: Callable[..., Any], supervisor: Any
 ) -> None:
     meeting = clock.today() - dt.timedelta(days=1)
-    minutes = services.minutes_create(
+    minutes = minutes_services.minutes_create(
         actor=writer("C"),
         title="Overleg",
         meeting_date=meeting,
@@ -940,7 +940,7 @@ def test_the_owner_marks_an_action_done_once(
         attendees=["Hendrik"],
         agenda=["Rooster"],
         actions=[
-            services.ActionInput(
+            minutes_services.ActionInput(
                 description="Rooster aanpassen", owner="chief", due_date=meeting
             )
         ],

@@ -12,7 +12,7 @@ from django_tasks import task
 
 from guichet.core.retries import TransientError, retrying
 
-from .models import DispatchStatus, Letter, Minutes
+from .models import DispatchStatus, Letter
 
 
 @task(queue_name="letters")
@@ -41,14 +41,3 @@ def send_letter_email(dispatch_id: str) -> str:
     if dispatch.status == DispatchStatus.FAILED:
         raise TransientError(f"E-mail of dispatch {dispatch_id}: {dispatch.error}")
     return str(dispatch.status)
-
-
-@task(queue_name="letters")
-def archive_minutes(minutes_id: str) -> str:
-    """Render and store minutes as PDF/A (nothing if they are archived)."""
-    from .services import minutes_archive
-
-    minutes = minutes_archive(
-        minutes_id=Minutes.objects.values_list("pk", flat=True).get(uuid=minutes_id)
-    )
-    return minutes.pdf_sha256

@@ -10,17 +10,17 @@ import datetime as dt
 import io
 from typing import Any
 
+from guichet.agenda.minutes.services import ActionInput, minutes_create
+from guichet.agenda.models import Minutes
 from guichet.agents.models import Agent, Team
 from guichet.core import clock
-from guichet.correspondence.models import IncomingMail, Letter, Letterhead, Minutes
+from guichet.correspondence.models import IncomingMail, Letter, Letterhead
 from guichet.correspondence.services import (
-    ActionInput,
     incoming_mail_dispatch,
     incoming_mail_register,
     letter_draft_create,
     letter_submit,
     letterhead_ensure,
-    minutes_create,
     templates_load,
 )
 from guichet.parties.models import Person

@@ -125,12 +125,14 @@ KINDS: dict[str, Kind] = {
         & (in_teams("team_id") | in_teams("dispatched_team_id")),
         actions=frozenset({Action.MAIL_VIEW, Action.MAIL_DISPATCH}),
     ),
-    "correspondence.minutes": Kind(
+    # Minutes and their actions live in the agenda since issue #17; their grants
+    # stay in this table (the same actions, the same agents).
+    "agenda.minutes": Kind(
         view_action=Action.MINUTES_VIEW,
         rule=in_teams("team_id"),
         actions=frozenset({Action.MINUTES_VIEW}),
     ),
-    "correspondence.actionitem": Kind(
+    "agenda.actionitem": Kind(
         view_action=Action.ACTION_ITEM_VIEW,
         rule=is_agent("owner_id") | in_teams("minutes__team_id"),
         actions=frozenset({Action.ACTION_ITEM_VIEW, Action.ACTION_ITEM_COMPLETE}),

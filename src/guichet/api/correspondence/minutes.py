@@ -1,4 +1,5 @@
-"""Minutes of meetings and their action items."""
+"""Minutes of meetings and their action items (kept by the agenda since
+issue #17; their paths stay here, clients use them)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.responses import Status
 
+from guichet.agenda.minutes import selectors, services
+from guichet.agenda.models import ActionItem, Minutes
 from guichet.api.common import IsoDate, actor, expected_version, responses, set_etag
-from guichet.correspondence import selectors, services
-from guichet.correspondence.models import (
-    ActionItem,
-    Minutes,
-)
 
 from .common import AgentRef, LanguageCode, _file, router
 

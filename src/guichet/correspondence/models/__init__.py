@@ -1,4 +1,4 @@
-"""Correspondence: letter templates, outgoing letters, incoming mail, minutes.
+"""Correspondence: letter templates, outgoing letters, incoming mail.
 
 Outgoing letters and incoming mail are numbered per service (team) and year from a
 gap-free counter (`Counter`, locked in `locks.py`). A letter's archived PDF/A and any
@@ -24,11 +24,6 @@ from .mail import (
     IncomingMail,
     MailStatus,
 )
-from .minutes import (
-    ActionItem,
-    ActionStatus,
-    Minutes,
-)
 from .numbering import (
     Counter,
     Series,
@@ -47,8 +42,6 @@ __all__ = [
     "DISPATCH_UNDER_WAY",
     "EDITABLE_STATUSES",
     "PUBLISHED_STATUSES",
-    "ActionItem",
-    "ActionStatus",
     "Brochure",
     "Channel",
     "Counter",
@@ -65,7 +58,6 @@ __all__ = [
     "LetterType",
     "Letterhead",
     "MailStatus",
-    "Minutes",
     "PrintBatch",
     "Series",
     "TypeKind",

@@ -29,13 +29,6 @@ from .letters import (
     letter_update,
     print_batch_create,
 )
-from .minutes import (
-    ActionInput,
-    action_item_complete,
-    minutes_archive,
-    minutes_create,
-    minutes_pdf_deliver,
-)
 from .replies import Reply, request_reply, request_reply_dispatch
 from .templates import (
     brochure_add,
@@ -48,10 +41,8 @@ from .templates import (
 )
 
 __all__ = [
-    "ActionInput",
     "ChunkResult",
     "Reply",
-    "action_item_complete",
     "batch_exceptions",
     "batch_get",
     "brochure_add",
@@ -79,9 +70,6 @@ __all__ = [
     "letter_update",
     "letterhead_ensure",
     "letters_unarchived",
-    "minutes_archive",
-    "minutes_create",
-    "minutes_pdf_deliver",
     "persons_waiting",
     "print_batch_create",
     "request_reply",

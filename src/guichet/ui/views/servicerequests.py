@@ -26,6 +26,7 @@ from guichet.access import policy
 from guichet.access.domains.correspondence import Action as LetterAction
 from guichet.access.domains.servicerequests import Action
 from guichet.access.policy import Seen
+from guichet.agenda.minutes import selectors as minutes_selectors
 from guichet.agents.models import Agent, Team
 from guichet.contacts.models import Channel
 from guichet.contacts.services import ContactInput
@@ -632,7 +633,7 @@ def my_work(agent: Agent) -> HomeWork:
         letters=_with_kind(letter_selectors.letters_waiting_approval(agent=agent))
         if policy.may(agent, LetterAction.LETTER_APPROVE)
         else [],
-        actions=letter_selectors.action_items_for_agent(agent=agent),
+        actions=minutes_selectors.action_items_for_agent(agent=agent),
     )
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
 from guichet.access.policy import Seen
+from guichet.agenda.minutes import selectors as minutes_selectors
 from guichet.agents.models import Agent
 from guichet.core.errors import ValidationFailed
 from guichet.correspondence import (
@@ -752,7 +753,7 @@ def correspondence(request: HttpRequest) -> HttpResponse:
                 teams=[item for item in teams if item[0] == team],
                 auto_id="batch_%s",
             ),
-            "actions": selectors.action_items_for_agent(agent=agent),
+            "actions": minutes_selectors.action_items_for_agent(agent=agent),
             "may_register_mail": policy.may(agent, Action.MAIL_REGISTER),
             "may_write_minutes": policy.may(agent, Action.MINUTES_CREATE),
         },

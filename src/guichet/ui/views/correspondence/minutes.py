@@ -1,4 +1,5 @@
-"""Minutes of meetings and their action items."""
+"""Minutes of meetings and their action items (kept by the agenda since
+issue #17; their addresses stay under /correspondence/, users bookmarked them)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
+from guichet.agenda.minutes import selectors, services
 from guichet.agents.models import Agent
-from guichet.correspondence import selectors, services
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import submit
 from guichet.ui.forms.correspondence import (

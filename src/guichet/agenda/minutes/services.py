@@ -1,7 +1,9 @@
 """Minutes of internal meetings, archived as PDF/A, with their actions as tasks.
 
-The actions are `ActionItem` rows (owner, due date, status): a small task list until
-an agenda or tasks app takes them over.
+The actions are `ActionItem` rows (owner, due date, status). Moved from
+correspondence with their tables (issue #17); the PDF/A is still rendered by
+`correspondence.minutes`, and the error codes are correspondence's, unchanged for
+the API's clients.
 """
 
 from __future__ import annotations
@@ -12,13 +14,11 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
+from guichet.agenda.models import ActionItem, ActionStatus, Minutes
 from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record
 from guichet.core import clock
@@ -26,10 +26,13 @@ from guichet.core.errors import NotFound
 from guichet.core.text import fold
 from guichet.core.validation import Problems, parse_uuid, text
 from guichet.core.versioning import check_version, versioned_update
-from guichet.correspondence import archive, content, formatting, pdf
+from guichet.correspondence import archive, formatting
 from guichet.correspondence.errors import Code, WrongState
-from guichet.correspondence.models import ActionItem, ActionStatus, Letterhead, Minutes
+from guichet.correspondence.minutes import minutes_labels, minutes_render
+from guichet.correspondence.models import Letterhead
 from guichet.correspondence.validation import letterhead_of, team_of
+
+from .selectors import minutes_get_for_agent
 
 ITEM_MAX = 2000
 MAX_ITEMS = 100
@@ -61,26 +64,6 @@ def _items(
     if len(clean) > MAX_ITEMS:
         problems.add(field, Code.TOO_LONG, _("At most %(max)d items."), max=MAX_ITEMS)
     return clean
-
-
-def _labels(language: str) -> dict[str, str]:
-    with translation.override(language):
-        return {
-            "minutes": pgettext("minutes", "Minutes"),
-            "date": pgettext("minutes", "Date"),
-            "place": pgettext("minutes", "Place"),
-            "author": pgettext("minutes", "Written by"),
-            "attendees": pgettext("minutes", "Present"),
-            "absentees": pgettext("minutes", "Excused"),
-            "agenda": pgettext("minutes", "Agenda"),
-            "decisions": pgettext("minutes", "Decisions"),
-            "actions": pgettext("minutes", "Actions"),
-            "action": pgettext("minutes", "Action"),
-            "owner": pgettext("minutes", "Who"),
-            "due": pgettext("minutes", "By"),
-            "none": pgettext("minutes", "None."),
-            "page": pgettext("letter", "Page"),
-        }
 
 
 def action_owners(
@@ -206,7 +189,7 @@ def minutes_create(
             }
             for description, owner, due in clean_actions
         ],
-        "labels": _labels(language),
+        "labels": minutes_labels(language),
     }
     minutes = Minutes.objects.create(
         team=chosen,
@@ -244,30 +227,15 @@ def minutes_create(
             ],
         },
     )
-    from guichet.correspondence.tasks import archive_minutes
+    from guichet.agenda.tasks import archive_minutes
 
     archive_minutes.enqueue(str(minutes.uuid))
     return minutes
 
 
-def minutes_html(frozen: dict[str, Any]) -> str:
-    return render_to_string(
-        "correspondence/pdf/minutes.html",
-        {
-            "c": frozen,
-            "footer": content.css_string(
-                f"{frozen['service']['name']}{content.SEPARATOR}{frozen['title']}"
-            ),
-            "page_label": content.css_string(frozen["labels"]["page"]),
-        },
-    )
-
-
 def minutes_pdf_deliver(*, actor: Agent, minutes_id: Any) -> tuple[Minutes, bytes]:
     """The minutes as PDF/A, archived now if their task has not run yet (a write,
     hence a service); the read is logged."""
-    from guichet.correspondence.selectors import minutes_get_for_agent
-
     minutes = minutes_get_for_agent(agent=actor, minutes_id=minutes_id)
     if not minutes.pdf_sha256:
         minutes = minutes_archive(minutes_id=minutes.pk)
@@ -279,7 +247,7 @@ def minutes_archive(*, minutes_id: int) -> Minutes:
     minutes = Minutes.objects.get(pk=minutes_id)
     if minutes.pdf_sha256:
         return minutes
-    rendered = pdf.render_pdfa(minutes_html(minutes.content))
+    rendered = minutes_render(minutes.content)
     stored = archive.store(rendered.data, "pdf")
     with transaction.atomic():
         updated = Minutes.objects.filter(pk=minutes_id, pdf_sha256="").update(

@@ -1,4 +1,8 @@
-"""Minutes of meetings and their action items."""
+"""Minutes of meetings and their action items.
+
+Moved here from correspondence (issue #17): the tables were renamed, the rows kept
+(migrations correspondence 0010 and agenda 0001). Their PDF/A is still rendered by
+correspondence (`correspondence.minutes`)."""
 
 from __future__ import annotations
 
@@ -49,10 +53,7 @@ class ActionStatus(models.TextChoices):
 
 
 class ActionItem(VersionedModel):
-    """An action decided in a meeting: who does what by when.
-
-    A small task model until an agenda/tasks app takes actions over.
-    """
+    """An action decided in a meeting: who does what by when."""
 
     minutes = models.ForeignKey(
         Minutes,
@@ -88,9 +89,7 @@ class ActionItem(VersionedModel):
         ordering = ["due_date", "id"]
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
-        indexes = [
-            models.Index(fields=["owner", "status"], name="correspondence_action_owner")
-        ]
+        indexes = [models.Index(fields=["owner", "status"], name="agenda_action_owner")]
 
     def __str__(self) -> str:
         return self.description

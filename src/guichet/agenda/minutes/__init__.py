@@ -1,0 +1,1 @@
+"""Minutes of meetings and their action items (moved from correspondence)."""
