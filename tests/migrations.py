@@ -21,12 +21,12 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
 
-def migrate_to(target: tuple[str, str]) -> Any:
-    """Migrate the (scratch) database forwards to `target` (app, migration); return
+def migrate_to(*targets: tuple[str, str]) -> Any:
+    """Migrate the (scratch) database forwards to `targets` (app, migration); return
     the models of that state (`apps.get_model`)."""
     executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
+    executor.migrate(list(targets))
+    return executor.loader.project_state(list(targets)).apps
 
 
 def migrate_to_latest() -> None:
