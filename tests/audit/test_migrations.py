@@ -5,27 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 import pytest
 
 from guichet.audit import chain as chain_math
 from guichet.audit.models import AuditSeal, ChainHead
 from guichet.audit.services import audit_record
 from guichet.audit.verification import audit_verify
+from tests.migrations import migrate_to
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A scratch database of its own, migrated forwards only (tests/migrations.py).
+pytestmark = pytest.mark.usefixtures("scratch_database")
 
-BEFORE = [("audit", "0003_chain_heads")]
-AFTER = [("audit", "0006_queue_existing_events")]
-
-
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+BEFORE = ("audit", "0003_chain_heads")
+AFTER = ("audit", "0006_queue_existing_events")
 
 
 def _legacy_rows(apps: Any, chain: str, count: int) -> list[int]:
@@ -58,10 +50,10 @@ def _legacy_rows(apps: Any, chain: str, count: int) -> list[int]:
 
 
 def test_rows_written_before_keys_are_sealed_first_in_their_old_order() -> None:
-    old_apps = _migrate(BEFORE)
+    old_apps = migrate_to(BEFORE)
     changes = _legacy_rows(old_apps, "changes", 3)
     access = _legacy_rows(old_apps, "access", 2)
-    _migrate(AFTER)
+    migrate_to(AFTER)
     assert ChainHead.objects.get(chain="changes").seq == 0
     newer = audit_record(actor=None, action="after.upgrade")
     report = audit_verify()
