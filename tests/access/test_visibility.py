@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guichet.access import policy
-from guichet.agenda.models import Absence, ActionItem, Minutes
+from guichet.agenda.models import Absence, ActionItem, FeedToken, Minutes
 from guichet.agents.models import Agent, Team
 from guichet.casetypes.models import CaseType, CaseTypeVersion
 from guichet.cashbook.models import CashDay, Counter, Payment, Refund
@@ -141,6 +141,12 @@ def _absence(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Absence:
         starts_at=start,
         ends_at=start + dt.timedelta(hours=2),
         created_by=agents[0],
+    )
+
+
+def _feed(data: st.DataObject, teams: Teams, agents: list[Agent]) -> FeedToken:
+    return FeedToken.objects.create(
+        agent=data.draw(st.sampled_from(agents)), token_sha256=f"{next(_numbers):064d}"
     )
 
 
@@ -326,6 +332,7 @@ BUILDERS: dict[str, Builder] = {
         sender_person=(_person(data, teams) if data.draw(st.booleans()) else None),
     ),
     "agenda.absence": _absence,
+    "agenda.feedtoken": _feed,
     "agenda.minutes": _minutes,
     "agenda.actionitem": _action_item,
     "debts.debt": lambda data, teams, agents: DebtFactory(

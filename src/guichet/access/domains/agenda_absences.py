@@ -65,4 +65,10 @@ KINDS: dict[str, Kind] = {
         actions=frozenset({Action.ABSENCE_VIEW, Action.ABSENCE_MANAGE}),
         action_rules={Action.ABSENCE_MANAGE: OWN_OR_SUPERVISED},
     ),
+    # A feed is its agent's alone: anyone else's is not found.
+    "agenda.feedtoken": Kind(
+        view_action=Action.FEED_MANAGE,
+        rule=is_agent("agent_id"),
+        actions=frozenset({Action.FEED_MANAGE}),
+    ),
 }

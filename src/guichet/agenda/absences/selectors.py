@@ -21,7 +21,7 @@ from guichet.agenda.models import Absence, AbsenceKind
 from guichet.agents.models import Agent, Membership, Team
 from guichet.core import clock
 from guichet.core.errors import NotFound
-from guichet.core.validation import parse_uuid
+from guichet.core.validation import Problems, parse_uuid
 
 from .periods import day_start, last_day, local
 
@@ -188,3 +188,48 @@ def presence(*, viewer: Agent, first: dt.date, count: int = 5) -> list[Presence]
         )
         for team in teams
     ]
+
+
+def absence_agent_named(*, actor: Agent, username: str | None) -> Agent:
+    """The agent an absence is recorded for: `actor` when no name is given, else a
+    member of their teams (anyone else is not found, exactly as nobody)."""
+    if not username or username == actor.get_username():
+        return actor
+    for member in team_members(viewer=actor):
+        if member.get_username() == username:
+            return member
+    raise NotFound(_("No such agent in your services."))
+
+
+def substitute_named(*, agent: Agent, username: str | None) -> Agent | None:
+    """The active agent named as substitute, who must share a team with `agent`."""
+    if not username:
+        return None
+    found = (
+        Agent.objects.filter(
+            username=username, is_active=True, memberships__team_id__in=agent.team_ids
+        )
+        .distinct()
+        .first()
+    )
+    if found is None:
+        problems = Problems()
+        problems.add(
+            "substitute",
+            "no_shared_team",
+            _("The substitute must work in one of the same services."),
+        )
+        problems.raise_if_any()
+    return found
+
+
+def team_absences(
+    *, viewer: Agent, first: dt.date, days: int = 14
+) -> list[AbsenceView]:
+    """The absences of the viewer's teams from `first`, for `days` days."""
+    return absences_between(
+        viewer=viewer,
+        start=day_start(first),
+        end=day_start(first + dt.timedelta(days=days)),
+        agents=team_members(viewer=viewer),
+    )

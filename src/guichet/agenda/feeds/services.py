@@ -59,7 +59,11 @@ def feed_revoke(*, actor: Agent, feed_id: Any) -> FeedToken:
     key = parse_uuid(feed_id)
     with transaction.atomic():
         Agent.objects.select_for_update().filter(pk=actor.pk).first()
-        feed = FeedToken.objects.filter(agent=actor, uuid=key).first() if key else None
+        feed = (
+            policy.visible(actor, FeedToken.objects.all()).filter(uuid=key).first()
+            if key
+            else None
+        )
         if feed is None:
             raise NotFound(_("No such feed."))
         if feed.revoked_at is not None:
