@@ -185,7 +185,7 @@ def absence_cancel(*, actor: Agent, absence_id: Any) -> Absence:
     with transaction.atomic():
         Agent.objects.select_for_update().filter(pk=found.agent_id).first()
         absence = (
-            Absence.objects.select_for_update()
+            Absence.objects.select_for_update(of=("self",))
             .select_related("substitution__agent")
             .get(pk=found.pk)
         )
