@@ -28,4 +28,4 @@ class AbsenceCode(StrEnum):
     TOO_LONG = "too_long"
     OVERLAP = "absence_overlap"
     ALREADY_CANCELLED = "already_cancelled"
-    ALREADY_OVER = "already_over"
+    ALREADY_REVOKED = "already_revoked"

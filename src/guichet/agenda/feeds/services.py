@@ -68,7 +68,7 @@ def feed_revoke(*, actor: Agent, feed_id: Any) -> FeedToken:
             raise NotFound(_("No such feed."))
         if feed.revoked_at is not None:
             raise Conflict(
-                _("This feed is already revoked."), code=AbsenceCode.ALREADY_CANCELLED
+                _("This feed is already revoked."), code=AbsenceCode.ALREADY_REVOKED
             )
         feed.revoked_at = clock.now()
         feed.save(update_fields=["revoked_at", "updated_at"])
