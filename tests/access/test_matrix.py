@@ -142,6 +142,11 @@ READS: dict[str, Read] = {
     "/refunds/{refund_id}/receipt": Read("cashbook.view", "missing"),
     "/knowledge/articles": Read("knowledge.view"),
     "/knowledge/articles/{article_id}": Read("knowledge.view", "missing"),
+    # Absences and the agenda feed (issue #17): the agent's and their teams'.
+    "/absences": Read("absence.view"),
+    "/absences/team": Read("absence.view"),
+    "/absences/{absence_id}": Read("absence.view", "missing"),
+    "/agenda/feeds": Read("agenda_feed.manage"),
 }
 
 QUERIES = {
@@ -231,6 +236,7 @@ def _path(template: str, objects: dict[str, Any]) -> str:
         "payment_id": "00000000-0000-0000-0000-000000000000",
         "refund_id": "00000000-0000-0000-0000-000000000000",
         "article_id": "00000000-0000-0000-0000-000000000000",
+        "absence_id": "00000000-0000-0000-0000-000000000000",
         "key": "REQ-2026-9999999",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)

@@ -55,7 +55,9 @@ import yaml
 
 from guichet.access import policy
 from guichet.access.domains.dossiers import DOSSIER_ROLES
+from guichet.agenda.absences import services as absence_services
 from guichet.agenda.minutes.services import ActionInput, minutes_create
+from guichet.agenda.models import FeedToken
 from guichet.agents.models import Agent, Team
 from guichet.audit.models import AuditEvent
 from guichet.casetypes.services import SHIPPED, casetype_import
@@ -173,6 +175,14 @@ def _another(objects: Objects) -> str:
 
 def _json(body: dict[str, Any], if_match: str | None = None) -> Callable[..., Call]:
     return lambda objects: Call(json=body, if_match=if_match)
+
+
+def _absence(writer: Agent) -> Any:
+    """An absence of `writer`, on days of its own (one per case)."""
+    day = dt.date(2030, 2, 1) + dt.timedelta(days=7 * next(_NUMBERS))
+    return absence_services.absence_create(
+        actor=writer, agent=writer, kind="sick", starts_on=day, ends_on=day
+    )
 
 
 def _identify(action: str, subject: str) -> Write:
@@ -349,6 +359,23 @@ WRITES: dict[tuple[str, str], Write] = {
     ),
     ("post", "/action-items/{item_id}/complete"): Write(
         "action_item.complete", "item", _json({}, "item")
+    ),
+    # Absences and the agenda feed (issue #17): one's own, or as a supervisor
+    # of one's teams; a feed is its agent's alone.
+    ("post", "/absences"): Write(
+        "absence.manage",
+        None,
+        _json({"kind": "leave", "starts_on": "2030-01-07", "ends_on": "2030-01-07"}),
+        frozenset({201}),
+    ),
+    ("post", "/absences/{absence_id}/cancel"): Write(
+        "absence.manage", "absence", _json({})
+    ),
+    ("post", "/agenda/feeds"): Write(
+        "agenda_feed.manage", None, _json({}), frozenset({201})
+    ),
+    ("post", "/agenda/feeds/{feed_id}/revoke"): Write(
+        "agenda_feed.manage", "feed", _json({})
     ),
     ("post", "/garnishment/compute"): Write(
         "garnishment.compute", None, _json({"on": "2024-06-01", "earned": "2000.00"})
@@ -1074,6 +1101,10 @@ def _build_world() -> World:
             "replied": replied,
             "reply": reply,
             "item": minutes.actions.get(),
+            "absence": _absence(writer),
+            "feed": FeedToken.objects.create(
+                agent=writer, token_sha256=f"{next(_NUMBERS):064d}"
+            ),
             "writer": writer.username,
             "article": article,
             **_dossiers(writer, person, team),

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guichet.access import policy
-from guichet.agenda.models import ActionItem, Minutes
+from guichet.agenda.models import Absence, ActionItem, FeedToken, Minutes
 from guichet.agents.models import Agent, Team
 from guichet.casetypes.models import CaseType, CaseTypeVersion
 from guichet.cashbook.models import CashDay, Counter, Payment, Refund
@@ -130,6 +130,23 @@ def _minutes(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Minutes:
         meeting_date=dt.date(2026, 3, 2),
         language="fr",
         author=agents[0],
+    )
+
+
+def _absence(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Absence:
+    start = dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
+    return Absence.objects.create(
+        agent=data.draw(st.sampled_from(agents)),
+        kind="sick",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        created_by=agents[0],
+    )
+
+
+def _feed(data: st.DataObject, teams: Teams, agents: list[Agent]) -> FeedToken:
+    return FeedToken.objects.create(
+        agent=data.draw(st.sampled_from(agents)), token_sha256=f"{next(_numbers):064d}"
     )
 
 
@@ -314,6 +331,8 @@ BUILDERS: dict[str, Builder] = {
         team=_team(data, teams),
         sender_person=(_person(data, teams) if data.draw(st.booleans()) else None),
     ),
+    "agenda.absence": _absence,
+    "agenda.feedtoken": _feed,
     "agenda.minutes": _minutes,
     "agenda.actionitem": _action_item,
     "debts.debt": lambda data, teams, agents: DebtFactory(

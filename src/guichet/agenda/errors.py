@@ -20,3 +20,12 @@ class Code(StrEnum):
 
 
 # Absences, presence, feed, minutes
+class AbsenceCode(StrEnum):
+    """Codes of absences and feeds (minutes keep correspondence's codes)."""
+
+    INVALID_KIND = "invalid_kind"
+    PERIOD_REQUIRED = "period_required"
+    TOO_LONG = "too_long"
+    OVERLAP = "absence_overlap"
+    ALREADY_CANCELLED = "already_cancelled"
+    ALREADY_REVOKED = "already_revoked"

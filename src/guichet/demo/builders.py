@@ -30,6 +30,7 @@ from guichet.parties.services import (
 from guichet.telephony.services import extension_assign
 
 from . import (
+    agenda_absences,
     casetypes,
     cashbook,
     correspondence,
@@ -243,4 +244,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     report.specimens = specimens.build(agents)
     suggest.build()
     inbox.build()
+    agenda_absences.build(agents)
     return report

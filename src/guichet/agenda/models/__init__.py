@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from .absences import Absence, AbsenceKind, FeedToken
 from .minutes import ActionItem, ActionStatus, Minutes
 
-__all__ = ["ActionItem", "ActionStatus", "Minutes"]
+__all__ = [
+    "Absence",
+    "AbsenceKind",
+    "ActionItem",
+    "ActionStatus",
+    "FeedToken",
+    "Minutes",
+]

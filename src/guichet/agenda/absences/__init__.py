@@ -1,0 +1,1 @@
+"""Absences and presence of agents (issue #17, part 4)."""
