@@ -13,6 +13,7 @@ from types import ModuleType
 
 from . import (
     administration,
+    agenda_appointments,
     calendars,
     cashbook,
     contacts,
@@ -41,4 +42,5 @@ MODULES: tuple[ModuleType, ...] = (
     knowledge,
     visits,
     inbox,
+    agenda_appointments,
 )
