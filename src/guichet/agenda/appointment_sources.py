@@ -9,7 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 
 from . import entries
 from .models.appointments import Appointment, AppointmentStatus
@@ -33,9 +33,9 @@ def _entry(appointment: Appointment) -> entries.Entry:
         key=str(appointment.uuid),
         start=appointment.start,
         end=appointment.end,
-        title=gettext_now("Appointment: %(name)s (%(purpose)s)")
+        title=gettext("Appointment: %(name)s (%(purpose)s)")
         % {"name": appointment.person.full_name, "purpose": purpose},
-        feed_title=gettext_now("Appointment (%(purpose)s)") % {"purpose": purpose},
+        feed_title=gettext("Appointment (%(purpose)s)") % {"purpose": purpose},
         url=_url(appointment),
         sequence=appointment.sequence,
     )

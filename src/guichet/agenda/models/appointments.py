@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,6 +27,9 @@ from guichet.calendars.models import HOURS_HELP, WEEKDAY_FIELDS
 from guichet.core.models import BaseModel, VersionedModel
 from guichet.dossiers.models import Dossier
 from guichet.parties.models import Person
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "WEEKDAY_FIELDS",
@@ -47,7 +52,7 @@ class Purpose(models.TextChoices):
     OTHER = "other", _("other")
 
 
-def _hours(label: str) -> models.CharField[str, str]:
+def _hours(label: StrOrPromise) -> models.CharField[str, str]:
     return models.CharField(label, max_length=200, blank=True, help_text=HOURS_HELP)
 
 

@@ -28,7 +28,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import formats, translation
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
@@ -666,22 +666,22 @@ def message_texts(appointment: Appointment, kind: str) -> tuple[str, str]:
             "service": offer.team.name,
         }
         subjects = {
-            MessageKind.CONFIRMATION: gettext_now("Your appointment %(reference)s"),
-            MessageKind.UPDATE: gettext_now("Your appointment %(reference)s has moved"),
-            MessageKind.CANCELLATION: gettext_now(
+            MessageKind.CONFIRMATION: gettext("Your appointment %(reference)s"),
+            MessageKind.UPDATE: gettext("Your appointment %(reference)s has moved"),
+            MessageKind.CANCELLATION: gettext(
                 "Your appointment %(reference)s is cancelled"
             ),
-            MessageKind.REMINDER: gettext_now(
+            MessageKind.REMINDER: gettext(
                 "Reminder: your appointment %(reference)s tomorrow"
             ),
         }
         if kind == MessageKind.CANCELLATION:
-            body = gettext_now(
+            body = gettext(
                 "Your appointment %(reference)s (%(what)s) of %(day)s at %(time)s "
                 "is cancelled.\n\n%(service)s"
             )
         else:
-            body = gettext_now(
+            body = gettext(
                 "You have an appointment %(reference)s (%(what)s) on %(day)s at "
                 "%(time)s (Brussels time). Please bring your identity document.\n\n"
                 "%(service)s"
@@ -733,7 +733,7 @@ def _email(message: AppointmentMessage) -> EmailMessage:
     return email
 
 
-def appointment_message_deliver(*, message_id: object) -> AppointmentMessage:
+def appointment_message_deliver(*, message_id: Any) -> AppointmentMessage:
     """Send one queued e-mail (a system task; safe to run twice): claimed by a
     conditional update before the SMTP conversation, marked sent after it; a
     failure leaves it failed with its error, for the task's retry."""
