@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from guichet.agents.models import Language, Team
@@ -121,6 +122,11 @@ class Offer(VersionedModel):
     def weekly_hours(self) -> list[str]:
         """The hours of each weekday as typed, Monday first."""
         return [getattr(self, name) for name in WEEKDAY_FIELDS]
+
+    @property
+    def label(self) -> str:
+        """The offer's name in the active language (the screens' language)."""
+        return self.name((get_language() or "en")[:2])
 
 
 class AppointmentStatus(models.TextChoices):
