@@ -74,6 +74,8 @@ def build(agents: dict[str, Agent]) -> int:
     ).select_related("person")
     booked = 0
     for dossier, slot in zip(dossiers, free[::3], strict=False):
+        if dossier.person is None:  # pragma: no cover - filtered above
+            continue
         services.appointment_book(
             actor=front,
             offer=biometrics,
