@@ -378,7 +378,10 @@ def appointment_book(
 
 def _locked(appointment: Appointment, expected_version: int | None) -> Appointment:
     """Lock the offer, then the appointment (the fixed order), and check its version."""
-    Offer.objects.select_for_update().filter(pk=appointment.offer_id).first()
+    offer_id = appointment.offer_id or (
+        Appointment.objects.values_list("offer_id", flat=True).get(pk=appointment.pk)
+    )
+    Offer.objects.select_for_update().filter(pk=offer_id).first()
     locked = (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("offer", "offer__team", "person", "dossier")
@@ -545,6 +548,28 @@ def appointment_check_in(*, appointment: Appointment) -> Appointment:
             action="agenda.appointment_check_in",
             obj=locked,
             summary=_summary(locked),
+        )
+    return locked
+
+
+def appointment_served_at_counter(*, appointment_id: int) -> Appointment:
+    """The desk served the checked-in citizen (`visits` checked the desk's policy
+    and calls this inside its own transaction): the appointment is served."""
+    with transaction.atomic():
+        locked = _locked(Appointment(pk=appointment_id), None)
+        if locked.status != AppointmentStatus.CHECKED_IN:
+            return locked
+        versioned_update(
+            locked,
+            expected_version=None,
+            status=AppointmentStatus.SERVED,
+            ended_at=clock.now(),
+        )
+        audit_record(
+            actor=None,
+            action="agenda.appointment_served",
+            obj=locked,
+            summary=_summary(locked, by="counter"),
         )
     return locked
 
