@@ -72,3 +72,28 @@ def test_checked_in_citizen_is_called_first_at_their_time_and_served(
     booked.refresh_from_db()
     assert booked.status == "served"
     assert visits.ticket_call_next(actor=appts_clerk, desk=desk).pk == walk_in.pk
+
+
+def test_the_desk_checks_a_citizen_in_from_the_appointment(
+    appts_site: Any,
+    appts_offer: Offer,
+    appts_clerk: Agent,
+    appts_person: Person,
+) -> None:
+    from django.test import Client
+
+    from guichet.visits.models import Ticket
+
+    booked = services.appointment_book(
+        actor=appts_clerk,
+        offer=appts_offer,
+        person=appts_person,
+        start=brussels(22, 11),
+    )
+    client = Client()
+    client.force_login(appts_clerk)
+    page = client.get(f"/appointments/{booked.uuid}/").content.decode()
+    assert "Arrived at Post: give a ticket" in page
+    answer = client.post(f"/appointments/{booked.uuid}/check-in/", {"site": "post"})
+    assert answer.status_code == 302
+    assert Ticket.objects.get().appointment == booked

@@ -27,6 +27,7 @@ urlpatterns = [
     path(A + "cancel/", views.appointment_cancel, name="appointment_cancel"),
     path(A + "no-show/", views.appointment_no_show, name="appointment_no_show"),
     path(A + "served/", views.appointment_served, name="appointment_served"),
+    path(A + "check-in/", views.appointment_check_in, name="appointment_check_in"),
     path(
         "persons/<uuid:person_id>/appointments/",
         views.person_appointments,

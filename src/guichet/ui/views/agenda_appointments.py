@@ -43,6 +43,8 @@ from guichet.ui.forms.agenda_appointments import (
     set_choices,
 )
 from guichet.ui.views.contacts import person_tabs
+from guichet.visits.appointments import ticket_check_in
+from guichet.visits.selectors import desks_for_agent
 
 workspace.register_section(
     workspace.Section(
@@ -255,7 +257,7 @@ def _appointment(request: HttpRequest, key: uuid.UUID) -> tuple[Agent, Appointme
 
 @agent_required
 def appointment_detail(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    _agent, appointment = _appointment(request, key)
+    agent, appointment = _appointment(request, key)
     return render(
         request,
         "ui/agenda/appointment_detail.html",
@@ -267,8 +269,37 @@ def appointment_detail(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
             "started": appointment.start <= clock.now(),
             "version_form": VersionForm(initial={"version": appointment.version}),
             "messages_sent": appointment.messages.order_by("created_at"),
+            "sites": _sites(agent)
+            if appointment.status == AppointmentStatus.BOOKED
+            else [],
         },
     )
+
+
+def _sites(agent: Agent) -> list[Any]:
+    """The sites of the desks the agent works at (where a citizen checks in)."""
+    return list(dict.fromkeys(desk.site for desk in desks_for_agent(agent=agent)))
+
+
+@agent_required
+def appointment_check_in(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    """The citizen arrived at the desk: a ticket of the queue, called first at
+    their time (as a check-in at the kiosk)."""
+    agent, appointment = _appointment(request, key)
+    site = next((s for s in _sites(agent) if s.code == request.POST.get("site")), None)
+    if request.method == "POST" and site is not None:
+        try:
+            ticket = ticket_check_in(site=site, reference=appointment.reference)
+        except GuichetError as error:
+            if error.status == 403:
+                raise
+            messages.error(request, error.text)
+        else:
+            messages.success(
+                request,
+                gettext("Checked in: ticket %(ticket)s.") % {"ticket": ticket.label},
+            )
+    return HttpResponseRedirect(reverse("ui:appointment", args=[appointment.uuid]))
 
 
 @agent_required
