@@ -3,6 +3,7 @@ cancellations, no-shows, the policy (a hidden appointment is not found)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -323,3 +324,16 @@ def test_a_citizen_without_e_mail_gets_a_letter_or_a_note_why_not(
     assert message.status in {"letter", "no_channel"}
     if message.status == "no_channel":
         assert message.error  # the reason (no letterhead for the team)
+
+
+def test_bookings_keep_wall_clock_across_the_spring_change(
+    appts_offer: Offer, appts_clerk: Agent, appts_person: Person
+) -> None:
+    before = services.appointment_book(
+        actor=appts_clerk, offer=appts_offer, person=appts_person, start=brussels(26, 9)
+    )
+    after = services.appointment_book(
+        actor=appts_clerk, offer=appts_offer, person=appts_person, start=brussels(30, 9)
+    )
+    assert before.start.astimezone(dt.UTC).hour == 8  # CET
+    assert after.start.astimezone(dt.UTC).hour == 7  # CEST
