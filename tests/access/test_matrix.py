@@ -147,6 +147,14 @@ READS: dict[str, Read] = {
     "/absences/team": Read("absence.view"),
     "/absences/{absence_id}": Read("absence.view", "missing"),
     "/agenda/feeds": Read("agenda_feed.manage"),
+    # Appointments: the offers and appointments of the agent's teams.
+    "/agenda/offers": Read("agenda.appointment_book"),
+    "/agenda/offers/{offer_id}": Read("agenda.appointment_book", "missing"),
+    "/agenda/offers/{offer_id}/slots": Read("agenda.appointment_book", "missing"),
+    "/agenda/appointments/{key}": Read("agenda.appointment_book", "missing"),
+    "/persons/{person_id}/appointments": Read("agenda.appointment_book", "person"),
+    "/dossiers/{dossier_id}/appointments": Read("agenda.appointment_book", "missing"),
+    "/agenda/teams/{team_code}/appointments": Read("agenda.appointment_book"),
 }
 
 QUERIES = {
@@ -155,6 +163,8 @@ QUERIES = {
     "/persons/{person_id}/debts/next-payment": "?paid_on=2024-06-01&earned=2000",
     "/forms/{form}": "?language=fr&person_id={person_id}",
     "/knowledge/articles": "?q=fee",
+    "/agenda/offers/{offer_id}/slots": "?first=2026-03-10&last=2026-03-10",
+    "/agenda/teams/{team_code}/appointments": "?day=2026-03-10",
 }
 
 
@@ -238,6 +248,9 @@ def _path(template: str, objects: dict[str, Any]) -> str:
         "article_id": "00000000-0000-0000-0000-000000000000",
         "absence_id": "00000000-0000-0000-0000-000000000000",
         "key": "REQ-2026-9999999",
+        "offer_id": "00000000-0000-0000-0000-000000000000",
+        "dossier_id": "00000000-0000-0000-0000-000000000000",
+        "team_code": "home",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
 

@@ -43,6 +43,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
@@ -58,8 +59,10 @@ from guichet.access.domains.dossiers import DOSSIER_ROLES
 from guichet.agenda.absences import services as absence_services
 from guichet.agenda.minutes.services import ActionInput, minutes_create
 from guichet.agenda.models import FeedToken
+from guichet.agenda.services import appointments as appointment_services
 from guichet.agents.models import Agent, Team
 from guichet.audit.models import AuditEvent
+from guichet.calendars.business_time import belgian_public_holidays
 from guichet.casetypes.services import SHIPPED, casetype_import
 from guichet.cashbook import services as cashbook_services
 from guichet.contacts import services as contact_services
@@ -195,6 +198,36 @@ def _identify(action: str, subject: str) -> Write:
             json={"person": str(objects["person"].uuid)}, if_match=subject
         ),
         named="person",
+    )
+
+
+def _appointment_start(days: int) -> dt.datetime:
+    """10:00 in Brussels on the first day `days` from today that is no holiday."""
+    day = clock.today() + dt.timedelta(days=days)
+    while day in belgian_public_holidays(day.year):
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(10), tzinfo=ZoneInfo("Europe/Brussels"))
+
+
+AGENDA_OFFER = {
+    "team": "home",
+    "code": "matrix-offer",
+    "names": {"fr": "Offre", "nl": "Aanbod", "de": "Angebot", "en": "Offer"},
+    "purpose": "biometrics",
+    "slot_minutes": 60,
+    "places": 5,
+    "hours": ["00:00-24:00"] * 7,
+}
+
+
+def _offer_input(code: str) -> Any:
+    return appointment_services.OfferInput(
+        code=code,
+        names=AGENDA_OFFER["names"],
+        purpose="biometrics",
+        slot_minutes=60,
+        places=5,
+        hours=["00:00-24:00"] * 7,
     )
 
 
@@ -719,6 +752,49 @@ WRITES: dict[tuple[str, str], Write] = {
     ("post", "/cash-days/{day_id}/check"): Write(
         "cashbook.day_check", "closed", _json({"note": "Counted again."}, "closed")
     ),
+    ("post", "/agenda/offers"): Write(
+        "agenda.offer_manage", None, _json(AGENDA_OFFER), frozenset({201})
+    ),
+    ("patch", "/agenda/offers/{offer_id}"): Write(
+        "agenda.offer_manage", "offer", _json(AGENDA_OFFER, "offer")
+    ),
+    ("post", "/agenda/offers/{offer_id}/deactivate"): Write(
+        "agenda.offer_manage", "offer", _json({}, "offer")
+    ),
+    ("post", "/agenda/appointments"): Write(
+        "agenda.appointment_book",
+        "offer",
+        lambda objects: Call(
+            json={
+                "offer": str(objects["offer"].uuid),
+                "person": str(objects["person"].uuid),
+                "start": _appointment_start(9).isoformat(),
+            }
+        ),
+        frozenset({201}),
+        in_body=True,
+        named="person",
+    ),
+    ("post", "/agenda/appointments/{key}/move"): Write(
+        "agenda.appointment_book",
+        "appointment",
+        lambda objects: Call(
+            json={"start": _appointment_start(10).isoformat()},
+            if_match="appointment",
+        ),
+    ),
+    ("post", "/agenda/appointments/{key}/cancel"): Write(
+        "agenda.appointment_book", "appointment", _json({}, "appointment")
+    ),
+    ("post", "/agenda/appointments/{key}/no-show"): Write(
+        "agenda.appointment_book",
+        "appointment",
+        _json({}, "appointment"),
+        frozenset({409}),  # allowed, but the appointment has not started
+    ),
+    ("post", "/agenda/appointments/{key}/served"): Write(
+        "agenda.appointment_book", "appointment", _json({}, "appointment")
+    ),
 }
 
 
@@ -981,6 +1057,17 @@ def _published_article(author: Agent, reviewer: Agent) -> Any:
     )
 
 
+def _agenda(writer: Agent, person: Person, team: Team) -> Objects:
+    """An offer of `team` and `person`'s appointment on it, booked by `writer`."""
+    offer = appointment_services.offer_create(
+        actor=writer, team=team, data=_offer_input(f"offer-{next(_NUMBERS)}")
+    )
+    appointment = appointment_services.appointment_book(
+        actor=writer, offer=offer, person=person, start=_appointment_start(8)
+    )
+    return {"offer": offer, "appointment": appointment}
+
+
 def _build_world() -> World:
     stored = storage.store([PDF], max_bytes=len(PDF))
     image = storage.store([PNG], max_bytes=len(PNG))
@@ -1108,6 +1195,7 @@ def _build_world() -> World:
             "writer": writer.username,
             "article": article,
             **_dossiers(writer, person, team),
+            **_agenda(writer, person, team),
         }
 
     organisation = OrganisationFactory()

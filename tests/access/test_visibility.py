@@ -20,7 +20,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guichet.access import policy
-from guichet.agenda.models import Absence, ActionItem, FeedToken, Minutes
+from guichet.agenda.models import (
+    Absence,
+    ActionItem,
+    Appointment,
+    FeedToken,
+    Minutes,
+    Offer,
+)
 from guichet.agents.models import Agent, Team
 from guichet.casetypes.models import CaseType, CaseTypeVersion
 from guichet.cashbook.models import CashDay, Counter, Payment, Refund
@@ -315,6 +322,29 @@ def _ticket(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Ticket:
     )
 
 
+def _offer(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Offer:
+    return Offer.objects.create(
+        team=_team(data, teams),
+        code=f"offer-{next(_numbers)}",
+        slot_minutes=30,
+        monday_hours="09:00-12:00",
+        **{f"name_{language}": "x" for language in ("fr", "nl", "de", "en")},
+    )
+
+
+def _appointment(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Appointment:
+    start = dt.datetime(2026, 3, 9, 8, 0, tzinfo=dt.UTC)
+    return Appointment.objects.create(
+        offer=_offer(data, teams, agents),
+        person=_person(data, teams),
+        year=2026,
+        number=next(_numbers),
+        start=start,
+        end=start + dt.timedelta(minutes=30),
+        booked_by=agents[0],
+    )
+
+
 BUILDERS: dict[str, Builder] = {
     "parties.person": lambda data, teams, agents: _person(data, teams),
     "parties.organisation": lambda data, teams, agents: OrganisationFactory(),
@@ -355,6 +385,8 @@ BUILDERS: dict[str, Builder] = {
         registered_by=agents[0]
     ),
     "visits.ticket": _ticket,
+    "agenda.offer": _offer,
+    "agenda.appointment": _appointment,
 }
 
 

@@ -11,6 +11,8 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self) -> None:
-        from guichet.agenda.absences import sources as absence_sources
+        from . import appointment_sources
+        from .absences import sources as absence_sources
 
         absence_sources.register()
+        appointment_sources.register()

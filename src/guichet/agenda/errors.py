@@ -12,8 +12,26 @@ class Code(StrEnum):
     ENDS_BEFORE_START = "ends_before_start"
     IN_THE_PAST = "in_the_past"
 
-
-# Appointments (offers, slots, bookings)
+    # Appointments (offers, slots, bookings)
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+    INVALID_CHOICE = "invalid_choice"
+    CODE_TAKEN = "code_taken"
+    OUT_OF_RANGE = "out_of_range"
+    INVALID_INTERVAL = "invalid_interval"
+    NEVER_OPEN = "never_open"
+    NOT_A_MEMBER = "not_a_member"
+    OFFER_INACTIVE = "offer_inactive"
+    OUTSIDE_HOURS = "outside_hours"
+    HOLIDAY = "holiday"
+    CLOSING_DAY = "closing_day"
+    NOT_ON_GRID = "not_on_grid"
+    SLOT_FULL = "slot_full"
+    AGENT_AWAY = "agent_away"
+    OTHER_TEAM = "other_team"
+    NOT_THE_PERSON = "not_the_person"
+    WRONG_STATE = "wrong_state"
+    TOO_EARLY = "too_early"
 
 
 # Meetings, rooms and equipment, events

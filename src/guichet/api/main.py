@@ -11,6 +11,7 @@ from ninja.operation import Operation
 
 from . import (
     agenda_absences,
+    agenda_appointments,
     agents,
     cashbook,
     checks,
@@ -122,6 +123,7 @@ api.add_router("/", dossiers.router)
 api.add_router("/", cashbook.router)
 api.add_router("/", knowledge.router)
 api.add_router("/", agenda_absences.router)
+api.add_router("/", agenda_appointments.router)
 
 
 def _key(responses: dict[Any, Any], status: int) -> Any:

@@ -31,6 +31,7 @@ from guichet.telephony.services import extension_assign
 
 from . import (
     agenda_absences,
+    agenda_appointments,
     casetypes,
     cashbook,
     correspondence,
@@ -241,6 +242,7 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     cashbook.build(agents, servicerequests.persons_for_demo())
     knowledge.build(agents)
     visits.build(agents)
+    agenda_appointments.build(agents)
     report.specimens = specimens.build(agents)
     suggest.build()
     inbox.build()

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guichet.agenda.models import Appointment
 from guichet.agents.models import Language, Team
 from guichet.cashbook.models import Counter
 from guichet.contacts.models import Contact
@@ -193,6 +194,15 @@ class Ticket(VersionedModel):
         blank=True,
         related_name="ticket",
         verbose_name=_("contact"),
+    )
+    # A booked citizen who checked in: called first at their time (`appointments`).
+    appointment = models.OneToOneField(
+        Appointment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ticket",
+        verbose_name=_("appointment"),
     )
 
     class Meta:

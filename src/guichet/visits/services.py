@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.visits import Action
+from guichet.agenda.services.appointments import appointment_served_at_counter
 from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record
 from guichet.cashbook.models import Counter
@@ -368,6 +369,8 @@ def ticket_serve(
                 anonymous_details=anonymous_details,
             ),
         )
+        if locked.appointment_id is not None:
+            appointment_served_at_counter(appointment_id=locked.appointment_id)
         locked.status = Status.SERVED
         locked.ended_at = now
         locked.contact = contact

@@ -14,6 +14,7 @@ from types import ModuleType
 from . import (
     administration,
     agenda_absences,
+    agenda_appointments,
     calendars,
     cashbook,
     contacts,
@@ -43,4 +44,5 @@ MODULES: tuple[ModuleType, ...] = (
     visits,
     inbox,
     agenda_absences,
+    agenda_appointments,
 )

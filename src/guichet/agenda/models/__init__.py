@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from .absences import Absence, AbsenceKind, FeedToken
+from .appointments import (
+    Appointment,
+    AppointmentMessage,
+    AppointmentNumbering,
+    Offer,
+)
 from .minutes import ActionItem, ActionStatus, Minutes
 
 __all__ = [
@@ -10,6 +16,10 @@ __all__ = [
     "AbsenceKind",
     "ActionItem",
     "ActionStatus",
+    "Appointment",
+    "AppointmentMessage",
+    "AppointmentNumbering",
     "FeedToken",
     "Minutes",
+    "Offer",
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import (
     agenda_absences,
+    agenda_appointments,
     cashbook,
     checks,
     contacts,
@@ -42,4 +43,5 @@ urlpatterns = [
     path("", include(visits.urlpatterns)),
     path("", include(inbox.urlpatterns)),
     path("", include(agenda_absences.urlpatterns)),
+    path("", include(agenda_appointments.urlpatterns)),
 ]

@@ -1,0 +1,1 @@
+"""Writes of the agenda, one module per part (STYLE.md §2)."""
