@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guichet.access import policy
+from guichet.agenda.models import Event, Meeting, Participant, Resource
 from guichet.agents.models import Agent, Team
 from guichet.casetypes.models import CaseType, CaseTypeVersion
 from guichet.cashbook.models import CashDay, Counter, Payment, Refund
@@ -297,6 +298,39 @@ def _ticket(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Ticket:
     )
 
 
+def _meeting(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Meeting:
+    someone = AgentFactory(roles=["first_line"], teams=[_team(data, teams)])
+    people = [*agents, someone]
+    meeting = Meeting.objects.create(
+        organiser=data.draw(st.sampled_from(people)),
+        title="t",
+        start=dt.datetime(2027, 3, 10, 9, 0, tzinfo=dt.UTC),
+        end=dt.datetime(2027, 3, 10, 10, 0, tzinfo=dt.UTC),
+    )
+    for invited in data.draw(st.sets(st.sampled_from(range(len(people))))):
+        Participant.objects.create(
+            meeting=meeting,
+            agent=people[invited],
+            removed_at=(
+                dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+                if data.draw(st.booleans())
+                else None
+            ),
+        )
+    return meeting
+
+
+def _event(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Event:
+    return Event.objects.create(
+        organiser=data.draw(st.sampled_from(agents)),
+        kind="training",
+        title="t",
+        start=dt.datetime(2027, 3, 10, 9, 0, tzinfo=dt.UTC),
+        end=dt.datetime(2027, 3, 10, 10, 0, tzinfo=dt.UTC),
+        capacity=3,
+    )
+
+
 BUILDERS: dict[str, Builder] = {
     "parties.person": lambda data, teams, agents: _person(data, teams),
     "parties.organisation": lambda data, teams, agents: OrganisationFactory(),
@@ -335,6 +369,11 @@ BUILDERS: dict[str, Builder] = {
         registered_by=agents[0]
     ),
     "visits.ticket": _ticket,
+    "agenda.meeting": _meeting,
+    "agenda.event": _event,
+    "agenda.resource": lambda data, teams, agents: Resource.objects.create(
+        code=f"r{next(_numbers)}", name="r", kind="room"
+    ),
 }
 
 

@@ -1,3 +1,7 @@
+"""The agenda: citizens' appointments, meetings, rooms and equipment, events,
+absences and presence, each agent's private iCalendar feed, and the minutes of
+meetings (issue #17)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class AgendaConfig(AppConfig):
     name = "guichet.agenda"
     verbose_name = _("Agenda")
+
+    def ready(self) -> None:
+        from . import meeting_selectors
+
+        meeting_selectors.register_sources()

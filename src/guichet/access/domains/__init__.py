@@ -22,6 +22,7 @@ from . import (
     dossiers,
     inbox,
     knowledge,
+    meetings,
     parties,
     servicerequests,
     visits,
@@ -41,4 +42,5 @@ MODULES: tuple[ModuleType, ...] = (
     knowledge,
     visits,
     inbox,
+    meetings,
 )

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("agents", "__first__"),
     ]
 
     operations = [
@@ -240,6 +240,12 @@ class Migration(migrations.Migration):
                     "cancelled_at",
                     models.DateTimeField(
                         blank=True, null=True, verbose_name="cancelled at"
+                    ),
+                ),
+                (
+                    "link_base",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="answer link base"
                     ),
                 ),
                 (

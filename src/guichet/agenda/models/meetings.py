@@ -91,6 +91,9 @@ class Meeting(VersionedModel):
     end = models.DateTimeField(_("end"))
     sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Where the answer links of external people start (`https://host/public/meetings/`),
+    # taken from the request that planned the meeting, for the mails sent later.
+    link_base = models.CharField(_("answer link base"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["start", "id"]
@@ -352,7 +355,9 @@ class Booking(BaseModel):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         indexes = [
-            models.Index(fields=["resource", "start", "end"], name="agenda_booking_time")
+            models.Index(
+                fields=["resource", "start", "end"], name="agenda_booking_time"
+            )
         ]
         constraints = [
             models.CheckConstraint(
