@@ -10,6 +10,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from . import (
+    agenda_meetings,
     agents,
     cashbook,
     checks,
@@ -120,6 +121,7 @@ api.add_router("/", servicerequests.router)
 api.add_router("/", dossiers.router)
 api.add_router("/", cashbook.router)
 api.add_router("/", knowledge.router)
+api.add_router("/", agenda_meetings.router)
 
 
 def _key(responses: dict[Any, Any], status: int) -> Any:
