@@ -142,6 +142,14 @@ READS: dict[str, Read] = {
     "/refunds/{refund_id}/receipt": Read("cashbook.view", "missing"),
     "/knowledge/articles": Read("knowledge.view"),
     "/knowledge/articles/{article_id}": Read("knowledge.view", "missing"),
+    "/agenda/meetings": Read("agenda.meeting_view"),
+    "/agenda/meetings/{meeting_id}": Read("agenda.meeting_view", "missing"),
+    "/agenda/resources": Read("agenda.resource_book"),
+    "/agenda/resources/{resource_id}": Read("agenda.resource_book", "missing"),
+    "/agenda/resources/{resource_id}/bookings": Read("agenda.resource_book", "missing"),
+    "/agenda/events": Read("agenda.event_register"),
+    "/agenda/events/{event_id}": Read("agenda.event_register", "missing"),
+    "/agenda/events/{event_id}/registrations": Read("agenda.event_register", "missing"),
 }
 
 QUERIES = {
@@ -150,6 +158,9 @@ QUERIES = {
     "/persons/{person_id}/debts/next-payment": "?paid_on=2024-06-01&earned=2000",
     "/forms/{form}": "?language=fr&person_id={person_id}",
     "/knowledge/articles": "?q=fee",
+    "/agenda/meetings": "?start=2027-03-10&end=2027-03-11",
+    "/agenda/resources/{resource_id}/bookings": "?start=2027-03-10&end=2027-03-11",
+    "/agenda/events": "?start=2027-03-10&end=2027-03-11",
 }
 
 

@@ -16,10 +16,11 @@ from guichet.access import policy
 from guichet.access.domains.meetings import Action
 from guichet.access.policy import Seen
 from guichet.agents.models import Agent, Team
-from guichet.core.errors import NotFound
+from guichet.core.errors import Conflict, NotFound
 
 from . import meeting_tokens
 from .entries import Entry
+from .errors import Code
 from .meeting_tokens import key_of
 from .models import (
     Booking,
@@ -190,6 +191,28 @@ def event_registrations(*, agent: Agent, event: Event) -> list[Registration]:
     if not policy.may(agent, Action.EVENT_MANAGE, event):
         rows = rows.filter(agent=agent)
     return list(rows.select_related("agent").order_by("position"))
+
+
+def registration_for(
+    *, agent: Agent, event: Event, key: UUID | str | None
+) -> Registration:
+    """The agent's own active registration (`key` None), or the one named, among
+    those the agent may see; a cancelled or unknown one is `Conflict`."""
+    rows = [
+        registration
+        for registration in event_registrations(agent=agent, event=event)
+        if (
+            registration.agent_id == agent.pk
+            if key is None
+            else registration.uuid == key_of(key)
+        )
+    ]
+    if not rows:
+        raise Conflict(
+            _("There is no such registration for this event."),
+            code=Code.NOT_REGISTERED,
+        )
+    return rows[0]
 
 
 def event_seats_taken(event: Event) -> int:

@@ -330,23 +330,33 @@ def resource_book(
         )
 
 
-def booking_cancel(*, actor: Agent, booking_id: UUID | str) -> Booking:
-    """Free a room or equipment (whoever may change its meeting or event)."""
+def booking_release(
+    *,
+    actor: Agent,
+    resource_id: UUID | str,
+    meeting_id: UUID | str | None = None,
+    event_id: UUID | str | None = None,
+) -> Booking:
+    """Free the room or equipment booked for a meeting (its organiser) or an
+    event (who manages it)."""
     with transaction.atomic():
+        if meeting_id is not None:
+            meeting = _meeting_locked(actor, meeting_id)
+            policy.require(actor, Action.MEETING_EDIT, meeting)
+            rows = Booking.objects.filter(meeting=meeting)
+        elif event_id is not None:
+            event = _event_locked(actor, event_id)
+            policy.require(actor, Action.EVENT_MANAGE, event)
+            rows = Booking.objects.filter(event=event)
+        else:
+            raise NotFound(_("No such booking."))
         booking = (
-            Booking.objects.select_for_update()
-            .select_related("meeting", "event", "resource")
-            .filter(uuid=key_of(booking_id), cancelled_at__isnull=True)
+            rows.select_for_update()
+            .filter(resource__uuid=key_of(resource_id), cancelled_at__isnull=True)
             .first()
         )
         if booking is None:
             raise NotFound(_("No such booking."))
-        if booking.meeting is not None:
-            if not policy.may(actor, Action.MEETING_VIEW, booking.meeting):
-                raise NotFound(_("No such booking."))
-            policy.require(actor, Action.MEETING_EDIT, booking.meeting)
-        elif booking.event is not None:
-            policy.require(actor, Action.EVENT_MANAGE, booking.event)
         _cancel_bookings(actor=actor, bookings=[booking])
     booking.refresh_from_db()
     return booking
@@ -725,10 +735,11 @@ def meeting_answer(*, actor: Agent, meeting_id: UUID | str, answer: str) -> Part
     """An invited agent accepts, declines or answers maybe."""
     with transaction.atomic():
         meeting = _meeting_locked(actor, meeting_id)
+        policy.require(actor, Action.MEETING_ANSWER, meeting)
         participant = meeting.participants.filter(
             agent=actor, removed_at__isnull=True
         ).first()
-        if participant is None:
+        if participant is None:  # pragma: no cover - the policy refused already
             raise Conflict(
                 _("You are not invited to this meeting."), code=Code.NOT_INVITED
             )
@@ -1038,7 +1049,7 @@ def seat_mail_deliver(*, registration_id: str) -> bool:
 
 __all__ = [
     "Guest",
-    "booking_cancel",
+    "booking_release",
     "event_create",
     "event_register",
     "event_unregister",

@@ -195,8 +195,13 @@ class AgendaResourceUpdateIn(AgendaResourceFields):
 
 
 class AgendaBookingIn(AgendaStrictIn):
-    meeting: UUID | None = None
-    event: UUID | None = None
+    resource: UUID = Field(description="The room or equipment.")
+
+
+class AgendaUnregisterIn(AgendaStrictIn):
+    registration: UUID | None = Field(
+        None, description="Whose registration (default: yours)."
+    )
 
 
 class AgendaBookingsOut(Schema):
@@ -420,6 +425,33 @@ def meeting_answer(
     )
 
 
+@router.post(
+    "/agenda/meetings/{meeting_id}/bookings",
+    response=responses({201: AgendaBookingOut}, 403, 404, 409),
+    summary="Book a room or equipment for the whole meeting",
+)
+def meeting_book(
+    request: HttpRequest, meeting_id: UUID, payload: AgendaBookingIn
+) -> Any:
+    booking = services.resource_book(
+        actor=actor(request), resource_id=payload.resource, meeting_id=meeting_id
+    )
+    return Status(201, booking)
+
+
+@router.post(
+    "/agenda/meetings/{meeting_id}/release",
+    response=responses({200: AgendaBookingOut}, 403, 404),
+    summary="Free a room or equipment booked for the meeting",
+)
+def meeting_release(
+    request: HttpRequest, meeting_id: UUID, payload: AgendaBookingIn
+) -> Any:
+    return services.booking_release(
+        actor=actor(request), resource_id=payload.resource, meeting_id=meeting_id
+    )
+
+
 # ---------------------------------------------------------------- resources
 
 
@@ -518,32 +550,6 @@ def resource_bookings(
     return {"items": items}
 
 
-@router.post(
-    "/agenda/resources/{resource_id}/bookings",
-    response=responses({201: AgendaBookingOut}, 403, 404, 409),
-    summary="Book a room or equipment for a meeting or an event",
-)
-def resource_book(
-    request: HttpRequest, resource_id: UUID, payload: AgendaBookingIn
-) -> Any:
-    booking = services.resource_book(
-        actor=actor(request),
-        resource_id=resource_id,
-        meeting_id=payload.meeting,
-        event_id=payload.event,
-    )
-    return Status(201, booking)
-
-
-@router.delete(
-    "/agenda/bookings/{booking_id}",
-    response=responses({200: AgendaBookingOut}, 403, 404),
-    summary="Free a booking",
-)
-def booking_cancel(request: HttpRequest, booking_id: UUID) -> Any:
-    return services.booking_cancel(actor=actor(request), booking_id=booking_id)
-
-
 # ---------------------------------------------------------------- events
 
 
@@ -620,12 +626,42 @@ def event_register(
     return Status(201, registration)
 
 
-@router.delete(
-    "/agenda/registrations/{registration_id}",
+@router.post(
+    "/agenda/events/{event_id}/unregister",
     response=responses({200: AgendaRegistrationOut}, 404, 409),
     summary="Cancel a registration (the first waiting one gets the seat)",
 )
-def event_unregister(request: HttpRequest, registration_id: UUID) -> Any:
-    return services.event_unregister(
-        actor=actor(request), registration_id=registration_id
+def event_unregister(
+    request: HttpRequest, event_id: UUID, payload: AgendaUnregisterIn
+) -> Any:
+    agent = actor(request)
+    event = selectors.event_get_for_agent(agent=agent, key=event_id).obj
+    registration = selectors.registration_for(
+        agent=agent, event=event, key=payload.registration
+    )
+    return services.event_unregister(actor=agent, registration_id=registration.uuid)
+
+
+@router.post(
+    "/agenda/events/{event_id}/bookings",
+    response=responses({201: AgendaBookingOut}, 403, 404, 409),
+    summary="Book a room or equipment for the whole event",
+)
+def event_book(request: HttpRequest, event_id: UUID, payload: AgendaBookingIn) -> Any:
+    booking = services.resource_book(
+        actor=actor(request), resource_id=payload.resource, event_id=event_id
+    )
+    return Status(201, booking)
+
+
+@router.post(
+    "/agenda/events/{event_id}/release",
+    response=responses({200: AgendaBookingOut}, 403, 404),
+    summary="Free a room or equipment booked for the event",
+)
+def event_release(
+    request: HttpRequest, event_id: UUID, payload: AgendaBookingIn
+) -> Any:
+    return services.booking_release(
+        actor=actor(request), resource_id=payload.resource, event_id=event_id
     )

@@ -119,8 +119,9 @@ def test_resources_and_events(
     )
     assert event.status_code == 201, event.content
     event_id = event.json()["id"]
-    first = api_for(meet_agent()).post(f"/agenda/events/{event_id}/registrations", {})
-    second = api_for(meet_agent()).post(f"/agenda/events/{event_id}/registrations", {})
+    first_agent, second_agent = meet_agent(), meet_agent()
+    first = api_for(first_agent).post(f"/agenda/events/{event_id}/registrations", {})
+    second = api_for(second_agent).post(f"/agenda/events/{event_id}/registrations", {})
     assert (first.json()["status"], second.json()["status"]) == (
         "registered",
         "waiting",
@@ -131,6 +132,14 @@ def test_resources_and_events(
     assert bookings.json()["items"][0]["event"] == event_id
     listed = chief.get("/agenda/events?start=2027-04-01&end=2027-04-30")
     assert listed.json()["items"][0]["seats_taken"] == 1
+    left = api_for(first_agent).post(f"/agenda/events/{event_id}/unregister", {})
+    assert left.json()["status"] == "cancelled"
+    promoted = api_for(second_agent).get(f"/agenda/events/{event_id}/registrations")
+    assert [r["status"] for r in promoted.json()["items"]] == ["registered"]
+    freed = chief.post(
+        f"/agenda/events/{event_id}/release", {"resource": room.json()["id"]}
+    )
+    assert freed.status_code == 200
     read = chief.get(f"/agenda/resources/{room.json()['id']}")
     closed = chief.client.put(
         f"/api/v1/agenda/resources/{room.json()['id']}",
