@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import (
+    agenda_meetings,
     cashbook,
     checks,
     contacts,
@@ -40,4 +41,5 @@ urlpatterns = [
     path("", include(telephony.urlpatterns)),
     path("", include(visits.urlpatterns)),
     path("", include(inbox.urlpatterns)),
+    path("", include(agenda_meetings.urlpatterns)),
 ]
