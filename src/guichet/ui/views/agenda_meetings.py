@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -53,7 +53,7 @@ from guichet.webforms import services as webform_services
 workspace.register_section(
     workspace.Section(
         key="agenda",
-        label=_("Agenda"),
+        label=pgettext_lazy("calendar", "Agenda"),
         description=_(
             "Your agenda and your team's by day, week and month: plan meetings, "
             "book rooms and equipment, organise and join trainings."
