@@ -178,6 +178,36 @@ def _resources(
     return list({resource.pk: resource for resource in chosen}.values())
 
 
+def _described(
+    problems: Problems, title: str, place: str, description: str
+) -> tuple[str, str, str]:
+    """The title, place and description of a meeting or an event, cleaned."""
+    return (
+        text(problems, "title", title, required=True, max_length=200),
+        text(problems, "place", place, required=False, max_length=200),
+        text(
+            problems,
+            "description",
+            description,
+            required=False,
+            max_length=4000,
+            multiline=True,
+        ),
+    )
+
+
+def _invited(
+    problems: Problems,
+    agents: Iterable[Agent | UUID | str],
+    guests: Iterable[Guest | str],
+) -> tuple[list[Agent], list[Guest]]:
+    chosen_agents = _agents(problems, agents)
+    chosen_guests = _guests(problems, guests)
+    if len(chosen_agents) + len(chosen_guests) > MAX_PARTICIPANTS:
+        problems.add("agents", "too_many", _("At most 200 participants."))
+    return chosen_agents, chosen_guests
+
+
 # ---------------------------------------------------------------- bookings
 
 
@@ -551,22 +581,12 @@ def meeting_create(
     equipment; the invitations leave once it is stored."""
     policy.require(actor, Action.MEETING_ORGANISE)
     problems = Problems()
-    clean_title = text(problems, "title", title, required=True, max_length=200)
-    clean_place = text(problems, "place", place, required=False, max_length=200)
-    clean_description = text(
-        problems,
-        "description",
-        description,
-        required=False,
-        max_length=4000,
-        multiline=True,
+    clean_title, clean_place, clean_description = _described(
+        problems, title, place, description
     )
     begin, finish = _times(problems, start, end)
-    chosen_agents = _agents(problems, agents)
-    chosen_guests = _guests(problems, guests)
+    chosen_agents, chosen_guests = _invited(problems, agents, guests)
     chosen_resources = _resources(problems, resources)
-    if len(chosen_agents) + len(chosen_guests) > MAX_PARTICIPANTS:
-        problems.add("agents", "too_many", _("At most 200 participants."))
     problems.raise_if_any()
     assert begin is not None  # noqa: S101 - checked above
     assert finish is not None  # noqa: S101
@@ -616,21 +636,11 @@ def meeting_update(
     participants; its bookings move with it. Every participant, and whoever was
     removed, is told (REQUEST, or CANCEL to the removed) with the next SEQUENCE."""
     problems = Problems()
-    clean_title = text(problems, "title", title, required=True, max_length=200)
-    clean_place = text(problems, "place", place, required=False, max_length=200)
-    clean_description = text(
-        problems,
-        "description",
-        description,
-        required=False,
-        max_length=4000,
-        multiline=True,
+    clean_title, clean_place, clean_description = _described(
+        problems, title, place, description
     )
     begin, finish = _times(problems, start, end)
-    chosen_agents = _agents(problems, agents)
-    chosen_guests = _guests(problems, guests)
-    if len(chosen_agents) + len(chosen_guests) > MAX_PARTICIPANTS:
-        problems.add("agents", "too_many", _("At most 200 participants."))
+    chosen_agents, chosen_guests = _invited(problems, agents, guests)
     with transaction.atomic():
         meeting = _meeting_locked(actor, meeting_id)
         policy.require(actor, Action.MEETING_EDIT, meeting)
@@ -867,15 +877,8 @@ def event_create(
     clean_kind = choice(
         problems, "kind", kind, [value for value, _l in EventKind.choices]
     )
-    clean_title = text(problems, "title", title, required=True, max_length=200)
-    clean_place = text(problems, "place", place, required=False, max_length=200)
-    clean_description = text(
-        problems,
-        "description",
-        description,
-        required=False,
-        max_length=4000,
-        multiline=True,
+    clean_title, clean_place, clean_description = _described(
+        problems, title, place, description
     )
     begin, finish = _times(problems, start, end)
     if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 1:

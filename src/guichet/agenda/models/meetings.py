@@ -70,6 +70,27 @@ class NoOverlapOnPostgres(ExclusionConstraint):
         super().validate(model, instance, exclude=exclude, using=using)
 
 
+class Someone:
+    """An agent, or an external person known by their e-mail address."""
+
+    agent: Any
+    email: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.agent is not None:
+            return str(self.agent.get_full_name() or self.agent.username)
+        return self.name or self.email
+
+    @property
+    def address(self) -> str:
+        return str(self.agent.email) if self.agent is not None else self.email
+
+
 class Answer(models.TextChoices):
     NEEDS_ACTION = "needs_action", _("no answer yet")
     ACCEPTED = "accepted", _("accepted")
@@ -114,7 +135,7 @@ class Meeting(VersionedModel):
         return self.cancelled_at is not None
 
 
-class Participant(BaseModel):
+class Participant(Someone, BaseModel):
     """An invited agent (`agent`) or external person (`email`, `name`)."""
 
     meeting = models.ForeignKey(
@@ -171,19 +192,6 @@ class Participant(BaseModel):
                 name="agenda_participant_token_unique",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if self.agent is not None:
-            return self.agent.get_full_name() or self.agent.username
-        return self.name or self.email
-
-    @property
-    def address(self) -> str:
-        return self.agent.email if self.agent is not None else self.email
 
 
 class ResourceKind(models.TextChoices):
@@ -253,7 +261,7 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class Registration(BaseModel):
+class Registration(Someone, BaseModel):
     event = models.ForeignKey(
         Event,
         on_delete=models.CASCADE,
@@ -300,19 +308,6 @@ class Registration(BaseModel):
                 name="agenda_registration_someone",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if self.agent is not None:
-            return self.agent.get_full_name() or self.agent.username
-        return self.name or self.email
-
-    @property
-    def address(self) -> str:
-        return self.agent.email if self.agent is not None else self.email
 
 
 class Booking(BaseModel):
