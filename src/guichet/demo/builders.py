@@ -30,6 +30,7 @@ from guichet.parties.services import (
 from guichet.telephony.services import extension_assign
 
 from . import (
+    agenda_meetings,
     casetypes,
     cashbook,
     correspondence,
@@ -240,6 +241,7 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     cashbook.build(agents, servicerequests.persons_for_demo())
     knowledge.build(agents)
     visits.build(agents)
+    agenda_meetings.build(agents)
     report.specimens = specimens.build(agents)
     suggest.build()
     inbox.build()
