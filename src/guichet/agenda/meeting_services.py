@@ -96,8 +96,12 @@ def _times(
         if not isinstance(value, dt.datetime) or timezone.is_naive(value):
             problems.add(name, "required", _("A date and a time are required."))
             clean.append(None)
-        else:
+            continue
+        try:
             clean.append(value.astimezone(dt.UTC))
+        except OverflowError:
+            problems.add(name, "required", _("A date and a time are required."))
+            clean.append(None)
     begin, finish = clean
     if begin is not None and finish is not None:
         if finish <= begin:

@@ -128,3 +128,9 @@ def test_resources_page_for_supervisors_and_events(
     assert event.status_code == 302
     assert chief.post(event["Location"], {"register": "1"}).status_code == 302
     assert b"New software" in chief.get("/agenda/events/").content
+
+
+def test_a_day_far_off_or_malformed_shows_today(meet_organiser: Agent) -> None:
+    client = _client(meet_organiser)
+    for day in ("9999-12-31", "0001-01-01", "not-a-day"):
+        assert client.get(f"/agenda/?view=month&date={day}").status_code == 200

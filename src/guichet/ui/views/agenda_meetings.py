@@ -119,10 +119,12 @@ def _period(view: str, day: dt.date) -> Period:
 
 
 def _day_of(raw: str) -> dt.date:
+    """The day asked for (YYYY-MM-DD, between the years 1900 and 2999), else today."""
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         return timezone.localdate()
+    return day if 1900 <= day.year <= 2999 else timezone.localdate()
 
 
 @dataclass(frozen=True)
