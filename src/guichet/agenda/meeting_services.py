@@ -67,6 +67,8 @@ logger = logging.getLogger(__name__)
 LANGUAGES = ("fr", "nl", "de", "en")
 MAX_PARTICIPANTS = 200
 MAX_LENGTH = dt.timedelta(days=7)
+# Instants outside these years are typing errors (and overflow in time zones).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 ANSWERS = (Answer.ACCEPTED, Answer.DECLINED, Answer.TENTATIVE)
 # `sent_sequence` of a removed participant once told: nothing more to send them.
 TOLD_FOR_GOOD = 2_000_000_000
@@ -98,10 +100,16 @@ def _times(
             clean.append(None)
             continue
         try:
-            clean.append(value.astimezone(dt.UTC))
+            instant = value.astimezone(dt.UTC)
         except OverflowError:
+            instant = None
+        if instant is None or not FIRST_YEAR <= instant.year <= LAST_YEAR:
             problems.add(name, "required", _("A date and a time are required."))
-            clean.append(None)
+        clean.append(
+            instant
+            if instant is not None and FIRST_YEAR <= instant.year <= LAST_YEAR
+            else None
+        )
     begin, finish = clean
     if begin is not None and finish is not None:
         if finish <= begin:
@@ -926,8 +934,9 @@ def event_register(
     one, else the waiting list."""
     policy.require(actor, Action.EVENT_REGISTER)
     problems = Problems()
-    chosen_guest = _guests(problems, [guest])[0] if guest is not None else None
+    guests = _guests(problems, [guest]) if guest is not None else []
     problems.raise_if_any()
+    chosen_guest = guests[0] if guests else None
     with transaction.atomic():
         event = _event_locked(actor, event_id)
         if event.cancelled_at is not None:

@@ -278,7 +278,11 @@ class AgendaDayRangeQuery(Schema):
 
 
 def _range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    if end < start or (end - start).days >= MAX_DAYS or end >= dt.date.max:
+    if (
+        end < start
+        or (end - start).days >= MAX_DAYS
+        or not services.FIRST_YEAR <= start.year <= end.year <= services.LAST_YEAR
+    ):
         raise ValidationFailed(
             _("Give at most 62 days, the end on or after the start."),
             code="invalid_range",

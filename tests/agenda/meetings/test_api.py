@@ -148,3 +148,38 @@ def test_resources_and_events(
         HTTP_IF_MATCH=read["ETag"],
     )
     assert closed.json()["active"] is False
+
+
+def test_out_of_range_dates_and_bad_guests_are_refused(
+    api_for: Callable[..., Any], meet_organiser: Agent
+) -> None:
+    api = api_for(meet_organiser)
+    assert (
+        api.get("/agenda/meetings?start=0001-01-01&end=0001-01-01").status_code == 422
+    )
+    far = api.post(
+        "/agenda/events",
+        {
+            "kind": "training",
+            "title": "x",
+            "start": "0001-01-01T00:00:00+01:00",
+            "end": "0001-01-01T01:00:00+01:00",
+            "capacity": 1,
+        },
+    )
+    assert far.status_code == 422
+    event = api.post(
+        "/agenda/events",
+        {
+            "kind": "training",
+            "title": "x",
+            "start": "2027-04-06T09:00:00+02:00",
+            "end": "2027-04-06T10:00:00+02:00",
+            "capacity": 1,
+        },
+    ).json()
+    bad = api.post(
+        f"/agenda/events/{event['id']}/registrations",
+        {"guest": {"email": "not an address"}},
+    )
+    assert bad.status_code == 422
