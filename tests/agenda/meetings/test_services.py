@@ -243,6 +243,26 @@ def test_booking_the_database_refuses_on_postgresql(
         )
 
 
+def test_the_constraint_refusal_reads_as_the_locked_checks(
+    meet_organiser: Agent, meet_room: Resource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the locked check (as if two writers had both passed it), the
+    exclusion constraint's refusal is the same clear error (PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no exclusion constraints")
+    _meeting(meet_organiser, resources=[meet_room])
+    second = _meeting(meet_organiser, title="Other")
+    monkeypatch.setattr(services, "_check_free", lambda *args, **kwargs: None)
+    with pytest.raises(Conflict) as refused:
+        services.resource_book(
+            actor=meet_organiser, resource_id=meet_room.uuid, meeting_id=second.uuid
+        )
+    assert refused.value.code == "resource_taken"
+    assert "Room 1 is already booked" in refused.value.text
+
+
 def test_meetings_across_both_dst_changes_keep_their_brussels_hours(
     meet_organiser: Agent,
 ) -> None:
