@@ -11,7 +11,7 @@ import pytest
 
 from guichet.agenda import meeting_services as services
 from guichet.agenda import meeting_tokens
-from guichet.agenda.models import Participant, Resource
+from guichet.agenda.models import Booking, Participant, Resource
 from guichet.agents.models import Agent
 from tests.agenda.meetings.conftest import at
 
@@ -65,6 +65,9 @@ def test_plan_a_meeting_see_it_by_week_and_month_and_answer_it(
     assert clash.status_code == 422
     assert b"Room 1 is already booked" in clash.content
 
+    freed = client.post(created["Location"], {"release": str(meet_room.uuid)})
+    assert freed.status_code == 302
+    assert not Booking.objects.filter(cancelled_at__isnull=True).exists()
     answered = _client(colleague).post(created["Location"], {"answer": "declined"})
     assert answered.status_code == 302
     assert Participant.objects.get(agent=colleague).answer == "declined"

@@ -430,6 +430,14 @@ def meeting_page(request: HttpRequest, meeting_id: str) -> HttpResponse:
         else:
             messages.success(request, gettext("Booked."))
             return HttpResponseRedirect(request.path)
+    if request.method == "POST" and "release" in request.POST:
+        services.booking_release(
+            actor=viewer,
+            resource_id=request.POST.get("release", ""),
+            meeting_id=meeting.uuid,
+        )
+        messages.success(request, gettext("Freed."))
+        return HttpResponseRedirect(request.path)
     if request.method == "POST" and "answer" in request.POST and answer_form.is_valid():
         services.meeting_answer(
             actor=viewer,
