@@ -251,11 +251,9 @@ def agenda(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- meetings
 
 
-def _aware(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=_zone())
+class TimedForm(ServiceForm):
+    """A meeting's or an event's title, day, hours, place and description."""
 
-
-class MeetingForm(ServiceForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     day = forms.DateField(
         label=_("Day"), widget=forms.DateInput(attrs={"type": "date"})
@@ -273,6 +271,13 @@ class MeetingForm(ServiceForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=_zone())
+
+
+class MeetingForm(TimedForm):
     agents = forms.MultipleChoiceField(
         label=_("Agents invited"),
         required=False,
@@ -583,26 +588,10 @@ def meeting_cancel(request: HttpRequest, meeting_id: str) -> HttpResponse:
 # ---------------------------------------------------------------- events
 
 
-class EventForm(ServiceForm):
+class EventForm(TimedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    day = forms.DateField(
-        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    start_time = forms.TimeField(
-        label=_("From"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    end_time = forms.TimeField(
-        label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
     capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=100000)
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    field_order = ["kind", "title", "day", "start_time", "end_time", "capacity"]
 
 
 @agent_required
