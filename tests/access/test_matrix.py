@@ -155,6 +155,14 @@ READS: dict[str, Read] = {
     "/persons/{person_id}/appointments": Read("agenda.appointment_book", "person"),
     "/dossiers/{dossier_id}/appointments": Read("agenda.appointment_book", "missing"),
     "/agenda/teams/{team_code}/appointments": Read("agenda.appointment_book"),
+    "/agenda/meetings": Read("agenda.meeting_view"),
+    "/agenda/meetings/{meeting_id}": Read("agenda.meeting_view", "missing"),
+    "/agenda/resources": Read("agenda.resource_book"),
+    "/agenda/resources/{resource_id}": Read("agenda.resource_book", "missing"),
+    "/agenda/resources/{resource_id}/bookings": Read("agenda.resource_book", "missing"),
+    "/agenda/events": Read("agenda.event_register"),
+    "/agenda/events/{event_id}": Read("agenda.event_register", "missing"),
+    "/agenda/events/{event_id}/registrations": Read("agenda.event_register", "missing"),
 }
 
 QUERIES = {
@@ -165,6 +173,9 @@ QUERIES = {
     "/knowledge/articles": "?q=fee",
     "/agenda/offers/{offer_id}/slots": "?first=2026-03-10&last=2026-03-10",
     "/agenda/teams/{team_code}/appointments": "?day=2026-03-10",
+    "/agenda/meetings": "?start=2027-03-10&end=2027-03-11",
+    "/agenda/resources/{resource_id}/bookings": "?start=2027-03-10&end=2027-03-11",
+    "/agenda/events": "?start=2027-03-10&end=2027-03-11",
 }
 
 
@@ -247,6 +258,9 @@ def _path(template: str, objects: dict[str, Any]) -> str:
         "refund_id": "00000000-0000-0000-0000-000000000000",
         "article_id": "00000000-0000-0000-0000-000000000000",
         "absence_id": "00000000-0000-0000-0000-000000000000",
+        "meeting_id": "00000000-0000-0000-0000-000000000000",
+        "resource_id": "00000000-0000-0000-0000-000000000000",
+        "event_id": "00000000-0000-0000-0000-000000000000",
         "key": "REQ-2026-9999999",
         "offer_id": "00000000-0000-0000-0000-000000000000",
         "dossier_id": "00000000-0000-0000-0000-000000000000",

@@ -56,9 +56,10 @@ import yaml
 
 from guichet.access import policy
 from guichet.access.domains.dossiers import DOSSIER_ROLES
+from guichet.agenda import meeting_services as agenda_services
 from guichet.agenda.absences import services as absence_services
 from guichet.agenda.minutes.services import ActionInput, minutes_create
-from guichet.agenda.models import FeedToken
+from guichet.agenda.models import FeedToken, Resource
 from guichet.agenda.services import appointments as appointment_services
 from guichet.agents.models import Agent, Team
 from guichet.audit.models import AuditEvent
@@ -236,6 +237,12 @@ PAID = "20.00"
 TILL = {"card": "0.00", "cash": PAID, "transfer": "0.00"}
 
 # Every write operation of the API, with the action the policy grants it by.
+MEETING = {
+    "title": "Planning",
+    "start": "2027-03-10T10:00:00+01:00",
+    "end": "2027-03-10T11:00:00+01:00",
+}
+
 WRITES: dict[tuple[str, str], Write] = {
     ("post", "/persons"): Write("person.create", None, _new_person, frozenset({201})),
     ("patch", "/persons/{person_id}"): Write(
@@ -795,6 +802,70 @@ WRITES: dict[tuple[str, str], Write] = {
     ("post", "/agenda/appointments/{key}/served"): Write(
         "agenda.appointment_book", "appointment", _json({}, "appointment")
     ),
+    # The agenda's meetings, rooms and equipment, events (their objects are in
+    # the public case only: no person is behind them).
+    ("post", "/agenda/meetings"): Write(
+        "agenda.meeting_organise", None, _json(MEETING), frozenset({201})
+    ),
+    ("put", "/agenda/meetings/{meeting_id}"): Write(
+        "agenda.meeting_edit", "meeting", _json(MEETING, "meeting")
+    ),
+    ("post", "/agenda/meetings/{meeting_id}/cancel"): Write(
+        "agenda.meeting_edit", "meeting", _json({}, "meeting")
+    ),
+    ("post", "/agenda/meetings/{meeting_id}/answer"): Write(
+        "agenda.meeting_answer", "meeting", _json({"answer": "accepted"})
+    ),
+    ("post", "/agenda/meetings/{meeting_id}/bookings"): Write(
+        "agenda.meeting_edit",
+        "meeting",
+        lambda objects: Call(json={"resource": str(objects["resource2"].uuid)}),
+        frozenset({201}),
+        named="resource2",
+    ),
+    ("post", "/agenda/meetings/{meeting_id}/release"): Write(
+        "agenda.meeting_edit",
+        "meeting",
+        lambda objects: Call(json={"resource": str(objects["resource"].uuid)}),
+        named="resource",
+    ),
+    ("post", "/agenda/resources"): Write(
+        "agenda.resource_manage",
+        None,
+        _json({"code": "new-room", "name": "New room", "kind": "room"}),
+        frozenset({201}),
+    ),
+    ("put", "/agenda/resources/{resource_id}"): Write(
+        "agenda.resource_manage",
+        "resource",
+        _json({"name": "Room", "kind": "room", "capacity": 6}, "resource"),
+    ),
+    ("post", "/agenda/events"): Write(
+        "agenda.event_organise",
+        None,
+        _json({**MEETING, "kind": "training", "capacity": 10}),
+        frozenset({201}),
+    ),
+    ("post", "/agenda/events/{event_id}/bookings"): Write(
+        "agenda.event_manage",
+        "event",
+        lambda objects: Call(json={"resource": str(objects["resource2"].uuid)}),
+        frozenset({201}),
+        named="resource2",
+    ),
+    ("post", "/agenda/events/{event_id}/release"): Write(
+        "agenda.event_manage",
+        "event",
+        lambda objects: Call(json={"resource": str(objects["resource"].uuid)}),
+        named="resource",
+    ),
+    ("post", "/agenda/events/{event_id}/registrations"): Write(
+        "agenda.event_register", "event", _json({}), frozenset({201})
+    ),
+    # Nobody of the matrix is registered: their own registration is not there.
+    ("post", "/agenda/events/{event_id}/unregister"): Write(
+        "agenda.event_register", "event", _json({}), frozenset({409})
+    ),
 }
 
 
@@ -1205,7 +1276,7 @@ def _build_world() -> World:
     public = person_with_address()
     secret = person_with_address(confidential_team=other, email="secret@example.be")
     cases = {
-        "public": objects(public, home),
+        "public": {**objects(public, home), **_agenda_meetings(home)},
         "confidential": objects(secret, home),
         "elsewhere": objects(public, other),
     }
@@ -1214,6 +1285,35 @@ def _build_world() -> World:
             if hasattr(obj, "refresh_from_db"):
                 obj.refresh_from_db()
     return World(cases=cases)
+
+
+def _agenda_meetings(home: Team) -> Objects:
+    """A meeting and an event (with a room booked) organised by a support agent
+    of `home`, and a second room nobody booked."""
+    organiser = AgentFactory(
+        username="meetorganiser", roles=["support_agent"], level="C", teams=[home]
+    )
+    room = Resource.objects.create(code="matrix-room", name="Room", kind="room")
+    other = Resource.objects.create(
+        code="matrix-beamer", name="Beamer", kind="equipment"
+    )
+    meeting = agenda_services.meeting_create(
+        actor=organiser,
+        title="Planning",
+        start=dt.datetime(2027, 3, 10, 9, tzinfo=dt.UTC),
+        end=dt.datetime(2027, 3, 10, 10, tzinfo=dt.UTC),
+        resources=[room],
+    )
+    event = agenda_services.event_create(
+        actor=organiser,
+        kind="training",
+        title="Training",
+        start=dt.datetime(2027, 3, 11, 9, tzinfo=dt.UTC),
+        end=dt.datetime(2027, 3, 11, 12, tzinfo=dt.UTC),
+        capacity=5,
+        resources=[room],
+    )
+    return {"meeting": meeting, "event": event, "resource": room, "resource2": other}
 
 
 def _path(template: str, write: Write, objects: Objects) -> str:
@@ -1237,7 +1337,16 @@ def _path(template: str, write: Write, objects: Objects) -> str:
 
 
 # Objects no person is behind, seen alike in every case.
-REFERENCE_DATA = ("organisation", "official", "specimen", "article")
+REFERENCE_DATA = (
+    "organisation",
+    "official",
+    "specimen",
+    "article",
+    "meeting",
+    "resource",
+    "resource2",
+    "event",
+)
 
 
 def _cases(write: Write) -> tuple[str, ...]:

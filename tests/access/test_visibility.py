@@ -24,9 +24,13 @@ from guichet.agenda.models import (
     Absence,
     ActionItem,
     Appointment,
+    Event,
     FeedToken,
+    Meeting,
     Minutes,
     Offer,
+    Participant,
+    Resource,
 )
 from guichet.agents.models import Agent, Team
 from guichet.casetypes.models import CaseType, CaseTypeVersion
@@ -345,6 +349,39 @@ def _appointment(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Appo
     )
 
 
+def _meeting(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Meeting:
+    someone = AgentFactory(roles=["first_line"], teams=[_team(data, teams)])
+    people = [*agents, someone]
+    meeting = Meeting.objects.create(
+        organiser=data.draw(st.sampled_from(people)),
+        title="t",
+        start=dt.datetime(2027, 3, 10, 9, 0, tzinfo=dt.UTC),
+        end=dt.datetime(2027, 3, 10, 10, 0, tzinfo=dt.UTC),
+    )
+    for invited in data.draw(st.sets(st.sampled_from(range(len(people))))):
+        Participant.objects.create(
+            meeting=meeting,
+            agent=people[invited],
+            removed_at=(
+                dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+                if data.draw(st.booleans())
+                else None
+            ),
+        )
+    return meeting
+
+
+def _event(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Event:
+    return Event.objects.create(
+        organiser=data.draw(st.sampled_from(agents)),
+        kind="training",
+        title="t",
+        start=dt.datetime(2027, 3, 10, 9, 0, tzinfo=dt.UTC),
+        end=dt.datetime(2027, 3, 10, 10, 0, tzinfo=dt.UTC),
+        capacity=3,
+    )
+
+
 BUILDERS: dict[str, Builder] = {
     "parties.person": lambda data, teams, agents: _person(data, teams),
     "parties.organisation": lambda data, teams, agents: OrganisationFactory(),
@@ -387,6 +424,11 @@ BUILDERS: dict[str, Builder] = {
     "visits.ticket": _ticket,
     "agenda.offer": _offer,
     "agenda.appointment": _appointment,
+    "agenda.meeting": _meeting,
+    "agenda.event": _event,
+    "agenda.resource": lambda data, teams, agents: Resource.objects.create(
+        code=f"r{next(_numbers)}", name="r", kind="room"
+    ),
 }
 
 

@@ -11,8 +11,9 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self) -> None:
-        from . import appointment_sources
+        from . import appointment_sources, meeting_selectors
         from .absences import sources as absence_sources
 
         absence_sources.register()
         appointment_sources.register()
+        meeting_selectors.register_sources()

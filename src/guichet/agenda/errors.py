@@ -33,8 +33,17 @@ class Code(StrEnum):
     WRONG_STATE = "wrong_state"
     TOO_EARLY = "too_early"
 
-
-# Meetings, rooms and equipment, events
+    # Meetings, rooms and equipment, events
+    RESOURCE_TAKEN = "resource_taken"
+    RESOURCE_INACTIVE = "resource_inactive"
+    RESOURCE_CODE_TAKEN = "resource_code_taken"
+    MEETING_CANCELLED = "meeting_cancelled"
+    PARTICIPANT_TWICE = "participant_twice"
+    NOT_INVITED = "not_invited"
+    EVENT_CANCELLED = "event_cancelled"
+    ALREADY_REGISTERED = "already_registered"
+    NOT_REGISTERED = "not_registered"
+    NOT_AN_AGENT = "not_an_agent"
 
 
 # Absences, presence, feed, minutes

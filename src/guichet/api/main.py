@@ -12,6 +12,7 @@ from ninja.operation import Operation
 from . import (
     agenda_absences,
     agenda_appointments,
+    agenda_meetings,
     agents,
     cashbook,
     checks,
@@ -124,6 +125,7 @@ api.add_router("/", cashbook.router)
 api.add_router("/", knowledge.router)
 api.add_router("/", agenda_absences.router)
 api.add_router("/", agenda_appointments.router)
+api.add_router("/", agenda_meetings.router)
 
 
 def _key(responses: dict[Any, Any], status: int) -> Any:

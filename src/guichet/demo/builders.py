@@ -32,6 +32,7 @@ from guichet.telephony.services import extension_assign
 from . import (
     agenda_absences,
     agenda_appointments,
+    agenda_meetings,
     casetypes,
     cashbook,
     correspondence,
@@ -243,6 +244,7 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     knowledge.build(agents)
     visits.build(agents)
     agenda_appointments.build(agents)
+    agenda_meetings.build(agents)
     report.specimens = specimens.build(agents)
     suggest.build()
     inbox.build()

@@ -24,6 +24,7 @@ from . import (
     dossiers,
     inbox,
     knowledge,
+    meetings,
     parties,
     servicerequests,
     visits,
@@ -45,4 +46,5 @@ MODULES: tuple[ModuleType, ...] = (
     inbox,
     agenda_absences,
     agenda_appointments,
+    meetings,
 )

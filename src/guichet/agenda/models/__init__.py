@@ -9,6 +9,18 @@ from .appointments import (
     AppointmentNumbering,
     Offer,
 )
+from .meetings import (
+    Answer,
+    Booking,
+    Event,
+    EventKind,
+    Meeting,
+    Participant,
+    Registration,
+    RegistrationStatus,
+    Resource,
+    ResourceKind,
+)
 from .minutes import ActionItem, ActionStatus, Minutes
 
 __all__ = [
@@ -16,10 +28,20 @@ __all__ = [
     "AbsenceKind",
     "ActionItem",
     "ActionStatus",
+    "Answer",
     "Appointment",
     "AppointmentMessage",
     "AppointmentNumbering",
+    "Booking",
+    "Event",
+    "EventKind",
     "FeedToken",
+    "Meeting",
     "Minutes",
     "Offer",
+    "Participant",
+    "Registration",
+    "RegistrationStatus",
+    "Resource",
+    "ResourceKind",
 ]

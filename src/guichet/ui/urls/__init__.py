@@ -5,6 +5,7 @@ from django.urls import include, path
 from . import (
     agenda_absences,
     agenda_appointments,
+    agenda_meetings,
     cashbook,
     checks,
     contacts,
@@ -44,4 +45,5 @@ urlpatterns = [
     path("", include(inbox.urlpatterns)),
     path("", include(agenda_absences.urlpatterns)),
     path("", include(agenda_appointments.urlpatterns)),
+    path("", include(agenda_meetings.urlpatterns)),
 ]
