@@ -56,11 +56,11 @@ import yaml
 
 from guichet.access import policy
 from guichet.access.domains.dossiers import DOSSIER_ROLES
-from guichet.agenda import meeting_services as agenda_services
 from guichet.agenda.absences import services as absence_services
+from guichet.agenda.appointments import services as appointment_services
+from guichet.agenda.meetings import services as agenda_services
 from guichet.agenda.minutes.services import ActionInput, minutes_create
 from guichet.agenda.models import FeedToken, Resource
-from guichet.agenda.services import appointments as appointment_services
 from guichet.agents.models import Agent, Team
 from guichet.audit.models import AuditEvent
 from guichet.calendars.business_time import belgian_public_holidays

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from guichet.agenda.appointments import services
 from guichet.agenda.models import Appointment, Offer
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent, Team
 from guichet.dossiers.models import Dossier
 from guichet.parties.models import EmailAddress

@@ -11,8 +11,9 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self) -> None:
-        from . import appointment_sources, meeting_selectors
-        from .absences import sources as absence_sources
+        from guichet.agenda.absences import sources as absence_sources
+        from guichet.agenda.appointments import sources as appointment_sources
+        from guichet.agenda.meetings import selectors as meeting_selectors
 
         absence_sources.register()
         appointment_sources.register()

@@ -20,9 +20,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
 
+from guichet.agenda.appointments import selectors, services
 from guichet.agenda.models import Appointment, Offer
-from guichet.agenda.selectors import appointments as selectors
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent, Team
 from guichet.core.errors import NotFound
 

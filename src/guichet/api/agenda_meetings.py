@@ -1,7 +1,7 @@
 """Meetings, rooms and equipment, events over HTTP (issue #17).
 
 Handlers parse, call one service or selector and shape the answer; the rules live
-in `guichet.agenda.meeting_services`. Instants are ISO 8601 with their offset
+in `guichet.agenda.meetings.services`. Instants are ISO 8601 with their offset
 (`2027-03-10T10:00:00+01:00`); a date range (`start`, `end`, YYYY-MM-DD, both
 included) is read in Brussels time. Changing or cancelling a meeting or a
 resource needs `If-Match` with its ETag. A meeting the caller may not see
@@ -23,8 +23,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import AwareDatetime, ConfigDict
 
-from guichet.agenda import meeting_selectors as selectors
-from guichet.agenda import meeting_services as services
+from guichet.agenda.meetings import selectors, services
 from guichet.agenda.models import (
     Booking,
     Event,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from guichet.agenda.appointments import services
+from guichet.agenda.appointments.selectors import offer_slots
 from guichet.agenda.models import Offer
-from guichet.agenda.selectors.appointments import offer_slots
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent, Team
 from guichet.core import clock
 from guichet.dossiers.models import Dossier

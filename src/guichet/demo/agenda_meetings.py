@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from guichet.agenda import meeting_services as services
+from guichet.agenda.meetings import services
 from guichet.agenda.models import Resource
 from guichet.agents.models import Agent
 from guichet.core import clock

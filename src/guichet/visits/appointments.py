@@ -16,10 +16,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guichet.agenda.appointments.selectors import due_for_counter
+from guichet.agenda.appointments.services import appointment_check_in
 from guichet.agenda.models import Appointment
 from guichet.agenda.models.appointments import AppointmentStatus
-from guichet.agenda.selectors.appointments import due_for_counter
-from guichet.agenda.services.appointments import appointment_check_in
 from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.errors import Conflict, NotFound

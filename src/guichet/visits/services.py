@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.visits import Action
-from guichet.agenda.services.appointments import appointment_served_at_counter
+from guichet.agenda.appointments.services import appointment_served_at_counter
 from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record
 from guichet.cashbook.models import Counter

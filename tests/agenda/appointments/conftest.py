@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from guichet.agenda.appointments import services
 from guichet.agenda.models import Offer
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent, Team
 from guichet.core import clock
 from guichet.parties.models import EmailAddress, Person

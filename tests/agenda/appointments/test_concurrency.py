@@ -14,8 +14,8 @@ from django.db import connection, connections
 
 import pytest
 
+from guichet.agenda.appointments import services
 from guichet.agenda.models import Appointment, Offer
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent
 from guichet.core.errors import Conflict
 from tests.agenda.appointments.conftest import brussels

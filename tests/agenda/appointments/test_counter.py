@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from guichet.agenda.appointments import services
 from guichet.agenda.models import Offer
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent, Team
 from guichet.core.errors import NotFound
 from guichet.parties.models import Person

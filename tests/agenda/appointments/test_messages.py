@@ -13,8 +13,8 @@ import icalendar
 import pytest
 from aiosmtpd.controller import Controller
 
+from guichet.agenda.appointments import services
 from guichet.agenda.models import Appointment, AppointmentMessage, Offer
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent
 from guichet.parties.models import Person
 from tests.agenda.appointments.conftest import Clock, brussels

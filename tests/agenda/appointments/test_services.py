@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 
 from guichet.agenda import availability
+from guichet.agenda.appointments import selectors, services
 from guichet.agenda.models import Appointment, AppointmentMessage, Offer
-from guichet.agenda.selectors import appointments as selectors
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent, Team
 from guichet.audit.models import AuditEvent
 from guichet.calendars.models import BusinessCalendar, ClosingDay

@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guichet.agenda import slots
+from guichet.agenda.appointments import slots
 from guichet.calendars.business_time import Calendar
 
 UTC = dt.UTC

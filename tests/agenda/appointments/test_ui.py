@@ -12,8 +12,8 @@ from django.test import Client
 
 import pytest
 
+from guichet.agenda.appointments import services
 from guichet.agenda.models import Appointment, Offer
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent
 from guichet.parties.models import Person
 from tests.agenda.appointments.conftest import brussels

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from guichet.agenda import meeting_services as services
+from guichet.agenda.meetings import services
 from guichet.agenda.models import Resource
 from guichet.agents.models import Agent, Team
 from tests.factories import AgentFactory, TeamFactory

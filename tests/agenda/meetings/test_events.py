@@ -14,8 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guichet.agenda import meeting_selectors as selectors
-from guichet.agenda import meeting_services as services
+from guichet.agenda.meetings import selectors, services
 from guichet.agenda.models import Event, Registration, RegistrationStatus
 from guichet.agents.models import Agent
 from guichet.core.errors import Conflict, Forbidden, NotFound

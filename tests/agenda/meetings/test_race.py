@@ -14,7 +14,7 @@ from django.db import connection
 
 import pytest
 
-from guichet.agenda import meeting_services as services
+from guichet.agenda.meetings import services
 from guichet.agenda.models import Booking, Meeting, Resource
 from guichet.agents.models import Agent
 from guichet.core.errors import Conflict

@@ -12,9 +12,9 @@ import icalendar
 import pytest
 
 from guichet.access import policy
-from guichet.agenda import entries, meeting_tokens
-from guichet.agenda import meeting_selectors as selectors
-from guichet.agenda import meeting_services as services
+from guichet.agenda import entries
+from guichet.agenda.meetings import selectors, services
+from guichet.agenda.meetings import tokens as meeting_tokens
 from guichet.agenda.models import Booking, Meeting, Participant, Resource
 from guichet.agents.models import Agent
 from guichet.audit.models import AuditEvent

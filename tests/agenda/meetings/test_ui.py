@@ -9,8 +9,8 @@ from django.test import Client
 
 import pytest
 
-from guichet.agenda import meeting_services as services
-from guichet.agenda import meeting_tokens
+from guichet.agenda.meetings import services
+from guichet.agenda.meetings import tokens as meeting_tokens
 from guichet.agenda.models import Booking, Participant, Resource
 from guichet.agents.models import Agent
 from tests.agenda.meetings.conftest import at

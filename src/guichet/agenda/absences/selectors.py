@@ -17,13 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.agenda_absences import Action
+from guichet.agenda.absences.periods import day_start, last_day, local
 from guichet.agenda.models import Absence, AbsenceKind
 from guichet.agents.models import Agent, Membership, Team
 from guichet.core import clock
 from guichet.core.errors import NotFound
 from guichet.core.validation import Problems, parse_uuid
-
-from .periods import day_start, last_day, local
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.agenda_absences import Action
+from guichet.agenda.absences.periods import days_span, last_day, local
 from guichet.agenda.errors import AbsenceCode, Code
 from guichet.agenda.models import Absence, AbsenceKind
 from guichet.agents import substitutions
@@ -24,8 +25,6 @@ from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.errors import Conflict, Forbidden, NotFound
 from guichet.core.validation import Problems, parse_uuid
-
-from .periods import days_span, last_day, local
 
 # An absence is recorded for at most a year (a longer one is not an absence).
 LONGEST = dt.timedelta(days=367)

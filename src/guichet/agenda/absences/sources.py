@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from django.utils.translation import gettext
 
 from guichet.agenda import availability, entries
+from guichet.agenda.absences import selectors
 from guichet.agenda.models import Absence
 from guichet.agents.models import Agent, Team
-
-from . import selectors
 
 Interval = tuple[dt.datetime, dt.datetime]
 

@@ -21,12 +21,11 @@ from guichet.access import policy
 from guichet.access.domains.agenda_absences import Action
 from guichet.agenda import entries
 from guichet.agenda.absences.periods import BRUSSELS
+from guichet.agenda.feeds.tokens import digest
 from guichet.agenda.models import FeedToken
 from guichet.agents.models import Agent
 from guichet.core import clock
 from guichet.core.errors import NotFound
-
-from .tokens import digest
 
 BACK = dt.timedelta(days=30)
 AHEAD = dt.timedelta(days=180)

@@ -16,14 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from guichet.access import policy
 from guichet.access.domains.agenda_absences import Action
 from guichet.agenda.errors import AbsenceCode
+from guichet.agenda.feeds.tokens import digest, new_token
 from guichet.agenda.models import FeedToken
 from guichet.agents.models import Agent
 from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.errors import Conflict, NotFound
 from guichet.core.validation import parse_uuid
-
-from .tokens import digest, new_token
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
+from guichet.agenda.minutes.selectors import minutes_get_for_agent
 from guichet.agenda.models import ActionItem, ActionStatus, Minutes
 from guichet.agents.models import Agent, Language, Team
 from guichet.audit.services import audit_record
@@ -31,8 +32,6 @@ from guichet.correspondence.errors import Code, WrongState
 from guichet.correspondence.minutes import minutes_labels, minutes_render
 from guichet.correspondence.models import Letterhead
 from guichet.correspondence.validation import letterhead_of, team_of
-
-from .selectors import minutes_get_for_agent
 
 ITEM_MAX = 2000
 MAX_ITEMS = 100

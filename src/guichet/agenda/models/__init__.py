@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .absences import Absence, AbsenceKind, FeedToken
-from .appointments import (
+from guichet.agenda.models.absences import Absence, AbsenceKind, FeedToken
+from guichet.agenda.models.appointments import (
     Appointment,
     AppointmentMessage,
     AppointmentNumbering,
     Offer,
 )
-from .meetings import (
+from guichet.agenda.models.meetings import (
     Answer,
     Booking,
     Event,
@@ -21,7 +21,7 @@ from .meetings import (
     Resource,
     ResourceKind,
 )
-from .minutes import ActionItem, ActionStatus, Minutes
+from guichet.agenda.models.minutes import ActionItem, ActionStatus, Minutes
 
 __all__ = [
     "Absence",

@@ -1,5 +1,5 @@
 """Forms of the appointments screens: each feeds one service of
-`guichet.agenda.services.appointments`, which checks everything again."""
+`guichet.agenda.appointments.services`, which checks everything again."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from django import template
 
 from guichet.access import policy
 from guichet.access.domains.agenda_appointments import Action
-from guichet.agenda.selectors import appointments as selectors
+from guichet.agenda.appointments import selectors
 from guichet.agents.models import Agent
 
 register = template.Library()

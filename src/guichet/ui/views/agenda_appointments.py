@@ -2,7 +2,7 @@
 cancelling, no-show and served, the person's "Appointments" tab, and the offers
 (supervisors). Registers the "Appointments" section and the tab; the dossier's
 panel is `templatetags/guichet_agenda.py`. Every rule is in
-`guichet.agenda.services.appointments`; these views read a form, call one service
+`guichet.agenda.appointments.services`; these views read a form, call one service
 and show its refusal next to the field or on top of the form.
 """
 
@@ -22,10 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.agenda_appointments import Action
+from guichet.agenda.appointments import selectors, services
 from guichet.agenda.models import Appointment, Offer
 from guichet.agenda.models.appointments import WEEKDAY_FIELDS, AppointmentStatus
-from guichet.agenda.selectors import appointments as selectors
-from guichet.agenda.services import appointments as services
 from guichet.agents.models import Agent, Team
 from guichet.core import clock
 from guichet.core.errors import GuichetError, ValidationFailed

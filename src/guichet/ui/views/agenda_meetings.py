@@ -3,7 +3,7 @@ meetings (plan, change, cancel, answer, book a room), events (organise, register
 unregister) and the rooms and equipment page (supervisors, administrators).
 
 The agenda reads `guichet.agenda.entries` (every part of the agenda registers
-its sources there); every rule is `guichet.agenda.meeting_services`'. The answer
+its sources there); every rule is `guichet.agenda.meetings.services`'. The answer
 page of an external participant (`/public/meetings/<token>/`) is public: the
 token in its address is the only key, and its views are counted per client
 address as the web form's status page is.
@@ -32,9 +32,8 @@ from django.views.decorators.http import require_http_methods
 from guichet.access import policy
 from guichet.access.domains.meetings import Action
 from guichet.agenda import entries
-from guichet.agenda import meeting_selectors as selectors
-from guichet.agenda import meeting_services as services
-from guichet.agenda.meeting_tokens import key_of
+from guichet.agenda.meetings import selectors, services
+from guichet.agenda.meetings.tokens import key_of
 from guichet.agenda.models import (
     Answer,
     Event,

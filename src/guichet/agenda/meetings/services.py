@@ -39,17 +39,11 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.meetings import Action
-from guichet.agents.models import Agent
-from guichet.audit.services import audit_record
-from guichet.core import clock
-from guichet.core.errors import Conflict, NotFound
-from guichet.core.validation import Problems, choice, parse_uuid, text
-from guichet.core.versioning import check_version
-
-from . import meeting_ical, meeting_tokens
-from .errors import Code
-from .meeting_tokens import key_of
-from .models import (
+from guichet.agenda.errors import Code
+from guichet.agenda.meetings import ical as meeting_ical
+from guichet.agenda.meetings import tokens as meeting_tokens
+from guichet.agenda.meetings.tokens import key_of
+from guichet.agenda.models import (
     Answer,
     Booking,
     Event,
@@ -61,6 +55,12 @@ from .models import (
     Resource,
     ResourceKind,
 )
+from guichet.agents.models import Agent
+from guichet.audit.services import audit_record
+from guichet.core import clock
+from guichet.core.errors import Conflict, NotFound
+from guichet.core.validation import Problems, choice, parse_uuid, text
+from guichet.core.versioning import check_version
 
 logger = logging.getLogger(__name__)
 
@@ -528,7 +528,7 @@ def _meeting_locked(actor: Agent, meeting_id: UUID | str) -> Meeting:
 def _after_commit_send(meeting: Meeting) -> None:
     # Enqueued inside the writing transaction (the database task backend is
     # transactional): the mail leaves only for a change that was stored.
-    from .meeting_tasks import send_meeting_mail
+    from guichet.agenda.tasks import send_meeting_mail
 
     send_meeting_mail.enqueue(str(meeting.uuid))
 
@@ -1034,7 +1034,7 @@ def event_unregister(*, actor: Agent, registration_id: UUID | str) -> Registrati
             },
         )
         if promoted is not None:
-            from .meeting_tasks import send_seat_mail
+            from guichet.agenda.tasks import send_seat_mail
 
             send_seat_mail.enqueue(str(promoted.uuid))
     registration.refresh_from_db()

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.agenda_appointments import Action
-from guichet.agenda import availability, slots
+from guichet.agenda import availability
+from guichet.agenda.appointments import slots
 from guichet.agenda.models.appointments import (
     HOLDING,
     Appointment,

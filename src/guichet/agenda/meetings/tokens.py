@@ -15,11 +15,10 @@ import uuid
 
 from django.utils.crypto import salted_hmac
 
+from guichet.agenda.models import Participant
 from guichet.core.validation import parse_uuid
 
-from .models import Participant
-
-_SALT = "guichet.agenda.meeting_tokens"
+_SALT = "guichet.agenda.meetings.tokens"
 # base64url without padding: 43 characters for 32 bytes.
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 

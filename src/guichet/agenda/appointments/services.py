@@ -34,7 +34,8 @@ from django.utils.translation import gettext_lazy as _
 from guichet.access import policy
 from guichet.access.domains.agenda_appointments import Action
 from guichet.access.domains.dossiers import Action as DossierAction
-from guichet.agenda import availability, ics, slots
+from guichet.agenda import availability
+from guichet.agenda.appointments import ics, slots
 from guichet.agenda.errors import Code
 from guichet.agenda.models.appointments import (
     HOLDING,

@@ -19,9 +19,8 @@ from django.utils.translation import gettext
 
 import icalendar
 
+from guichet.agenda.models import Answer, Meeting, Participant, Registration
 from guichet.core import clock
-
-from .models import Answer, Meeting, Participant, Registration
 
 PARTSTAT = {
     Answer.NEEDS_ACTION: "NEEDS-ACTION",

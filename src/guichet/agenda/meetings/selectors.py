@@ -15,14 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from guichet.access import policy
 from guichet.access.domains.meetings import Action
 from guichet.access.policy import Seen
-from guichet.agents.models import Agent, Team
-from guichet.core.errors import Conflict, NotFound
-
-from . import meeting_tokens
-from .entries import Entry
-from .errors import Code
-from .meeting_tokens import key_of
-from .models import (
+from guichet.agenda.entries import Entry
+from guichet.agenda.errors import Code
+from guichet.agenda.meetings import tokens as meeting_tokens
+from guichet.agenda.meetings.tokens import key_of
+from guichet.agenda.models import (
     Booking,
     Event,
     Meeting,
@@ -31,6 +28,8 @@ from .models import (
     RegistrationStatus,
     Resource,
 )
+from guichet.agents.models import Agent, Team
+from guichet.core.errors import Conflict, NotFound
 
 
 def _url(name: str, key: object) -> str:
@@ -298,7 +297,7 @@ def team_source(
 
 def register_sources() -> None:
     """Feed the agenda (`entries`); called once from `AgendaConfig.ready`."""
-    from . import entries
+    from guichet.agenda import entries
 
     if agent_source not in entries.agent_sources:
         entries.agent_sources.append(agent_source)

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
-from . import entries
-from .models.appointments import Appointment, AppointmentStatus
-from .selectors.appointments import appointments_visible
+from guichet.agenda import entries
+from guichet.agenda.appointments.selectors import appointments_visible
+from guichet.agenda.models.appointments import Appointment, AppointmentStatus
 
 if TYPE_CHECKING:
     from guichet.agents.models import Agent, Team

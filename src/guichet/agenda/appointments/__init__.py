@@ -1,0 +1,1 @@
+"""Citizens' appointments: offers, slots, bookings, messages."""

@@ -1,0 +1,1 @@
+"""Meetings, rooms and equipment, events."""

@@ -1,1 +1,0 @@
-"""Reads of the agenda, one module per part (STYLE.md §2)."""

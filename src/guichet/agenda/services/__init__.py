@@ -1,1 +1,0 @@
-"""Writes of the agenda, one module per part (STYLE.md §2)."""
