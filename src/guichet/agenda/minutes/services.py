@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.correspondence import Action
+from guichet.agenda.meetings.selectors import meeting_get_for_agent
 from guichet.agenda.minutes.selectors import minutes_get_for_agent
 from guichet.agenda.models import ActionItem, ActionStatus, Minutes
 from guichet.agents.models import Agent, Language, Team
@@ -98,10 +99,29 @@ def minutes_create(
     absentees: Sequence[str] = (),
     place: str = "",
     team: str | None = None,
+    meeting: Any = None,
 ) -> Minutes:
-    """Record a meeting's minutes and create its actions as tasks of their owners."""
+    """Record a meeting's minutes and create its actions as tasks of their owners.
+
+    `meeting` (a key) names the agenda's meeting they are of: one the actor may see
+    (404 otherwise, as for one that does not exist), not cancelled, and begun."""
     policy.require(actor, Action.MINUTES_CREATE)
     problems = Problems()
+    of_meeting = None
+    if meeting is not None:
+        of_meeting = meeting_get_for_agent(agent=actor, key=meeting).obj
+        if of_meeting.cancelled_at is not None:
+            problems.add(
+                "meeting",
+                Code.INVALID_CHOICE,
+                _("This meeting is cancelled: it has no minutes."),
+            )
+        elif of_meeting.start > clock.now():
+            problems.add(
+                "meeting",
+                Code.INVALID_CHOICE,
+                _("Minutes are written after the meeting."),
+            )
     chosen = team_of(problems, actor, team)
     head = letterhead_of(problems, chosen)
     clean_title = text(problems, "title", title, required=True, max_length=200)
@@ -202,6 +222,7 @@ def minutes_create(
         decisions=clean_decisions,
         author=actor,
         content=frozen,
+        meeting=of_meeting,
     )
     items = [
         ActionItem.objects.create(
@@ -216,6 +237,7 @@ def minutes_create(
         summary={
             "team": chosen.code,
             "meeting_date": meeting_date,
+            "meeting": str(of_meeting.uuid) if of_meeting is not None else None,
             "actions": [
                 {
                     "id": str(item.uuid),

@@ -1,7 +1,8 @@
 """Minutes of meetings and their action items.
 
 Moved here from correspondence (issue #17): the tables were renamed, the rows kept
-(migrations correspondence 0010 and agenda 0001). Their PDF/A is still rendered by
+(migrations correspondence 0010 and agenda 0001); minutes may name the meeting they
+are of (agenda 0005). Their PDF/A is still rendered by
 correspondence (`correspondence.minutes`)."""
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ class Minutes(BaseModel):
     content = models.JSONField(_("content as archived"), default=dict)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     pdf_size = models.PositiveIntegerField(_("PDF size"), null=True, blank=True)
+    # The meeting of the agenda these minutes are of (none for minutes written
+    # before meetings were planned in Guichet, or of a meeting planned elsewhere).
+    meeting = models.ForeignKey(
+        "agenda.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="minutes",
+        verbose_name=_("meeting"),
+    )
 
     class Meta:
         ordering = ["-meeting_date", "-id"]

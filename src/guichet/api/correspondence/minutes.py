@@ -36,6 +36,8 @@ class MinutesIn(Schema):
     actions: list[ActionIn] = []
     place: str = ""
     team: str | None = None
+    # The agenda's meeting these minutes are of (one the agent may see, begun).
+    meeting: UUID | None = None
 
 
 class ActionItemOut(Schema):
@@ -66,6 +68,11 @@ class MinutesOut(Schema):
     decisions: list[str]
     actions: list[ActionItemOut]
     archived: bool
+    meeting: UUID | None
+
+    @staticmethod
+    def resolve_meeting(obj: Minutes) -> UUID | None:
+        return UUID(str(obj.meeting.uuid)) if obj.meeting is not None else None
 
     @staticmethod
     def resolve_team(obj: Minutes) -> str:
@@ -82,7 +89,7 @@ class MinutesOut(Schema):
 
 @router.post(
     "/minutes",
-    response=responses({201: MinutesOut}, 403),
+    response=responses({201: MinutesOut}, 403, 404),
     summary="Record minutes; their actions become tasks",
 )
 def minutes_create(

@@ -364,6 +364,8 @@ class MinutesForm(TeamForm):
         )
     )
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    # The agenda's meeting these minutes are of (set from the meeting's page).
+    meeting = forms.UUIDField(required=False, widget=forms.HiddenInput())
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     attendees = _required(
         forms.CharField(

@@ -30,10 +30,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from guichet.access import policy
+from guichet.access.domains.correspondence import Action as MinutesAction
 from guichet.access.domains.meetings import Action
 from guichet.agenda import entries
 from guichet.agenda.meetings import selectors, services
 from guichet.agenda.meetings.tokens import key_of
+from guichet.agenda.minutes import selectors as minutes_selectors
 from guichet.agenda.models import (
     Answer,
     Event,
@@ -469,6 +471,16 @@ def meeting_page(request: HttpRequest, meeting_id: str) -> HttpResponse:
             "answer_form": answer_form,
             "may_edit": seen.may(Action.MEETING_EDIT) and not meeting.is_cancelled,
             "may_answer": seen.may(Action.MEETING_ANSWER) and not meeting.is_cancelled,
+            "minutes": (
+                minutes_selectors.minutes_of_meeting(agent=viewer, meeting=meeting)
+                if policy.may(viewer, MinutesAction.MINUTES_VIEW)
+                else []
+            ),
+            # Minutes are written once the meeting has begun, never of a
+            # cancelled one (agenda.minutes.services.minutes_create).
+            "may_write_minutes": policy.may(viewer, MinutesAction.MINUTES_CREATE)
+            and not meeting.is_cancelled
+            and meeting.start <= timezone.now(),
         },
         status=status,
     )

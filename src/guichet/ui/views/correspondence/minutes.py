@@ -39,19 +39,34 @@ def minutes_new(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
     policy.require(agent, Action.MINUTES_CREATE)
     options = {"teams": _teams(agent), "owners": _owners(agent)}
+    # Written from a meeting of the agenda: prefilled from it (404 for a meeting the
+    # agent may not see, as for one that does not exist).
+    key = request.POST.get("meeting") or request.GET.get("meeting")
+    draft = (
+        selectors.minutes_draft_for_meeting(agent=agent, meeting_id=key)
+        if key
+        else None
+    )
     if request.method != "POST":
         teams = options["teams"]
-        form = MinutesForm(
-            initial={
-                "team": teams[0][0] if teams else "",
-                "language": agent.language,
-            },
-            **options,
-        )
-        return _minutes_page(request, form)
+        initial: dict[str, object] = {
+            "team": teams[0][0] if teams else "",
+            "language": agent.language,
+        }
+        if draft is not None:
+            initial |= {
+                "meeting": draft.meeting.uuid,
+                "title": draft.title,
+                "meeting_date": draft.meeting_date,
+                "place": draft.place,
+                "attendees": "\n".join(draft.attendees),
+                "absentees": "\n".join(draft.absentees),
+            }
+        form = MinutesForm(initial=initial, **options)
+        return _minutes_page(request, form, draft=draft)
     form = MinutesForm(request.POST, **options)
     if not form.is_valid():
-        return _minutes_page(request, form, status=422)
+        return _minutes_page(request, form, status=422, draft=draft)
     data = form.cleaned_data
     actions = form.actions()
     rows = [row for row, *_rest in actions]
@@ -68,6 +83,7 @@ def minutes_new(request: HttpRequest) -> HttpResponse:
             decisions=lines(data["decisions"]),
             place=data["place"],
             team=data["team"] or None,
+            meeting=draft.meeting.uuid if draft is not None else None,
             actions=[
                 services.ActionInput(description=text, owner=owner, due_date=due)
                 for _row, text, owner, due in actions
@@ -76,7 +92,7 @@ def minutes_new(request: HttpRequest) -> HttpResponse:
         rename=lambda name: minutes_field(name, rows),
     )
     if minutes is None:
-        return _minutes_page(request, form, status=422)
+        return _minutes_page(request, form, status=422, draft=draft)
     messages.success(
         request,
         ngettext(
@@ -90,22 +106,35 @@ def minutes_new(request: HttpRequest) -> HttpResponse:
 
 
 def _minutes_page(
-    request: HttpRequest, form: MinutesForm, *, status: int = 200
+    request: HttpRequest,
+    form: MinutesForm,
+    *,
+    status: int = 200,
+    draft: selectors.MinutesDraft | None = None,
 ) -> HttpResponse:
     return render(
-        request, "ui/correspondence/minutes_new.html", {"form": form}, status=status
+        request,
+        "ui/correspondence/minutes_new.html",
+        {"form": form, "draft": draft},
+        status=status,
     )
 
 
 @agent_required
 def minutes_detail(request: HttpRequest, minutes_id: uuid.UUID) -> HttpResponse:
-    minutes = selectors.minutes_get_for_agent(
-        agent=agent_of(request), minutes_id=minutes_id
-    )
+    agent = agent_of(request)
+    minutes = selectors.minutes_get_for_agent(agent=agent, minutes_id=minutes_id)
     return render(
         request,
         "ui/correspondence/minutes_detail.html",
-        {"minutes": minutes, "actions": list(minutes.actions.all())},
+        {
+            "minutes": minutes,
+            "actions": list(minutes.actions.all()),
+            # Linked only for an agent who may see the meeting.
+            "meeting": selectors.minutes_meeting_for_agent(
+                agent=agent, minutes=minutes
+            ),
+        },
     )
 
 
