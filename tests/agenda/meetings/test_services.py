@@ -310,6 +310,8 @@ def test_agenda_entries_of_an_agent_and_a_team(
         end=at("2027-03-11", 0),
     )
     assert [(e.kind, e.key) for e in seen] == [("meeting", str(meeting.uuid))]
+    # The agent's free title stays inside Guichet; the feed gets only the kind.
+    assert (seen[0].title, seen[0].feed_title) == (meeting.title, "Meeting")
     # A stranger asking for the colleague's team sees nothing of it.
     stranger = meet_agent("support_agent")
     assert not entries.team_entries(

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
@@ -228,7 +229,9 @@ def _meeting_entry(meeting: Meeting) -> Entry:
         start=meeting.start,
         end=meeting.end,
         title=meeting.title,
-        feed_title=meeting.title,
+        # The feed leaves Guichet (an agent's mail client, a phone): an agent's
+        # free title may name a citizen, so only the kind of entry goes there.
+        feed_title=gettext("Meeting"),
         url=_url("ui:agenda_meeting", meeting.uuid),
         sequence=meeting.sequence,
     )
@@ -241,7 +244,7 @@ def _event_entry(event: Event) -> Entry:
         start=event.start,
         end=event.end,
         title=event.title,
-        feed_title=event.title,
+        feed_title=str(event.get_kind_display()).capitalize(),
         url=_url("ui:agenda_event", event.uuid),
     )
 
