@@ -288,6 +288,8 @@ TIME_ZONE = env.string(
 )
 USE_I18N = True
 USE_TZ = True
+# English dates day first, as Belgian agents read them (formats/en/formats.py).
+FORMAT_MODULE_PATH = ["guichet.formats"]
 LOCALE_PATHS: list[Path] = []
 
 STATIC_URL = "static/"

@@ -91,3 +91,13 @@ def test_the_feed_link_is_shown_once(absence_team: AbsenceTeam) -> None:
     assert client.post(f"/agenda/feeds/{feed.uuid}/revoke/").status_code == 302
     feed.refresh_from_db()
     assert feed.revoked_at is not None
+
+
+def test_the_navigation_marks_only_the_section_the_page_is_in(
+    absence_team: AbsenceTeam,
+) -> None:
+    # /agenda/presence/ starts with the Agenda's /agenda/ too: only Presence is current.
+    page = _client(absence_team.agent).get("/agenda/presence/").content.decode()
+
+    assert page.count('aria-current="page"') == 1
+    assert '<a href="/agenda/presence/" aria-current="page">' in page

@@ -27,18 +27,20 @@ def nav_sections(context: dict[str, Any]) -> list[dict[str, Any]]:
     request: HttpRequest | None = context.get("request")
     if request is None or not request.user.is_authenticated:
         return []
-    entries = []
-    for section in workspace.sections_for(request.user):
-        url = section.url
-        entries.append(
-            {
-                "section": section,
-                "url": url,
-                "current": request.path == url
-                or (url != "/home/" and request.path.startswith(url)),
-            }
-        )
-    return entries
+    sections = workspace.sections_for(request.user)
+    # The section whose address is the longest start of the page's: /agenda/presence/
+    # is in Presence, not also in the Agenda at /agenda/.
+    matching = [
+        section.url
+        for section in sections
+        if request.path == section.url
+        or (section.url != "/home/" and request.path.startswith(section.url))
+    ]
+    current = max(matching, key=len, default=None)
+    return [
+        {"section": section, "url": section.url, "current": section.url == current}
+        for section in sections
+    ]
 
 
 @register.simple_tag(takes_context=True)

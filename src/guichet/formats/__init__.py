@@ -1,0 +1,1 @@
+"""Date and number formats where Django's defaults do not suit a Belgian service."""
