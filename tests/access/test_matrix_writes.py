@@ -859,6 +859,9 @@ WRITES: dict[tuple[str, str], Write] = {
         lambda objects: Call(json={"resource": str(objects["resource"].uuid)}),
         named="resource",
     ),
+    ("post", "/agenda/events/{event_id}/cancel"): Write(
+        "agenda.event_manage", "event", _json({}, "event")
+    ),
     ("post", "/agenda/events/{event_id}/registrations"): Write(
         "agenda.event_register", "event", _json({}), frozenset({201})
     ),

@@ -94,3 +94,15 @@ def send_seat_mail(registration_id: str) -> bool:
         return seat_mail_deliver(registration_id=registration_id)
     except (smtplib.SMTPException, OSError) as error:
         raise TransientError(f"Registration {registration_id}: {error}") from error
+
+
+@retrying(attempts=5, backoff=dt.timedelta(minutes=1))
+@task(queue_name="mail")
+def send_event_cancelled_mail(registration_id: str) -> bool:
+    """Tell someone registered or waiting that their event is cancelled."""
+    from guichet.agenda.meetings.services import event_cancelled_mail_deliver
+
+    try:
+        return event_cancelled_mail_deliver(registration_id=registration_id)
+    except (smtplib.SMTPException, OSError) as error:
+        raise TransientError(f"Registration {registration_id}: {error}") from error

@@ -234,6 +234,11 @@ class AgendaEventOut(Schema):
     capacity: int
     seats_taken: int
     organiser: str
+    cancelled: bool
+
+    @staticmethod
+    def resolve_cancelled(obj: Event) -> bool:
+        return obj.is_cancelled
 
     @staticmethod
     def resolve_seats_taken(obj: Event) -> int:
@@ -308,7 +313,7 @@ def _meeting(request: HttpRequest, key: UUID) -> Meeting:
     return selectors.meeting_get_for_agent(agent=actor(request), key=key).obj
 
 
-def _answer(response: HttpResponse, obj: Meeting | Resource) -> Any:
+def _answer(response: HttpResponse, obj: Meeting | Resource | Event) -> Any:
     set_etag(response, obj.version)
     return obj
 
@@ -591,10 +596,26 @@ def event_create(request: HttpRequest, payload: AgendaEventIn) -> Any:
 @router.get(
     "/agenda/events/{event_id}",
     response=responses({200: AgendaEventOut}, 404),
-    summary="An event",
+    summary="An event (ETag: its version)",
 )
-def event_read(request: HttpRequest, event_id: UUID) -> Any:
-    return selectors.event_get_for_agent(agent=actor(request), key=event_id).obj
+def event_read(request: HttpRequest, response: HttpResponse, event_id: UUID) -> Any:
+    return _answer(
+        response, selectors.event_get_for_agent(agent=actor(request), key=event_id).obj
+    )
+
+
+@router.post(
+    "/agenda/events/{event_id}/cancel",
+    response=responses({200: AgendaEventOut}, 403, 404, 409, 412, 428),
+    summary="Cancel an event: frees its bookings, tells everyone registered or "
+    "waiting (If-Match)",
+)
+def event_cancel(request: HttpRequest, response: HttpResponse, event_id: UUID) -> Any:
+    version = expected_version(request)
+    event = services.event_cancel(
+        actor=actor(request), event_id=event_id, expected_version=version
+    )
+    return _answer(response, event)
 
 
 @router.get(

@@ -15,9 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guichet.agenda.meetings import selectors, services
-from guichet.agenda.models import Event, Registration, RegistrationStatus
+from guichet.agenda.models import (
+    Booking,
+    Event,
+    Registration,
+    RegistrationStatus,
+    Resource,
+)
 from guichet.agents.models import Agent
-from guichet.core.errors import Conflict, Forbidden, NotFound
+from guichet.core.errors import Conflict, Forbidden, NotFound, StaleVersion
 from tests.agenda.meetings.conftest import at
 
 # The real SMTP server on loopback (aiosmtpd) of the correspondence tests.
@@ -154,3 +160,56 @@ def test_unregistering_twice_is_refused(
     services.event_unregister(actor=someone, registration_id=mine.uuid)
     with pytest.raises(Conflict):
         services.event_unregister(actor=someone, registration_id=mine.uuid)
+
+
+def test_a_cancelled_event_frees_its_room_and_tells_everyone_registered_or_waiting(
+    smtp: Inbox,  # noqa: F811
+    meet_organiser: Agent,
+    meet_agent: Callable[..., Agent],
+    meet_room: Resource,
+) -> None:
+    event = services.event_create(
+        actor=meet_organiser,
+        kind="training",
+        title="New software",
+        start=at("2027-04-06", 9),
+        end=at("2027-04-06", 12),
+        capacity=1,
+        resources=[meet_room.uuid],
+    )
+    seated, waiting, gone = meet_agent(), meet_agent(), meet_agent()
+    services.event_register(actor=seated, event_id=event.uuid)
+    services.event_register(actor=waiting, event_id=event.uuid)
+    left = services.event_register(actor=gone, event_id=event.uuid)
+    services.event_unregister(actor=gone, registration_id=left.uuid)
+    stranger = meet_agent("first_line", "cc-fr")
+
+    # Someone who may not manage it, and a stale version, change nothing.
+    with pytest.raises((Forbidden, NotFound)):
+        services.event_cancel(actor=stranger, event_id=event.uuid, expected_version=1)
+    with pytest.raises(StaleVersion):
+        services.event_cancel(
+            actor=meet_organiser,
+            event_id=event.uuid,
+            expected_version=event.version + 9,
+        )
+    assert not Event.objects.get(pk=event.pk).is_cancelled
+
+    cancelled = services.event_cancel(
+        actor=meet_organiser,
+        event_id=event.uuid,
+        expected_version=Event.objects.get(pk=event.pk).version,
+    )
+
+    assert cancelled.is_cancelled
+    assert not Booking.objects.filter(event=event, cancelled_at__isnull=True).exists()
+    told = sorted(recipient for _sender, (recipient,), _data in smtp.messages)
+    assert told == sorted([seated.email, waiting.email])
+    with pytest.raises(Conflict):
+        services.event_register(actor=stranger, event_id=event.uuid)
+    with pytest.raises(Conflict):
+        services.event_cancel(
+            actor=meet_organiser,
+            event_id=event.uuid,
+            expected_version=cancelled.version,
+        )

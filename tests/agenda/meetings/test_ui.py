@@ -137,3 +137,42 @@ def test_a_day_far_off_or_malformed_shows_today(meet_organiser: Agent) -> None:
     client = _client(meet_organiser)
     for day in ("9999-12-31", "0001-01-01", "not-a-day"):
         assert client.get(f"/agenda/?view=month&date={day}").status_code == 200
+
+
+def test_the_organiser_cancels_an_event_after_confirming(
+    meet_organiser: Agent, meet_agent: Callable[..., Agent]
+) -> None:
+    event = services.event_create(
+        actor=meet_organiser,
+        kind="information",
+        title="Open day",
+        start=at("2027-05-04", 14),
+        end=at("2027-05-04", 16),
+        capacity=10,
+    )
+    client = _client(meet_organiser)
+    page = client.get(f"/agenda/events/{event.uuid}/").content.decode()
+    assert f"/agenda/events/{event.uuid}/cancel/" in page
+    # A colleague who may not manage it gets no button, and the form answers 403.
+    colleague = meet_agent("first_line", "cc-fr")
+    assert (
+        "/cancel/"
+        not in _client(colleague).get(f"/agenda/events/{event.uuid}/").content.decode()
+    )
+    assert (
+        _client(colleague).get(f"/agenda/events/{event.uuid}/cancel/").status_code
+        == 403
+    )
+
+    confirm = client.get(f"/agenda/events/{event.uuid}/cancel/")
+    assert confirm.status_code == 200
+    done = client.post(
+        f"/agenda/events/{event.uuid}/cancel/", {"version": event.version}
+    )
+
+    assert done.status_code == 302
+    event.refresh_from_db()
+    assert event.is_cancelled
+    page = client.get(f"/agenda/events/{event.uuid}/").content.decode()
+    assert "This event is cancelled." in page
+    assert 'name="register"' not in page

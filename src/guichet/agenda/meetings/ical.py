@@ -143,3 +143,24 @@ def seat_mail(registration: Registration) -> EmailMessage:
         to=[registration.address],
         headers={"Auto-Submitted": "auto-generated"},
     )
+
+
+def event_cancelled_mail(registration: Registration) -> EmailMessage:
+    """The e-mail telling someone registered or waiting that the event is cancelled."""
+    event = registration.event
+    body = "\n".join(
+        [
+            gettext("This event is cancelled; your registration ends with it."),
+            "",
+            f"{gettext('Event')}: {event.title}",
+            f"{gettext('When')}: {_when(event.start, event.end)}",
+            *([f"{gettext('Where')}: {event.place}"] if event.place else []),
+        ]
+    )
+    return EmailMessage(
+        subject=gettext("Cancelled: %(title)s") % {"title": event.title},
+        body=body + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[registration.address],
+        headers={"Auto-Submitted": "auto-generated"},
+    )

@@ -1041,6 +1041,65 @@ def event_unregister(*, actor: Agent, registration_id: UUID | str) -> Registrati
     return registration
 
 
+def event_cancel(*, actor: Agent, event_id: UUID | str, expected_version: int) -> Event:
+    """Cancel an event (its organiser or a supervisor): its rooms and equipment are
+    freed, and everyone registered or waiting is told by e-mail."""
+    with transaction.atomic():
+        event = _event_locked(actor, event_id)
+        policy.require(actor, Action.EVENT_MANAGE, event)
+        check_version(event, expected_version)
+        if event.is_cancelled:
+            raise Conflict(_("This event is cancelled."), code=Code.EVENT_CANCELLED)
+        _cancel_bookings(
+            actor=actor, bookings=event.bookings.filter(cancelled_at__isnull=True)
+        )
+        now = clock.now()
+        Event.objects.filter(pk=event.pk).update(
+            cancelled_at=now, version=F("version") + 1, updated_at=now
+        )
+        told = [
+            str(key)
+            for key in event.registrations.exclude(
+                status=RegistrationStatus.CANCELLED
+            ).values_list("uuid", flat=True)
+        ]
+        audit_record(
+            actor=actor,
+            action="agenda.event_cancel",
+            obj=event,
+            summary={"told": len(told)},
+        )
+        from guichet.agenda.tasks import send_event_cancelled_mail
+
+        for key in told:
+            send_event_cancelled_mail.enqueue(key)
+    event.refresh_from_db()
+    return event
+
+
+def event_cancelled_mail_deliver(*, registration_id: str) -> bool:
+    """Tell one person registered for (or waiting for) an event that it is
+    cancelled (a system task). Raises `OSError` when the mail could not leave."""
+    registration = (
+        Registration.objects.select_related("event", "agent")
+        .filter(uuid=registration_id, event__cancelled_at__isnull=False)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+    if registration is None or not registration.address:
+        return False
+    with translation.override(registration.language or "fr"):
+        meeting_ical.event_cancelled_mail(registration).send()
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="agenda.event_cancelled_mail",
+            obj=registration.event,
+            summary={"registration": str(registration.uuid)},
+        )
+    return True
+
+
 def seat_mail_deliver(*, registration_id: str) -> bool:
     """Tell a registration promoted from the waiting list that it has a seat (a
     system task). Raises `OSError` when the mail could not leave (tried again)."""
@@ -1066,6 +1125,8 @@ def seat_mail_deliver(*, registration_id: str) -> bool:
 __all__ = [
     "Guest",
     "booking_release",
+    "event_cancel",
+    "event_cancelled_mail_deliver",
     "event_create",
     "event_register",
     "event_unregister",

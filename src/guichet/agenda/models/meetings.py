@@ -238,6 +238,10 @@ class Event(VersionedModel):
     capacity = models.PositiveIntegerField(_("capacity"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
     class Meta:
         ordering = ["start", "id"]
         verbose_name = _("event")

@@ -24,6 +24,11 @@ urlpatterns = [
     path("agenda/events/", views.event_list, name="agenda_events"),
     path("agenda/events/new/", views.event_new, name="agenda_event_new"),
     path("agenda/events/<str:event_id>/", views.event_page, name="agenda_event"),
+    path(
+        "agenda/events/<str:event_id>/cancel/",
+        views.event_cancel,
+        name="agenda_event_cancel",
+    ),
     path("agenda/resources/", views.resource_list, name="agenda_resources"),
     path(
         "agenda/resources/<str:resource_id>/",

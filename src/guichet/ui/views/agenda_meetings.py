@@ -691,7 +691,51 @@ def event_page(request: HttpRequest, event_id: str) -> HttpResponse:
             "mine": mine,
             "seats_taken": selectors.event_seats_taken(event),
             "manages": seen.may(Action.EVENT_MANAGE),
+            "may_cancel": seen.may(Action.EVENT_MANAGE) and not event.is_cancelled,
         },
+    )
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def event_cancel(request: HttpRequest, event_id: str) -> HttpResponse:
+    viewer = agent_of(request)
+    seen = selectors.event_get_for_agent(agent=viewer, key=event_id)
+    seen.require(Action.EVENT_MANAGE)
+    event: Event = seen.obj
+    form = VersionForm(request.POST or None, initial={"version": event.version})
+    if request.method == "POST" and form.is_valid():
+        done = submit(
+            form,
+            lambda: services.event_cancel(
+                actor=viewer,
+                event_id=event.uuid,
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                gettext(
+                    "The event is cancelled; everyone registered or waiting is told."
+                ),
+            )
+            return HttpResponseRedirect(reverse("ui:agenda_events"))
+    return render(
+        request,
+        "ui/agenda/confirm.html",
+        {
+            "form": form,
+            "title": gettext("Cancel the event"),
+            "what": event.title,
+            "consequence": gettext(
+                "Its rooms and equipment are freed and everyone registered or on the "
+                "waiting list receives an e-mail."
+            ),
+            "action_label": gettext("Cancel the event"),
+            "cancel_url": reverse("ui:agenda_event", args=[event.uuid]),
+        },
+        status=409 if form.stale else 200,
     )
 
 
