@@ -52,6 +52,19 @@ SCREENSHOTS = Path(
     )
 )
 PASSWORD = "correct horse battery"
+SMALL = {"width": 390, "height": 800}
+WIDE = {"width": 1280, "height": 800}
+
+
+def widths_for(language: str) -> tuple[tuple[dict[str, int], str], ...]:
+    """The widths a test's four-language screen check looks at in `language`, with
+    the screenshot's suffix: both in English, only the narrow one (390 px) in the
+    other languages, where a longer translation runs out of room. The crawl shows
+    every section and tab in every language at both widths (CONTRIBUTING.md, "Test
+    time")."""
+    if language == "en":
+        return ((WIDE, ""), (SMALL, "-390"))
+    return ((SMALL, "-390"),)
 
 
 class _InFlight:

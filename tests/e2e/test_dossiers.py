@@ -25,6 +25,7 @@ from guichet.dossiers.models import (
 )
 from guichet.parties.models import Person
 from tests.dossiers.conftest import hand_in
+from tests.e2e.conftest import widths_for
 
 from .conftest import SCREENSHOTS
 from .workbench import (
@@ -166,7 +167,7 @@ def test_dossier_screens_in_four_languages_at_both_widths(
         Agent.objects.filter(username="front.legal").update(language=language)
         login(ui, "front.legal")
         for name, path in pages:
-            for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+            for width, suffix in widths_for(language):
                 ui.page.set_viewport_size(width)
                 response = ui.go(path)
                 assert response.status == 200, (name, language)

@@ -24,6 +24,7 @@ from guichet.inbox.models import InboundMessage
 from guichet.parties.models import Person
 from guichet.servicerequests.models import Request
 from tests.correspondence.test_dispatch import smtp  # noqa: F401 - the fixture
+from tests.e2e.conftest import widths_for
 from tests.e2e.test_requests import office  # noqa: F401 - the fixture
 
 Check = Callable[[str, str | None], None]
@@ -81,7 +82,7 @@ def test_an_email_becomes_a_request_answered_by_smtp(
             ("message", f"/inbox/{question.uuid}/"),
             ("hostile", f"/inbox/{hostile.uuid}/"),
         ):
-            for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+            for width, suffix in widths_for(language):
                 ui.page.set_viewport_size(width)
                 assert ui.go(path).status == 200
                 checked(
@@ -126,7 +127,7 @@ def test_an_email_becomes_a_request_answered_by_smtp(
     for language in ("en", "fr", "nl", "de"):
         Agent.objects.filter(username="admin").update(language=language)
         _login(ui, "admin")
-        for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+        for width, suffix in widths_for(language):
             ui.page.set_viewport_size(width)
             assert ui.go("/inbox/problems/").status == 200
             checked(

@@ -22,6 +22,7 @@ from guichet.demo import servicerequests as demo_requests
 from guichet.parties.models import Person
 from guichet.servicerequests import services as request_services
 from guichet.servicerequests.models import Request
+from tests.e2e.conftest import widths_for
 from tests.e2e.test_crawl import text_that_does_not_fit
 from tests.servicerequests.conftest import shipped_reference_data
 
@@ -176,7 +177,7 @@ def test_every_new_screen_in_four_languages_at_both_widths(
             Agent.objects.filter(username=username).update(language=language)
             _login(ui, username)
             for name, path in pages:
-                for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+                for width, suffix in widths_for(language):
                     ui.page.set_viewport_size(width)
                     response = ui.go(path)
                     assert response.status == 200, (name, language)

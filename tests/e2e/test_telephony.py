@@ -20,6 +20,7 @@ from guichet.demo import builders, data
 from guichet.parties.models import Person, PhoneNumber
 from guichet.telephony import play
 from guichet.telephony.models import Call
+from tests.e2e.conftest import widths_for
 from tests.e2e.test_crawl import text_that_does_not_fit
 from tests.servicerequests.conftest import shipped_reference_data
 
@@ -148,7 +149,7 @@ def test_an_answered_call_opens_the_callers_record_without_a_reload(
     for language in ("en", "fr", "nl", "de"):
         _login(ui, language)
         for name, path in screens:
-            for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+            for width, suffix in widths_for(language):
                 ui.page.set_viewport_size(width)
                 assert ui.go(path).status == 200, (name, language)
                 checked(

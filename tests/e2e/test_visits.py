@@ -14,6 +14,7 @@ from guichet.agents.models import Agent
 from guichet.contacts.models import Contact
 from guichet.visits import services
 from guichet.visits.models import Desk, Site, Status, Ticket
+from tests.e2e.conftest import widths_for
 from tests.e2e.test_crawl import text_that_does_not_fit
 from tests.factories import PersonFactory
 from tests.visits import conftest as queue
@@ -101,7 +102,7 @@ def test_a_visit_from_the_kiosk_to_the_registered_contact(
     services.ticket_issue(site=site, service="visas", language="fr")
     for language in ("en", "fr", "nl", "de"):
         Agent.objects.filter(pk=clerk.pk).update(language=language)
-        for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+        for width, suffix in widths_for(language):
             ui.page.set_viewport_size(width)
             name = f"{language}{suffix}"
             ui.go(f"/visits/post/kiosk/?lang={language}")

@@ -24,6 +24,7 @@ from guichet.contacts.models import Topic
 from guichet.demo import data
 from guichet.webforms.models import Submission
 from tests.correspondence.test_dispatch import Inbox, smtp  # noqa: F401
+from tests.e2e.conftest import widths_for
 from tests.e2e.test_crawl import check_keyboard_order, text_that_does_not_fit
 
 Check = Callable[[str, str | None], None]
@@ -145,7 +146,7 @@ def test_a_citizen_writes_follows_the_link_and_an_agent_sees_the_request(
     request_path = f"/requests/{request.reference}/"
     for language in ("fr", "nl", "de", "en"):
         Agent.objects.filter(username="front.legal").update(language=language)
-        for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+        for width, suffix in widths_for(language):
             page.set_viewport_size(width)
             ui.go(request_path)
             files = page.locator("section[aria-labelledby='files-title']")
@@ -170,7 +171,7 @@ def test_a_citizen_writes_follows_the_link_and_an_agent_sees_the_request(
     for language in ("fr", "nl", "de", "en"):
         _in_language(ui, language)
         for name, path in screens:
-            for width, suffix in ((WIDE, ""), (SMALL, "-390")):
+            for width, suffix in widths_for(language):
                 page.set_viewport_size(width)
                 response = ui.go(path)
                 assert response.status == 200, (name, language)
