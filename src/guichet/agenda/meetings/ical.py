@@ -124,12 +124,12 @@ def invitation_mail(
     return message
 
 
-def seat_mail(registration: Registration) -> EmailMessage:
-    """The e-mail telling a registration from the waiting list it has a seat."""
+def _event_mail(registration: Registration, *, news: str, subject: str) -> EmailMessage:
+    """A plain e-mail to one registration about its event: the news, then the event."""
     event = registration.event
     body = "\n".join(
         [
-            gettext("A seat became free: you are now registered."),
+            news,
             "",
             f"{gettext('Event')}: {event.title}",
             f"{gettext('When')}: {_when(event.start, event.end)}",
@@ -137,30 +137,27 @@ def seat_mail(registration: Registration) -> EmailMessage:
         ]
     )
     return EmailMessage(
-        subject=gettext("You have a seat: %(title)s") % {"title": event.title},
+        subject=subject % {"title": event.title},
         body=body + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[registration.address],
         headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
+def seat_mail(registration: Registration) -> EmailMessage:
+    """The e-mail telling a registration from the waiting list it has a seat."""
+    return _event_mail(
+        registration,
+        news=gettext("A seat became free: you are now registered."),
+        subject=gettext("You have a seat: %(title)s"),
     )
 
 
 def event_cancelled_mail(registration: Registration) -> EmailMessage:
     """The e-mail telling someone registered or waiting that the event is cancelled."""
-    event = registration.event
-    body = "\n".join(
-        [
-            gettext("This event is cancelled; your registration ends with it."),
-            "",
-            f"{gettext('Event')}: {event.title}",
-            f"{gettext('When')}: {_when(event.start, event.end)}",
-            *([f"{gettext('Where')}: {event.place}"] if event.place else []),
-        ]
-    )
-    return EmailMessage(
-        subject=gettext("Cancelled: %(title)s") % {"title": event.title},
-        body=body + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.address],
-        headers={"Auto-Submitted": "auto-generated"},
+    return _event_mail(
+        registration,
+        news=gettext("This event is cancelled; your registration ends with it."),
+        subject=gettext("Cancelled: %(title)s"),
     )

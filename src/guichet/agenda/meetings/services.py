@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -33,7 +33,7 @@ from uuid import UUID
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -1077,49 +1077,54 @@ def event_cancel(*, actor: Agent, event_id: UUID | str, expected_version: int) -
     return event
 
 
-def event_cancelled_mail_deliver(*, registration_id: str) -> bool:
-    """Tell one person registered for (or waiting for) an event that it is
-    cancelled (a system task). Raises `OSError` when the mail could not leave."""
+def _registration_mail_deliver(
+    registrations: QuerySet[Registration],
+    registration_id: str,
+    mail: Callable[[Registration], EmailMessage],
+    action: str,
+) -> bool:
+    """Send one registration its e-mail (a system task) and record it; False when
+    the registration is no longer concerned or has no address. Raises `OSError`
+    when the mail could not leave (the task tries again)."""
     registration = (
-        Registration.objects.select_related("event", "agent")
-        .filter(uuid=registration_id, event__cancelled_at__isnull=False)
-        .exclude(status=RegistrationStatus.CANCELLED)
+        registrations.select_related("event", "agent")
+        .filter(uuid=registration_id)
         .first()
     )
     if registration is None or not registration.address:
         return False
     with translation.override(registration.language or "fr"):
-        meeting_ical.event_cancelled_mail(registration).send()
+        mail(registration).send()
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="agenda.event_cancelled_mail",
+            action=action,
             obj=registration.event,
             summary={"registration": str(registration.uuid)},
         )
     return True
+
+
+def event_cancelled_mail_deliver(*, registration_id: str) -> bool:
+    """Tell one person registered for (or waiting for) an event that it is cancelled."""
+    return _registration_mail_deliver(
+        Registration.objects.filter(event__cancelled_at__isnull=False).exclude(
+            status=RegistrationStatus.CANCELLED
+        ),
+        registration_id,
+        meeting_ical.event_cancelled_mail,
+        "agenda.event_cancelled_mail",
+    )
 
 
 def seat_mail_deliver(*, registration_id: str) -> bool:
-    """Tell a registration promoted from the waiting list that it has a seat (a
-    system task). Raises `OSError` when the mail could not leave (tried again)."""
-    registration = (
-        Registration.objects.select_related("event", "agent")
-        .filter(uuid=registration_id, status=RegistrationStatus.REGISTERED)
-        .first()
+    """Tell a registration promoted from the waiting list that it has a seat."""
+    return _registration_mail_deliver(
+        Registration.objects.filter(status=RegistrationStatus.REGISTERED),
+        registration_id,
+        meeting_ical.seat_mail,
+        "agenda.event_seat_mail",
     )
-    if registration is None or not registration.address:
-        return False
-    with translation.override(registration.language or "fr"):
-        meeting_ical.seat_mail(registration).send()
-    with transaction.atomic():
-        audit_record(
-            actor=None,
-            action="agenda.event_seat_mail",
-            obj=registration.event,
-            summary={"registration": str(registration.uuid)},
-        )
-    return True
 
 
 __all__ = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -556,6 +556,39 @@ class VersionForm(ServiceForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def _confirm_cancel(
+    request: HttpRequest,
+    *,
+    obj: Meeting | Event,
+    cancel: Callable[[int], object],
+    done_message: str,
+    done_url: str,
+    back_url: str,
+    title: str,
+    consequence: str,
+) -> HttpResponse:
+    """The confirmation page of a cancellation, and its POST (version-checked)."""
+    form = VersionForm(request.POST or None, initial={"version": obj.version})
+    if request.method == "POST" and form.is_valid():
+        done = submit(form, lambda: cancel(form.cleaned_data["version"]))
+        if done is not None:
+            messages.success(request, done_message)
+            return HttpResponseRedirect(done_url)
+    return render(
+        request,
+        "ui/agenda/confirm.html",
+        {
+            "form": form,
+            "title": title,
+            "what": obj.title,
+            "consequence": consequence,
+            "action_label": title,
+            "cancel_url": back_url,
+        },
+        status=409 if form.stale else 200,
+    )
+
+
 @agent_required
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request: HttpRequest, meeting_id: str) -> HttpResponse:
@@ -563,36 +596,20 @@ def meeting_cancel(request: HttpRequest, meeting_id: str) -> HttpResponse:
     seen = selectors.meeting_get_for_agent(agent=viewer, key=meeting_id)
     seen.require(Action.MEETING_EDIT)
     meeting = seen.obj
-    form = VersionForm(request.POST or None, initial={"version": meeting.version})
-    if request.method == "POST" and form.is_valid():
-        done = submit(
-            form,
-            lambda: services.meeting_cancel(
-                actor=viewer,
-                meeting_id=meeting.uuid,
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if done is not None:
-            messages.success(
-                request, gettext("The meeting is cancelled; the participants are told.")
-            )
-            return HttpResponseRedirect(reverse("ui:agenda"))
-    return render(
+    return _confirm_cancel(
         request,
-        "ui/agenda/confirm.html",
-        {
-            "form": form,
-            "title": gettext("Cancel the meeting"),
-            "what": meeting.title,
-            "consequence": gettext(
-                "Its rooms and equipment are freed and every participant receives "
-                "the cancellation."
-            ),
-            "action_label": gettext("Cancel the meeting"),
-            "cancel_url": reverse("ui:agenda_meeting", args=[meeting.uuid]),
-        },
-        status=409 if form.stale else 200,
+        obj=meeting,
+        cancel=lambda version: services.meeting_cancel(
+            actor=viewer, meeting_id=meeting.uuid, expected_version=version
+        ),
+        done_message=gettext("The meeting is cancelled; the participants are told."),
+        done_url=reverse("ui:agenda"),
+        back_url=reverse("ui:agenda_meeting", args=[meeting.uuid]),
+        title=gettext("Cancel the meeting"),
+        consequence=gettext(
+            "Its rooms and equipment are freed and every participant receives "
+            "the cancellation."
+        ),
     )
 
 
@@ -703,39 +720,22 @@ def event_cancel(request: HttpRequest, event_id: str) -> HttpResponse:
     seen = selectors.event_get_for_agent(agent=viewer, key=event_id)
     seen.require(Action.EVENT_MANAGE)
     event: Event = seen.obj
-    form = VersionForm(request.POST or None, initial={"version": event.version})
-    if request.method == "POST" and form.is_valid():
-        done = submit(
-            form,
-            lambda: services.event_cancel(
-                actor=viewer,
-                event_id=event.uuid,
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if done is not None:
-            messages.success(
-                request,
-                gettext(
-                    "The event is cancelled; everyone registered or waiting is told."
-                ),
-            )
-            return HttpResponseRedirect(reverse("ui:agenda_events"))
-    return render(
+    return _confirm_cancel(
         request,
-        "ui/agenda/confirm.html",
-        {
-            "form": form,
-            "title": gettext("Cancel the event"),
-            "what": event.title,
-            "consequence": gettext(
-                "Its rooms and equipment are freed and everyone registered or on the "
-                "waiting list receives an e-mail."
-            ),
-            "action_label": gettext("Cancel the event"),
-            "cancel_url": reverse("ui:agenda_event", args=[event.uuid]),
-        },
-        status=409 if form.stale else 200,
+        obj=event,
+        cancel=lambda version: services.event_cancel(
+            actor=viewer, event_id=event.uuid, expected_version=version
+        ),
+        done_message=gettext(
+            "The event is cancelled; everyone registered or waiting is told."
+        ),
+        done_url=reverse("ui:agenda_events"),
+        back_url=reverse("ui:agenda_event", args=[event.uuid]),
+        title=gettext("Cancel the event"),
+        consequence=gettext(
+            "Its rooms and equipment are freed and everyone registered or on the "
+            "waiting list receives an e-mail."
+        ),
     )
 
 
