@@ -106,6 +106,8 @@ def test_registers_a_seizure_from_its_notice_and_shows_it_on_the_tab(
     tab = client.get(f"/persons/{wb_person.uuid}/debts/").content.decode()
     assert "Call the bailiff." in tab
     assert f"Notice: mail {wb_notice.number}" in tab
+    detail = client.get(f"/debts/{debt.uuid}/").content.decode()
+    assert f"/correspondence/mail/{wb_notice.uuid}/scan/" in detail
 
 
 def test_refuses_a_notice_from_another_teams_register(
