@@ -322,3 +322,24 @@ def test_the_creditors_statement_is_a_pdf_of_all_the_persons_debts_to_it(
         client_for(wb_payer).get(f"/debts/{first.uuid}/statement/xx/").status_code
         == 404
     )
+
+
+def test_an_agent_of_two_offices_registers_for_the_office_chosen(
+    client_for: Callable[[Any], Client],
+    make_agent: Callable[..., Any],
+    wb_office: Any,
+    wb_person: Any,
+) -> None:
+    both = make_agent(
+        "payment_agent",
+        teams=("payment-office", "payment-office-liege"),
+        username="wb-both",
+    )
+    client = client_for(both)
+    assert (
+        "team"
+        in client.get(f"/persons/{wb_person.uuid}/debts/new/").context["form"].fields
+    )
+    response = _register(client, wb_person, team="payment-office-liege")
+    assert response.status_code == 302
+    assert Debt.objects.get().team.code == "payment-office-liege"
