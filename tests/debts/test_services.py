@@ -146,6 +146,18 @@ def test_refuses_bad_input_with_every_field_named_and_writes_nothing(
             "period_reversed",
         ),
         ("not a number", {"principal": "mille"}, "principal", "not_an_amount"),
+        (
+            "malformed notice",
+            {"notice_mail": "no-such-id"},
+            "notice_mail",
+            "unknown_mail",
+        ),
+        (
+            "unknown notice",
+            {"notice_mail": "5d1c3a4e-0000-4000-8000-000000000000"},
+            "notice_mail",
+            "unknown_mail",
+        ),
     ],
 )
 def test_refuses_each_rule(

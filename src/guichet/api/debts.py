@@ -18,11 +18,12 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from guichet.core.money import format_amount
-from guichet.debts import selectors, serialize, services
+from guichet.debts import selectors, serialize, services, statement
 from guichet.debts import validation as v
 from guichet.debts.models import Debt
 
 from .common import IsoDate, actor, expected_version, responses, set_etag
+from .correspondence.common import _file
 
 router = Router(tags=["debts"])
 
@@ -256,6 +257,13 @@ class DebtIn(StrictIn):
     )
     period_to: IsoDate | None = None
     comment: str = ""
+    notice_mail: UUID | None = Field(
+        None,
+        description=(
+            "The notice in the incoming-mail register (its id): mail of your teams' "
+            "register that you may see."
+        ),
+    )
     team: str | None = Field(
         None, description="Payment office (team code); needed if you belong to several."
     )
@@ -328,12 +336,19 @@ class DebtOut(Schema):
     period_to: dt.date | None
     status: str
     comment: str
+    notice_mail: UUID | None = Field(
+        description="The notice in the incoming-mail register, if it came by paper."
+    )
     balance: str = Field(description="The sum of the ledger entries.")
     created_at: dt.datetime
 
     @staticmethod
     def resolve_person_id(obj: Debt) -> UUID:
         return UUID(str(obj.person.uuid))
+
+    @staticmethod
+    def resolve_notice_mail(obj: Debt) -> UUID | None:
+        return None if obj.notice_mail is None else UUID(str(obj.notice_mail.uuid))
 
     @staticmethod
     def resolve_team(obj: Debt) -> str:
@@ -463,6 +478,30 @@ def debt_plan_add(
         **payload.model_dump(),
     )
     return Status(201, _detail(request, response, debt_id))
+
+
+class DebtStatementQuery(Schema):
+    language: Literal["fr", "nl", "de", "en"] | None = Field(
+        None, description="The statement's language (default: the person's)."
+    )
+
+
+@router.get(
+    "/debts/{debt_id}/statement",
+    response=responses({200: None}, 404),
+    summary="The creditor's statement of account, PDF/A (an attachment)",
+    description=(
+        "Every debt of the same person, payment office and creditor, with its "
+        "ledger and balance, and the total still due today."
+    ),
+)
+def debt_statement(
+    request: HttpRequest, debt_id: UUID, query: Query[DebtStatementQuery]
+) -> HttpResponse:
+    got = statement.statement_for_agent(
+        agent=actor(request), debt_id=debt_id, language=query.language
+    )
+    return _file(got.data, "application/pdf", got.filename)
 
 
 # The next payment

@@ -5,7 +5,8 @@
   migration or `guichet garnishment tables import`, never changed once loaded.
 - `Debt`: a claim on a person's benefit that this payment office was notified of
   (maintenance, seizure, assignment, CPAS subrogation) or its own claim for unduly
-  paid benefits (recovery). Editable fields carry a version.
+  paid benefits (recovery), with the notice in the incoming-mail register it came
+  by, when it came by paper. Editable fields carry a version.
 - `DebtEntry`: every movement of a debt (principal, interest, costs, retentions,
   direct payments, remissions, corrections). Append-only: the balance is the sum of
   a debt's entries, never a stored figure.
@@ -28,6 +29,7 @@ from guichet.core.models import (
     AppendOnlyModel,
     VersionedModel,
 )
+from guichet.correspondence.models import IncomingMail
 from guichet.parties.models import Organisation, Person
 
 
@@ -138,6 +140,17 @@ class Debt(VersionedModel):
         _("notice date"),
         help_text=_(
             "Date of the notice in the central file of notices, or of the decision."
+        ),
+    )
+    notice_mail = models.ForeignKey(
+        IncomingMail,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notice in the mail register"),
+        help_text=_(
+            "The registered paper mail that notified the claim, with its scan."
         ),
     )
     fraud = models.BooleanField(

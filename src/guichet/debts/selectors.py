@@ -21,6 +21,7 @@ from django.db.models import (
     DecimalField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -33,8 +34,11 @@ from guichet.access import policy
 from guichet.access.domains.debts import Action
 from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
+from guichet.core import clock
 from guichet.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from guichet.core.validation import parse_uuid
+from guichet.correspondence.models import IncomingMail
+from guichet.correspondence.selectors import incoming_mail_visible
 from guichet.parties.models import Person
 from guichet.parties.selectors import persons_visible
 
@@ -223,6 +227,11 @@ def _person_for_debts(agent: Agent, person_id: str | uuid_module.UUID) -> Person
     return person
 
 
+def person_for_debts(*, agent: Agent, person_id: str | uuid_module.UUID) -> Person:
+    """The person, if the agent may see them and their debts; else `NotFound`."""
+    return _person_for_debts(agent, person_id)
+
+
 def person_debts_require(
     *, agent: Agent, person_id: str | uuid_module.UUID, posting: bool = False
 ) -> None:
@@ -274,7 +283,9 @@ class PersonDebts:
 
 
 def _with_details(debts: QuerySet[Debt]) -> QuerySet[Debt]:
-    return with_balance(debts).select_related("person", "team", "creditor")
+    return with_balance(debts).select_related(
+        "person", "team", "creditor", "notice_mail"
+    )
 
 
 def _with_ledger(debts: QuerySet[Debt]) -> QuerySet[Debt]:
@@ -444,4 +455,74 @@ def person_allocation_preview(
         paid_on=paid_on,
         allocation=computed,
         debts={str(debt.uuid): debt for debt in debts},
+    )
+
+
+# The notice in the mail register, and the creditor's statement
+
+
+def notice_mail_offered(*, agent: Agent) -> QuerySet[IncomingMail]:
+    """The incoming mail an agent may give as a debt's notice: the register's
+    entries of their own teams (registered by one of them, or dispatched to one)
+    that they may see, newest first."""
+    return (
+        incoming_mail_visible(agent=agent)
+        .filter(
+            Q(team_id__in=agent.team_ids) | Q(dispatched_team_id__in=agent.team_ids)
+        )
+        .order_by("-received_on", "-id")
+    )
+
+
+def notice_mail_choices(*, agent: Agent, limit: int = 200) -> list[IncomingMail]:
+    """The latest `limit` notices a registration form offers; the read is logged."""
+    rows = list(notice_mail_offered(agent=agent)[:limit])
+    access_record(
+        actor=agent, action="mail.list", objects=rows, context={"purpose": "debt"}
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class CreditorStatement:
+    """What a person owes one creditor in one payment office, on a day."""
+
+    person: Person
+    team: Team
+    creditor_name: str
+    debts: list[Debt]  # each annotated with `balance`, its entries and plans loaded
+    total: Decimal
+    on: dt.date
+
+
+def creditor_statement_for_agent(
+    *, agent: Agent, debt_id: str | uuid_module.UUID
+) -> CreditorStatement:
+    """The statement of the creditor of `debt_id`: every debt of the same person,
+    payment office and creditor that the agent sees, with its ledger. Logged."""
+    key = parse_uuid(debt_id)
+    debt = debts_visible(agent=agent).filter(uuid=key).first() if key else None
+    if debt is None:
+        raise NotFound(_("No such debt."))
+    same = debts_visible(agent=agent).filter(
+        person_id=debt.person_id,
+        team_id=debt.team_id,
+        creditor_name=debt.creditor_name,
+        creditor_id=debt.creditor_id,
+    )
+    debts = list(_with_ledger(_with_details(same)).order_by("notified_on", "id"))
+    person = debts[0].person
+    access_record(
+        actor=agent,
+        action="debt.statement",
+        obj=person,
+        context={"debts": [str(item.uuid) for item in debts]},
+    )
+    return CreditorStatement(
+        person=person,
+        team=debts[0].team,
+        creditor_name=debt.creditor_name,
+        debts=debts,
+        total=sum((item.balance for item in debts), Decimal("0.00")),  # type: ignore[attr-defined]  # annotated by with_balance
+        on=clock.today(),
     )

@@ -325,6 +325,7 @@ class DebtInput:
     period_from: object = None
     period_to: object = None
     comment: object = ""
+    notice_mail: object = None  # the public id of the notice in the mail register
 
 
 def _snapshot(debt: Debt) -> dict[str, Any]:
@@ -342,7 +343,7 @@ def _snapshot(debt: Debt) -> dict[str, Any]:
             "status",
             "comment",
         )
-    }
+    } | {"notice_mail": debt.notice_mail.number if debt.notice_mail else None}
 
 
 @transaction.atomic
@@ -410,6 +411,20 @@ def debt_register(
             Code.PERIOD_REVERSED,
             _("The end date is before the start date."),
         )
+    notice_mail = None
+    if data.notice_mail not in (None, ""):
+        key = parse_uuid(data.notice_mail)
+        notice_mail = (
+            selectors.notice_mail_offered(agent=actor).filter(uuid=key).first()
+            if key
+            else None
+        )
+        if notice_mail is None:
+            problems.add(
+                "notice_mail",
+                Code.UNKNOWN_MAIL,
+                _("Choose a notice from your teams' mail register."),
+            )
     problems.raise_if_any()
     debt = Debt.objects.create(
         person=person,
@@ -422,6 +437,7 @@ def debt_register(
         period_from=period_from,
         period_to=period_to,
         comment=comment,
+        notice_mail=notice_mail,
     )
     entries = [
         (EntryKind.PRINCIPAL, v.present(principal)),
