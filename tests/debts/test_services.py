@@ -481,7 +481,9 @@ def test_a_comment_is_added_with_its_author_and_audited_without_a_new_version(
         agent=payment_agent, debt_id=debt.uuid
     )
     assert listed == [second, first]  # newest first
-    assert AuditEvent.objects.filter(chain="access", action="debt.comments").count() == 1
+    assert (
+        AuditEvent.objects.filter(chain="access", action="debt.comments").count() == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -556,9 +558,7 @@ def test_the_tab_gets_each_debts_latest_two_comments_in_one_query(
     for text in ("one", "two", "three"):
         services.debt_comment_add(actor=payment_agent, debt_id=busy.uuid, text=text)
     services.debt_comment_add(actor=payment_agent, debt_id=quiet.uuid, text="only")
-    found = selectors.person_debts_for_agent(
-        agent=payment_agent, person_id=person.uuid
-    )
+    found = selectors.person_debts_for_agent(agent=payment_agent, person_id=person.uuid)
     with django_assert_num_queries(1):
         selectors._attach_latest_comments(found.debts)
     shown = {

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access.domains.debts import Action
+from guichet.agents.models import Team
 from guichet.parties.history import (
     HistoryKind,
     HistorySource,
@@ -138,11 +139,18 @@ for _action, _sentence, _describe in (
         )
     )
 
+
+def _posted_by_own_office(agent: Agent, summary: Mapping[str, Any]) -> bool:
+    """A posting is recorded on the person: only its payment office reads it."""
+    return Team.objects.filter(id__in=agent.team_ids, code=summary.get("team")).exists()
+
+
 register(
     HistoryKind(
         action="debt.allocation_post",
         sentence=_("Garnishment retentions posted"),
         needs=Action.DEBT_VIEW,
+        shows=_posted_by_own_office,
     )
 )
 

@@ -39,6 +39,9 @@ class HistoryKind:
     # The details in words, from the recorded summary and reason; None: the
     # changed fields are listed as recorded.
     describe: Callable[[Mapping[str, Any], str], str] | None = None
+    # Whether this agent may read this entry, beyond `needs` (a posting is its
+    # payment office's business); None: `needs` decides.
+    shows: Callable[[Agent, Mapping[str, Any]], bool] | None = None
 
 
 @dataclass(frozen=True)

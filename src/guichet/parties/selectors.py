@@ -308,6 +308,8 @@ def person_changes_for_agent(
         kind = history.kind_of(event.action)
         if kind is None or not policy.may(agent, kind.needs):
             continue
+        if kind.shows is not None and not kind.shows(agent, summary):
+            continue
         found.append(
             PersonChange(
                 occurred_at=event.occurred_at,
