@@ -39,9 +39,7 @@ def test_a_garnishment_posting_is_shown_in_words_to_the_payment_office_only(
         summary={"period": "2026-11", "team": "payment-office"},
     )
     first = make_agent("first_line", teams=("cc-fr",), language="fr")
-    liege = make_agent(
-        "payment_agent", teams=("payment-office-liege",), language="fr"
-    )
+    liege = make_agent("payment_agent", teams=("payment-office-liege",), language="fr")
     assert "Retenues sur saisie" not in _history(liege, person)
     shown_to_first = _history(first, person)
     assert "allocation_post" not in shown_to_first

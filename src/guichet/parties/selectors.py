@@ -288,10 +288,10 @@ def person_changes_for_agent(
             recorded_on |= Q(
                 object_type=source.object_type, object_id__in=list(objects)
             )
-            named.update(
-                ((source.object_type, public_id), words)
+            named |= {
+                (source.object_type, public_id): words
                 for public_id, words in objects.items()
-            )
+            }
     events = (
         AuditEvent.objects.filter(recorded_on, chain=Chain.CHANGES)
         .select_related("actor")
