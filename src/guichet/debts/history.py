@@ -63,7 +63,8 @@ def _label(choices: type[DebtKind | DebtStatus | EntryKind], value: object) -> s
 
 def _registered(summary: Mapping[str, Any], reason: str) -> str:
     parts = [
-        gettext("amount owed %(amount)s €") % {"amount": _amount(summary["principal"])}
+        gettext("amount owed %(amount)s €")
+        % {"amount": _amount(summary.get("principal"))}
     ]
     for name, words in (
         ("interest", gettext("interest %(amount)s €")),
