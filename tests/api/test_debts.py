@@ -499,3 +499,33 @@ def test_the_creditors_statement_over_http(payer: Any, api_for: Any) -> None:
     assert api.get(f"/debts/{debt.uuid}/statement?language=xx").status_code == 422
     in_the_persons_language = api.get(f"/debts/{debt.uuid}/statement")
     assert in_the_persons_language.status_code == 200
+
+
+def test_comments_over_http_newest_first_without_if_match(
+    payer: Any, api_for: Any, make_agent: Any
+) -> None:
+    debt = DebtFactory(person=PersonFactory())
+    api = api_for(payer)
+    path = f"/debts/{debt.uuid}/comments"
+    assert api.get(path).json() == {"debt_id": str(debt.uuid), "items": []}
+    first = api.post(path, {"text": "Bailiff called."})
+    assert first.status_code == 201
+    assert (first.json()["text"], first.json()["author"]) == (
+        "Bailiff called.",
+        str(payer),
+    )
+    api.post(path, {"text": "Correction: he calls back."})
+    listed = api.get(path).json()["items"]
+    assert [item["text"] for item in listed] == [
+        "Correction: he calls back.",
+        "Bailiff called.",
+    ]
+    empty = api_for(payer, language="fr").post(path, {"text": " "})
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["field"] == "text"
+    assert api.post(path, {"text": "x", "edit": True}).status_code == 422
+    liege = make_agent("payment_agent", teams=("payment-office-liege",))
+    assert api_for(liege).get(path).status_code == 404
+    assert api_for(liege).post(path, {"text": "Mine?"}).status_code == 404
+    assert Debt.objects.get(pk=debt.pk).version == 1
+    assert AuditEvent.objects.filter(action="debt.comment_add").count() == 2

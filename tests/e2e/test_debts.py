@@ -54,18 +54,19 @@ def test_a_seizure_from_its_notice_to_the_creditors_statement(
     entry.get_by_role("button", name="Book the entry").click()
     expect(page.get_by_text("The entry is booked.")).to_be_visible()
     expect(page.locator("dl.facts")).to_contain_text("994.70 €")
-    details = page.locator("#details-form")
-    details.get_by_label("Comment for colleagues").fill("Bailiff called on 1 Dec.")
-    details.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("The debt is updated.")).to_be_visible()
+    comment = page.locator("#comment-form")
+    comment.get_by_label("Comment").fill("Bailiff called on 1 Dec.")
+    comment.get_by_role("button", name="Add the comment").click()
+    expect(page.get_by_text("The comment is written.")).to_be_visible()
     checked("a debt's page", "debt-detail")
     # then the creditor's statement downloads as a PDF
     with page.expect_download() as download:
         page.get_by_role("link", name="Statement FR").click()
     assert download.value.suggested_filename.startswith("statement-etude-lambert")
-    # and the tab shows the comment to colleagues
+    # and the tab shows the comment to colleagues, with its author
     page.get_by_role("link", name="Back to the person's debts").click()
-    expect(page.get_by_text("Bailiff called on 1 Dec.")).to_be_visible()
+    expect(page.locator(".debt-comments")).to_contain_text("Bailiff called on 1 Dec.")
+    assert "Bailiff called on 1 Dec." in debt.comments.get().text
 
     # when the agent sets a plan on the office's own claim of another demo person
     recovery = Debt.objects.get(reference="DEMO-ONEM-C31-5521")

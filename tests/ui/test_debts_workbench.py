@@ -18,7 +18,8 @@ from guichet.audit.models import AuditEvent
 from guichet.core import clock
 from guichet.correspondence.models import IncomingMail
 from guichet.correspondence.services import incoming_mail_register
-from guichet.debts.models import Debt, DebtEntry, InstalmentPlan
+from guichet.debts import services
+from guichet.debts.models import Debt, DebtComment, DebtEntry, InstalmentPlan
 from tests.correspondence.factories import LetterheadFactory
 from tests.debts.factories import DebtFactory
 from tests.factories import PersonFactory, TeamFactory
@@ -221,6 +222,87 @@ def test_a_stale_form_says_the_debt_changed_and_overwrites_nothing(
     assert not AuditEvent.objects.filter(action="debt.update").exists()
 
 
+def test_after_a_stale_form_the_input_is_kept_on_the_current_version(
+    client_for: Callable[[Any], Client], wb_payer: Any, wb_person: Any
+) -> None:
+    debt = DebtFactory(person=wb_person, balance="500.00")
+    client = client_for(wb_payer)
+    seen = debt.version
+    assert _entry(client, debt, seen).status_code == 302  # a colleague, meanwhile
+    stale = _entry(client, debt, seen, kind="costs", amount="33.30", note="Bailiff.")
+    assert stale.status_code == 409
+    form = stale.context["forms"].entry
+    # the debt as it is now (the colleague's interest), the input kept, the
+    # version the page shows in the hidden field
+    assert stale.context["debt"].balance == Decimal("512.40")
+    assert (form["kind"].value(), form["amount"].value(), form["note"].value()) == (
+        "costs",
+        "33.30",
+        "Bailiff.",
+    )
+    assert form["version"].value() == "2"
+    assert 'name="entry-version" value="2"' in stale.content.decode()
+    assert debt.entries.count() == 2
+    # submitted again, having seen the change, it applies
+    again = _entry(client, debt, 2, kind="costs", amount="33.30", note="Bailiff.")
+    assert again.status_code == 302
+    assert debt.entries.order_by("-id")[0].amount == Decimal("33.30")
+
+
+def test_a_comment_is_shown_with_its_author_newest_first(
+    client_for: Callable[[Any], Client], wb_payer: Any, wb_person: Any
+) -> None:
+    debt = DebtFactory(person=wb_person, creditor_name="Étude Lambert")
+    client = client_for(wb_payer)
+    empty = client.post(f"/debts/{debt.uuid}/", {"form": "comment", "comment-text": ""})
+    assert empty.status_code == 422
+    assert empty.context["forms"].comment.errors["text"]
+    for text in ("First call.", "Second call.", "Third: paid soon."):
+        response = client.post(
+            f"/debts/{debt.uuid}/", {"form": "comment", "comment-text": text}
+        )
+        assert response.status_code == 302
+    assert DebtComment.objects.filter(debt=debt).count() == 3
+    page = client.get(f"/debts/{debt.uuid}/").content.decode()
+    assert page.index("Third: paid soon.") < page.index("First call.")
+    assert str(wb_payer) in page
+    tab = client.get(f"/persons/{wb_person.uuid}/debts/").content.decode()
+    assert "Third: paid soon." in tab
+    assert "Second call." in tab
+    assert "First call." not in tab  # the latest two; all on the debt's page
+    assert "All 3 comments on the debt's page" in tab
+    assert str(wb_payer) in tab
+    debt.refresh_from_db()
+    assert debt.version == 1
+
+
+def test_a_hidden_debts_comments_are_never_shown(
+    client_for: Callable[[Any], Client],
+    make_agent: Callable[..., Any],
+    wb_payer: Any,
+    wb_person: Any,
+) -> None:
+    liege = make_agent(
+        "payment_agent", teams=("payment-office-liege",), username="wb-liege"
+    )
+    theirs = DebtFactory(
+        person=wb_person, team=TeamFactory(code="payment-office-liege")
+    )
+    services.debt_comment_add(actor=liege, debt_id=theirs.uuid, text="Liège only.")
+    client = client_for(wb_payer)
+    tab = client.get(f"/persons/{wb_person.uuid}/debts/")
+    assert tab.status_code == 200
+    assert "Liège only." not in tab.content.decode()
+    assert client.get(f"/debts/{theirs.uuid}/").status_code == 404
+    post = client.post(
+        f"/debts/{theirs.uuid}/", {"form": "comment", "comment-text": "Mine?"}
+    )
+    assert post.status_code == 404
+    assert DebtComment.objects.filter(debt=theirs).count() == 1
+    history = client.get(f"/persons/{wb_person.uuid}/history/").content.decode()
+    assert "Liège only." not in history
+
+
 def test_sets_a_plan_changes_the_status_and_writes_a_comment(
     client_for: Callable[[Any], Client], wb_payer: Any, wb_person: Any
 ) -> None:
@@ -299,7 +381,9 @@ def test_a_reader_below_level_c_sees_the_debt_without_its_forms(
     debt = DebtFactory(person=wb_person)
     client = client_for(reader)
     forms = client.get(f"/debts/{debt.uuid}/").context["forms"]
-    assert (forms.entry, forms.plan, forms.status, forms.details) == (None,) * 4
+    assert (forms.entry, forms.plan, forms.status, forms.details, forms.comment) == (
+        None,
+    ) * 5
     assert client.get(f"/persons/{wb_person.uuid}/debts/new/").status_code == 403
     assert _entry(client, debt, debt.version).status_code == 403
     assert debt.entries.count() == 1

@@ -256,7 +256,11 @@ class DebtIn(StrictIn):
         None, description="Subrogation: period advanced."
     )
     period_to: IsoDate | None = None
-    comment: str = ""
+    comment: str = Field(
+        "",
+        description="The claim's description (the judgment or decision it comes "
+        "from); messages for colleagues go to /debts/{id}/comments.",
+    )
     notice_mail: UUID | None = Field(
         None,
         description=(
@@ -428,7 +432,7 @@ def debt_read(request: HttpRequest, response: HttpResponse, debt_id: UUID) -> An
     "/debts/{debt_id}",
     by_alias=True,
     response=responses({200: DebtDetailOut}, 403, 404, 412, 428),
-    summary="Change a debt's status, creditor or comment (If-Match required)",
+    summary="Change a debt's status, creditor or description (If-Match required)",
 )
 def debt_update(
     request: HttpRequest, response: HttpResponse, debt_id: UUID, payload: DebtPatchIn
@@ -478,6 +482,62 @@ def debt_plan_add(
         **payload.model_dump(),
     )
     return Status(201, _detail(request, response, debt_id))
+
+
+class DebtCommentIn(StrictIn):
+    text: str = Field(
+        description="The message for the colleagues who follow the debt "
+        "(at most 4000 characters). A comment is never changed: a correction is "
+        "a new comment."
+    )
+
+
+class DebtCommentOut(Schema):
+    id: UUID = Field(validation_alias="uuid")
+    author: str = Field(description="The agent who wrote it, by name.")
+    written_at: dt.datetime
+    text: str
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return str(obj.author)
+
+
+class DebtCommentsOut(Schema):
+    debt_id: UUID
+    items: list[DebtCommentOut] = Field(description="Newest first.")
+
+
+@router.get(
+    "/debts/{debt_id}/comments",
+    by_alias=True,
+    response=responses({200: DebtCommentsOut}, 404),
+    summary="A debt's comments for colleagues, newest first",
+)
+def debt_comments(request: HttpRequest, debt_id: UUID) -> Any:
+    debt, comments = selectors.debt_comments_for_agent(
+        agent=actor(request), debt_id=debt_id
+    )
+    return {"debt_id": debt.uuid, "items": comments}
+
+
+@router.post(
+    "/debts/{debt_id}/comments",
+    by_alias=True,
+    response=responses({201: DebtCommentOut}, 403, 404),
+    summary="Write a comment on a debt",
+    description=(
+        "Comments are append-only and change nothing of the debt: no If-Match. "
+        "Who may work on the debt may comment."
+    ),
+)
+def debt_comment_add(
+    request: HttpRequest, debt_id: UUID, payload: DebtCommentIn
+) -> Any:
+    comment = services.debt_comment_add(
+        actor=actor(request), debt_id=debt_id, text=payload.text
+    )
+    return Status(201, comment)
 
 
 class DebtStatementQuery(Schema):

@@ -18,7 +18,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    Count,
     DecimalField,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -26,8 +28,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
@@ -49,6 +52,7 @@ from .models import (
     AllocationPosting,
     BracketTable,
     Debt,
+    DebtComment,
     DebtEntry,
     DebtKind,
     DebtStatus,
@@ -295,18 +299,53 @@ def _with_ledger(debts: QuerySet[Debt]) -> QuerySet[Debt]:
     )
 
 
+# How many of a debt's latest comments the person's Debts tab shows.
+LATEST_COMMENTS = 2
+
+
+def _attach_latest_comments(debts: list[Debt]) -> None:
+    """Set `latest_comments` (newest first, at most LATEST_COMMENTS) and
+    `comment_count` on each debt, in one query (a window per debt)."""
+    order = [F("written_at").desc(), F("id").desc()]
+    rows = (
+        DebtComment.objects.filter(debt__in=debts)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("debt_id")], order_by=order),
+            total=Window(Count("id"), partition_by=[F("debt_id")]),
+        )
+        .filter(rank__lte=LATEST_COMMENTS)
+        .select_related("author")
+        .order_by("debt_id", *order)
+    )
+    by_debt: dict[int, list[DebtComment]] = {}
+    counts: dict[int, int] = {}
+    for row in rows:
+        by_debt.setdefault(row.debt_id, []).append(row)
+        counts[row.debt_id] = row.total
+    for debt in debts:
+        debt.latest_comments = by_debt.get(debt.pk, [])  # type: ignore[attr-defined]  # shown on the tab
+        debt.comment_count = counts.get(debt.pk, 0)  # type: ignore[attr-defined]  # shown on the tab
+
+
 def person_debts_for_agent(
-    *, agent: Agent, person_id: str | uuid_module.UUID, with_ledger: bool = False
+    *,
+    agent: Agent,
+    person_id: str | uuid_module.UUID,
+    with_ledger: bool = False,
+    with_comments: bool = False,
 ) -> PersonDebts:
     """A person's debts the agent may see, with balances; the read is logged.
 
-    `with_ledger` also loads each debt's entries and instalment plans (two queries).
+    `with_ledger` also loads each debt's entries and instalment plans (two queries);
+    `with_comments` each debt's latest comments and their count (one query).
     """
     person = _person_for_debts(agent, person_id)
     debts_query = _with_details(debts_visible(agent=agent).filter(person=person))
     if with_ledger:
         debts_query = _with_ledger(debts_query)
     debts = list(debts_query.order_by("notified_on", "id"))
+    if with_comments:
+        _attach_latest_comments(debts)
     last_posting = (
         AllocationPosting.objects.filter(person=person, team_id__in=agent.team_ids)
         .select_related("team")
@@ -322,14 +361,25 @@ def person_debts_for_agent(
     return PersonDebts(person=person, debts=debts, last_posting=last_posting)
 
 
-def debt_get_for_agent(*, agent: Agent, debt_id: str | uuid_module.UUID) -> Debt:
-    """One debt with its ledger entries and instalment plans; the read is logged."""
+def _comments() -> QuerySet[DebtComment]:
+    return DebtComment.objects.select_related("author").order_by("-written_at", "-id")
+
+
+def debt_get_for_agent(
+    *,
+    agent: Agent,
+    debt_id: str | uuid_module.UUID,
+    with_comments: bool = False,
+) -> Debt:
+    """One debt with its ledger entries and instalment plans; the read is logged.
+
+    `with_comments` also loads its comments, newest first (`debt.comments.all()`).
+    """
     key = parse_uuid(debt_id)
-    debt = (
-        _with_ledger(_with_details(debts_visible(agent=agent))).filter(uuid=key).first()
-        if key
-        else None
-    )
+    found = _with_ledger(_with_details(debts_visible(agent=agent)))
+    if with_comments:
+        found = found.prefetch_related(Prefetch("comments", queryset=_comments()))
+    debt = found.filter(uuid=key).first() if key else None
     if debt is None:
         raise NotFound(_("No such debt."))
     access_record(
@@ -339,6 +389,41 @@ def debt_get_for_agent(*, agent: Agent, debt_id: str | uuid_module.UUID) -> Debt
         context={"debt": str(debt.uuid)},
     )
     return debt
+
+
+def debt_comments_for_agent(
+    *, agent: Agent, debt_id: str | uuid_module.UUID
+) -> tuple[Debt, list[DebtComment]]:
+    """A visible debt and its comments, newest first; the read is logged."""
+    key = parse_uuid(debt_id)
+    debt = (
+        debts_visible(agent=agent).select_related("person").filter(uuid=key).first()
+        if key
+        else None
+    )
+    if debt is None:
+        raise NotFound(_("No such debt."))
+    comments = list(_comments().filter(debt=debt))
+    access_record(
+        actor=agent,
+        action="debt.comments",
+        obj=debt.person,
+        context={"debt": str(debt.uuid)},
+    )
+    return debt, comments
+
+
+def debts_in_history(*, agent: Agent, person: Person) -> dict[str, Debt]:
+    """The person's debts whose writes the agent may read in the person's history:
+    those the agent sees, by public id (`parties.history` source)."""
+    if not policy.may(agent, Action.DEBT_VIEW):
+        return {}
+    return {
+        str(debt.uuid): debt
+        for debt in debts_visible(agent=agent)
+        .filter(person=person)
+        .select_related("team")
+    }
 
 
 def month_of(period: str) -> tuple[dt.date, dt.date]:

@@ -26,6 +26,7 @@ from guichet.core.errors import (
 )
 from guichet.core.money import format_amount
 from guichet.core.validation import choice, parse_uuid, text
+from guichet.core.validation import text as text_field
 from guichet.core.versioning import versioned_update
 
 from . import selectors, serialize
@@ -38,6 +39,7 @@ from .models import (
     BracketTable,
     Confidence,
     Debt,
+    DebtComment,
     DebtEntry,
     DebtKind,
     DebtStatus,
@@ -708,6 +710,38 @@ def instalment_plan_add(
         reason=clean_note,
     )
     return plan
+
+
+@transaction.atomic
+def debt_comment_add(
+    *, actor: Agent, debt_id: str | uuid_module.UUID, text: object
+) -> DebtComment:
+    """Write a comment the colleagues who follow the debt read.
+
+    Who may comment is who may work on the debt. A comment is never edited or
+    deleted: a correction is a new comment. It changes nothing of the debt, so it
+    carries no version and never makes a colleague's form stale.
+    """
+    debt = _locked_debt(actor, debt_id, Action.DEBT_COMMENT)
+    problems = v.Problems()
+    clean = text_field(
+        problems, "text", text, required=True, max_length=4000, multiline=True
+    )
+    problems.raise_if_any()
+    comment = DebtComment.objects.create(
+        debt=debt, author=actor, written_at=clock.now(), text=clean
+    )
+    audit_record(
+        actor=actor,
+        action="debt.comment_add",
+        obj=debt,
+        summary={
+            "comment": str(comment.uuid),
+            "person": str(debt.person.uuid),
+            "text": clean,
+        },
+    )
+    return comment
 
 
 # Posting a month's allocation

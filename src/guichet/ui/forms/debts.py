@@ -231,10 +231,14 @@ class DebtRegisterForm(ServiceForm):
         label=_("Obtained by fraud (recovery only)"), required=False
     )
     comment = forms.CharField(
-        label=_("Comment for colleagues"),
+        label=_("Description of the claim"),
         required=False,
         max_length=4000,
         widget=_text_area(),
+        help_text=_(
+            "What the claim is: the judgment or decision it comes from. Messages "
+            "for colleagues go in the comments, on the debt's page."
+        ),
     )
     team = forms.ChoiceField(label=_("Payment office"), required=False)
 
@@ -341,22 +345,40 @@ class DebtStatusForm(VersionedForm):
 
 
 class DebtDetailsForm(VersionedForm):
-    """The creditor, its reference and the comment colleagues see."""
+    """The creditor, its reference and the claim's description."""
 
     creditor_name = forms.CharField(label=_("Creditor"), required=False, max_length=200)
     reference = forms.CharField(
         label=_("Creditor's reference"), required=False, max_length=100
     )
     comment = forms.CharField(
-        label=_("Comment for colleagues"),
+        label=_("Description of the claim"),
         required=False,
         max_length=4000,
         widget=_text_area(4),
-        help_text=_(
-            "Shown on the person's Debts tab to everyone who follows the debt."
-        ),
+        help_text=_("What the claim is: the judgment or decision it comes from."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "details")
+        super().__init__(*args, **kwargs)
+
+
+class DebtCommentForm(ServiceForm):
+    """A comment for the colleagues who follow the debt: added, never changed."""
+
+    text = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=_text_area(3),
+        help_text=_(
+            "Shown with your name to everyone who follows the debt, on this page "
+            "and on the person's Debts tab. A comment cannot be changed: write a "
+            "new one to correct it."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "comment")
         super().__init__(*args, **kwargs)

@@ -41,6 +41,7 @@ from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import ServiceForm, apply_errors, submit
 from guichet.ui.forms.debts import (
     ClaimRowForm,
+    DebtCommentForm,
     DebtDetailsForm,
     DebtEntryForm,
     DebtPlanForm,
@@ -274,7 +275,7 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     # A role the tab is not for is refused as the calculator refuses it (403).
     policy.require(agent, Action.DEBT_VIEW)
     found = selectors.person_debts_for_agent(
-        agent=agent, person_id=person_id, with_ledger=True
+        agent=agent, person_id=person_id, with_ledger=True, with_comments=True
     )
     person = found.person
     submitted = "paid_on" in request.GET
@@ -449,12 +450,20 @@ class DebtForms:
     plan: DebtPlanForm | None
     status: DebtStatusForm | None
     details: DebtDetailsForm | None
+    comment: DebtCommentForm | None
 
     def named(self, name: str) -> ServiceForm | None:
         return getattr(self, name, None) if name in FORM_NAMES else None
 
+    @property
+    def stale(self) -> bool:
+        return any(
+            form is not None and form.stale
+            for form in (self.entry, self.plan, self.status, self.details)
+        )
 
-FORM_NAMES = ("entry", "plan", "status", "details")
+
+FORM_NAMES = ("entry", "plan", "status", "details", "comment")
 
 
 def _debt_forms(
@@ -472,6 +481,7 @@ def _debt_forms(
             ("entry", Action.DEBT_ENTRY_ADD),
             ("plan", Action.DEBT_PLAN_SET),
             ("status", Action.DEBT_EDIT),
+            ("comment", Action.DEBT_COMMENT),
         )
     }
     statuses = [
@@ -504,7 +514,15 @@ def _debt_forms(
         )
         if may["status"]
         else None,
+        comment=DebtCommentForm(bound("comment")) if may["comment"] else None,
     )
+
+
+def _current_version(data: QueryDict, which: str, debt: Debt) -> QueryDict:
+    """The agent's input for the form `which`, based on the debt's version now."""
+    fresh = data.copy()
+    fresh[f"{which}-version"] = str(debt.version)
+    return fresh
 
 
 def _debt_change(
@@ -513,6 +531,14 @@ def _debt_change(
     """Call the service of the form `which`; its result and the message to show."""
     data = form.cleaned_data
     done: object
+    if which == "comment":
+        done = submit(
+            form,
+            lambda: services.debt_comment_add(
+                actor=agent, debt_id=debt.uuid, text=data["text"]
+            ),
+        )
+        return None if done is None else (done, gettext("The comment is written."))
     common = {"actor": agent, "debt_id": debt.uuid, "expected_version": data["version"]}
     if which == "entry":
         done = submit(
@@ -562,11 +588,14 @@ def debt_detail(request: HttpRequest, debt_id: uuid.UUID) -> HttpResponse:
     """One debt: its notice, ledger and plans, and the forms that change it."""
     agent = agent_of(request)
     policy.require(agent, Action.DEBT_VIEW)
-    debt = selectors.debt_get_for_agent(agent=agent, debt_id=debt_id)
+    debt = selectors.debt_get_for_agent(
+        agent=agent, debt_id=debt_id, with_comments=True
+    )
     posted = request.method == "POST"
     which = request.POST.get("form", "") if posted else ""
     forms = _debt_forms(agent, debt, request.POST if posted else None, which)
     status = 200
+    stale = False
     if posted:
         form = forms.named(which)
         if form is None:
@@ -576,7 +605,18 @@ def debt_detail(request: HttpRequest, debt_id: uuid.UUID) -> HttpResponse:
             if done is not None:
                 messages.success(request, done[1])
                 return HttpResponseRedirect(reverse("ui:debt_detail", args=[debt.uuid]))
-        status = 409 if form.stale else 422
+        stale = forms.stale
+        status = 409 if stale else 422
+    if stale:
+        # A colleague changed the debt: show it as it is now, with the agent's
+        # input kept and based on the current version, so that submitting again
+        # (having seen the change) applies it on purpose.
+        debt = selectors.debt_get_for_agent(
+            agent=agent, debt_id=debt.uuid, with_comments=True
+        )
+        forms = _debt_forms(
+            agent, debt, _current_version(request.POST, which, debt), which
+        )
     return render(
         request,
         "ui/debts/debt_detail.html",
@@ -585,10 +625,8 @@ def debt_detail(request: HttpRequest, debt_id: uuid.UUID) -> HttpResponse:
             "tabs": _person_tabs(agent, debt.person.uuid),
             "debt": debt,
             "forms": forms,
-            "stale": any(
-                form is not None and form.stale
-                for form in (forms.entry, forms.plan, forms.status, forms.details)
-            ),
+            "stale": stale,
+            "stale_form": which if stale else "",
             "languages": STATEMENT_LANGUAGES,
         },
         status=status,
