@@ -645,3 +645,82 @@ def test_who_reads_the_claims(
     assert response.status_code == 200
     assert ("Étude Leroy" in _text(response)) is sees_claim
     assert "Huissier Liège" not in _text(response)
+
+
+# Booking the month's retentions the tab previewed (services.allocation_post).
+
+
+def _book(client: Client, person: Any, **fields: str) -> Any:
+    return client.post(f"/persons/{person.uuid}/debts/retentions/", fields)
+
+
+def test_the_preview_offers_to_book_the_month_and_booking_writes_the_ledger(
+    client_for: Callable[[Any], Client], payer: Any, debtor: Any
+) -> None:
+    client = client_for(payer)
+    page = client.get(
+        _debts_url(debtor), {"paid_on": "2024-06-15", "replacement": "1800"}
+    ).content.decode()
+    assert "Book the retentions of 2024-06" in page
+    assert 'name="replacement" value="1800"' in page
+    response = _book(client, debtor, paid_on="2024-06-15", replacement="1800")
+    assert response.status_code == 302
+    assert response["Location"].startswith(_debts_url(debtor) + "?")
+    entry = DebtEntry.objects.get(kind="retention")
+    assert (entry.amount, entry.period) == (D("-201.00"), "2024-06")
+    shown = _text(client.get(response["Location"]))
+    assert "The retentions of 2024-06 are booked: 201.00 € kept back." in shown
+    # The same figures again change nothing and say so.
+    again = _book(client, debtor, paid_on="2024-06-15", replacement="1800")
+    assert again.status_code == 302
+    assert DebtEntry.objects.filter(kind="retention").count() == 1
+    assert "were already booked with these figures" in _text(
+        client.get(again["Location"])
+    )
+
+
+def test_a_booked_month_is_never_booked_again_with_other_figures(
+    client_for: Callable[[Any], Client], payer: Any, debtor: Any
+) -> None:
+    client = client_for(payer)
+    _book(client, debtor, paid_on="2024-06-15", replacement="1800")
+    response = _book(client, debtor, paid_on="2024-06-15", replacement="2100")
+    assert response.status_code == 409
+    assert "was already posted with other figures; nothing was changed" in _text(
+        response
+    )
+    assert list(DebtEntry.objects.filter(kind="retention").values_list("amount")) == [
+        (D("-201.00"),)
+    ]
+
+
+def test_booking_refuses_bad_input_and_other_roles(
+    client_for: Callable[[Any], Client],
+    payer: Any,
+    agents: dict[str, Any],
+    debtor: Any,
+) -> None:
+    response = _book(client_for(payer), debtor, paid_on="2024-06-15", replacement="-5")
+    assert response.status_code == 422
+    assert "replacement" in _field_errors(response)
+    assert (
+        _book(
+            client_for(agents["first_line"]),
+            debtor,
+            paid_on="2024-06-15",
+            replacement="1800",
+        ).status_code
+        == 403
+    )
+    hidden = PersonFactory(confidential_team=TeamFactory(code="visas"))
+    assert (
+        _book(
+            client_for(payer), hidden, paid_on="2024-06-15", replacement="1800"
+        ).status_code
+        == 404
+    )
+    assert (
+        client_for(payer).get(f"/persons/{debtor.uuid}/debts/retentions/").status_code
+        == 405
+    )
+    assert not DebtEntry.objects.filter(kind="retention").exists()

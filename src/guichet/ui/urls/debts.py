@@ -11,6 +11,11 @@ urlpatterns = [
         name="person_debts",
     ),
     path(
+        "persons/<uuid:person_id>/debts/retentions/",
+        debts.person_allocation_post,
+        name="person_allocation_post",
+    ),
+    path(
         "persons/<uuid:person_id>/debts/new/",
         debts.debt_register,
         name="debt_register",

@@ -16,19 +16,28 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.db.models import Sum
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.debts import Action
 from guichet.agents.models import Agent, Team
-from guichet.core.errors import FieldError, Forbidden, ValidationFailed
+from guichet.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from guichet.debts import selectors, services, statement
 from guichet.debts import validation as v
 from guichet.debts.allocation import Allocation, Line
@@ -274,6 +283,19 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     agent = agent_of(request)
     # A role the tab is not for is refused as the calculator refuses it (403).
     policy.require(agent, Action.DEBT_VIEW)
+    return _debts_tab(request, agent, person_id)
+
+
+def _debts_tab(
+    request: HttpRequest,
+    agent: Agent,
+    person_id: uuid.UUID,
+    *,
+    refused: NextPaymentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The Debts tab; with `refused`, the payment form a booking was refused on,
+    shown with its errors and without a preview."""
     found = selectors.person_debts_for_agent(
         agent=agent, person_id=person_id, with_ledger=True, with_comments=True
     )
@@ -288,7 +310,7 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         if last
         else None
     )
-    form = NextPaymentForm(
+    form = refused or NextPaymentForm(
         data,
         teams=_team_choices(agent),
         initial={
@@ -301,11 +323,11 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "debts": found.debts,
         "total": sum((debt.balance for debt in found.debts), Decimal("0.00")),  # type: ignore[attr-defined]  # annotated by with_balance
         "form": form,
-        "last_posting": None if submitted else last,
+        "last_posting": None if submitted or refused else last,
         "may_register": policy.may(agent, Action.DEBT_REGISTER),
+        "may_post": policy.may(agent, Action.DEBT_ALLOCATION_POST),
     }
-    status = 200
-    if data is not None:
+    if data is not None and refused is None:
         preview = _preview(agent, person.uuid, form) if form.is_valid() else None
         if preview is None:
             status = 422 if submitted else 200
@@ -327,6 +349,66 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         {"person": person, "tabs": tabs, **context},
         status=status,
     )
+
+
+def person_allocation_post(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Book the month's retentions the tab previewed (`services.allocation_post`):
+    each creditor's share kept back and booked on its debt. Booking the same month
+    again with the same figures changes nothing; with other figures it is refused,
+    and a booked month is corrected only by ledger entries."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    agent = agent_of(request)
+    policy.require(agent, Action.DEBT_ALLOCATION_POST)
+    form = NextPaymentForm(request.POST, teams=_team_choices(agent))
+    status = 422
+    if form.is_valid():
+        try:
+            payment = v.payment_request(form.payment_data())
+            result = services.allocation_post(
+                actor=agent,
+                person_id=person_id,
+                period=payment.period,
+                paid_on=payment.paid_on,
+                income=payment.income,
+                children=payment.children,
+                team_code=form.cleaned_data.get("team") or None,
+            )
+        except NoTableInForce as error:  # the service's field is "on"
+            form.add_error("paid_on", error.text)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        except Conflict as error:  # already booked with other figures
+            form.add_error(None, error.text)
+            status = 409
+        else:
+            posting = result.posting
+            kept = posting.entries.aggregate(total=Sum("amount"))["total"]
+            messages.success(
+                request,
+                gettext(
+                    "The retentions of %(period)s are booked: %(amount)s € kept back."
+                )
+                % {
+                    "period": posting.period,
+                    "amount": number_format(-(kept or 0), 2, force_grouping=True),
+                }
+                if result.created
+                else gettext(
+                    "The retentions of %(period)s were already booked with these "
+                    "figures; nothing was changed."
+                )
+                % {"period": posting.period},
+            )
+            query = {
+                key: value
+                for key, value in request.POST.items()
+                if key in form.fields and value
+            }
+            return HttpResponseRedirect(
+                reverse("ui:person_debts", args=[person_id]) + "?" + urlencode(query)
+            )
+    return _debts_tab(request, agent, person_id, refused=form, status=status)
 
 
 def _with_language(query: QueryDict, language: str | None) -> QueryDict:
