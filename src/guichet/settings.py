@@ -185,6 +185,7 @@ INSTALLED_APPS = [
     "guichet.telephony",
     "guichet.visits",
     "guichet.agenda",
+    "guichet.payments",
     "guichet.inbox",
     "guichet.demo",
     "guichet.api",
