@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
 from django_stubs_ext import StrOrPromise
 
 from guichet.agents.models import Team
@@ -354,7 +355,9 @@ class CreditorAccount(VersionedModel):
         _("structured reference"),
         max_length=20,
         blank=True,
-        help_text=_("Belgian structured reference (+++123/4567/89012+++), digits only."),
+        help_text=_(
+            "Belgian structured reference (+++123/4567/89012+++), digits only."
+        ),
     )
     text = models.CharField(_("free text"), max_length=140, blank=True)
 
@@ -378,7 +381,10 @@ class RunState(models.TextChoices):
 
 class PaymentRun(VersionedModel):
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("payment office")
+        Team,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("payment office"),
     )
     month = models.CharField(_("month"), max_length=7)
     paid_on = models.DateField(_("execution date"))
@@ -458,7 +464,10 @@ class RunItem(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     run = models.ForeignKey(
-        PaymentRun, on_delete=models.PROTECT, related_name="items", verbose_name=_("run")
+        PaymentRun,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("run"),
     )
     beneficiary = models.ForeignKey(
         Beneficiary,
@@ -711,7 +720,8 @@ class LedgerLine(models.Model):
         verbose_name_plural = _("ledger lines")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(debit__gt=0) & Q(credit=0)) | (Q(debit=0) & Q(credit__gt=0)),
+                condition=(Q(debit__gt=0) & Q(credit=0))
+                | (Q(debit=0) & Q(credit__gt=0)),
                 name="payments_line_one_side",
             ),
         ]
