@@ -106,13 +106,12 @@ def _copy_database(target: Path) -> None:
     copy.close()
 
 
-def _writing_files(path: Path) -> bool:
-    """The first file is recorded: the command is writing the next ones."""
+def _files(path: Path) -> int:
     try:
         rows = _query(path, "SELECT count(*) FROM payments_sepafile")
     except sqlite3.OperationalError:  # pragma: no cover - locked a moment
-        return False
-    return bool(rows and rows[0][0])
+        return -1
+    return int(rows[0][0])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,6 +148,7 @@ def test_a_killed_run_resumed_pays_like_an_uninterrupted_one(
     chance = random.Random(18)  # noqa: S311 - kill times, not secrets
     kills = 0
     for attempt in range(4):
+        files_before = _files(killed)
         process = subprocess.Popen(
             _command(killed_out),
             env=_environment(killed, tmp_path),
@@ -156,9 +156,9 @@ def test_a_killed_run_resumed_pays_like_an_uninterrupted_one(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        if attempt == 3:  # once while the files are written
+        if attempt == 3:  # once while the files are written: one more recorded
             deadline = time.monotonic() + 60
-            while not _writing_files(killed) and process.poll() is None:
+            while _files(killed) <= files_before and process.poll() is None:
                 assert time.monotonic() < deadline
                 time.sleep(0.01)
         else:
