@@ -89,13 +89,16 @@ def _state(path: Path, out: Path) -> dict[str, Any]:
             path, "SELECT message_id, sha256, count, total FROM payments_sepafile"
         ),
         "retentions": _query(
-            path, "SELECT debt_id, amount, period FROM debts_debtentry WHERE kind = 'retention'"
+            path,
+            "SELECT debt_id, amount, period FROM debts_debtentry WHERE kind = 'retention'",
         ),
         "bytes": {
             file.name: hashlib.sha256(file.read_bytes()).hexdigest()
             for file in sorted(out.glob("*.xml"))
         },
-        "run": _query(path, "SELECT state, transfers, transfers_total FROM payments_paymentrun"),
+        "run": _query(
+            path, "SELECT state, transfers, transfers_total FROM payments_paymentrun"
+        ),
     }
 
 
@@ -182,4 +185,6 @@ def test_a_killed_run_resumed_pays_like_an_uninterrupted_one(
     expected, got = _state(whole, whole_out), _state(killed, killed_out)
     assert got == expected
     assert len(expected["files"]) >= 3
-    assert expected["run"] == [("executed", len(expected["payments"]), expected["run"][0][2])]
+    assert expected["run"] == [
+        ("executed", len(expected["payments"]), expected["run"][0][2])
+    ]

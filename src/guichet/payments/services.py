@@ -74,8 +74,8 @@ def clean_month(problems: Problems, name: str, raw: object) -> str | None:
 def clean_iban(problems: Problems, name: str, raw: str) -> str:
     result = check_iban(raw or "")
     if not result.valid:
-        for error in result.errors:
-            problems.add(name, Code.INVALID_IBAN, error.message, **error.params)
+        error = result.errors[0]
+        problems.add(name, Code.INVALID_IBAN, error.message, **error.params)
     return result.normalized
 
 
@@ -84,8 +84,8 @@ def clean_bic(problems: Problems, name: str, raw: str) -> str:
         return ""
     result = check_bic(raw)
     if not result.valid:
-        for error in result.errors:
-            problems.add(name, Code.INVALID_BIC, error.message, **error.params)
+        error = result.errors[0]
+        problems.add(name, Code.INVALID_BIC, error.message, **error.params)
     return result.normalized
 
 
@@ -446,8 +446,8 @@ def creditor_account_set(
     if ogm:
         result = check_ogm(ogm)
         if not result.valid:
-            for error in result.errors:
-                problems.add("ogm", Code.INVALID_OGM, error.message, **error.params)
+            error = result.errors[0]
+            problems.add("ogm", Code.INVALID_OGM, error.message, **error.params)
         clean_ogm = result.normalized
     problems.raise_if_any()
     account, created = CreditorAccount.objects.select_for_update().get_or_create(
@@ -647,10 +647,7 @@ def _clean_days(problems: Problems, values: dict[str, Any], month: str | None) -
             )
     if month is not None and not problems.errors:
         _first, last = calculation.month_bounds(month)
-        if (
-            sum(values.values()) - values["days_payable"] > last.day
-            or values["days_payable"] > last.day
-        ):
+        if sum(values.values()) > last.day:
             problems.add(
                 "days_payable",
                 Code.INVALID_DAYS,
