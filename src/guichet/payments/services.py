@@ -71,6 +71,13 @@ def clean_month(problems: Problems, name: str, raw: object) -> str | None:
     return raw.strip()
 
 
+def clean_month_or_refuse(raw: object) -> str:
+    problems = _problems()
+    month = clean_month(problems, "month", raw)
+    problems.raise_if_any()
+    return str(month)
+
+
 def clean_iban(problems: Problems, name: str, raw: str) -> str:
     result = check_iban(raw or "")
     if not result.valid:
