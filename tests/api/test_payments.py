@@ -6,8 +6,25 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from tests.payments.conftest import pay_agent, pay_second  # noqa: F401 - fixtures
+import pytest
+
+from tests.debts.factories import load_shipped_tables
 from tests.payments.factories import pay_beneficiary
+
+
+@pytest.fixture
+def pay_agent(make_agent: Any) -> Any:
+    load_shipped_tables()
+    return make_agent(
+        "payment_agent", level="C", teams=("payment-office",), username="pay.c"
+    )
+
+
+@pytest.fixture
+def pay_second(make_agent: Any) -> Any:
+    return make_agent(
+        "payment_agent", level="B", teams=("payment-office",), username="pay.b"
+    )
 
 
 def test_a_month_from_preparation_to_execution(
