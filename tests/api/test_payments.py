@@ -30,7 +30,7 @@ def pay_second(make_agent: Any) -> Any:
 def test_a_month_from_preparation_to_execution(
     pay_agent: Any, pay_second: Any, api_for: Any, settings: Any, tmp_path: Path
 ) -> None:
-    settings.VAR_DIR = tmp_path
+    settings.PAYMENTS_OUT_DIR = tmp_path
     beneficiary = pay_beneficiary(agent=pay_agent, confirmer=pay_second)
     preparer, approver = api_for(pay_agent), api_for(pay_second)
 

@@ -5,7 +5,7 @@ execute, exceptions) and the ledger's balances.
 Handlers parse, call one service or selector and shape the answer; the rules live
 in `guichet.payments`. Amounts are decimal strings with two decimals. Reviewing,
 approving a run and ending an entitlement edit them: they need `If-Match` with the
-ETag of the last read. A run is executed into `GUICHET_VAR_DIR/payments/<month>`.
+ETag of the last read. A run is executed into `GUICHET_PAYMENTS_OUT_DIR/<month>`.
 """
 
 from __future__ import annotations
@@ -449,7 +449,7 @@ def payment_run_approve(
 def payment_run_execute(request: HttpRequest, run_id: UUID) -> Any:
     agent = actor(request)
     run = selectors.run_get_for_agent(agent=agent, run_id=run_id)
-    out = settings.VAR_DIR / "payments" / run.month
+    out = settings.PAYMENTS_OUT_DIR / run.month
     result = runs.run_execute(actor=agent, run=run, out_dir=out)
     return {
         "run": run.uuid,
