@@ -99,7 +99,7 @@ def main() -> None:
     started = time.monotonic()
     while done < options.beneficiaries:
         size = min(options.chunk, options.beneficiaries - done)
-        chance = random.Random(done)  # noqa: S311 - test data
+        chance = random.Random(done)
         with transaction.atomic():
             persons = Person.objects.bulk_create(
                 [

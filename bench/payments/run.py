@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import setup  # noqa: E402 - the bench's own helper
+from generate import setup
 
 
 def reset(month: str) -> None:
