@@ -36,7 +36,7 @@ def test_the_demo_month_is_paid_once(demo: Any, tmp_path: Path) -> None:
     answer = json.loads(first.getvalue())
     assert Beneficiary.objects.filter(team__code="payment-office").count() == 30
     assert answer["payments"] == Payment.objects.count() > 30
-    assert {kind for kind in Payment.objects.values_list("debt__kind", flat=True)} >= {
+    assert set(Payment.objects.values_list("debt__kind", flat=True)) >= {
         None,
         "maintenance",
         "seizure",
