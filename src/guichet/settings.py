@@ -185,6 +185,7 @@ INSTALLED_APPS = [
     "guichet.telephony",
     "guichet.visits",
     "guichet.agenda",
+    "guichet.payments",
     "guichet.inbox",
     "guichet.demo",
     "guichet.api",
@@ -639,6 +640,64 @@ DEBTS_RECOVERY_FRAUD_RATE = env.parsed(
     "in famipedia.be CO 1319 (1999) point 6.2; not confirmed for unemployment benefits.",
     parse=_percent,
     kind="percentage",
+)
+
+
+# Payments: the monthly runs and their SEPA credit transfer files (docs/payments.md).
+PAYMENTS_DEBTOR_NAME = env.string(
+    "GUICHET_PAYMENTS_DEBTOR_NAME",
+    default="Guichet demo payment office",
+    help="Name of the account the benefits are paid from (the SEPA debtor).",
+)
+PAYMENTS_DEBTOR_IBAN = env.string(
+    "GUICHET_PAYMENTS_DEBTOR_IBAN",
+    default="BE71096123456769",
+    help="IBAN of the account the benefits are paid from (the demo's is a test number).",
+)
+PAYMENTS_DEBTOR_BIC = env.string(
+    "GUICHET_PAYMENTS_DEBTOR_BIC",
+    default="GKCCBEBB",
+    help="BIC of the bank of that account.",
+)
+PAYMENTS_SEPA_VERSION = env.string(
+    "GUICHET_PAYMENTS_SEPA_VERSION",
+    default="09",
+    help="pain.001.001 version of the transfer files: 09 (current) or 03 (for a bank "
+    "that still asks for it).",
+)
+PAYMENTS_MAX_PER_FILE = env.integer(
+    "GUICHET_PAYMENTS_MAX_PER_FILE",
+    default=5000,
+    help="Most credit transfers in one file. The sources state no bank limit; 5000 is "
+    "our default, lower it to what your bank accepts.",
+)
+PAYMENTS_OUT_DIR = Path(
+    env.string(
+        "GUICHET_PAYMENTS_OUT_DIR",
+        default=str(VAR_DIR / "payments"),
+        shown="$GUICHET_VAR_DIR/payments",
+        help="Where runs executed from the API and the screens write their SEPA "
+        "files (one folder per month); the command line writes into its --out.",
+    )
+)
+PAYMENTS_BATCH_SIZE = env.integer(
+    "GUICHET_PAYMENTS_BATCH_SIZE",
+    default=2000,
+    help="Beneficiaries (or payments) committed together by a run; a run killed "
+    "resumes after the last batch committed.",
+)
+PAYMENTS_RUN_AGENT = env.string(
+    "GUICHET_PAYMENTS_RUN_AGENT",
+    default="payments.system",
+    help="Username of the agent `guichet payments run` prepares and executes as "
+    "(unless --agent is given). The demo creates it.",
+)
+PAYMENTS_SYSTEM_APPROVER = env.string(
+    "GUICHET_PAYMENTS_SYSTEM_APPROVER",
+    default="payments.approver",
+    help="Username of the agent that approves a run `guichet payments run --execute` "
+    "prepared. The demo creates it; where no such agent exists (or this is empty) the "
+    "command refuses to approve: a second agent must approve the run.",
 )
 
 # The counter's kiosk (guichet.visits) is public: this many tickets a minute per site

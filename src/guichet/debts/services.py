@@ -8,14 +8,16 @@ import datetime as dt
 import uuid as uuid_module
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.debts import Action
-from guichet.agents.models import Agent
+from guichet.agents.models import Agent, Team
 from guichet.audit.services import audit_record, changes
 from guichet.core import clock
 from guichet.core.errors import (
@@ -29,7 +31,7 @@ from guichet.core.validation import choice, parse_uuid, text
 from guichet.core.validation import text as text_field
 from guichet.core.versioning import versioned_update
 
-from . import selectors, serialize
+from . import allocation, selectors, serialize
 from . import validation as v
 from .errors import AlreadyPosted, Code
 from .garnishment import Income, IncomeKind
@@ -888,3 +890,114 @@ def _repeat(
             params={"period": existing.period},
         )
     return PostingResult(posting=existing, created=False)
+
+
+@dataclass(frozen=True)
+class BatchPosting:
+    """One person's allocation, computed by the caller with this app's engine
+    (`selectors.claims_for` on `selectors.with_balance` debts, then
+    `allocation.allocate`), to be booked by `allocations_post_batch`."""
+
+    person_id: int
+    income: Income
+    children: int
+    computed: allocation.Allocation
+    debts: Mapping[str, int]  # claim id (the debt's public id) -> debt pk
+
+
+def allocations_post_batch(
+    *,
+    actor: Agent,
+    team: Team,
+    period: str,
+    paid_on: dt.date,
+    postings: Sequence[BatchPosting],
+) -> int:
+    """Book the retentions of a payment run's batch, for many persons at once.
+
+    The payments app's monthly run (issue #18) calls this inside its batch's
+    transaction: the same rows as `allocation_post` (one `AllocationPosting` per
+    person and month, one retention entry per debt and month, a debt paid off
+    extinguished) written with bulk inserts, and one audit record for the batch
+    instead of one per person. Persons already posted for this month and office
+    are skipped (their first posting stands), so a batch replayed after a crash
+    books nothing twice. Returns the number of postings created.
+    """
+    policy.require(actor, Action.DEBT_ALLOCATION_POST)
+    if not postings:
+        return 0
+    done = set(
+        AllocationPosting.objects.filter(
+            team=team,
+            period=period,
+            person_id__in=[posting.person_id for posting in postings],
+        ).values_list("person_id", flat=True)
+    )
+    todo = [posting for posting in postings if posting.person_id not in done]
+    AllocationPosting.objects.bulk_create(
+        [
+            AllocationPosting(
+                person_id=posting.person_id,
+                team=team,
+                period=period,
+                paid_on=paid_on,
+                earned=posting.income.earned,
+                replacement=posting.income.replacement,
+                children=posting.children,
+                table_code=posting.computed.garnishment.table.code,
+                to_beneficiary=posting.computed.to_beneficiary,
+                result=serialize.allocation_dict(posting.computed, with_text=False),
+                created_by=actor,
+            )
+            for posting in todo
+        ]
+    )
+    by_person = {
+        row.person_id: row
+        for row in AllocationPosting.objects.filter(
+            team=team, period=period, person_id__in=[p.person_id for p in todo]
+        )
+    }
+    entries = []
+    touched: list[int] = []
+    for posting in todo:
+        for line in posting.computed.lines:
+            if line.amount == 0:
+                continue
+            debt_pk = posting.debts[str(line.claim.id)]
+            entries.append(
+                DebtEntry(
+                    debt_id=debt_pk,
+                    kind=EntryKind.RETENTION,
+                    amount=-line.amount,
+                    booked_on=paid_on,
+                    period=period,
+                    posting=by_person[posting.person_id],
+                    created_by=actor,
+                )
+            )
+            touched.append(debt_pk)
+            if line.balance_after == 0:
+                Debt.objects.filter(pk=debt_pk).update(
+                    status=DebtStatus.EXTINGUISHED,
+                    version=F("version") + 1,
+                    updated_at=clock.now(),
+                )
+    DebtEntry.objects.bulk_create(entries)
+    if todo:
+        audit_record(
+            actor=actor,
+            action="debt.allocation_post_batch",
+            obj=team,
+            summary={
+                "team": team.code,
+                "period": period,
+                "paid_on": paid_on,
+                "postings": len(todo),
+                "retentions": len(entries),
+                "total": format_amount(
+                    sum((-entry.amount for entry in entries), Decimal(0))
+                ),
+            },
+        )
+    return len(todo)

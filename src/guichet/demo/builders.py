@@ -41,6 +41,7 @@ from . import (
     dossiers,
     inbox,
     knowledge,
+    payments,
     servicerequests,
     specimens,
     suggest,
@@ -249,4 +250,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     suggest.build()
     inbox.build()
     agenda_absences.build(agents)
+    payments.build(agents)
     return report

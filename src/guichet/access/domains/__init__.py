@@ -26,6 +26,7 @@ from . import (
     knowledge,
     meetings,
     parties,
+    payments,
     servicerequests,
     visits,
 )
@@ -47,4 +48,5 @@ MODULES: tuple[ModuleType, ...] = (
     agenda_absences,
     agenda_appointments,
     meetings,
+    payments,
 )
