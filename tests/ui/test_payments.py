@@ -75,7 +75,8 @@ def test_a_month_is_prepared_reviewed_approved_by_another_and_executed(
     assert refused.status_code == 422
     assert "A second agent must approve a run you prepared." in refused.content.decode()
     run.refresh_from_db()
-    assert run.state == RunState.REVIEWED and run.approved_by is None
+    assert run.state == RunState.REVIEWED
+    assert run.approved_by is None
 
     second.post(
         f"/payments/runs/{run.uuid}/", {"step": "approve", "version": run.version}
@@ -278,7 +279,8 @@ def test_attestation_figures(pay_agent: Any, pay_second: Any, tmp_path: Path) ->
     before = attestations.attestation_data(
         agent=pay_agent, beneficiary_id=beneficiary.uuid, kind="tax", year=2025
     )
-    assert before.lines == [] and before.gross == 0
+    assert before.lines == []
+    assert before.gross == 0
 
 
 def test_the_lists_filter_and_export_with_their_filters(
@@ -295,7 +297,8 @@ def test_the_lists_filter_and_export_with_their_filters(
     )
     client = client_for(pay_agent)
     page = client.get("/payments/lists/?kind=maximum&month=2026-01").content.decode()
-    assert str(top.person) in page and str(low.person) not in page
+    assert str(top.person) in page
+    assert str(low.person) not in page
     exported = client.get("/payments/lists/?kind=stopped&month=2026-01&format=csv")
     assert exported["Content-Type"].startswith("text/csv")
     rows = list(
@@ -307,6 +310,7 @@ def test_the_lists_filter_and_export_with_their_filters(
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(workbook.content)).active
-    assert sheet["A1"].value == "List" and sheet["B2"].value == "2026-01"
+    assert sheet["A1"].value == "List"
+    assert sheet["B2"].value == "2026-01"
     bad = client.get("/payments/lists/?kind=prepension&month=2026-13")
     assert bad.status_code == 422
