@@ -671,6 +671,15 @@ PAYMENTS_MAX_PER_FILE = env.integer(
     help="Most credit transfers in one file. The sources state no bank limit; 5000 is "
     "our default, lower it to what your bank accepts.",
 )
+PAYMENTS_OUT_DIR = Path(
+    env.string(
+        "GUICHET_PAYMENTS_OUT_DIR",
+        default=str(VAR_DIR / "payments"),
+        shown="$GUICHET_VAR_DIR/payments",
+        help="Where runs executed from the API and the screens write their SEPA "
+        "files (one folder per month); the command line writes into its --out.",
+    )
+)
 PAYMENTS_BATCH_SIZE = env.integer(
     "GUICHET_PAYMENTS_BATCH_SIZE",
     default=2000,

@@ -163,6 +163,16 @@ READS: dict[str, Read] = {
     "/agenda/events": Read("agenda.event_register"),
     "/agenda/events/{event_id}": Read("agenda.event_register", "missing"),
     "/agenda/events/{event_id}/registrations": Read("agenda.event_register", "missing"),
+    # Benefit payments (issue #18): the payment office's runs and beneficiaries
+    # (tests/payments and tests/api/test_payments.py read real ones).
+    "/payment-runs": Read("payment.run_view"),
+    "/payment-runs/{run_id}": Read("payment.run_view", "missing"),
+    "/payment-runs/{run_id}/exceptions": Read("payment.run_view", "missing"),
+    "/beneficiaries/{beneficiary_id}": Read("payment.view", "missing"),
+    "/beneficiaries/{beneficiary_id}/documents": Read("payment.view", "missing"),
+    "/beneficiaries/{beneficiary_id}/balances": Read("payment.view", "missing"),
+    # Granted as payment.ledger_view: the same roles and levels as debt.view.
+    "/debts/{debt_id}/payment-balances": Read("debt.view", "debt"),
 }
 
 QUERIES = {
@@ -176,6 +186,7 @@ QUERIES = {
     "/agenda/meetings": "?start=2027-03-10&end=2027-03-11",
     "/agenda/resources/{resource_id}/bookings": "?start=2027-03-10&end=2027-03-11",
     "/agenda/events": "?start=2027-03-10&end=2027-03-11",
+    "/beneficiaries/{beneficiary_id}/documents": "?month=2026-01",
 }
 
 
@@ -256,6 +267,8 @@ def _path(template: str, objects: dict[str, Any]) -> str:
         "day_id": "00000000-0000-0000-0000-000000000000",
         "payment_id": "00000000-0000-0000-0000-000000000000",
         "refund_id": "00000000-0000-0000-0000-000000000000",
+        "run_id": "00000000-0000-0000-0000-000000000000",
+        "beneficiary_id": "00000000-0000-0000-0000-000000000000",
         "article_id": "00000000-0000-0000-0000-000000000000",
         "absence_id": "00000000-0000-0000-0000-000000000000",
         "meeting_id": "00000000-0000-0000-0000-000000000000",

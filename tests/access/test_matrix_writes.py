@@ -66,6 +66,8 @@ from guichet.audit.models import AuditEvent
 from guichet.calendars.business_time import belgian_public_holidays
 from guichet.casetypes.services import SHIPPED, casetype_import
 from guichet.cashbook import services as cashbook_services
+from guichet.payments import runs as payment_runs
+from guichet.payments import services as payment_services
 from guichet.contacts import services as contact_services
 from guichet.contacts.models import Topic
 from guichet.core import clock
@@ -734,6 +736,86 @@ WRITES: dict[tuple[str, str], Write] = {
         _json({"amount": "1.00", "reason": "Paid twice."}),
         frozenset({201}),
     ),
+    # Benefit payments (issue #18). A run is prepared for a month of its own (no one
+    # is due then); a person already a beneficiary of the office, or with a change
+    # of account waiting, is refused on that (422) once the policy let the call in.
+    ("post", "/payment-runs"): Write(
+        "payment.run_prepare",
+        None,
+        _json({"month": "2032-01", "team": "home"}),
+        frozenset({201}),
+    ),
+    ("post", "/payment-runs/{run_id}/review"): Write(
+        "payment.run_review", "run", _json({}, "run")
+    ),
+    ("post", "/payment-runs/{run_id}/approve"): Write(
+        "payment.run_approve", "reviewed", _json({}, "reviewed")
+    ),
+    ("post", "/payment-runs/{run_id}/execute"): Write(
+        "payment.run_execute", "approved", _json({})
+    ),
+    ("post", "/beneficiaries"): Write(
+        "payment.beneficiary_manage",
+        "person",
+        lambda objects: Call(json={"person": str(objects["person"].uuid)}),
+        frozenset({422}),
+        in_body=True,
+    ),
+    ("post", "/beneficiaries/{beneficiary_id}/account-changes"): Write(
+        "payment.account_change",
+        "beneficiary",
+        _json(
+            {
+                "iban": "BE71096123456769",
+                "holder": "Matrix Holder",
+                "effective_on": "2026-02-01",
+            }
+        ),
+        frozenset({422}),
+    ),
+    ("post", "/account-changes/{change_id}/confirm"): Write(
+        "payment.account_confirm", "beneficiary", _json({})
+    ),
+    ("post", "/account-changes/{change_id}/refuse"): Write(
+        "payment.account_confirm", "beneficiary", _json({"reason": "Not the holder."})
+    ),
+    ("post", "/beneficiaries/{beneficiary_id}/entitlements"): Write(
+        "payment.beneficiary_manage",
+        "beneficiary",
+        _json(
+            {
+                "category": "insertion",
+                "daily_amount": "30.00",
+                "starts_on": "2026-01-01",
+                "decided_on": "2026-01-01",
+            }
+        ),
+        frozenset({201}),
+    ),
+    ("post", "/entitlements/{entitlement_id}/end"): Write(
+        "payment.beneficiary_manage",
+        "beneficiary",
+        _json({"ends_on": "2026-12-31"}, "entitlement"),
+    ),
+    ("post", "/beneficiaries/{beneficiary_id}/declarations"): Write(
+        "payment.beneficiary_manage",
+        "beneficiary",
+        _json(
+            {
+                "month": "2026-05",
+                "days_payable": 20,
+                "received_on": "2026-06-01",
+                "signed": True,
+                "dated_on": "2026-05-31",
+            }
+        ),
+        frozenset({201}),
+    ),
+    ("put", "/debts/{debt_id}/creditor-account"): Write(
+        "payment.beneficiary_manage",
+        "debt",
+        _json({"name": "Huissier Dupont", "iban": "BE43068999999501"}),
+    ),
     ("post", "/cash-days/{day_id}/close"): Write(
         "cashbook.day_close", "cashday", _json({"counted": TILL}, "cashday")
     ),
@@ -953,7 +1035,10 @@ def _media_without_rendering(media: Path) -> Iterator[None]:
     """Files under `media`; and no WeasyPrint: who may write is the question here,
     not how a PDF looks."""
     blank = pdf.Rendered(data=_blank_page(), pages=1)
-    with override_settings(MEDIA_ROOT=media), pytest.MonkeyPatch.context() as patch:
+    with (
+        override_settings(MEDIA_ROOT=media, PAYMENTS_OUT_DIR=media / "payments"),
+        pytest.MonkeyPatch.context() as patch,
+    ):
         patch.setattr(pdf, "render_pdfa", lambda *args, **kwargs: blank)
         patch.setattr(pdf, "render_form", lambda *args, **kwargs: blank)
         yield
@@ -1142,6 +1227,55 @@ def _agenda(writer: Agent, person: Person, team: Team) -> Objects:
     return {"offer": offer, "appointment": appointment}
 
 
+_RUN_MONTHS = itertools.count(1)
+
+
+def _payments(writer: Agent, approver: Agent, person: Person, team: Team) -> Objects:
+    """A beneficiary of `team` with an entitlement and a change of account waiting
+    for a second agent; three runs of the team, prepared, reviewed and approved
+    (each of its own month, none with anybody to pay)."""
+    beneficiary = payment_services.beneficiary_register(
+        actor=writer, person_id=person.uuid, team_code=team.code
+    )
+    entitlement = payment_services.entitlement_add(
+        actor=writer,
+        beneficiary_id=beneficiary.uuid,
+        category="full_unemployment",
+        daily_amount=Decimal("50.00"),
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=None,
+        withholding_rate=Decimal(0),
+        decided_on=dt.date(2026, 1, 1),
+    )
+    change = payment_services.account_change_request(
+        actor=writer,
+        beneficiary_id=beneficiary.uuid,
+        iban="BE68539007547034",
+        holder="Matrix Holder",
+        effective_on=dt.date(2026, 1, 1),
+    )
+
+    def run() -> Any:
+        return payment_runs.run_prepare(
+            actor=writer, month=f"2031-{next(_RUN_MONTHS):02d}", team_code=team.code
+        )
+
+    reviewed = payment_services.run_review(actor=writer, run_id=run().uuid)
+    approved = payment_services.run_approve(
+        actor=approver,
+        run_id=payment_services.run_review(actor=writer, run_id=run().uuid).uuid,
+    )
+    beneficiary.refresh_from_db()
+    return {
+        "beneficiary": beneficiary,
+        "entitlement": entitlement,
+        "change": change,
+        "run": run(),
+        "reviewed": reviewed,
+        "approved": approved,
+    }
+
+
 def _build_world() -> World:
     stored = storage.store([PDF], max_bytes=len(PDF))
     image = storage.store([PNG], max_bytes=len(PNG))
@@ -1163,6 +1297,11 @@ def _build_world() -> World:
         roles=["support_agent", "supervisor"],
         level="B",
         teams=[home, other],
+    )
+
+    # Approves the payment runs `writer` prepared (four eyes).
+    pay_approver = AgentFactory(
+        username="pay.approver", roles=["supervisor"], level="B", teams=[home, other]
     )
 
     # Replies at level D: the reply waits for `writer`'s approval.
@@ -1270,6 +1409,7 @@ def _build_world() -> World:
             "article": article,
             **_dossiers(writer, person, team),
             **_agenda(writer, person, team),
+            **_payments(writer, pay_approver, person, team),
         }
 
     organisation = OrganisationFactory()
@@ -1331,6 +1471,8 @@ def _path(template: str, write: Write, objects: Objects) -> str:
         "letter_id": objects["reply"].uuid if "/replies/" in template else None,
         "task_id": getattr(objects.get("task"), "uuid", None),
         "request_id": getattr(objects.get("docrequest"), "uuid", None),
+        "change_id": getattr(objects.get("change"), "uuid", None),
+        "entitlement_id": getattr(objects.get("entitlement"), "uuid", None),
     }
     return re.sub(
         r"\{(\w+)\}",

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 from guichet.payments.models import PaymentRun, RunState
 from tests.payments.factories import pay_beneficiary

@@ -141,18 +141,18 @@ def test_a_killed_run_resumed_pays_like_an_uninterrupted_one(
     _copy_database(killed)
     whole_out, killed_out = tmp_path / "whole", tmp_path / "killed"
 
-    uninterrupted = subprocess.Popen(  # meanwhile, on the other copy
+    uninterrupted = subprocess.Popen(  # noqa: S603 - our own command; meanwhile, the other copy
         _command(whole_out),
         env=_environment(whole, tmp_path),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    chance = random.Random(18)  # noqa: S311 - kill times, not secrets
+    chance = random.Random(18)
     kills = 0
     for attempt in range(4):
         files_before = _files(killed)
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 - our own command
             _command(killed_out),
             env=_environment(killed, tmp_path),
             cwd=ROOT,
@@ -170,7 +170,7 @@ def test_a_killed_run_resumed_pays_like_an_uninterrupted_one(
             process.send_signal(signal.SIGKILL)
             kills += 1
         process.wait(timeout=60)
-    finished = subprocess.run(
+    finished = subprocess.run(  # noqa: S603 - our own command
         _command(killed_out),
         env=_environment(killed, tmp_path),
         cwd=ROOT,

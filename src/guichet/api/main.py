@@ -24,6 +24,7 @@ from . import (
     errors,
     knowledge,
     parties,
+    payments,
     servicerequests,
     specimens,
 )
@@ -126,6 +127,7 @@ api.add_router("/", knowledge.router)
 api.add_router("/", agenda_absences.router)
 api.add_router("/", agenda_appointments.router)
 api.add_router("/", agenda_meetings.router)
+api.add_router("/", payments.router)
 
 
 def _key(responses: dict[Any, Any], status: int) -> Any:

@@ -23,7 +23,7 @@ from guichet.agents.models import Agent
 from guichet.core.errors import GuichetError
 
 from . import calculation
-from .errors import Exception_
+from .errors import ExceptionCode
 
 LETTER_TYPE = "payment_documents_missing"
 
@@ -46,10 +46,10 @@ class Missing:
 
 
 MESSAGES = {
-    Exception_.NO_DECLARATION: _("the declaration (control card) of %(month)s"),
-    Exception_.NOT_SIGNED: _("your signature on the declaration of %(month)s"),
-    Exception_.NOT_DATED: _("the date on the declaration of %(month)s"),
-    Exception_.MISSING_MONTH: _("the declaration (control card) of %(month)s"),
+    ExceptionCode.NO_DECLARATION: _("the declaration (control card) of %(month)s"),
+    ExceptionCode.NOT_SIGNED: _("your signature on the declaration of %(month)s"),
+    ExceptionCode.NOT_DATED: _("the date on the declaration of %(month)s"),
+    ExceptionCode.MISSING_MONTH: _("the declaration (control card) of %(month)s"),
 }
 
 
@@ -59,16 +59,20 @@ def missing(*, cards: Mapping[str, Card], month: str, since: dt.date) -> list[Mi
     found: list[Missing] = []
     card = cards.get(month)
     if card is None:
-        found.append(Missing(Exception_.NO_DECLARATION, month))
+        found.append(Missing(ExceptionCode.NO_DECLARATION, month))
     else:
         if not card.signed:
-            found.append(Missing(Exception_.NOT_SIGNED, month))
+            found.append(Missing(ExceptionCode.NOT_SIGNED, month))
         if not card.dated:
-            found.append(Missing(Exception_.NOT_DATED, month))
+            found.append(Missing(ExceptionCode.NOT_DATED, month))
     start = f"{since.year:04d}-{since.month:02d}"
-    for earlier in calculation.months_between(start, calculation.previous_month(month)):
-        if earlier not in cards:
-            found.append(Missing(Exception_.MISSING_MONTH, earlier))
+    found.extend(
+        Missing(ExceptionCode.MISSING_MONTH, earlier)
+        for earlier in calculation.months_between(
+            start, calculation.previous_month(month)
+        )
+        if earlier not in cards
+    )
     return found
 
 
@@ -76,7 +80,7 @@ def describe(items: list[dict[str, str]], language: str) -> str:
     """The list of what is missing, in the letter's language, one per line."""
     with translation.override(language):
         return "\n".join(
-            "- " + str(MESSAGES[Exception_(item["code"])]) % {"month": item["month"]}
+            "- " + str(MESSAGES[ExceptionCode(item["code"])]) % {"month": item["month"]}
             for item in items
         )
 

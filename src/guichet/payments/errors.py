@@ -33,7 +33,7 @@ class Code(StrEnum):
     DOCUMENTS_COMPLETE = "documents_complete"
 
 
-class Exception_(StrEnum):
+class ExceptionCode(StrEnum):
     """Why a beneficiary of a run is not paid (the run's exceptions list)."""
 
     NO_ACCOUNT = "no_confirmed_account"

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -49,7 +49,7 @@ from guichet.debts.models import Debt, DebtKind, DebtStatus
 from guichet.debts.services import BatchPosting, allocations_post_batch
 
 from . import calculation, documents, keys
-from .errors import Code, Exception_, Invalid, MonthAlreadyRun, RunStateError
+from .errors import Code, ExceptionCode, Invalid, MonthAlreadyRun, RunStateError
 from .models import (
     Account,
     Beneficiary,
@@ -163,9 +163,10 @@ def _table(paid_on: dt.date) -> garnishment.BracketTable | None:
         return None
 
 
-def _claim_dict(claim: allocation.Claim) -> dict[str, Any]:
+def _claim_dict(claim: allocation.Claim, pk: int) -> dict[str, Any]:
     return {
         "id": str(claim.id),
+        "pk": pk,
         "kind": claim.kind.value,
         "notified_on": claim.notified_on.isoformat(),
         "balance": str(claim.balance),
@@ -304,7 +305,7 @@ def _prepare_one(
             run, beneficiary_id, missing[0].code, missing=[m.as_dict() for m in missing]
         ), []
     if not row["account_iban"]:
-        return _exception(run, beneficiary_id, Exception_.NO_ACCOUNT), []
+        return _exception(run, beneficiary_id, ExceptionCode.NO_ACCOUNT), []
     claims = debt_selectors.claims_for(debts, paid_on=run.paid_on, period=ctx.month)
     try:
         month = calculation.compute_month(
@@ -317,7 +318,7 @@ def _prepare_one(
             rates=ctx.rates,
         )
     except ValueError as error:
-        code = Exception_.NO_TABLE if ctx.table is None else Exception_.ENGINE
+        code = ExceptionCode.NO_TABLE if ctx.table is None else ExceptionCode.ENGINE
         return _exception(run, beneficiary_id, code, error=str(error)), []
     main = month.main
     by_id = {str(debt.uuid): debt for debt in debts}
@@ -338,7 +339,7 @@ def _prepare_one(
                 return _exception(
                     run,
                     beneficiary_id,
-                    Exception_.CREDITOR_ACCOUNT,
+                    ExceptionCode.CREDITOR_ACCOUNT,
                     debt=str(debt.uuid),
                 ), []
             transfers.append(
@@ -394,7 +395,7 @@ def _prepare_one(
     if deductions:
         detail = {
             "deductions": deductions,
-            "claims": [_claim_dict(claim) for claim in claims],
+            "claims": [_claim_dict(claim, by_id[str(claim.id)].pk) for claim in claims],
             "income": str(month.gross - month.withholding),
             "children": row["children"],
         }
@@ -562,7 +563,9 @@ def _line(
     )
 
 
-def _book_batch(actor: Agent, run: PaymentRun, items: list[dict[str, Any]]) -> None:
+def _book_batch(
+    actor: Agent, run: PaymentRun, items: Sequence[Mapping[str, Any]]
+) -> None:
     """The ledger's "due" transactions and the debts' retentions of a batch."""
     booked_on = run.paid_on
     transactions = LedgerTransaction.objects.bulk_create(
@@ -579,6 +582,7 @@ def _book_batch(actor: Agent, run: PaymentRun, items: list[dict[str, Any]]) -> N
     )
     lines: list[LedgerLine] = []
     postings: list[BatchPosting] = []
+    table = _table(run.paid_on)
     for item, tx in zip(items, transactions, strict=True):
         beneficiary = item["beneficiary_id"]
         lines.append(
@@ -601,19 +605,19 @@ def _book_batch(actor: Agent, run: PaymentRun, items: list[dict[str, Any]]) -> N
                 )
             )
         detail = item["detail"] or {}
-        for deduction in detail.get("deductions", []):
-            lines.append(
-                _line(
-                    tx,
-                    Account.RECOVERY_RECEIVABLE
-                    if deduction["kind"] == DebtKind.RECOVERY
-                    else Account.CREDITOR_PAYABLE,
-                    booked_on=booked_on,
-                    credit=Decimal(deduction["amount"]),
-                    beneficiary_id=beneficiary,
-                    debt_id=deduction["debt"],
-                )
+        lines.extend(
+            _line(
+                tx,
+                Account.RECOVERY_RECEIVABLE
+                if deduction["kind"] == DebtKind.RECOVERY
+                else Account.CREDITOR_PAYABLE,
+                booked_on=booked_on,
+                credit=Decimal(deduction["amount"]),
+                beneficiary_id=beneficiary,
+                debt_id=deduction["debt"],
             )
+            for deduction in detail.get("deductions", [])
+        )
         if item["net"] > 0:
             lines.append(
                 _line(
@@ -625,7 +629,7 @@ def _book_batch(actor: Agent, run: PaymentRun, items: list[dict[str, Any]]) -> N
                 )
             )
         if detail.get("deductions"):
-            postings.append(_posting(run, item, detail))
+            postings.append(_posting(item, detail, table=table))
     LedgerLine.objects.bulk_create(lines)
     if postings:
         allocations_post_batch(
@@ -638,14 +642,17 @@ def _book_batch(actor: Agent, run: PaymentRun, items: list[dict[str, Any]]) -> N
 
 
 def _posting(
-    run: PaymentRun, item: dict[str, Any], detail: dict[str, Any]
+    item: Mapping[str, Any],
+    detail: dict[str, Any],
+    *,
+    table: garnishment.BracketTable | None,
 ) -> BatchPosting:
     """The engine's allocation again, from the claims kept at preparation: the
     engine is pure, so it gives the very lines that were reviewed and approved."""
-    table = _table(run.paid_on)
     claims = [_claim_of(raw) for raw in detail["claims"]]
     income = garnishment.Income(replacement=Decimal(detail["income"]))
-    assert table is not None  # noqa: S101 - a deduction was computed with it
+    if table is None:  # pragma: no cover - a deduction was computed with it
+        raise RuntimeError("the garnishment table disappeared since preparation")
     computed = allocation.allocate(
         garnishment=garnishment.seizable_part(
             income=income, table=table, children=detail["children"]
@@ -653,17 +660,12 @@ def _posting(
         claims=claims,
         rates=debt_selectors.recovery_rates(),
     )
-    debts = dict(
-        Debt.objects.filter(uuid__in=[claim.id for claim in claims]).values_list(
-            "uuid", "pk"
-        )
-    )
     return BatchPosting(
         person_id=item["beneficiary__person_id"],
         income=income,
         children=detail["children"],
         computed=computed,
-        debts={str(key): value for key, value in debts.items()},
+        debts={raw["id"]: raw["pk"] for raw in detail["claims"]},
     )
 
 
@@ -786,7 +788,7 @@ def _file_batches(
 def _record_file(
     run: PaymentRun,
     sequence: int,
-    batch: list[dict[str, Any]],
+    batch: Sequence[Mapping[str, Any]],
     done: Any,
     path: Path,
     version: Any,

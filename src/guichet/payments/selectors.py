@@ -150,8 +150,7 @@ def runs_visible(*, agent: Agent) -> QuerySet[PaymentRun]:
 
 
 def runs_for_agent(*, agent: Agent) -> list[PaymentRun]:
-    if not policy.may(agent, Action.RUN_VIEW):
-        return []
+    policy.require(agent, Action.RUN_VIEW)
     return list(
         runs_visible(agent=agent)
         .select_related("team")

@@ -71,6 +71,13 @@ def clean_month(problems: Problems, name: str, raw: object) -> str | None:
     return raw.strip()
 
 
+def clean_month_or_refuse(raw: object) -> str:
+    problems = _problems()
+    month = clean_month(problems, "month", raw)
+    problems.raise_if_any()
+    return str(month)
+
+
 def clean_iban(problems: Problems, name: str, raw: str) -> str:
     result = check_iban(raw or "")
     if not result.valid:
@@ -206,14 +213,18 @@ def beneficiary_register(
 def beneficiary_from_dossier(*, actor: Agent, dossier: Dossier) -> Beneficiary:
     """The hand-over of an unemployment-benefit dossier to payments: its applicant
     becomes (or already is) a beneficiary of the dossier's payment office."""
+    if dossier.person is None:
+        raise Invalid(
+            _("Only a person's dossier is handed over to payments."), code=Code.REQUIRED
+        )
     existing = Beneficiary.objects.filter(
-        team_id=dossier.team_id, person_id=dossier.applicant_id
+        team_id=dossier.team_id, person=dossier.person
     ).first()
     if existing is not None:
         return existing
     return beneficiary_register(
         actor=actor,
-        person_id=dossier.applicant.uuid,
+        person_id=dossier.person.uuid,
         team_code=dossier.team.code,
         dossier_id=dossier.uuid,
     )
@@ -550,7 +561,8 @@ def entitlement_add(
             _("Another entitlement of this category covers part of this period."),
         )
     problems.raise_if_any()
-    assert amount is not None and rate is not None  # noqa: S101 - checked above
+    assert amount is not None  # noqa: S101 - checked above
+    assert rate is not None  # noqa: S101 - checked above
     entitlement = Entitlement.objects.create(
         beneficiary=beneficiary,
         category=category,
@@ -698,7 +710,7 @@ def declaration_record(
     problems.raise_if_any()
     declaration = Declaration.objects.create(
         beneficiary=beneficiary,
-        month=clean,
+        month=str(clean),
         received_on=received_on,
         signed=bool(signed),
         dated_on=dated_on,

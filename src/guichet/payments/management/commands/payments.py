@@ -159,7 +159,7 @@ class Command(GuichetCommand):
                 total=sum((f.total for f in written), runs.ZERO),
                 files=[f.path for f in written],
             )
-        payload = {
+        payload: dict[str, Any] = {
             "run": str(run.uuid),
             "month": run.month,
             "payments": result.payments if result else 0,
