@@ -22,7 +22,7 @@ Check = Callable[[str, str | None], None]
 def test_a_demo_month_is_prepared_reviewed_approved_and_executed(
     ui: Any, checked: Check, demo: Any, settings: Any, tmp_path: Path
 ) -> None:
-    settings.VAR_DIR = tmp_path
+    settings.PAYMENTS_OUT_DIR = tmp_path
     Agent.objects.filter(username__in=["payment.c", "payment.b"]).update(language="en")
     today = timezone.localdate()
     month = f"{today.year:04d}-{today.month:02d}"

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pay_ui_var(settings: Any, tmp_path: Path) -> Path:
-    settings.VAR_DIR = tmp_path
+    settings.PAYMENTS_OUT_DIR = tmp_path
     return tmp_path
 
 
@@ -90,7 +90,7 @@ def test_a_month_is_prepared_reviewed_approved_by_another_and_executed(
     assert run.state == RunState.EXECUTED
     sepa = SepaFile.objects.get(run=run)
     assert (
-        Path(sepa.path).parent == pay_ui_var / "payments" / "payment-office" / "2026-01"
+        Path(sepa.path).parent == pay_ui_var / "2026-01"
     )
     page = _run_page(second, run).content.decode()
     assert sepa.sha256 in page

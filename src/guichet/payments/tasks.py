@@ -20,9 +20,9 @@ from .models import PaymentRun, SepaFile
 
 
 def sepa_dir(run: PaymentRun) -> Path:
-    """Where the screens write a run's SEPA files: `GUICHET_VAR_DIR/payments/`,
-    then the office's code and the month."""
-    return Path(settings.VAR_DIR) / "payments" / run.team.code / run.month
+    """Where the screens write a run's SEPA files: where the API writes them
+    (`GUICHET_PAYMENTS_OUT_DIR`, then the month), so either resumes the other."""
+    return Path(settings.PAYMENTS_OUT_DIR) / run.month
 
 
 @task(queue_name="payments")

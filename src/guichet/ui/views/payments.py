@@ -38,7 +38,7 @@ from guichet.payments import (
     workflow,
 )
 from guichet.payments.documents import MESSAGES
-from guichet.payments.errors import Exception_
+from guichet.payments.errors import ExceptionCode
 from guichet.payments.models import (
     Account,
     AccountChange,
@@ -700,7 +700,7 @@ def _beneficiary_context(
             check,
             asked,
             [
-                str(MESSAGES[Exception_(item.code)]) % {"month": item.month}
+                str(MESSAGES[ExceptionCode(item.code)]) % {"month": item.month}
                 for item in check.missing
             ],
         )
