@@ -66,8 +66,6 @@ from guichet.audit.models import AuditEvent
 from guichet.calendars.business_time import belgian_public_holidays
 from guichet.casetypes.services import SHIPPED, casetype_import
 from guichet.cashbook import services as cashbook_services
-from guichet.payments import runs as payment_runs
-from guichet.payments import services as payment_services
 from guichet.contacts import services as contact_services
 from guichet.contacts.models import Topic
 from guichet.core import clock
@@ -87,6 +85,8 @@ from guichet.dossiers import services as dossier_services
 from guichet.dossiers.models import DossierFee
 from guichet.knowledge import services as knowledge_services
 from guichet.parties.models import EmailAddress, Person
+from guichet.payments import runs as payment_runs
+from guichet.payments import services as payment_services
 from guichet.servicerequests import services as request_services
 from guichet.servicerequests.models import RoutingRule, ServiceLevelRule
 from tests import snapshot

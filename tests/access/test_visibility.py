@@ -40,6 +40,7 @@ from guichet.correspondence.models import IncomingMail, Letter
 from guichet.dossiers.models import Dossier, DossierFee
 from guichet.inbox.models import InboundMessage
 from guichet.knowledge.models import Article, Feedback, Proposal
+from guichet.payments import models as payment_models
 from guichet.servicerequests.models import Request
 from guichet.visits.models import Service, Site, Ticket
 from tests.debts.factories import DebtFactory
@@ -236,6 +237,18 @@ def _counter(data: st.DataObject, teams: Teams, agents: list[Agent]) -> Counter:
     )
 
 
+def _payment_run(
+    data: st.DataObject, teams: Teams, agents: list[Agent]
+) -> payment_models.PaymentRun:
+    number = next(_numbers)
+    return payment_models.PaymentRun.objects.create(
+        team=_team(data, teams),
+        month=f"{2000 + number // 12}-{number % 12 + 1:02d}",
+        paid_on=dt.date(2026, 3, 2),
+        prepared_by=agents[0],
+    )
+
+
 def _cash_day(data: st.DataObject, teams: Teams, agents: list[Agent]) -> CashDay:
     return CashDay.objects.create(
         counter=_counter(data, teams, agents),
@@ -429,6 +442,12 @@ BUILDERS: dict[str, Builder] = {
     "agenda.resource": lambda data, teams, agents: Resource.objects.create(
         code=f"r{next(_numbers)}", name="r", kind="room"
     ),
+    "payments.beneficiary": lambda data, teams, agents: (
+        payment_models.Beneficiary.objects.get_or_create(
+            team=_team(data, teams), person=_person(data, teams)
+        )[0]
+    ),
+    "payments.paymentrun": _payment_run,
 }
 
 
