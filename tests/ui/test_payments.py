@@ -89,15 +89,19 @@ def test_a_month_is_prepared_reviewed_approved_by_another_and_executed(
     run.refresh_from_db()
     assert run.state == RunState.EXECUTED
     sepa = SepaFile.objects.get(run=run)
-    assert (
-        Path(sepa.path).parent == pay_ui_var / "2026-01"
-    )
+    assert Path(sepa.path).parent == pay_ui_var / "2026-01"
     page = _run_page(second, run).content.decode()
     assert sepa.sha256 in page
     download = second.get(f"/payments/runs/{run.uuid}/files/{sepa.sequence}/")
     assert download.status_code == 200
     assert download.content == Path(sepa.path).read_bytes()
     assert AuditEvent.objects.filter(action="payment.sepa_file_download").exists()
+    progress = second.get(f"/payments/runs/{run.uuid}/progress/")
+    assert progress["HX-Refresh"] == "true"  # done: the page reloads
+    # a file altered on disk is never handed out
+    Path(sepa.path).write_bytes(Path(sepa.path).read_bytes() + b" ")
+    altered = second.get(f"/payments/runs/{run.uuid}/files/{sepa.sequence}/")
+    assert altered.status_code == 409
 
 
 def test_a_month_already_run_is_refused_on_the_form(

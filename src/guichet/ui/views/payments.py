@@ -354,7 +354,10 @@ def payment_run(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
                     "resume": gettext("The preparation goes on."),
                 }
                 messages.success(request, texts[step])
-                return HttpResponseRedirect(reverse("ui:payment_run", args=[run.uuid]))
+                here = reverse("ui:payment_run", args=[run.uuid])
+                if step in ("execute", "resume"):
+                    here += "?queued=1"  # polled until a worker takes it
+                return HttpResponseRedirect(here)
     run.refresh_from_db()
     progress = workflow.run_progress(agent=agent, run_id=run.uuid)
     figures = workflow.run_figures(agent=agent, run_id=run.uuid)
@@ -388,9 +391,17 @@ def payment_run(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
             "may_execute": run.state == RunState.APPROVED
             and policy.may(agent, Action.RUN_EXECUTE, run),
             "may_download": policy.may(agent, Action.RUN_EXECUTE, run),
+            "may_resume": run.state == RunState.PREPARING
+            and policy.may(agent, Action.RUN_PREPARE, run),
+            "queued": _queued(request, run),
         },
         status=422 if form.errors else 200,
     )
+
+
+def _queued(request: HttpRequest, run: Any) -> bool:
+    """An execution was asked for and no worker has started it yet."""
+    return request.GET.get("queued") == "1" and run.state == RunState.APPROVED
 
 
 @agent_required
@@ -399,10 +410,13 @@ def payment_run_progress(request: HttpRequest, run_id: uuid.UUID) -> HttpRespons
     agent = agent_of(request)
     run = selectors.run_get_for_agent(agent=agent, run_id=run_id)
     progress = workflow.run_progress(agent=agent, run_id=run_id)
+    queued = _queued(request, run)
     response = render(
-        request, "ui/payments/_progress.html", {"run": run, "progress": progress}
+        request,
+        "ui/payments/_progress.html",
+        {"run": run, "progress": progress, "queued": queued},
     )
-    if not progress.working:
+    if not progress.working and not queued:
         # Done: reload the page for its totals, review and actions.
         response["HX-Refresh"] = "true"
     return response
