@@ -299,8 +299,23 @@ def test_the_lists_filter_and_export_with_their_filters(
         expected_version=stopped.version,
         reason="=Moved abroad",
     )
+    services.entitlement_add(
+        actor=pay_agent,
+        beneficiary_id=low.uuid,
+        category="bridge_pension",
+        daily_amount=Decimal("20.00"),
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=None,
+        withholding_rate=Decimal(0),
+        decided_on=dt.date(2025, 12, 1),
+    )
     client = client_for(pay_agent)
-    page = client.get("/payments/lists/?kind=maximum&month=2026-01").content.decode()
+    prepension = client.get("/payments/lists/?kind=prepension&month=2026-01")
+    assert str(low.person) in prepension.content.decode()
+    assert str(top.person) not in prepension.content.decode()
+    page = client.get(
+        "/payments/lists/?kind=maximum&month=2026-01&category=full_unemployment"
+    ).content.decode()
     assert str(top.person) in page
     assert str(low.person) not in page
     exported = client.get("/payments/lists/?kind=stopped&month=2026-01&format=csv")
