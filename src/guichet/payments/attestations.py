@@ -1,15 +1,15 @@
 """Attestations of the payment office, PDF/A in the beneficiary's language.
 
 From seed 004 (VBFBSD012: "attestations destinées au CPAS, feuille de
-renseignements mutuelle") and belgium.md §6.3. Three kinds:
+renseignements mutuelle", docs/sources.md §5.2). Three kinds:
 
 - `cpas`: the amounts paid over a period of months, for the CPAS/OCMW;
 - `mutuality`: the health insurer's information sheet ("feuille de renseignements
   mutuelle"): per month the days paid, the days declared sick, the daily amount
   and the amounts;
 - `tax`: a yearly statement of the amounts paid and withheld over a calendar year
-  (by the execution date of each run). belgium.md §6.3 could not confirm the
-  official tax form (281.13), so the statement names no form number.
+  (by the execution date of each run). The project's sources could not confirm
+  the official tax form, so the statement names no form number.
 
 Only executed runs count (what was really paid); a month that was an exception
 of its run was not paid and is not listed. Rendered through correspondence's

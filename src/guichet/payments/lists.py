@@ -7,8 +7,8 @@ filters written at the top of the file, in the agent's language.
 
 - **Pre-pension**: an entitlement of category `bridge_pension` ("unemployment with
   company supplement", the former "prépension", SWT/RCC) in force during the month.
-- **At the maximum**: belgium.md gives no legal maximum daily amount, so none is
-  invented here. A beneficiary is "at the maximum" when the daily amount of an
+- **At the maximum**: the project's sources give no legal maximum daily amount, so
+  none is invented here. A beneficiary is "at the maximum" when the daily amount of an
   entitlement in force during the month equals the highest daily amount of the same
   category in force that month in the same payment office. The comparison needs no
   setting and changes with the decisions entered.
