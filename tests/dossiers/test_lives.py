@@ -22,6 +22,7 @@ from guichet.dossiers.models import (
     DossierFee,
     DossierTask,
 )
+from guichet.payments.models import Beneficiary
 
 from .conftest import hand_in, hand_in_all, pay_fee, yes
 
@@ -318,6 +319,8 @@ def test_unemployment_benefit_to_payments(
     assert DossierTask.objects.filter(
         dossier=dossier, code="hand_over_to_payments"
     ).exists()
+    # The hand-over makes the applicant a beneficiary of the payment office.
+    assert Beneficiary.objects.get(dossier=dossier).person == dossier.person
     dossier = services.dossier_close(
         actor=payment_agent, dossier=dossier, expected_version=dossier.version
     )

@@ -53,6 +53,22 @@ class LetterOrder:
 letter_queuers: list[Callable[[LetterOrder], None]] = []
 
 
+@dataclass(frozen=True)
+class TransitionDone:
+    """A dossier moved by a transition (its code), inside that transaction."""
+
+    dossier: Dossier
+    actor: Agent
+    transition: str
+
+
+# Filled by the apps above that follow a dossier's steps (`payments`: the
+# unemployment benefit's `hand_over_to_payments` makes its applicant a
+# beneficiary); each is called inside the transition's transaction, after its
+# effects, and may refuse it by raising.
+transition_listeners: list[Callable[[TransitionDone], None]] = []
+
+
 def dossier_documents(dossier: Dossier) -> list[DocumentState]:
     return [state for source in document_sources for state in source(dossier)]
 

@@ -51,6 +51,7 @@ from guichet.parties.models import Organisation, Person
 from guichet.servicerequests.models import Request
 
 from . import clock as dossier_clock
+from . import hooks
 from .errors import Code
 from .guards import Context, DecisionInput
 from .hooks import DocumentState
@@ -585,6 +586,10 @@ def _transition_locked(
         obj=dossier,
         summary={"transition": move.code, "from": dossier.status, "to": move.target},
     )
+    for listener in hooks.transition_listeners:
+        listener(
+            hooks.TransitionDone(dossier=dossier, actor=actor, transition=move.code)
+        )
 
 
 FEE_MAX = Decimal("99999999.99")  # DossierFee.amount: ten digits, two decimals
@@ -886,8 +891,6 @@ def document_requests_remind(*, today: dt.date | None = None) -> int:
     (periodic; idempotent: a request is reminded once per due day). The reminder
     letter is queued through `hooks.letter_queuers` with the code
     `documents_missing`."""
-    from . import hooks
-
     day = today or clock.today()
     reminded = 0
     due = DocumentRequest.objects.filter(

@@ -31,6 +31,7 @@ from guichet.core.errors import Forbidden, NotFound
 from guichet.core.validation import Problems, parse_uuid
 from guichet.core.versioning import check_version, versioned_update
 from guichet.debts import selectors as debt_selectors
+from guichet.dossiers import hooks as dossier_hooks
 from guichet.dossiers.models import Dossier
 from guichet.parties.selectors import persons_visible
 
@@ -210,24 +211,43 @@ def beneficiary_register(
     return beneficiary
 
 
+HAND_OVER = "hand_over_to_payments"
+
+
 def beneficiary_from_dossier(*, actor: Agent, dossier: Dossier) -> Beneficiary:
-    """The hand-over of an unemployment-benefit dossier to payments: its applicant
-    becomes (or already is) a beneficiary of the dossier's payment office."""
+    """The hand-over of a dossier to payments: its applicant becomes (or already
+    is) a beneficiary of the dossier's payment office (team), linked to the
+    dossier. Called inside the transition's transaction, whose roles the case type
+    checked (a dossier handler may hand over without a payments role): no other
+    grant is asked. Audited."""
     if dossier.person is None:
         raise Invalid(
             _("Only a person's dossier is handed over to payments."), code=Code.REQUIRED
         )
-    existing = Beneficiary.objects.filter(
-        team_id=dossier.team_id, person=dossier.person
-    ).first()
-    if existing is not None:
-        return existing
-    return beneficiary_register(
-        actor=actor,
-        person_id=dossier.person.uuid,
-        team_code=dossier.team.code,
-        dossier_id=dossier.uuid,
+    beneficiary, created = Beneficiary.objects.get_or_create(
+        team_id=dossier.team_id,
+        person=dossier.person,
+        defaults={"dossier": dossier},
     )
+    if created:
+        audit_record(
+            actor=actor,
+            action="payment.beneficiary_register",
+            obj=dossier.person,
+            summary={
+                "beneficiary": str(beneficiary.uuid),
+                "team": dossier.team.code,
+                "dossier": str(dossier.uuid),
+                "children": 0,
+            },
+        )
+    return beneficiary
+
+
+def on_transition(done: dossier_hooks.TransitionDone) -> None:
+    """`dossiers.hooks.transition_listeners`: the hand-over makes a beneficiary."""
+    if done.transition == HAND_OVER:
+        beneficiary_from_dossier(actor=done.actor, dossier=done.dossier)
 
 
 @transaction.atomic
