@@ -333,3 +333,29 @@ def test_the_lists_filter_and_export_with_their_filters(
     assert sheet["B2"].value == "2026-01"
     bad = client.get("/payments/lists/?kind=prepension&month=2026-13")
     assert bad.status_code == 422
+
+
+def test_the_deductions_are_split_by_kind_from_the_database(
+    pay_agent: Any, pay_second: Any
+) -> None:
+    from guichet.payments import runs, workflow
+    from guichet.payments.models import RunItem
+
+    seized = pay_beneficiary(agent=pay_agent, confirmer=pay_second, daily="80.00")
+    pay_debt(agent=pay_agent, beneficiary=seized)
+    recovered = pay_beneficiary(agent=pay_agent, confirmer=pay_second, daily="80.00")
+    pay_debt(agent=pay_agent, beneficiary=recovered, kind="recovery")
+    run = runs.run_prepare(
+        actor=pay_agent, month="2026-01", paid_on=dt.date(2026, 2, 3)
+    )
+    figures = workflow.run_figures(agent=pay_agent, run_id=run.uuid)
+    expected: dict[str, Decimal] = {}
+    for detail in RunItem.objects.filter(run=run).values_list("detail", flat=True):
+        for line in detail.get("deductions", []):
+            expected[line["kind"]] = expected.get(line["kind"], Decimal(0)) + Decimal(
+                line["amount"]
+            )
+    assert set(expected) == {"seizure", "recovery"}
+    assert figures.deductions_by_kind == expected
+    assert figures.to_creditors == expected["seizure"]
+    assert figures.creditor_transfers == 1

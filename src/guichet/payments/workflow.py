@@ -24,7 +24,9 @@ from guichet.access.domains.payments import Action
 from guichet.agents.models import Agent
 from guichet.audit.services import access_record
 from guichet.core.errors import Conflict, NotFound
+from guichet.core.money import quantize
 from guichet.core.versioning import stale
+from guichet.debts.models import DebtKind
 
 from . import selectors
 from .errors import RunStateError
@@ -187,23 +189,30 @@ class Figures:
 
 
 def run_figures(*, agent: Agent, run_id: str | uuid_module.UUID) -> Figures:
-    """The deductions of a run by kind of debt, and what goes to creditors."""
+    """The deductions of a run by kind of debt, and what goes to creditors, from
+    aggregates in the database (a run of a million beneficiaries is never read
+    into memory): every deduction but the office's own recovery is a transfer to
+    its creditor (`runs._prepare_one`), so the recovery kept back is the run's
+    deductions less those transfers."""
     run = selectors.run_get_for_agent(agent=agent, run_id=run_id)
+    rows = (
+        Payment.objects.filter(run=run, kind=PayeeKind.CREDITOR)
+        .values("debt__kind")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by("debt__kind")
+    )
     by_kind: dict[str, Decimal] = {}
-    details = (
-        RunItem.objects.filter(run=run, exception="", deductions__gt=0)
-        .values_list("detail", flat=True)
-        .iterator(chunk_size=2000)
-    )
-    for detail in details:
-        for line in (detail or {}).get("deductions", []):
-            kind = str(line.get("kind", ""))
-            by_kind[kind] = by_kind.get(kind, ZERO) + Decimal(str(line["amount"]))
-    creditors = Payment.objects.filter(run=run, kind=PayeeKind.CREDITOR).aggregate(
-        total=Sum("amount"), n=Count("id")
-    )
+    transferred, transfers = ZERO, 0
+    for row in rows:
+        total = quantize(row["total"] or ZERO)  # SQLite sums in floating point
+        by_kind[row["debt__kind"]] = total
+        transferred += total
+        transfers += row["n"]
+    recovered = run.deductions - transferred
+    if recovered > 0:
+        by_kind[DebtKind.RECOVERY] = recovered
     return Figures(
         deductions_by_kind=dict(sorted(by_kind.items())),
-        to_creditors=creditors["total"] or ZERO,
-        creditor_transfers=creditors["n"] or 0,
+        to_creditors=transferred,
+        creditor_transfers=transfers,
     )
