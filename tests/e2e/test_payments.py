@@ -16,6 +16,8 @@ from guichet.agents.models import Agent
 from guichet.demo import data
 from guichet.payments.models import PaymentRun, RunState, SepaFile
 
+from .test_crawl import check_text_fits
+
 Check = Callable[[str, str | None], None]
 
 
@@ -58,3 +60,7 @@ def test_a_demo_month_is_prepared_reviewed_approved_and_executed(
     assert sepa is not None
     expect(files).to_contain_text(sepa.sha256)
     checked("an executed run with its files", "payments-run-executed")
+    # the file's hash and the totals fit a phone's screen
+    ui.page.set_viewport_size({"width": 390, "height": 800})
+    ui.go(f"/payments/runs/{run.uuid}/")
+    check_text_fits(ui, "the executed run at 390 px")
