@@ -359,3 +359,26 @@ def test_the_deductions_are_split_by_kind_from_the_database(
     assert figures.deductions_by_kind == expected
     assert figures.to_creditors == expected["seizure"]
     assert figures.creditor_transfers == 1
+
+
+def test_payments_stop_with_a_reason_and_resume(
+    client_for: Callable[[Any], Client], pay_agent: Any, pay_second: Any
+) -> None:
+    beneficiary = pay_beneficiary(agent=pay_agent, confirmer=pay_second)
+    client = client_for(pay_agent)
+    url = f"/persons/{beneficiary.person.uuid}/payments/"
+    common = {"beneficiary": str(beneficiary.uuid), "version": beneficiary.version}
+    no_reason = client.post(url, {**common, "step": "stop", "reason": ""})
+    assert no_reason.status_code == 422
+    assert "This field is required." in no_reason.content.decode()
+    client.post(url, {**common, "step": "stop", "reason": "Left the country."})
+    beneficiary.refresh_from_db()
+    assert beneficiary.status == "stopped"
+    assert beneficiary.stop_reason == "Left the country."
+    listed = client.get("/payments/lists/?kind=stopped").content.decode()
+    assert "Left the country." in listed
+    stale = client.post(url, {**common, "step": "resume"})  # the old version
+    assert stale.status_code == 422
+    client.post(url, {**common, "step": "resume", "version": beneficiary.version})
+    beneficiary.refresh_from_db()
+    assert beneficiary.status == "active"

@@ -138,6 +138,16 @@ class RefuseForm(ServiceForm):
     )
 
 
+class StopForm(ServiceForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why payments stop"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "aria-required": "true"}),
+    )
+
+
 class EntitlementForm(ServiceForm):
     category = forms.ChoiceField(
         label=_("Category"), choices=EntitlementCategory.choices
@@ -515,7 +525,7 @@ def _forms(request: HttpRequest, step: str) -> dict[str, Any]:
             initial={"month": _this_month(), "received_on": today, "dated_on": today},
         ),
         "correct_form": CorrectForm(posted if step == "correct" else None),
-        "confirm_form": forms.Form(posted if step == "confirm" else None),
+        "stop_form": StopForm(posted if step in ("stop", "resume") else None),
     }
 
 
@@ -550,6 +560,25 @@ def _post(
             f["refuse_form"],
             lambda: services.account_change_refuse(
                 actor=agent, change_id=d["change"], reason=d["reason"]
+            ),
+        )
+    if step == "stop" and f["stop_form"].is_valid():
+        d = f["stop_form"].cleaned_data
+        return submit(
+            f["stop_form"],
+            lambda: services.beneficiary_stop(
+                actor=agent,
+                beneficiary_id=key,
+                expected_version=d["version"],
+                reason=d["reason"],
+            ),
+        )
+    if step == "resume" and f["stop_form"].is_valid():
+        d = f["stop_form"].cleaned_data
+        return submit(
+            f["stop_form"],
+            lambda: services.beneficiary_resume(
+                actor=agent, beneficiary_id=key, expected_version=d["version"]
             ),
         )
     if step == "entitlement" and f["entitlement_form"].is_valid():
@@ -619,6 +648,8 @@ DONE = {
     "account": _("The change of account is recorded; a second agent confirms it."),
     "confirm": _("The change of account is confirmed: the new account is paid."),
     "refuse": _("The change of account is refused."),
+    "stop": _("Payments are stopped."),
+    "resume": _("Payments resume."),
     "entitlement": _("The entitlement is added."),
     "end": _("The entitlement is ended."),
     "declaration": _("The declaration is recorded."),
@@ -788,6 +819,9 @@ def _beneficiary_context(
             }
         ),
         "today": today,
+        "stop_form": f["stop_form"]
+        if f["stop_form"].is_bound
+        else StopForm(initial={"version": beneficiary.version}),
     }
 
 
