@@ -127,7 +127,7 @@ def build(agents: dict[str, Agent]) -> int:
             or Beneficiary.objects.filter(person=person, team__code=TEAM).exists()
         ):
             continue
-        if created >= BENEFICIARIES:
+        if Beneficiary.objects.filter(team__code=TEAM).count() >= BENEFICIARIES:
             break
         seized = index in SEIZED
         beneficiary = services.beneficiary_register(
