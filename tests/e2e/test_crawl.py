@@ -16,8 +16,11 @@ once each, and no text may be clipped or run out of its box or the window
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
+
+from django.utils import timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -31,6 +34,8 @@ from guichet.documents.models import Document, Specimen
 from guichet.dossiers.models import Dossier
 from guichet.knowledge.models import Article
 from guichet.parties.models import Person
+from guichet.payments import services as payment_services
+from guichet.payments.models import PaymentRun
 from guichet.servicerequests.models import Request
 from guichet.ui import workspace
 
@@ -248,6 +253,25 @@ def cashbook_pages(agent: Agent) -> list[str]:
     return ["/cashbook/closing/"] if policy.may(agent, "cashbook.view") else []
 
 
+def payments_pages(agent: Agent) -> list[str]:
+    """The office's lists and a run's review page (issue #18). The demo has no run:
+    the first agent who may prepare one prepares last month's, through the service."""
+    if not policy.may(agent, "payment.run_view"):
+        return []
+    pages = ["/payments/lists/", "/payments/lists/?kind=maximum"]
+    run = policy.visible(agent, PaymentRun.objects.all()).order_by("id").first()
+    if run is None and policy.may(agent, "payment.run_prepare"):
+        today = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+        run = payment_services.run_prepare(
+            actor=agent,
+            month=f"{today.year:04d}-{today.month:02d}",
+            team_code="payment-office",
+        )
+    if run is not None:
+        pages.append(f"/payments/runs/{run.uuid}/")
+    return pages
+
+
 # The screens of pages_beyond_the_registries that the clipping test shows too.
 _KINDS_IN_EVERY_LANGUAGE = {
     "request": re.compile(r"/requests/[^/]+/"),
@@ -276,8 +300,9 @@ def pages_once_per_kind(agent: Agent, seen: set[str]) -> list[str]:
 def pages_beyond_the_registries(agent: Agent) -> list[str]:
     """The screens reached from a list rather than the navigation: a request the
     agent sees and the contact screens (issue #13), a dossier's workbench (#14), the
-    cash book's closing, a debt and the registration of one (#18)."""
-    pages = cashbook_pages(agent)
+    cash book's closing, a debt and the registration of one (#18), the payment
+    office's runs and lists (#18)."""
+    pages = cashbook_pages(agent) + payments_pages(agent)
     if policy.may(agent, "request.view"):
         request = (
             policy.visible(agent, Request.objects.filter(team_id__in=agent.team_ids))
@@ -416,6 +441,7 @@ def test_no_text_is_clipped_in_any_language_at_390_and_1280_px(
         ui.login(agent.username, data.DEMO_PASSWORD)
         paths = [section.url for section in workspace.sections_for(agent)]
         paths += cashbook_pages(agent)
+        paths += payments_pages(agent)
         paths += pages_once_per_kind(agent, kinds_seen)
         for person in persons_to_open(agent):
             paths += [tab.url(person.uuid) for tab in workspace.person_tabs_for(agent)]
