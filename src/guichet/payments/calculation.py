@@ -2,7 +2,7 @@
 
 Rules (docs/payments.md, "Amounts and rounding"):
 
-1. **Days paid.** belgium.md §6.1 says benefits are paid monthly after the month's
+1. **Days paid.** docs/sources.md §7.4 says benefits are paid monthly after the month's
    control card is received, and gives no rule turning a month into paid days (no
    "26 days a month" basis is stated). So the days paid are the days the
    beneficiary *declared* payable on the card, never more than the days of the

@@ -1,6 +1,6 @@
 """A month's payment documents: complete or not, and the letter for what is missing.
 
-The month's payment document is the control card (C3A / eC3, belgium.md §6.1.4):
+The month's payment document is the control card (C3A / eC3, docs/sources.md §7.4):
 "hand in / confirm at the end of each month"; the payment body "checks
 completeness, signatures" (§6.1.6) and pays "after the month's control card is
 received" (§6.1.9). So a month can be paid when its card is recorded, signed and
