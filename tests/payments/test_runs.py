@@ -183,3 +183,33 @@ def test_review_shows_largest_changes(
     assert [change.difference for change in review.largest_changes] == [
         Decimal("-720.00")
     ]
+
+
+def test_a_file_that_fails_the_xsd_is_never_recorded_nor_released(
+    pay_agent: Any, pay_second: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guichet.payments import sepa
+
+    pay_beneficiary(agent=pay_agent, confirmer=pay_second)
+    run = _approved(pay_agent, pay_second)
+
+    def refuse(path: Path, version: Any) -> None:
+        raise sepa.SepaError(sepa.SepaErrorCode.INVALID, "refused by the test")
+
+    monkeypatch.setattr(sepa, "validate", refuse)
+    with pytest.raises(sepa.SepaError):
+        runs.run_execute(actor=pay_agent, run=run, out_dir=tmp_path)
+    assert not SepaFile.objects.exists()
+    assert not Payment.objects.filter(state=PaymentState.RELEASED).exists()
+
+    monkeypatch.undo()  # the file is valid after all: resuming records it once
+    result = runs.run_execute(actor=pay_agent, run=run, out_dir=tmp_path)
+    assert (result.payments, SepaFile.objects.count()) == (1, 1)
+    assert selectors.ledger_check().balanced
+
+
+def test_amounts_are_whole_cents_or_refused() -> None:
+    assert runs._cents(Decimal("12.30")) == 1230
+    assert runs._cents(Decimal("0.01")) == 1
+    with pytest.raises(ValueError, match="whole number of cents"):
+        runs._cents(Decimal("12.305"))

@@ -769,7 +769,7 @@ def _file_batches(
         transfers = [
             sepa.Transfer(
                 end_to_end_id=row["end_to_end_id"],
-                amount_cents=int(row["amount"] * 100),
+                amount_cents=_cents(row["amount"]),
                 creditor_name=row["creditor_name"],
                 creditor_iban=row["iban"],
                 creditor_bic=row["bic"] or None,
@@ -787,10 +787,23 @@ def _file_batches(
             version=version,
             path=path,
         )
+        # Every file is checked against the official XSD before it is recorded,
+        # that is before it is released to the bank (issue #18, item 6); a file
+        # that fails stays unrecorded and the execution stops with the reason.
+        sepa.validate(done.path, version)
         recorded_now = _record_file(run, sequence, batch, done, path, version)
         if recorded_now is not None:
             written.append(recorded_now)
         yield len(batch)
+
+
+def _cents(amount: Decimal) -> int:
+    """Whole cents of an amount in euros; an amount with more than two decimals
+    is a defect upstream, never silently truncated."""
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of cents")
+    return int(cents)
 
 
 def _record_file(
