@@ -717,11 +717,16 @@ def _xmlschema_schema(version: SepaVersion) -> Any:
     return xmlschema.XMLSchema(str(schema_path(version)))
 
 
-def _invalid(path: Path, line: object, message: str) -> SepaError:
+def _invalid(path: Path, version: SepaVersion, line: object, message: str) -> SepaError:
     return SepaError(
         SepaErrorCode.INVALID,
         _("%(file)s does not follow the %(version)s schema, line %(line)s: %(error)s"),
-        params={"file": path.name, "line": line, "error": message},
+        params={
+            "file": path.name,
+            "version": str(version),
+            "line": line,
+            "error": message,
+        },
         extra={"line": line},
     )
 
@@ -735,10 +740,10 @@ def validate(path: Path, version: SepaVersion) -> None:
     try:
         document = etree.parse(str(path), etree.XMLParser(huge_tree=True))
     except etree.XMLSyntaxError as error:
-        raise _invalid(path, error.lineno, str(error.msg)) from error
+        raise _invalid(path, version, error.lineno, str(error.msg)) from error
     if not schema.validate(document):
         first = schema.error_log[0]
-        raise _invalid(path, first.line, first.message)
+        raise _invalid(path, version, first.line, first.message)
 
 
 def validate_independently(path: Path, version: SepaVersion) -> None:
@@ -748,11 +753,13 @@ def validate_independently(path: Path, version: SepaVersion) -> None:
 
     schema = _xmlschema_schema(version)
     try:
-        errors = schema.iter_errors(str(path))
-        first = next(errors, None)
-    except xmlschema.XMLSchemaException as error:  # not well-formed XML
-        raise _invalid(path, getattr(error, "sourceline", None), str(error)) from error
-    except SyntaxError as error:  # ElementTree's ParseError
-        raise _invalid(path, getattr(error, "lineno", None), str(error)) from error
+        first = next(schema.iter_errors(str(path)), None)
+    except (xmlschema.XMLSchemaException, SyntaxError) as error:  # not well-formed
+        line = getattr(error, "sourceline", None) or getattr(error, "lineno", None)
+        raise _invalid(path, version, line, str(error)) from error
     if first is not None:
-        raise _invalid(path, getattr(first, "sourceline", None), str(first.reason))
+        # The standard library's parser keeps no line numbers: find the line of
+        # the same first error again on an lxml tree, only once the file failed.
+        located = next(schema.iter_errors(etree.parse(str(path))), first)
+        line = getattr(located, "sourceline", None)
+        raise _invalid(path, version, line, f"{first.path}: {first.reason}")
