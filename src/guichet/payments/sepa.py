@@ -461,7 +461,7 @@ def _render_transfer(transfer: Transfer, *, index: int, version: SepaVersion) ->
             index,
             transfer,
             SepaErrorCode.IBAN,
-            _("Transfer %(id)s: the beneficiary's IBAN is refused: %(reason)s"),
+            _("Transfer %(id)s: the payee's IBAN is refused: %(reason)s"),
             _reason(failed),
         )
     agent = ""
@@ -472,7 +472,7 @@ def _render_transfer(transfer: Transfer, *, index: int, version: SepaVersion) ->
                 index,
                 transfer,
                 SepaErrorCode.BIC,
-                _("Transfer %(id)s: the beneficiary's BIC is refused: %(reason)s"),
+                _("Transfer %(id)s: the payee's BIC is refused: %(reason)s"),
                 _reason(bic),
             )
         agent = f"<CdtrAgt>{_agent(bic.normalized, version)}</CdtrAgt>"
@@ -482,7 +482,7 @@ def _render_transfer(transfer: Transfer, *, index: int, version: SepaVersion) ->
             index,
             transfer,
             SepaErrorCode.NAME,
-            _("Transfer %(id)s: the beneficiary has no name that a bank can read."),
+            _("Transfer %(id)s: the payee has no name that a bank can read."),
         )
     if transfer.ogm:
         reference, failed = _checked_ogm(transfer.ogm)
