@@ -320,6 +320,20 @@ def test_clean_text_is_in_the_set_short_trimmed_and_stable(
     assert clean_text(cleaned, max_length) == cleaned
 
 
+@given(
+    text=st.text(
+        alphabet=st.characters(max_codepoint=0x2FF)
+        | st.sampled_from("\u2019\u2013\u2014Ωж北\u0301"),
+        max_size=60,
+    ),
+    max_length=st.integers(min_value=1, max_value=70),
+)
+def test_clean_text_shortcuts_give_what_the_general_path_gives(
+    text: str, max_length: int
+) -> None:
+    assert clean_text(text, max_length) == sepa._clean_any(text, max_length)
+
+
 # --- determinism, atomicity ---------------------------------------------------------
 
 
@@ -421,7 +435,7 @@ def test_refuses_a_bad_transfer_and_says_which(
 
     assert refusal.value.code is code
     assert refusal.value.extra["index"] == 1
-    assert refusal.value.text
+    assert refusal.value.text.startswith(f"Transfer {transfers[1].end_to_end_id}")
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(SepaError) as alone:
         check_transfer(transfers[1], index=7)
@@ -475,6 +489,21 @@ def test_refuses_bad_file_arguments(
 def test_a_refusal_is_a_value_error_with_a_stable_code() -> None:
     with pytest.raises(ValueError, match="amount"):
         check_transfer(sepa_transfer(0, amount_cents=0))
+
+
+def test_a_check_reason_is_rendered_in_the_language_of_the_reader() -> None:
+    from django.utils import translation
+
+    with pytest.raises(SepaError) as refusal:
+        check_transfer(sepa_transfer(0, ogm="12345"))
+
+    with translation.override("en"):
+        english = refusal.value.text
+    with translation.override("fr"):
+        french = refusal.value.text
+    assert english.endswith("A structured reference has 12 digits; this one has 5.")
+    assert "5" in french
+    assert french != english
 
 
 # --- sums, counts and batches -------------------------------------------------------

@@ -41,7 +41,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
@@ -54,7 +54,7 @@ from guichet.checks.iban import _bban_pattern, belgian_check_digits, check_iban,
 from guichet.checks.ogm import check_digits as ogm_check_digits
 from guichet.checks.ogm import check_ogm
 from guichet.checks.result import CheckResult
-from guichet.core.errors import GuichetError
+from guichet.core.errors import GuichetError, render
 
 
 class SepaVersion(StrEnum):
@@ -207,6 +207,11 @@ def clean_text(text: str, max_length: int) -> str:
     latin = text.translate(_LATIN)  # Western European text: one table look-up
     if latin.isascii():
         return _SPACES.sub(" ", latin).strip()[:max_length].rstrip()
+    return _clean_any(text, max_length)
+
+
+def _clean_any(text: str, max_length: int) -> str:
+    """`clean_text` for any text, without its shortcuts (a test compares them)."""
     decomposed = _ACCENTS.sub(
         "", unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     )
@@ -344,8 +349,15 @@ def _checked_ogm(value: str) -> tuple[str, CheckResult | None]:
     return result.normalized, None if result.valid else result
 
 
+_lazy_render = lazy(render, str)
+
+
 def _reason(result: CheckResult) -> str | Promise:
-    return result.errors[0].text if result.errors else ""
+    """The check's first error, rendered in the language of whoever reads it."""
+    if not result.errors:
+        return ""
+    error = result.errors[0]
+    return _lazy_render(error.message, error.params)  # a Promise, typed as str
 
 
 # ---------------------------------------------------------------------------------
