@@ -666,6 +666,27 @@ def test_belgian_account_check_digits_are_checked_on_the_fast_path() -> None:
     assert [error.code for error in check_iban(number).errors] == ["account_checksum"]
 
 
+def test_a_version_given_as_text_and_a_datetime_as_date_are_understood(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "run.xml"
+
+    written = write_file(
+        SEPA_MIXED,
+        debtor=SEPA_DEBTOR,
+        message_id="M1",
+        execution_date=datetime(2026, 11, 25, 14, 0, tzinfo=UTC),
+        created_at=SEPA_CREATED,
+        version="pain.001.001.03",  # type: ignore[arg-type]
+        path=str(path),  # type: ignore[arg-type]
+    )
+
+    assert written.version is SepaVersion.V03
+    validate(path, "pain.001.001.03")  # type: ignore[arg-type]
+    validate_independently(path, SepaVersion.V03)
+    assert "<ReqdExctnDt>2026-11-25</ReqdExctnDt>" in path.read_text()
+
+
 def test_created_at_in_utc_is_written_with_its_offset(tmp_path: Path) -> None:
     path = tmp_path / "run.xml"
 

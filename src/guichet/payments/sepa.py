@@ -354,9 +354,7 @@ _lazy_render = lazy(render, str)
 
 def _reason(result: CheckResult) -> str | Promise:
     """The check's first error, rendered in the language of whoever reads it."""
-    if not result.errors:
-        return ""
-    error = result.errors[0]
+    error = result.errors[0]  # a refused check always says why
     return _lazy_render(error.message, error.params)  # a Promise, typed as str
 
 
@@ -538,10 +536,11 @@ def _header(
     total_cents: int,
 ) -> str:
     total = _amount(total_cents)
+    day = f"{execution_date:%Y-%m-%d}"  # a datetime's time would break the schema
     if version is SepaVersion.V09:
-        requested = f"<ReqdExctnDt><Dt>{execution_date.isoformat()}</Dt></ReqdExctnDt>"
+        requested = f"<ReqdExctnDt><Dt>{day}</Dt></ReqdExctnDt>"
     else:
-        requested = f"<ReqdExctnDt>{execution_date.isoformat()}</ReqdExctnDt>"
+        requested = f"<ReqdExctnDt>{day}</ReqdExctnDt>"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:{version.value}">\n'
@@ -601,6 +600,8 @@ def write_file(
     reference, name or end-to-end id, an end-to-end id used twice, a bad debtor
     account, a message id outside the rules, or a naive `created_at`.
     """
+    version = SepaVersion(version)  # a plain "pain.001.001.09" gets the right tags
+    path = Path(path)
     if not transfers:
         raise SepaError(
             SepaErrorCode.EMPTY, _("A SEPA file needs at least one transfer.")
@@ -768,7 +769,7 @@ def validate(path: Path, version: SepaVersion) -> None:
 
     Raises `SepaError` (code `invalid`) with the first error's line and message.
     """
-    schema = _lxml_schema(version)
+    schema = _lxml_schema(SepaVersion(version))
     try:
         document = etree.parse(str(path), etree.XMLParser(huge_tree=True))
     except etree.XMLSyntaxError as error:
@@ -783,7 +784,7 @@ def validate_independently(path: Path, version: SepaVersion) -> None:
     libxml2 (pure Python, slower): for tests and strict runs."""
     import xmlschema
 
-    schema = _xmlschema_schema(version)
+    schema = _xmlschema_schema(SepaVersion(version))
     try:
         first = next(schema.iter_errors(str(path)), None)
     except (xmlschema.XMLSchemaException, SyntaxError) as error:  # not well-formed
