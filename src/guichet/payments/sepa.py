@@ -4,16 +4,16 @@ Pure: no ORM, no settings. The payments app decides what to pay and where the fi
 goes; this module turns a list of transfers into one file, byte for byte the same
 for the same arguments, and checks it against the official schema.
 
-What is written (docs/payments-sepa.md; docs/sources.md and belgium.md §4):
+What is written (docs/payments-sepa.md; docs/sources.md §2.3 and §4.3):
 
 - pain.001.001.09 by default, pain.001.001.03 where a bank still asks for it
-  (Belgian banks accept both through Isabel since 17 March 2024; belgium.md §4.1);
+  (Belgian banks accept both through Isabel since 17 March 2024);
 - one group header and one payment information block per file, SEPA service level,
   batch booking, charges shared (SLEV), amounts in euros with two decimals;
 - the remittance of a transfer is either a Belgian structured reference (OGM/VCS)
   in `Strd/CdtrRefInf` with type `SCOR` and issuer `BBA`, or free text in `Ustrd`
-  (at most 140 characters), never both (Febelfin rules, belgium.md §4.4);
-- every text is cut down to the Febelfin character set (belgium.md §4.3): letters
+  (at most 140 characters), never both (Febelfin rules);
+- every text is cut down to the Febelfin character set (Isabel): letters
   without accents, digits, space and ``/ - ? : ( ) . , ' +``.
 
 The file is built by string concatenation, not an element tree: every value that
@@ -58,7 +58,7 @@ from guichet.core.errors import GuichetError, render
 
 
 class SepaVersion(StrEnum):
-    V09 = "pain.001.001.09"  # default (belgium.md §4.1)
+    V09 = "pain.001.001.09"  # default (docs/sources.md §4.3)
     V03 = "pain.001.001.03"
 
 
@@ -141,7 +141,7 @@ ID_LENGTH = 35
 MAX_AMOUNT_CENTS = 99_999_999_999
 
 # ---------------------------------------------------------------------------------
-# Text: the Febelfin character set (belgium.md §4.3).
+# Text: the Febelfin character set (docs/sources.md §4.3).
 
 _ALLOWED = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ "
@@ -194,7 +194,7 @@ _SPECIAL = str.maketrans(
 def clean_text(text: str, max_length: int) -> str:
     """`text` in the Febelfin character set, at most `max_length` characters.
 
-    As Isabel converts (belgium.md §4.3): accented letters lose their accents,
+    As Isabel converts (docs/sources.md §4.3): accented letters lose their accents,
     letters of other scripts are transliterated (text-unidecode), any other
     character (``& _ € @ " ;``, a line break) becomes a space; spaces are squeezed
     and trimmed, then the text is cut at `max_length` (and trimmed again).
@@ -710,7 +710,7 @@ def batches(
 ) -> Iterator[list[Transfer]]:
     """The transfers in order, in lists of at most `max_per_file` (one per file).
 
-    No source states a maximum number of transfers per file (belgium.md §4.5): it is
+    No source states a maximum number of transfers per file (docs/sources.md §4.3): it is
     the bank's, and the payments app reads it from a setting.
     """
     if isinstance(max_per_file, bool) or max_per_file < 1:
