@@ -294,6 +294,7 @@ def test_free_text_goes_in_the_unstructured_remittance_cleaned_and_cut(
             "OEuvre Strasse AEro Lodz",
         ),
         ("combining accent", "Rene\u0301", 70, "Rene"),
+        ("other combining mark", "Ol\u0483ena", 70, "Olena"),
         ("other scripts", "Олена Шевченко", 70, "Olena Shevchenko"),
         ("spaces and line breaks", "  a \n\t b  ", 70, "a b"),
         ("cut at the length", "abc def", 4, "abc"),
@@ -569,7 +570,30 @@ def test_refuses_a_batch_size_below_one(size: int) -> None:
 # --- validation ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("validator", [validate, validate_independently])
+def sepa_validate_streaming(path: Path, version: SepaVersion) -> None:
+    """`validate` as it runs on a large file."""
+    original = sepa.STREAM_ABOVE_BYTES
+    sepa.STREAM_ABOVE_BYTES = 0
+    try:
+        validate(path, version)
+    finally:
+        sepa.STREAM_ABOVE_BYTES = original
+
+
+SEPA_VALIDATORS = [validate, sepa_validate_streaming, validate_independently]
+
+
+@pytest.mark.parametrize("version", list(SepaVersion))
+def test_a_large_file_is_validated_as_a_stream(
+    tmp_path: Path, version: SepaVersion
+) -> None:
+    path = tmp_path / "run.xml"
+    sepa_write(path, SEPA_MIXED, version=version)
+
+    sepa_validate_streaming(path, version)
+
+
+@pytest.mark.parametrize("validator", SEPA_VALIDATORS)
 def test_validation_names_the_first_error_and_its_line(
     tmp_path: Path, validator: object
 ) -> None:
@@ -588,7 +612,26 @@ def test_validation_names_the_first_error_and_its_line(
     assert "CtrlSum" in refusal.value.text
 
 
-@pytest.mark.parametrize("validator", [validate, validate_independently])
+@pytest.mark.parametrize("validator", SEPA_VALIDATORS)
+def test_validation_names_a_bad_transfer_and_its_line(
+    tmp_path: Path, validator: object
+) -> None:
+    path = tmp_path / "run.xml"
+    sepa_write(path, SEPA_MIXED)
+    lines = path.read_text().splitlines(keepends=True)
+    broken = next(index for index, line in enumerate(lines) if "Olena" in line)
+    lines[broken] = lines[broken].replace("<Cdtr><Nm>", "<Cdtr><Xx/><Nm>")
+    path.write_text("".join(lines))
+
+    with pytest.raises(SepaError) as refusal:
+        validator(path, SepaVersion.V09)  # type: ignore[operator]
+
+    assert refusal.value.code is SepaErrorCode.INVALID
+    assert refusal.value.extra == {"line": broken + 1}
+    assert "Xx" in refusal.value.text
+
+
+@pytest.mark.parametrize("validator", SEPA_VALIDATORS)
 def test_validation_refuses_a_file_that_is_not_xml(
     tmp_path: Path, validator: object
 ) -> None:
@@ -601,12 +644,33 @@ def test_validation_refuses_a_file_that_is_not_xml(
     assert refusal.value.code is SepaErrorCode.INVALID
 
 
-def test_a_file_of_one_version_fails_the_other_schema(tmp_path: Path) -> None:
+def test_a_streaming_error_is_located_by_the_element_it_names(tmp_path: Path) -> None:
+    path = tmp_path / "run.xml"
+    sepa_write(path, SEPA_MIXED)
+    transfer = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.09}CdtTrfTxInf"
+    name = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.09}Nm"
+    broken = tmp_path / "broken.xml"
+    broken.write_text(path.read_text().replace("</Document>", "<Document>"))
+
+    # The first name after the two transfers read whole is the third's, line 25.
+    assert sepa._line_named(path, f"Element '{name}': bad", transfer, 2) == 25
+    # None after them: the first anywhere.
+    assert sepa._line_named(path, f"Element '{name}': bad", transfer, 9) == 9
+    assert sepa._line_named(broken, f"Element '{name}': bad", transfer, 9) == 9
+    assert sepa._line_named(path, "no element named", transfer, 0) is None
+
+
+@pytest.mark.parametrize("validator", SEPA_VALIDATORS)
+def test_a_file_of_one_version_fails_the_other_schema(
+    tmp_path: Path, validator: object
+) -> None:
     path = tmp_path / "run.xml"
     sepa_write(path, SEPA_MIXED, version=SepaVersion.V03)
 
-    with pytest.raises(SepaError):
-        validate(path, SepaVersion.V09)
+    with pytest.raises(SepaError) as refusal:
+        validator(path, SepaVersion.V09)  # type: ignore[operator]
+
+    assert refusal.value.code is SepaErrorCode.INVALID
 
 
 def test_the_schemas_come_from_sepaxml() -> None:
