@@ -50,7 +50,7 @@ from stdnum.util import get_cc_module
 from text_unidecode import unidecode
 
 from guichet.checks.bic import check_bic
-from guichet.checks.iban import _bban_pattern, belgian_check_digits, check_iban, compact
+from guichet.checks.iban import _bban_pattern, check_iban, compact
 from guichet.checks.ogm import check_digits as ogm_check_digits
 from guichet.checks.ogm import check_ogm
 from guichet.checks.result import CheckResult
@@ -278,8 +278,9 @@ class _IbanCountry:
     """What a country's IBANs must look like, from the same registry as check_iban."""
 
     shape: re.Pattern[str]  # the whole number: country, two digits, BBAN
+    length: int  # of the whole number
     letters: str  # the country code as ISO 7064 digits ("BE" -> "1114")
-    numeric: bool  # a BBAN of digits only: no letters to convert
+    numeric: bool  # a BBAN of digits only: no pattern, no letters to convert
     module: Any  # python-stdnum's national check, if any (Belgium's is inline)
 
 
@@ -294,9 +295,10 @@ def _iban_country(country: str) -> _IbanCountry | None:
         rule = None
         if registry:
             bban = registry.get("bban", "")
-            pattern, _length = _bban_pattern(bban)
+            pattern, length = _bban_pattern(bban)
             rule = _IbanCountry(
                 shape=re.compile(f"{country}[0-9]{{2}}{pattern.pattern[1:-1]}"),
+                length=4 + length,
                 letters=country.translate(_LETTER_DIGITS),
                 numeric=all(kind == "n" for kind in re.findall(r"!([nac])", bban)),
                 module=None
@@ -310,13 +312,20 @@ def _iban_country(country: str) -> _IbanCountry | None:
 def _iban_accepted(number: str) -> bool:
     """True only if `check_iban(number)` is valid (for a compact number)."""
     rule = _IBAN_COUNTRIES.get(number[:2]) or _iban_country(number[:2])
-    if rule is None or not rule.shape.fullmatch(number):
+    if rule is None:
         return False
-    bban = number[4:] if rule.numeric else number[4:].translate(_LETTER_DIGITS)
-    if int(bban + rule.letters + number[2:4]) % 97 != 1:
+    if rule.numeric:  # Belgium and most others: digits after the country code
+        digits = number[2:]
+        if not (len(number) == rule.length and digits.isascii() and digits.isdigit()):
+            return False
+        if int(number[4:] + rule.letters + number[2:4]) % 97 != 1:
+            return False
+    elif not rule.shape.fullmatch(number) or (
+        int(number[4:].translate(_LETTER_DIGITS) + rule.letters + number[2:4]) % 97 != 1
+    ):
         return False
     if rule.module is None:  # Belgium: the account's own check digits
-        return number[:2] != "BE" or number[14:] == belgian_check_digits(number[4:14])
+        return number[:2] != "BE" or int(number[14:]) == (int(number[4:14]) % 97 or 97)
     return bool(rule.module.is_valid(number))
 
 
