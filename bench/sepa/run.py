@@ -7,7 +7,7 @@ names with and without accents, one in ten to a creditor with a BIC, one in thre
 with a structured reference (OGM), the others with free text. For each version it
 prints the best of `repeat` runs (CPU time of this process, so a shared machine
 disturbs it less than wall time) per transfer for `write_file`, `validate` (lxml,
-with the whole tree as for a file up to 32 MB, and as a stream as for a larger one)
+with the whole tree as for a file up to 16 MiB, and as a stream as for a larger one)
 and, with --independent, `validate_independently` (xmlschema, once), and the file
 size. Results are written down in docs/payments-sepa.md, section "Speed".
 """

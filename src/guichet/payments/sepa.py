@@ -773,10 +773,10 @@ def _invalid(path: Path, version: SepaVersion, line: object, message: str) -> Se
     )
 
 
-# Above this size a file is validated as it is read, in constant memory: a whole
-# tree takes about nine times the file (3 KB a transfer), the stream about 60% more
-# time (measured with bench/sepa/run.py; docs/payments-sepa.md, "Speed").
-STREAM_ABOVE_BYTES = 32 * 2**20
+# Above this size (about 50,000 transfers) a file is validated as it is read, in
+# constant memory: a whole tree takes about nine times the file (3 KB a transfer),
+# the stream about 30% more time (bench/sepa/run.py; docs/payments-sepa.md, "Speed").
+STREAM_ABOVE_BYTES = 16 * 2**20
 
 
 def validate(path: Path, version: SepaVersion) -> None:
