@@ -17,11 +17,12 @@ What is written (docs/payments-sepa.md; docs/sources.md §2.3 and §4.3):
   without accents, digits, space and ``/ - ? : ( ) . , ' +``.
 
 The file is built by string concatenation, not an element tree: every value that
-reaches the XML is either checked to be made of letters and digits (IBAN, BIC,
-OGM, identifiers) or cleaned to the Febelfin set, which holds no character that
-XML needs escaped in element content. Writing is streamed to a temporary file in
-the target's directory, fsynced, then renamed over the target, so a reader never
-sees a partial file and a refusal leaves nothing behind.
+reaches the XML is checked to be letters and digits (IBAN, BIC, OGM, amounts,
+dates), checked to be in the Febelfin set (identifiers) or cleaned to it (names,
+text), and that set holds no character XML needs escaped in element content.
+Writing is streamed to a temporary file in the target's directory, fsynced, then
+renamed over the target, so a reader never sees a partial file and a refusal
+leaves nothing behind. Validation uses the XSDs shipped with sepaxml, by path.
 """
 
 from __future__ import annotations
