@@ -7,13 +7,15 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils import translation
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
 from guichet.checks.iban import check_iban
-from guichet.checks.ogm import check_digits
+from guichet.checks.ogm import check_digits, check_ogm
 from guichet.payments import sepa
 from guichet.payments.sepa import (
     Debtor,
@@ -493,8 +495,6 @@ def test_a_refusal_is_a_value_error_with_a_stable_code() -> None:
 
 
 def test_a_check_reason_is_rendered_in_the_language_of_the_reader() -> None:
-    from django.utils import translation
-
     with pytest.raises(SepaError) as refusal:
         check_transfer(sepa_transfer(0, ogm="12345"))
 
@@ -715,8 +715,6 @@ def test_the_fast_iban_check_accepts_only_what_check_iban_accepts(
 
 @given(number=st.integers(min_value=0, max_value=10**12 - 1))
 def test_the_fast_ogm_check_agrees_with_check_ogm(number: int) -> None:
-    from guichet.checks.ogm import check_ogm
-
     value = f"{number:012d}"
 
     assert (sepa._checked_ogm(value)[1] is None) is check_ogm(value).valid
