@@ -4,15 +4,16 @@ the payment is made again, once, to a corrected account (docs/payments.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.db import IntegrityError, transaction
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guichet.core import clock
 from guichet.core.errors import Conflict, NotFound, ValidationFailed
 from guichet.payments import rejects, runs, selectors, services
 from guichet.payments.models import (
@@ -78,7 +79,8 @@ def test_a_reject_takes_the_transfer_back(
 
     payment.refresh_from_db()
     assert payment.state == PaymentState.REJECTED
-    assert reject.reason == "AC04" and reject.bank_reference == "BANKREF-1"
+    assert reject.reason == "AC04"
+    assert reject.bank_reference == "BANKREF-1"
     check = selectors.ledger_check()
     assert check.balanced
     assert check.accounts["bank"] == 0  # the money came back
@@ -107,7 +109,7 @@ def test_refusals_write_nothing(
             actor=pay_agent,
             payment_id=payment.pk,
             reason="AC01",
-            received_on=dt.date.today() + dt.timedelta(days=2),
+            received_on=clock.today() + dt.timedelta(days=2),
         )
     with pytest.raises(NotFound):
         rejects.payment_reject_record(
@@ -158,10 +160,14 @@ def test_paid_again_once_to_the_corrected_account(
     )
 
     (new,) = result.payments
-    assert again.payments == [] and again.file is None
-    assert new.attempt == 2 and new.iban == IBANS[4] and new.amount == payment.amount
+    assert again.payments == []
+    assert again.file is None
+    assert new.attempt == 2
+    assert new.iban == IBANS[4]
+    assert new.amount == payment.amount
     assert new.end_to_end_id == f"{payment.end_to_end_id}-2"
-    assert result.file is not None and result.file.retry
+    assert result.file is not None
+    assert result.file.retry
     assert result.file.message_id.endswith("-R0001")
     path = Path(result.file.path)
     validate(path, SepaVersion.V09)
@@ -179,7 +185,7 @@ def test_paid_again_once_to_the_corrected_account(
 def test_a_run_retries_its_corrected_creditors(
     pay_agent: Any, pay_second: Any, tmp_path: Path
 ) -> None:
-    beneficiary, run = _executed(pay_agent, pay_second, tmp_path, debt=True)
+    _beneficiary, run = _executed(pay_agent, pay_second, tmp_path, debt=True)
     creditor = Payment.objects.get(run=run, kind="creditor")
     net = _net(run)
     _reject(pay_agent, creditor, reason="AC01")
@@ -216,9 +222,7 @@ def test_any_sequence_keeps_one_live_payment_and_balances(
         beneficiary, run = _executed(pay_agent, pay_second, out)
         ibans = iter(IBANS[1:] * 3)
         for step in steps:
-            live = Payment.objects.exclude(state=PaymentState.REJECTED).filter(
-                run=run
-            )
+            live = Payment.objects.exclude(state=PaymentState.REJECTED).filter(run=run)
             latest = Payment.objects.filter(run=run).order_by("-attempt").first()
             assert latest is not None
             try:

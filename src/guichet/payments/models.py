@@ -781,9 +781,7 @@ class BankReject(BaseModel):
         related_name="reject",
         verbose_name=_("payment"),
     )
-    reason = models.CharField(
-        _("reason"), max_length=5, choices=RejectReason.choices
-    )
+    reason = models.CharField(_("reason"), max_length=5, choices=RejectReason.choices)
     reason_text = models.CharField(_("bank's text"), max_length=140, blank=True)
     bank_reference = models.CharField(_("bank's reference"), max_length=35, blank=True)
     received_on = models.DateField(_("received on"))

@@ -86,10 +86,7 @@ class RejectConflict(Conflict):
 
 def payments_visible(*, agent: Agent) -> QuerySet[Payment]:
     """The transfers of the runs the agent sees, of beneficiaries the agent sees."""
-    return Payment.objects.filter(
-        run__in=policy.visible(agent, PaymentRun.objects.all()),
-        beneficiary__in=policy.visible(agent, Beneficiary.objects.all()),
-    )
+    return policy.visible(agent, Payment.objects.all())
 
 
 def _payment_for(actor: Agent, payment_id: int | str, action: str) -> Payment:
@@ -98,10 +95,14 @@ def _payment_for(actor: Agent, payment_id: int | str, action: str) -> Payment:
         key = int(payment_id)
     except (TypeError, ValueError):
         key = 0
-    found = payments_visible(agent=actor).filter(pk=key).first() if key > 0 else None
+    found = (
+        payments_visible(agent=actor).filter(pk=key).first()
+        if 0 < key < 2**63
+        else None
+    )
     if found is None:
         raise NotFound(_("No such payment."))
-    policy.require(actor, action, found.run)
+    policy.require(actor, action, found)
     return found
 
 
@@ -153,9 +154,7 @@ def payment_reject_record(
     if len(text) > 140:
         problems.add("reason_text", RejectCode.TOO_LONG, _("At most 140 characters."))
     if len(reference) > 35:
-        problems.add(
-            "bank_reference", RejectCode.TOO_LONG, _("At most 35 characters.")
-        )
+        problems.add("bank_reference", RejectCode.TOO_LONG, _("At most 35 characters."))
     if not isinstance(received_on, dt.date) or received_on > clock.today():
         problems.add(
             "received_on",
@@ -269,9 +268,7 @@ def _retry_file(
     from . import runs, sepa
 
     number = SepaFile.objects.filter(run=run, retry=True).count() + 1
-    message_id = keys.retry_message_id(
-        team=run.team_id, month=run.month, number=number
-    )
+    message_id = keys.retry_message_id(team=run.team_id, month=run.month, number=number)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{message_id}.xml"
     version = runs._version()
@@ -329,8 +326,10 @@ def _retry_locked(
             refused.append((payment, RejectCode.ACCOUNT_NOT_CORRECTED))
             continue
         attempt = payment.attempt + 1
-        first = payment.end_to_end_id.rsplit("-", 1)[0] if payment.attempt > 1 else (
-            payment.end_to_end_id
+        first = (
+            payment.end_to_end_id.rsplit("-", 1)[0]
+            if payment.attempt > 1
+            else (payment.end_to_end_id)
         )
         new.append(
             Payment(
@@ -445,9 +444,7 @@ def payment_retry(
 
 
 @transaction.atomic
-def run_retry(
-    *, actor: Agent, run_id: str, out_dir: Path | None = None
-) -> RetryResult:
+def run_retry(*, actor: Agent, run_id: str, out_dir: Path | None = None) -> RetryResult:
     """Pay again, in one file, every rejected transfer of a run whose account was
     corrected since; the others stay rejected (listed in `refused`)."""
     from .services import _locked_run
