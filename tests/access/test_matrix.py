@@ -102,6 +102,8 @@ READS: dict[str, Read] = {
     "/garnishment/tables": Read("garnishment.compute"),
     "/persons/{person_id}/debts": Read("debt.view", "person"),
     "/debts/{debt_id}": Read("debt.view", "debt"),
+    "/debts/{debt_id}/statement": Read("debt.view", "debt"),
+    "/debts/{debt_id}/comments": Read("debt.view", "debt"),
     "/persons/{person_id}/debts/next-payment": Read("debt.view", "person"),
     "/persons/{person_id}/documents": Read("document.view", "person"),
     "/documents/{document_id}": Read("document.view", "document"),

@@ -471,6 +471,9 @@ WRITES: dict[tuple[str, str], Write] = {
         _json({"kind": "costs", "amount": "10.00", "booked_on": "2024-04-01"}, "debt"),
         frozenset({201}),
     ),
+    ("post", "/debts/{debt_id}/comments"): Write(
+        "debt.comment", "debt", _json({"text": "Checked."}), frozenset({201})
+    ),
     ("post", "/debts/{debt_id}/plans"): Write(
         "debt.plan_set",
         "debt",

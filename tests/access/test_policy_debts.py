@@ -41,6 +41,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "debt.edit": (PAYMENT, "C"),
     "debt.entry_add": (PAYMENT, "C"),
     "debt.plan_set": (PAYMENT, "C"),
+    "debt.comment": (PAYMENT, "C"),
     "debt.allocation_post": (PAYMENT, "C"),
 }
 ON_A_DEBT = [
@@ -48,6 +49,7 @@ ON_A_DEBT = [
     "debt.edit",
     "debt.entry_add",
     "debt.plan_set",
+    "debt.comment",
     "debt.allocation_post",
 ]
 

@@ -447,3 +447,85 @@ def test_listing_debts_takes_a_fixed_number_of_queries(
 
 
 QUERIES_FOR_A_LIST = 4
+
+
+# The debt workbench (issue #18): the notice in the mail register, the statement
+
+
+def test_a_debt_keeps_its_notice_from_the_offices_mail_register(
+    payer: Any, api_for: Any, make_agent: Any
+) -> None:
+    from guichet.core import clock
+    from guichet.correspondence.services import incoming_mail_register
+    from tests.correspondence.factories import LetterheadFactory
+
+    mails = {}
+    for code in ("payment-office", "visas"):
+        LetterheadFactory(team=TeamFactory(code=code), prefix=code[:3].upper())
+        clerk = make_agent("supervisor", teams=(code,), username=f"api-clerk-{code}")
+        mails[code] = incoming_mail_register(
+            actor=clerk,
+            received_on=clock.today(),
+            subject="Avis de saisie",
+            sender_name="Étude Lambert",
+            scan=b"%PDF-1.7\n%%EOF\n",
+            scan_name="avis.pdf",
+            team=code,
+        )
+    api = api_for(payer)
+    person = PersonFactory()
+    refused = api.post(
+        f"/persons/{person.uuid}/debts",
+        _register_body(notice_mail=str(mails["visas"].uuid)),
+    )
+    assert refused.status_code == 422
+    assert [error["code"] for error in refused.json()["errors"]] == ["unknown_mail"]
+    assert Debt.objects.count() == 0
+    created = api.post(
+        f"/persons/{person.uuid}/debts",
+        _register_body(notice_mail=str(mails["payment-office"].uuid)),
+    )
+    assert created.status_code == 201
+    assert created.json()["notice_mail"] == str(mails["payment-office"].uuid)
+
+
+def test_the_creditors_statement_over_http(payer: Any, api_for: Any) -> None:
+    debt = DebtFactory(team=TeamFactory(code="payment-office"))
+    api = api_for(payer)
+    response = api.get(f"/debts/{debt.uuid}/statement?language=de")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert api.get(f"/debts/{debt.uuid}/statement?language=xx").status_code == 422
+    in_the_persons_language = api.get(f"/debts/{debt.uuid}/statement")
+    assert in_the_persons_language.status_code == 200
+
+
+def test_comments_over_http_newest_first_without_if_match(
+    payer: Any, api_for: Any, make_agent: Any
+) -> None:
+    debt = DebtFactory(person=PersonFactory())
+    api = api_for(payer)
+    path = f"/debts/{debt.uuid}/comments"
+    assert api.get(path).json() == {"debt_id": str(debt.uuid), "items": []}
+    first = api.post(path, {"text": "Bailiff called."})
+    assert first.status_code == 201
+    assert (first.json()["text"], first.json()["author"]) == (
+        "Bailiff called.",
+        str(payer),
+    )
+    api.post(path, {"text": "Correction: he calls back."})
+    listed = api.get(path).json()["items"]
+    assert [item["text"] for item in listed] == [
+        "Correction: he calls back.",
+        "Bailiff called.",
+    ]
+    empty = api_for(payer, language="fr").post(path, {"text": " "})
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["field"] == "text"
+    assert api.post(path, {"text": "x", "edit": True}).status_code == 422
+    liege = make_agent("payment_agent", teams=("payment-office-liege",))
+    assert api_for(liege).get(path).status_code == 404
+    assert api_for(liege).post(path, {"text": "Mine?"}).status_code == 404
+    assert Debt.objects.get(pk=debt.pk).version == 1
+    assert AuditEvent.objects.filter(action="debt.comment_add").count() == 2

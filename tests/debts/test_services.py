@@ -22,6 +22,7 @@ from guichet.debts.models import (
     AllocationPosting,
     BracketTable,
     Debt,
+    DebtComment,
     DebtEntry,
     InstalmentPlan,
 )
@@ -146,6 +147,18 @@ def test_refuses_bad_input_with_every_field_named_and_writes_nothing(
             "period_reversed",
         ),
         ("not a number", {"principal": "mille"}, "principal", "not_an_amount"),
+        (
+            "malformed notice",
+            {"notice_mail": "no-such-id"},
+            "notice_mail",
+            "unknown_mail",
+        ),
+        (
+            "unknown notice",
+            {"notice_mail": "5d1c3a4e-0000-4000-8000-000000000000"},
+            "notice_mail",
+            "unknown_mail",
+        ),
     ],
 )
 def test_refuses_each_rule(
@@ -441,6 +454,122 @@ def test_suspending_needs_a_reason_and_extinguishing_a_zero_balance(
             expected_version=2,
             data={"amount": 1},
         )
+
+
+# Comments for colleagues
+
+
+def test_a_comment_is_added_with_its_author_and_audited_without_a_new_version(
+    payment_agent: Any,
+) -> None:
+    debt = _register(payment_agent, PersonFactory())
+    first = services.debt_comment_add(
+        actor=payment_agent, debt_id=debt.uuid, text="  Bailiff called.\n Waits.  "
+    )
+    second = services.debt_comment_add(
+        actor=payment_agent, debt_id=debt.uuid, text="Correction: he calls back."
+    )
+    assert (first.author, first.text) == (payment_agent, "Bailiff called.\n Waits.")
+    assert second.written_at >= first.written_at
+    debt.refresh_from_db()
+    assert debt.version == 1  # a comment never makes a colleague's form stale
+    events = AuditEvent.objects.filter(action="debt.comment_add").order_by("id")
+    assert [e.summary["comment"] for e in events] == [str(first.uuid), str(second.uuid)]
+    assert events[0].object_id == str(debt.uuid)
+    assert events[0].summary["text"] == "Bailiff called.\n Waits."
+    _debt, listed = selectors.debt_comments_for_agent(
+        agent=payment_agent, debt_id=debt.uuid
+    )
+    assert listed == [second, first]  # newest first
+    assert (
+        AuditEvent.objects.filter(chain="access", action="debt.comments").count() == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("_case", "text", "code"),
+    [("empty", "   ", "required"), ("too_long", "x" * 4001, "too_long")],
+)
+def test_refuses_an_empty_or_too_long_comment_and_writes_nothing(
+    payment_agent: Any, _case: str, text: str, code: str
+) -> None:
+    debt = _register(payment_agent, PersonFactory())
+    before = _counts()
+    with pytest.raises(ValidationFailed) as refused:
+        services.debt_comment_add(actor=payment_agent, debt_id=debt.uuid, text=text)
+    assert [(e.field, e.code) for e in refused.value.errors] == [("text", code)]
+    assert _counts() == before
+    assert not DebtComment.objects.exists()
+
+
+def test_who_may_comment_is_who_may_work_on_the_debt(
+    make_agent: Any, payment_agent: Any
+) -> None:
+    debt = _register(payment_agent, PersonFactory())
+    reader = make_agent("payment_agent", level="D", teams=("payment-office",))
+    liege = make_agent("payment_agent", teams=("payment-office-liege",))
+    first_line = make_agent("first_line", level="A1", teams=("payment-office",))
+    with pytest.raises(Forbidden):
+        services.debt_comment_add(actor=reader, debt_id=debt.uuid, text="Seen.")
+    for outsider in (liege, first_line):
+        with pytest.raises(NotFound):
+            services.debt_comment_add(actor=outsider, debt_id=debt.uuid, text="Hi.")
+        with pytest.raises(NotFound):
+            selectors.debt_comments_for_agent(agent=outsider, debt_id=debt.uuid)
+    assert not DebtComment.objects.exists()
+    assert not AuditEvent.objects.filter(action="debt.comment_add").exists()
+
+
+def test_comments_are_never_edited_or_deleted(payment_agent: Any) -> None:
+    debt = _register(payment_agent, PersonFactory())
+    comment = services.debt_comment_add(
+        actor=payment_agent, debt_id=debt.uuid, text="Original."
+    )
+    comment.text = "Rewritten."
+    with pytest.raises(AppendOnlyError):
+        comment.save()
+    with pytest.raises(AppendOnlyError):
+        comment.delete()
+    with pytest.raises(AppendOnlyError):
+        DebtComment.objects.filter(pk=comment.pk).update(text="x")
+    with pytest.raises(AppendOnlyError):
+        DebtComment.objects.filter(pk=comment.pk).delete()
+    assert DebtComment.objects.get(pk=comment.pk).text == "Original."
+    if connection.vendor == "postgresql":
+        for statement in (
+            "UPDATE debts_debtcomment SET text = 'x' WHERE id = %s",
+            "DELETE FROM debts_debtcomment WHERE id = %s",
+        ):
+            with (
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement, [comment.pk])
+
+
+def test_the_tab_gets_each_debts_latest_two_comments_in_one_query(
+    payment_agent: Any, django_assert_num_queries: Any
+) -> None:
+    person = PersonFactory()
+    busy = _register(payment_agent, person)
+    quiet = _register(payment_agent, person, creditor_name="Another")
+    _register(payment_agent, person, creditor_name="Silent")
+    for text in ("one", "two", "three"):
+        services.debt_comment_add(actor=payment_agent, debt_id=busy.uuid, text=text)
+    services.debt_comment_add(actor=payment_agent, debt_id=quiet.uuid, text="only")
+    found = selectors.person_debts_for_agent(agent=payment_agent, person_id=person.uuid)
+    with django_assert_num_queries(1):
+        selectors._attach_latest_comments(found.debts)
+    shown = {
+        debt.creditor_name: ([c.text for c in debt.latest_comments], debt.comment_count)
+        for debt in found.debts
+    }
+    assert shown == {
+        "Étude Dupont, huissiers": (["three", "two"], 3),
+        "Another": (["only"], 1),
+        "Silent": ([], 0),
+    }
 
 
 # Instalment plans

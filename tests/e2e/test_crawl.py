@@ -28,6 +28,7 @@ from playwright.sync_api import expect
 from guichet.access import policy
 from guichet.agents.models import LEVEL_RANK, Agent
 from guichet.contacts.models import Contact
+from guichet.debts.models import Debt
 from guichet.demo import builders, data
 from guichet.documents.models import Document, Specimen
 from guichet.dossiers.models import Dossier
@@ -277,6 +278,8 @@ _KINDS_IN_EVERY_LANGUAGE = {
     "article": re.compile(r"/knowledge/[0-9a-f-]{36}/"),
     "review": re.compile(r"/knowledge/review/"),
     "feedback": re.compile(r"/knowledge/feedback/"),
+    "debt": re.compile(r"/debts/[0-9a-f-]{36}/"),
+    "debt_register": re.compile(r"/persons/[0-9a-f-]{36}/debts/new/"),
 }
 
 
@@ -297,7 +300,7 @@ def pages_once_per_kind(agent: Agent, seen: set[str]) -> list[str]:
 def pages_beyond_the_registries(agent: Agent) -> list[str]:
     """The screens reached from a list rather than the navigation: a request the
     agent sees and the contact screens (issue #13), a dossier's workbench (#14), the
-    cash book's closing."""
+    cash book's closing, a debt and the registration of one (#18)."""
     pages = cashbook_pages(agent) + payments_pages(agent)
     if policy.may(agent, "request.view"):
         request = (
@@ -345,6 +348,17 @@ def pages_beyond_the_registries(agent: Agent) -> list[str]:
             pages.append(f"/knowledge/{article.uuid}/")
     if policy.may(agent, "knowledge.publish"):
         pages += ["/knowledge/review/", "/knowledge/feedback/"]
+    if policy.may(agent, "debt.view"):
+        # The debt workbench (issue #18): a debt's page (the office's own claim,
+        # which has every form) and the registration from a notice.
+        debts = policy.visible(
+            agent, Debt.objects.filter(team_id__in=agent.team_ids)
+        ).order_by("id")
+        debt = debts.filter(kind="recovery").first() or debts.first()
+        if debt is not None:
+            pages.append(f"/debts/{debt.uuid}/")
+            if policy.may(agent, "debt.register"):
+                pages.append(f"/persons/{debt.person.uuid}/debts/new/")
     if policy.may(agent, "contact.register"):
         pages.append("/contacts/new/")
         pages.extend(

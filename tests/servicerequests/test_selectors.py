@@ -144,6 +144,7 @@ def test_a_request_can_be_assigned_to_the_active_members_of_its_team(
     )
     make_agent("second_line", teams=["cc-nl"])
     make_agent("second_line", teams=["cc-fr"], is_active=False)
+    make_agent("second_line", teams=["cc-fr"], is_system=True)  # the web form's
     assert set(selectors.assignable_agents(request=request)) == {
         agents["first"],
         agents["second"],

@@ -36,9 +36,11 @@ def test_a_garnishment_posting_is_shown_in_words_to_the_payment_office_only(
         actor=payer,
         action="debt.allocation_post",
         obj=person,
-        summary={"period": "2026-11"},
+        summary={"period": "2026-11", "team": "payment-office"},
     )
     first = make_agent("first_line", teams=("cc-fr",), language="fr")
+    liege = make_agent("payment_agent", teams=("payment-office-liege",), language="fr")
+    assert "Retenues sur saisie" not in _history(liege, person)
     shown_to_first = _history(first, person)
     assert "allocation_post" not in shown_to_first
     assert "Retenues sur saisie" not in shown_to_first
@@ -90,3 +92,64 @@ def test_every_write_parties_records_on_a_person_has_a_sentence() -> None:
         ),
     ]
     assert [a for a in actions if history.kind_of(a) is None] == []
+
+
+def test_a_debts_writes_are_told_in_words_to_who_sees_the_debt_only(
+    make_agent: Any,
+) -> None:
+    from guichet.debts import services as debts
+    from tests.debts.factories import load_shipped_tables
+
+    load_shipped_tables()
+    person = PersonFactory()
+    payer = make_agent(
+        "payment_agent", level="C", teams=("payment-office",), language="en"
+    )
+    debt = debts.debt_register(
+        actor=payer,
+        person_id=person.uuid,
+        data=debts.DebtInput(
+            kind="seizure",
+            notified_on="2024-03-01",
+            principal="1200.00",
+            creditor_name="Étude Lambert",
+            reference="LAM-88",
+        ),
+    )
+    debts.debt_entry_add(
+        actor=payer,
+        debt_id=debt.uuid,
+        expected_version=1,
+        kind="interest",
+        amount="12.40",
+        booked_on="2024-04-01",
+    )
+    debts.debt_update(
+        actor=payer,
+        debt_id=debt.uuid,
+        expected_version=2,
+        data={"status": "suspended"},
+        reason="Opposition pending",
+    )
+    debts.debt_comment_add(actor=payer, debt_id=debt.uuid, text="Bailiff called.")
+    shown = _history(payer, person)
+    assert "debt.entry_add" not in shown
+    for words in (
+        "Debt registered</strong>: seizure, Étude Lambert (LAM-88)",
+        "amount owed 1,200.00 €, notice of 01/03/2024",
+        "Entry added to a debt&#x27;s ledger",
+        "interest of 12.40 €, balance 1,200.00 € → 1,212.40 €",
+        "Debt changed",
+        "status: active → suspended (why: Opposition pending)",
+        "Comment written on a debt",
+        "“Bailiff called.”",
+    ):
+        assert words in shown
+    # another payment office sees the person, not this office's debt
+    liege = make_agent("payment_agent", teams=("payment-office-liege",))
+    first_line = make_agent("first_line", teams=("cc-fr",))
+    for other in (liege, first_line):
+        elsewhere = _history(other, person)
+        assert "Étude Lambert" not in elsewhere
+        assert "Bailiff called." not in elsewhere
+        assert "Debt registered" not in elsewhere

@@ -95,6 +95,12 @@ class AgentManager(BaseUserManager["Agent"]):
     def get_by_natural_key(self, username: str | None) -> Agent:
         return self.get(username__iexact=username)
 
+    def people(self) -> models.QuerySet[Agent]:
+        """Active agents who are people: what lists of colleagues offer (a
+        substitute, an owner, a participant, who is present), never a system
+        account such as the public web form's."""
+        return self.filter(is_active=True, is_system=False)
+
     def create_user(
         self, username: str, password: str | None = None, **fields: Any
     ) -> Agent:
@@ -161,6 +167,16 @@ class Agent(AbstractBaseUser, BaseModel):
         help_text=_(
             "The agent's extension on the telephone system: a call they answer opens "
             "the caller's record on their screen."
+        ),
+    )
+
+    is_system = models.BooleanField(
+        _("system account"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "An account Guichet acts as (the public web form, automated payment "
+            "runs): nobody logs in as it, and it is never offered as a colleague."
         ),
     )
 

@@ -69,12 +69,21 @@ def agent_create(
     language: str = Language.FR,
     lead_teams: Sequence[str] = (),
     check_password: bool = True,
+    system: bool = False,
 ) -> Agent:
     """Create an agent with roles and team memberships.
 
     `teams` and `lead_teams` are team codes; `roles` are role codes. With no
-    password the agent cannot log in until one is set (tokens still work).
+    password the agent cannot log in until one is set (tokens still work). A
+    `system` account (one Guichet acts as: the public web form, automated runs)
+    has no password and is never offered as a colleague (`Agent.objects.people`).
     """
+    if system and password:
+        raise _invalid(
+            "password",
+            "system_password",
+            _("A system account has no password: nobody logs in as it."),
+        )
     if Agent.objects.filter(username__iexact=username).exists():
         raise _invalid(
             "username", "taken", _("An agent with this username already exists.")
@@ -119,6 +128,7 @@ def agent_create(
         email=email,
         level=level,
         language=language,
+        is_system=system,
     )
     if password:
         if check_password:

@@ -18,11 +18,12 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from guichet.core.money import format_amount
-from guichet.debts import selectors, serialize, services
+from guichet.debts import selectors, serialize, services, statement
 from guichet.debts import validation as v
 from guichet.debts.models import Debt
 
 from .common import IsoDate, actor, expected_version, responses, set_etag
+from .correspondence.common import _file
 
 router = Router(tags=["debts"])
 
@@ -255,7 +256,18 @@ class DebtIn(StrictIn):
         None, description="Subrogation: period advanced."
     )
     period_to: IsoDate | None = None
-    comment: str = ""
+    comment: str = Field(
+        "",
+        description="The claim's description (the judgment or decision it comes "
+        "from); messages for colleagues go to /debts/{id}/comments.",
+    )
+    notice_mail: UUID | None = Field(
+        None,
+        description=(
+            "The notice in the incoming-mail register (its id): mail of your teams' "
+            "register that you may see."
+        ),
+    )
     team: str | None = Field(
         None, description="Payment office (team code); needed if you belong to several."
     )
@@ -328,12 +340,19 @@ class DebtOut(Schema):
     period_to: dt.date | None
     status: str
     comment: str
+    notice_mail: UUID | None = Field(
+        description="The notice in the incoming-mail register, if it came by paper."
+    )
     balance: str = Field(description="The sum of the ledger entries.")
     created_at: dt.datetime
 
     @staticmethod
     def resolve_person_id(obj: Debt) -> UUID:
         return UUID(str(obj.person.uuid))
+
+    @staticmethod
+    def resolve_notice_mail(obj: Debt) -> UUID | None:
+        return None if obj.notice_mail is None else UUID(str(obj.notice_mail.uuid))
 
     @staticmethod
     def resolve_team(obj: Debt) -> str:
@@ -413,7 +432,7 @@ def debt_read(request: HttpRequest, response: HttpResponse, debt_id: UUID) -> An
     "/debts/{debt_id}",
     by_alias=True,
     response=responses({200: DebtDetailOut}, 403, 404, 412, 428),
-    summary="Change a debt's status, creditor or comment (If-Match required)",
+    summary="Change a debt's status, creditor or description (If-Match required)",
 )
 def debt_update(
     request: HttpRequest, response: HttpResponse, debt_id: UUID, payload: DebtPatchIn
@@ -463,6 +482,86 @@ def debt_plan_add(
         **payload.model_dump(),
     )
     return Status(201, _detail(request, response, debt_id))
+
+
+class DebtCommentIn(StrictIn):
+    text: str = Field(
+        description="The message for the colleagues who follow the debt "
+        "(at most 4000 characters). A comment is never changed: a correction is "
+        "a new comment."
+    )
+
+
+class DebtCommentOut(Schema):
+    id: UUID = Field(validation_alias="uuid")
+    author: str = Field(description="The agent who wrote it, by name.")
+    written_at: dt.datetime
+    text: str
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return str(obj.author)
+
+
+class DebtCommentsOut(Schema):
+    debt_id: UUID
+    items: list[DebtCommentOut] = Field(description="Newest first.")
+
+
+@router.get(
+    "/debts/{debt_id}/comments",
+    by_alias=True,
+    response=responses({200: DebtCommentsOut}, 404),
+    summary="A debt's comments for colleagues, newest first",
+)
+def debt_comments(request: HttpRequest, debt_id: UUID) -> Any:
+    debt, comments = selectors.debt_comments_for_agent(
+        agent=actor(request), debt_id=debt_id
+    )
+    return {"debt_id": debt.uuid, "items": comments}
+
+
+@router.post(
+    "/debts/{debt_id}/comments",
+    by_alias=True,
+    response=responses({201: DebtCommentOut}, 403, 404),
+    summary="Write a comment on a debt",
+    description=(
+        "Comments are append-only and change nothing of the debt: no If-Match. "
+        "Who may work on the debt may comment."
+    ),
+)
+def debt_comment_add(
+    request: HttpRequest, debt_id: UUID, payload: DebtCommentIn
+) -> Any:
+    comment = services.debt_comment_add(
+        actor=actor(request), debt_id=debt_id, text=payload.text
+    )
+    return Status(201, comment)
+
+
+class DebtStatementQuery(Schema):
+    language: Literal["fr", "nl", "de", "en"] | None = Field(
+        None, description="The statement's language (default: the person's)."
+    )
+
+
+@router.get(
+    "/debts/{debt_id}/statement",
+    response=responses({200: None}, 404),
+    summary="The creditor's statement of account, PDF/A (an attachment)",
+    description=(
+        "Every debt of the same person, payment office and creditor, with its "
+        "ledger and balance, and the total still due today."
+    ),
+)
+def debt_statement(
+    request: HttpRequest, debt_id: UUID, query: Query[DebtStatementQuery]
+) -> HttpResponse:
+    got = statement.statement_for_agent(
+        agent=actor(request), debt_id=debt_id, language=query.language
+    )
+    return _file(got.data, "application/pdf", got.filename)
 
 
 # The next payment

@@ -166,8 +166,8 @@ def letter_approvers(*, letter: Letter) -> list[Agent]:
     the author is shown; no citizen data)."""
     kind = autonomy.kind_of(letter.autonomy_kind)
     candidates = (
-        Agent.objects.filter(
-            is_active=True,
+        Agent.objects.people()
+        .filter(
             memberships__team_id=letter.team_id,
             # Only holders of the approval's roles can pass; the policy decides.
             roles__code__in=policy.GRANTS[Action.LETTER_APPROVE].roles,

@@ -41,6 +41,7 @@ class Code(StrEnum):
     TABLES_OVERLAP = "tables_overlap"
     TABLE_EXISTS = "table_exists"
     ALREADY_POSTED = "already_posted"
+    UNKNOWN_MAIL = "unknown_mail"
 
 
 class NoTableInForce(ValidationFailed):

@@ -5,12 +5,17 @@
   migration or `guichet garnishment tables import`, never changed once loaded.
 - `Debt`: a claim on a person's benefit that this payment office was notified of
   (maintenance, seizure, assignment, CPAS subrogation) or its own claim for unduly
-  paid benefits (recovery). Editable fields carry a version.
+  paid benefits (recovery), with the notice in the incoming-mail register it came
+  by, when it came by paper. Editable fields carry a version.
 - `DebtEntry`: every movement of a debt (principal, interest, costs, retentions,
   direct payments, remissions, corrections). Append-only: the balance is the sum of
   a debt's entries, never a stored figure.
 - `InstalmentPlan`: the monthly amount agreed for an own claim; a new plan
   replaces the previous one from its start date. Append-only.
+- `DebtComment`: a message for the colleagues who follow a debt, with its author
+  and when it was written. Append-only: never edited or deleted; a correction is a
+  new comment. (`Debt.comment` stays the claim's short description: what it is,
+  the judgment or decision it comes from.)
 - `AllocationPosting`: one month's allocation posted for a person by a payment
   office, with the whole computation kept as it was shown. Append-only; its unique
   key (person, team, period) makes posting twice a no-op.
@@ -28,6 +33,7 @@ from guichet.core.models import (
     AppendOnlyModel,
     VersionedModel,
 )
+from guichet.correspondence.models import IncomingMail
 from guichet.parties.models import Organisation, Person
 
 
@@ -140,6 +146,17 @@ class Debt(VersionedModel):
             "Date of the notice in the central file of notices, or of the decision."
         ),
     )
+    notice_mail = models.ForeignKey(
+        IncomingMail,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notice in the mail register"),
+        help_text=_(
+            "The registered paper mail that notified the claim, with its scan."
+        ),
+    )
     fraud = models.BooleanField(
         _("fraud"),
         default=False,
@@ -153,10 +170,16 @@ class Debt(VersionedModel):
         choices=DebtStatus.choices,
         default=DebtStatus.ACTIVE,
     )
+    # The column keeps its name (and the API its field `comment`) for the clients
+    # that send it; since comments became a thread (`DebtComment`) it holds only
+    # what the claim is. See docs/debts-workbench.md, "Comments colleagues see".
     comment = models.TextField(
-        _("comment"),
+        _("description"),
         blank=True,
-        help_text=_("A message for the colleagues who follow the debt."),
+        help_text=_(
+            "What the claim is: the judgment or decision it comes from. Messages "
+            "for colleagues go in the comments."
+        ),
     )
 
     class Meta:
@@ -353,3 +376,35 @@ class InstalmentPlan(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.amount} from {self.starts_on}"
+
+
+class DebtComment(AppendOnlyModel):
+    debt = models.ForeignKey(
+        Debt, on_delete=models.PROTECT, related_name="comments", verbose_name=_("debt")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    written_at = models.DateTimeField(_("written at"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["debt", "-written_at", "-id"]
+        verbose_name = _("comment on a debt")
+        verbose_name_plural = _("comments on debts")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="debts_comment_not_empty"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["debt", "-written_at", "-id"], name="debts_comment_debt_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.written_at:%Y-%m-%d %H:%M} {self.text[:40]}"

@@ -18,23 +18,30 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    Count,
     DecimalField,
+    F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.debts import Action
 from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record
+from guichet.core import clock
 from guichet.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from guichet.core.validation import parse_uuid
+from guichet.correspondence.models import IncomingMail
+from guichet.correspondence.selectors import incoming_mail_visible
 from guichet.parties.models import Person
 from guichet.parties.selectors import persons_visible
 
@@ -45,6 +52,7 @@ from .models import (
     AllocationPosting,
     BracketTable,
     Debt,
+    DebtComment,
     DebtEntry,
     DebtKind,
     DebtStatus,
@@ -223,6 +231,11 @@ def _person_for_debts(agent: Agent, person_id: str | uuid_module.UUID) -> Person
     return person
 
 
+def person_for_debts(*, agent: Agent, person_id: str | uuid_module.UUID) -> Person:
+    """The person, if the agent may see them and their debts; else `NotFound`."""
+    return _person_for_debts(agent, person_id)
+
+
 def person_debts_require(
     *, agent: Agent, person_id: str | uuid_module.UUID, posting: bool = False
 ) -> None:
@@ -274,7 +287,9 @@ class PersonDebts:
 
 
 def _with_details(debts: QuerySet[Debt]) -> QuerySet[Debt]:
-    return with_balance(debts).select_related("person", "team", "creditor")
+    return with_balance(debts).select_related(
+        "person", "team", "creditor", "notice_mail"
+    )
 
 
 def _with_ledger(debts: QuerySet[Debt]) -> QuerySet[Debt]:
@@ -284,18 +299,53 @@ def _with_ledger(debts: QuerySet[Debt]) -> QuerySet[Debt]:
     )
 
 
+# How many of a debt's latest comments the person's Debts tab shows.
+LATEST_COMMENTS = 2
+
+
+def _attach_latest_comments(debts: list[Debt]) -> None:
+    """Set `latest_comments` (newest first, at most LATEST_COMMENTS) and
+    `comment_count` on each debt, in one query (a window per debt)."""
+    order = [F("written_at").desc(), F("id").desc()]
+    rows = (
+        DebtComment.objects.filter(debt__in=debts)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("debt_id")], order_by=order),
+            total=Window(Count("id"), partition_by=[F("debt_id")]),
+        )
+        .filter(rank__lte=LATEST_COMMENTS)
+        .select_related("author")
+        .order_by("debt_id", *order)
+    )
+    by_debt: dict[int, list[DebtComment]] = {}
+    counts: dict[int, int] = {}
+    for row in rows:
+        by_debt.setdefault(row.debt_id, []).append(row)
+        counts[row.debt_id] = row.total
+    for debt in debts:
+        debt.latest_comments = by_debt.get(debt.pk, [])  # type: ignore[attr-defined]  # shown on the tab
+        debt.comment_count = counts.get(debt.pk, 0)  # type: ignore[attr-defined]  # shown on the tab
+
+
 def person_debts_for_agent(
-    *, agent: Agent, person_id: str | uuid_module.UUID, with_ledger: bool = False
+    *,
+    agent: Agent,
+    person_id: str | uuid_module.UUID,
+    with_ledger: bool = False,
+    with_comments: bool = False,
 ) -> PersonDebts:
     """A person's debts the agent may see, with balances; the read is logged.
 
-    `with_ledger` also loads each debt's entries and instalment plans (two queries).
+    `with_ledger` also loads each debt's entries and instalment plans (two queries);
+    `with_comments` each debt's latest comments and their count (one query).
     """
     person = _person_for_debts(agent, person_id)
     debts_query = _with_details(debts_visible(agent=agent).filter(person=person))
     if with_ledger:
         debts_query = _with_ledger(debts_query)
     debts = list(debts_query.order_by("notified_on", "id"))
+    if with_comments:
+        _attach_latest_comments(debts)
     last_posting = (
         AllocationPosting.objects.filter(person=person, team_id__in=agent.team_ids)
         .select_related("team")
@@ -311,14 +361,25 @@ def person_debts_for_agent(
     return PersonDebts(person=person, debts=debts, last_posting=last_posting)
 
 
-def debt_get_for_agent(*, agent: Agent, debt_id: str | uuid_module.UUID) -> Debt:
-    """One debt with its ledger entries and instalment plans; the read is logged."""
+def _comments() -> QuerySet[DebtComment]:
+    return DebtComment.objects.select_related("author").order_by("-written_at", "-id")
+
+
+def debt_get_for_agent(
+    *,
+    agent: Agent,
+    debt_id: str | uuid_module.UUID,
+    with_comments: bool = False,
+) -> Debt:
+    """One debt with its ledger entries and instalment plans; the read is logged.
+
+    `with_comments` also loads its comments, newest first (`debt.comments.all()`).
+    """
     key = parse_uuid(debt_id)
-    debt = (
-        _with_ledger(_with_details(debts_visible(agent=agent))).filter(uuid=key).first()
-        if key
-        else None
-    )
+    found = _with_ledger(_with_details(debts_visible(agent=agent)))
+    if with_comments:
+        found = found.prefetch_related(Prefetch("comments", queryset=_comments()))
+    debt = found.filter(uuid=key).first() if key else None
     if debt is None:
         raise NotFound(_("No such debt."))
     access_record(
@@ -328,6 +389,41 @@ def debt_get_for_agent(*, agent: Agent, debt_id: str | uuid_module.UUID) -> Debt
         context={"debt": str(debt.uuid)},
     )
     return debt
+
+
+def debt_comments_for_agent(
+    *, agent: Agent, debt_id: str | uuid_module.UUID
+) -> tuple[Debt, list[DebtComment]]:
+    """A visible debt and its comments, newest first; the read is logged."""
+    key = parse_uuid(debt_id)
+    debt = (
+        debts_visible(agent=agent).select_related("person").filter(uuid=key).first()
+        if key
+        else None
+    )
+    if debt is None:
+        raise NotFound(_("No such debt."))
+    comments = list(_comments().filter(debt=debt))
+    access_record(
+        actor=agent,
+        action="debt.comments",
+        obj=debt.person,
+        context={"debt": str(debt.uuid)},
+    )
+    return debt, comments
+
+
+def debts_in_history(*, agent: Agent, person: Person) -> dict[str, Debt]:
+    """The person's debts whose writes the agent may read in the person's history:
+    those the agent sees, by public id (`parties.history` source)."""
+    if not policy.may(agent, Action.DEBT_VIEW):
+        return {}
+    return {
+        str(debt.uuid): debt
+        for debt in debts_visible(agent=agent)
+        .filter(person=person)
+        .select_related("team")
+    }
 
 
 def month_of(period: str) -> tuple[dt.date, dt.date]:
@@ -444,4 +540,74 @@ def person_allocation_preview(
         paid_on=paid_on,
         allocation=computed,
         debts={str(debt.uuid): debt for debt in debts},
+    )
+
+
+# The notice in the mail register, and the creditor's statement
+
+
+def notice_mail_offered(*, agent: Agent) -> QuerySet[IncomingMail]:
+    """The incoming mail an agent may give as a debt's notice: the register's
+    entries of their own teams (registered by one of them, or dispatched to one)
+    that they may see, newest first."""
+    return (
+        incoming_mail_visible(agent=agent)
+        .filter(
+            Q(team_id__in=agent.team_ids) | Q(dispatched_team_id__in=agent.team_ids)
+        )
+        .order_by("-received_on", "-id")
+    )
+
+
+def notice_mail_choices(*, agent: Agent, limit: int = 200) -> list[IncomingMail]:
+    """The latest `limit` notices a registration form offers; the read is logged."""
+    rows = list(notice_mail_offered(agent=agent)[:limit])
+    access_record(
+        actor=agent, action="mail.list", objects=rows, context={"purpose": "debt"}
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class CreditorStatement:
+    """What a person owes one creditor in one payment office, on a day."""
+
+    person: Person
+    team: Team
+    creditor_name: str
+    debts: list[Debt]  # each annotated with `balance`, its entries and plans loaded
+    total: Decimal
+    on: dt.date
+
+
+def creditor_statement_for_agent(
+    *, agent: Agent, debt_id: str | uuid_module.UUID
+) -> CreditorStatement:
+    """The statement of the creditor of `debt_id`: every debt of the same person,
+    payment office and creditor that the agent sees, with its ledger. Logged."""
+    key = parse_uuid(debt_id)
+    debt = debts_visible(agent=agent).filter(uuid=key).first() if key else None
+    if debt is None:
+        raise NotFound(_("No such debt."))
+    same = debts_visible(agent=agent).filter(
+        person_id=debt.person_id,
+        team_id=debt.team_id,
+        creditor_name=debt.creditor_name,
+        creditor_id=debt.creditor_id,
+    )
+    debts = list(_with_ledger(_with_details(same)).order_by("notified_on", "id"))
+    person = debts[0].person
+    access_record(
+        actor=agent,
+        action="debt.statement",
+        obj=person,
+        context={"debts": [str(item.uuid) for item in debts]},
+    )
+    return CreditorStatement(
+        person=person,
+        team=debts[0].team,
+        creditor_name=debt.creditor_name,
+        debts=debts,
+        total=sum((item.balance for item in debts), Decimal("0.00")),  # type: ignore[attr-defined]  # annotated by with_balance
+        on=clock.today(),
     )

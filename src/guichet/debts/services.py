@@ -28,6 +28,7 @@ from guichet.core.errors import (
 )
 from guichet.core.money import format_amount
 from guichet.core.validation import choice, parse_uuid, text
+from guichet.core.validation import text as text_field
 from guichet.core.versioning import versioned_update
 
 from . import allocation, selectors, serialize
@@ -40,6 +41,7 @@ from .models import (
     BracketTable,
     Confidence,
     Debt,
+    DebtComment,
     DebtEntry,
     DebtKind,
     DebtStatus,
@@ -327,6 +329,7 @@ class DebtInput:
     period_from: object = None
     period_to: object = None
     comment: object = ""
+    notice_mail: object = None  # the public id of the notice in the mail register
 
 
 def _snapshot(debt: Debt) -> dict[str, Any]:
@@ -344,7 +347,7 @@ def _snapshot(debt: Debt) -> dict[str, Any]:
             "status",
             "comment",
         )
-    }
+    } | {"notice_mail": debt.notice_mail.number if debt.notice_mail else None}
 
 
 @transaction.atomic
@@ -412,6 +415,20 @@ def debt_register(
             Code.PERIOD_REVERSED,
             _("The end date is before the start date."),
         )
+    notice_mail = None
+    if data.notice_mail not in (None, ""):
+        key = parse_uuid(data.notice_mail)
+        notice_mail = (
+            selectors.notice_mail_offered(agent=actor).filter(uuid=key).first()
+            if key
+            else None
+        )
+        if notice_mail is None:
+            problems.add(
+                "notice_mail",
+                Code.UNKNOWN_MAIL,
+                _("Choose a notice from your teams' mail register."),
+            )
     problems.raise_if_any()
     debt = Debt.objects.create(
         person=person,
@@ -424,6 +441,7 @@ def debt_register(
         period_from=period_from,
         period_to=period_to,
         comment=comment,
+        notice_mail=notice_mail,
     )
     entries = [
         (EntryKind.PRINCIPAL, v.present(principal)),
@@ -694,6 +712,38 @@ def instalment_plan_add(
         reason=clean_note,
     )
     return plan
+
+
+@transaction.atomic
+def debt_comment_add(
+    *, actor: Agent, debt_id: str | uuid_module.UUID, text: object
+) -> DebtComment:
+    """Write a comment the colleagues who follow the debt read.
+
+    Who may comment is who may work on the debt. A comment is never edited or
+    deleted: a correction is a new comment. It changes nothing of the debt, so it
+    carries no version and never makes a colleague's form stale.
+    """
+    debt = _locked_debt(actor, debt_id, Action.DEBT_COMMENT)
+    problems = v.Problems()
+    clean = text_field(
+        problems, "text", text, required=True, max_length=4000, multiline=True
+    )
+    problems.raise_if_any()
+    comment = DebtComment.objects.create(
+        debt=debt, author=actor, written_at=clock.now(), text=clean
+    )
+    audit_record(
+        actor=actor,
+        action="debt.comment_add",
+        obj=debt,
+        summary={
+            "comment": str(comment.uuid),
+            "person": str(debt.person.uuid),
+            "text": clean,
+        },
+    )
+    return comment
 
 
 # Posting a month's allocation

@@ -146,11 +146,19 @@ def _blank_scan() -> bytes:
 MAIL: list[tuple[str, str, int, str | None]] = [
     ("Demande de légalisation d'un diplôme", "Marc Dupont", 2, None),
     ("Vraag om een nieuw paspoort", "Ann Peeters", 3, "travel-documents"),
+    # A bailiff's notice of seizure for the payment office: the debt workbench
+    # registers the seizure from it (issue #18).
+    (
+        "Avis de saisie sur allocations de chômage",
+        "Étude Lambert & Associés, huissiers de justice",
+        1,
+        "payment-office",
+    ),
 ]
 
 
 def incoming_mail(agents: dict[str, Agent]) -> int:
-    """Paper mail in the register: one piece waiting, one already dispatched."""
+    """Paper mail in the register: one piece waiting, two already dispatched."""
     clerk = agents["support.c"]
     created = 0
     for subject, sender, days_ago, target in MAIL:

@@ -85,6 +85,7 @@ def _system_agents() -> None:
                 first_name="Système",
                 last_name="Paiements",
                 check_password=False,
+                system=True,
             )
 
 

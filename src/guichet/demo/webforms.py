@@ -34,6 +34,7 @@ def build() -> int:
             last_name="(public)",
             language="fr",
             check_password=False,
+            system=True,
         )
         created = 1
     routing_rule_ensure(

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -255,6 +255,8 @@ class PersonChange:
     changes: Mapping[str, list[Any]]
     added: str = ""
     removed: str = ""
+    about: str = ""  # the object of another app it was recorded on (a debt)
+    detail: str = ""  # what happened, in words (`HistoryKind.describe`)
 
 
 def person_changes_for_agent(
@@ -264,7 +266,9 @@ def person_changes_for_agent(
     since_version: int = 0,
     limit: int = 50,
 ) -> list[PersonChange]:
-    """The latest writes to a visible person (newest first), from the audit trail.
+    """The latest writes to a visible person (newest first), from the audit trail,
+    with those recorded on other apps' objects about the person that the agent
+    sees (a debt's entries and comments: `parties.history`).
 
     `since_version` keeps only the writes that produced a later version: what
     another agent changed after the version an edit was based on. The read is
@@ -274,23 +278,37 @@ def person_changes_for_agent(
     person = persons_visible(agent=agent).filter(uuid=key).first() if key else None
     if person is None:
         raise NotFound(_("No such person."))
+    recorded_on = Q(object_type=Person._meta.label_lower, object_id=str(person.uuid))
+    named: dict[tuple[str, str], str] = {}
+    # Other apps' objects about the person (`history.HistorySource`), only those
+    # the agent sees; not when asking what changed the person's own version.
+    for source in [] if since_version else history.sources():
+        objects = source.objects(agent, person)
+        if objects:
+            recorded_on |= Q(
+                object_type=source.object_type, object_id__in=list(objects)
+            )
+            named |= {
+                (source.object_type, public_id): words
+                for public_id, words in objects.items()
+            }
     events = (
-        AuditEvent.objects.filter(
-            chain=Chain.CHANGES,
-            object_type=Person._meta.label_lower,
-            object_id=str(person.uuid),
-        )
+        AuditEvent.objects.filter(recorded_on, chain=Chain.CHANGES)
         .select_related("actor")
         .order_by("-id")
     )
     found = []
     for event in events[:limit]:
         summary = event.summary
-        version = summary.get("version")
+        on_person = event.object_type == Person._meta.label_lower
+        # A version is the person's only on the person's own entries.
+        version = summary.get("version") if on_person else None
         if since_version and (version is None or version <= since_version):
             continue
         kind = history.kind_of(event.action)
         if kind is None or not policy.may(agent, kind.needs):
+            continue
+        if kind.shows is not None and not kind.shows(agent, summary):
             continue
         found.append(
             PersonChange(
@@ -299,9 +317,11 @@ def person_changes_for_agent(
                 action=event.action,
                 sentence=kind.sentence,
                 version=version,
-                changes=_changed_fields(summary),
+                changes={} if kind.describe else _changed_fields(summary),
                 added=summary.get("added", ""),
                 removed=summary.get("removed", ""),
+                about=named.get((event.object_type, event.object_id), ""),
+                detail=kind.describe(summary, event.reason) if kind.describe else "",
             )
         )
     access_record(

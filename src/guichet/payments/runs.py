@@ -48,7 +48,7 @@ from guichet.debts.errors import NoTableInForce
 from guichet.debts.models import Debt, DebtKind, DebtStatus
 from guichet.debts.services import BatchPosting, allocations_post_batch
 
-from . import calculation, documents, keys
+from . import bulk, calculation, documents, keys
 from .errors import Code, ExceptionCode, Invalid, MonthAlreadyRun, RunStateError
 from .models import (
     Account,
@@ -275,8 +275,10 @@ def _prepare_batch(ctx: _Context, rows: Sequence[dict[str, Any]]) -> None:
         )
         items.append(item)
         payments.extend(transfers)
-    RunItem.objects.bulk_create(items, ignore_conflicts=True)
-    Payment.objects.bulk_create(payments, ignore_conflicts=True)
+    # One transaction with the cursor (under the run's lock): a batch is never
+    # written twice, so no conflict to ignore; the unique keys stand guard.
+    bulk.insert(RunItem, items)
+    bulk.insert(Payment, payments)
 
 
 def _exception(
@@ -568,18 +570,24 @@ def _book_batch(
 ) -> None:
     """The ledger's "due" transactions and the debts' retentions of a batch."""
     booked_on = run.paid_on
-    transactions = LedgerTransaction.objects.bulk_create(
-        [
-            LedgerTransaction(
-                key=f"due:{run.pk}:{item['beneficiary_id']}",
-                run=run,
-                kind=TransactionKind.DUE,
-                booked_on=booked_on,
-                total=item["gross"],
-            )
-            for item in items
-        ]
+    transactions = [
+        LedgerTransaction(
+            key=f"due:{run.pk}:{item['beneficiary_id']}",
+            run=run,
+            kind=TransactionKind.DUE,
+            booked_on=booked_on,
+            total=item["gross"],
+        )
+        for item in items
+    ]
+    bulk.insert(LedgerTransaction, transactions)
+    ids = dict(
+        LedgerTransaction.objects.filter(
+            key__in=[tx.key for tx in transactions]
+        ).values_list("key", "id")
     )
+    for tx in transactions:
+        tx.id = ids[tx.key]
     lines: list[LedgerLine] = []
     postings: list[BatchPosting] = []
     table = _table(run.paid_on)
@@ -630,7 +638,7 @@ def _book_batch(
             )
         if detail.get("deductions"):
             postings.append(_posting(item, detail, table=table))
-    LedgerLine.objects.bulk_create(lines)
+    bulk.insert(LedgerLine, lines)
     if postings:
         allocations_post_batch(
             actor=actor,
@@ -834,7 +842,7 @@ def _record_file(
             for row in batch
         ]
         lines.append(_line(tx, Account.BANK, booked_on=run.paid_on, credit=total))
-        LedgerLine.objects.bulk_create(lines)
+        bulk.insert(LedgerLine, lines)
     return sepa_file
 
 

@@ -304,9 +304,9 @@ def complaints_handled(*, agent: Agent) -> QuerySet[Request]:
 def assignable_agents(*, request: Request) -> list[Agent]:
     """The active members of the request's team: whom a supervisor may give it to."""
     return list(
-        Agent.objects.filter(
-            memberships__team_id=request.team_id, is_active=True
-        ).order_by("last_name", "first_name", "username")
+        Agent.objects.people()
+        .filter(memberships__team_id=request.team_id)
+        .order_by("last_name", "first_name", "username")
     )
 
 

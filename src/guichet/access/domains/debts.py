@@ -13,7 +13,9 @@ Visibility of one debt: the agent holds a role that concerns debts, belongs to t
 payment office (team) the claim was notified to, and may see the person (a person
 confidential to a team stays hidden from other teams). A supervisor of another
 service therefore sees no debts. Writes need level C, the level of the seed's
-function; reading is open from level D. Importing bracket tables is reference data,
+function; reading is open from level D. Commenting is working on the debt
+("utiliser les zones commentaire ... pour transmettre des messages clairs et
+concrets aux autres utilisateurs"): the same roles and level as its other writes. Importing bracket tables is reference data,
 kept by administrators (or by the command line).
 """
 
@@ -34,6 +36,7 @@ class Action(StrEnum):
     DEBT_EDIT = "debt.edit"
     DEBT_ENTRY_ADD = "debt.entry_add"
     DEBT_PLAN_SET = "debt.plan_set"
+    DEBT_COMMENT = "debt.comment"
     DEBT_ALLOCATION_POST = "debt.allocation_post"
 
 
@@ -45,6 +48,7 @@ GRANTS: dict[str, Grant] = {
     Action.DEBT_EDIT: grant(*DEBT_ROLES, min_level=L.C),
     Action.DEBT_ENTRY_ADD: grant(*DEBT_ROLES, min_level=L.C),
     Action.DEBT_PLAN_SET: grant(*DEBT_ROLES, min_level=L.C),
+    Action.DEBT_COMMENT: grant(*DEBT_ROLES, min_level=L.C),
     Action.DEBT_ALLOCATION_POST: grant(*DEBT_ROLES, min_level=L.C),
 }
 
@@ -59,6 +63,7 @@ KINDS: dict[str, Kind] = {
                 Action.DEBT_EDIT,
                 Action.DEBT_ENTRY_ADD,
                 Action.DEBT_PLAN_SET,
+                Action.DEBT_COMMENT,
                 Action.DEBT_ALLOCATION_POST,
             }
         ),

@@ -116,7 +116,8 @@ def team_members(*, viewer: Agent) -> list[Agent]:
     if not policy.may(viewer, Action.ABSENCE_VIEW):
         return []
     return list(
-        Agent.objects.filter(memberships__team_id__in=viewer.team_ids, is_active=True)
+        Agent.objects.people()
+        .filter(memberships__team_id__in=viewer.team_ids)
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
@@ -205,9 +206,8 @@ def substitute_named(*, agent: Agent, username: str | None) -> Agent | None:
     if not username:
         return None
     found = (
-        Agent.objects.filter(
-            username=username, is_active=True, memberships__team_id__in=agent.team_ids
-        )
+        Agent.objects.people()
+        .filter(username=username, memberships__team_id__in=agent.team_ids)
         .distinct()
         .first()
     )

@@ -281,7 +281,7 @@ def team_source(
     viewer: Agent, team: Team, start: dt.datetime, end: dt.datetime
 ) -> list[Entry]:
     """Meetings and events of the members of `team`, as `viewer` may see them."""
-    members = list(Agent.objects.filter(memberships__team=team, is_active=True))
+    members = list(Agent.objects.people().filter(memberships__team=team))
     found = [
         _meeting_entry(meeting)
         for meeting in meetings_between(

@@ -40,7 +40,8 @@ def action_owner_choices(*, agent: Agent) -> list[Agent]:
     active members of their services who work on actions (see
     `services.action_owners`, which decides for the service chosen)."""
     members = (
-        Agent.objects.filter(memberships__team_id__in=agent.team_ids, is_active=True)
+        Agent.objects.people()
+        .filter(memberships__team_id__in=agent.team_ids)
         .distinct()
         .order_by("last_name", "first_name", "username")
     )

@@ -175,3 +175,210 @@ class NextPaymentForm(IncomeFields):
             "replacement": data["replacement"] or None,
             "children": data["children"] or 0,
         }
+
+
+# The debt workbench: registering a debt from its notice, its ledger, plan, status
+# and comment. As above, the forms carry text; `guichet.debts.services` reads it.
+
+
+def _text_area(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class DebtRegisterForm(ServiceForm):
+    """A claim as its notice gives it (`services.debt_register`)."""
+
+    kind = forms.ChoiceField(label=_("Kind of claim"), choices=DebtKind.choices)
+    notice_mail = forms.ChoiceField(
+        label=_("Notice in the mail register"),
+        required=False,
+        help_text=_(
+            "The registered paper mail that brought the notice; its scan stays "
+            "with the debt."
+        ),
+    )
+    creditor_name = forms.CharField(
+        label=_("Creditor"),
+        required=False,
+        max_length=200,
+        help_text=_("Not needed for the office's own claim (recovery)."),
+    )
+    reference = forms.CharField(
+        label=_("Creditor's reference"), required=False, max_length=100
+    )
+    notified_on = forms.CharField(
+        label=_("Notice date"), required=False, widget=date_input()
+    )
+    principal = forms.CharField(
+        label=_("Amount owed (EUR)"), required=False, widget=_amount_input()
+    )
+    interest = forms.CharField(
+        label=_("Interest (EUR)"), required=False, widget=_amount_input()
+    )
+    costs = forms.CharField(
+        label=_("Costs (EUR)"), required=False, widget=_amount_input()
+    )
+    period_from = forms.CharField(
+        label=_("Period advanced from"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Social welfare centre's subrogation only."),
+    )
+    period_to = forms.CharField(
+        label=_("Period advanced until"), required=False, widget=date_input()
+    )
+    fraud = forms.BooleanField(
+        label=_("Obtained by fraud (recovery only)"), required=False
+    )
+    comment = forms.CharField(
+        label=_("Description of the claim"),
+        required=False,
+        max_length=4000,
+        widget=_text_area(),
+        help_text=_(
+            "What the claim is: the judgment or decision it comes from. Messages "
+            "for colleagues go in the comments, on the debt's page."
+        ),
+    )
+    team = forms.ChoiceField(label=_("Payment office"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        mails: Sequence[tuple[str, str]] = (),
+        teams: Sequence[tuple[str, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        mail = self.fields["notice_mail"]
+        if isinstance(mail, forms.ChoiceField):
+            mail.choices = [("", _("None: the notice did not come by paper")), *mails]
+        team = self.fields["team"]
+        if len(teams) > 1 and isinstance(team, forms.ChoiceField):
+            team.choices = list(teams)
+        else:
+            del self.fields["team"]
+
+    def debt_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            name: data[name] or None
+            for name in (
+                "kind",
+                "notified_on",
+                "principal",
+                "interest",
+                "costs",
+                "period_from",
+                "period_to",
+                "notice_mail",
+            )
+        } | {
+            "creditor_name": data["creditor_name"],
+            "reference": data["reference"],
+            "comment": data["comment"],
+            "fraud": data["fraud"],
+        }
+
+
+class VersionedForm(ServiceForm):
+    """A change of one debt, based on the version the agent saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DebtEntryForm(VersionedForm):
+    kind = forms.ChoiceField(label=_("Movement"))
+    amount = forms.CharField(
+        label=_("Amount (EUR)"),
+        required=False,
+        widget=_amount_input(),
+        help_text=_("A correction may be negative, such as -12.50."),
+    )
+    booked_on = forms.CharField(label=_("Date"), required=False, widget=date_input())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=_text_area(2),
+        help_text=_("Required for a remission or a correction: say why."),
+    )
+
+    def __init__(
+        self, *args: Any, kinds: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", "entry")
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        if isinstance(kind, forms.ChoiceField):
+            kind.choices = list(kinds)
+
+
+class DebtPlanForm(VersionedForm):
+    amount = forms.CharField(
+        label=_("Amount per month (EUR)"), required=False, widget=_amount_input()
+    )
+    starts_on = forms.CharField(label=_("From"), required=False, widget=date_input())
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=_text_area(2)
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "plan")
+        super().__init__(*args, **kwargs)
+
+
+class DebtStatusForm(VersionedForm):
+    status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(
+        label=_("Why"), required=False, max_length=2000, widget=_text_area(2)
+    )
+
+    def __init__(
+        self, *args: Any, statuses: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", "status")
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        if isinstance(status, forms.ChoiceField):
+            status.choices = list(statuses)
+
+
+class DebtDetailsForm(VersionedForm):
+    """The creditor, its reference and the claim's description."""
+
+    creditor_name = forms.CharField(label=_("Creditor"), required=False, max_length=200)
+    reference = forms.CharField(
+        label=_("Creditor's reference"), required=False, max_length=100
+    )
+    comment = forms.CharField(
+        label=_("Description of the claim"),
+        required=False,
+        max_length=4000,
+        widget=_text_area(4),
+        help_text=_("What the claim is: the judgment or decision it comes from."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "details")
+        super().__init__(*args, **kwargs)
+
+
+class DebtCommentForm(ServiceForm):
+    """A comment for the colleagues who follow the debt: added, never changed."""
+
+    text = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=_text_area(3),
+        help_text=_(
+            "Shown with your name to everyone who follows the debt, on this page "
+            "and on the person's Debts tab. A comment cannot be changed: write a "
+            "new one to correct it."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "comment")
+        super().__init__(*args, **kwargs)

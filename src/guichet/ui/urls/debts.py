@@ -11,6 +11,17 @@ urlpatterns = [
         name="person_debts",
     ),
     path(
+        "persons/<uuid:person_id>/debts/new/",
+        debts.debt_register,
+        name="debt_register",
+    ),
+    path("debts/<uuid:debt_id>/", debts.debt_detail, name="debt_detail"),
+    path(
+        "debts/<uuid:debt_id>/statement/<str:language>/",
+        debts.debt_statement,
+        name="debt_statement",
+    ),
+    path(
         "garnishment/",
         debts.garnishment_calculator,
         name="garnishment_calculator",

@@ -466,7 +466,8 @@ def _offer_form(agent: Agent, data: Any, offer: Offer | None) -> OfferForm:
     teams = _teams(agent)
     set_choices(form, "team", [(team.code, team.name) for team in teams])
     members = (
-        Agent.objects.filter(memberships__team__in=teams, is_active=True)
+        Agent.objects.people()
+        .filter(memberships__team__in=teams)
         .distinct()
         .order_by("username")
     )

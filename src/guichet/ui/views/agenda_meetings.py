@@ -212,7 +212,8 @@ def agenda(request: HttpRequest) -> HttpResponse:
         return reverse("ui:agenda") + "?" + urlencode(values)
 
     colleagues = (
-        Agent.objects.filter(memberships__team_id__in=viewer.team_ids, is_active=True)
+        Agent.objects.people()
+        .filter(memberships__team_id__in=viewer.team_ids)
         .exclude(pk=viewer.pk)
         .distinct()
         .order_by("last_name", "first_name")
@@ -305,7 +306,7 @@ class MeetingForm(TimedForm):
         assert isinstance(agents_field, forms.MultipleChoiceField)  # noqa: S101
         agents_field.choices = [
             (str(agent.uuid), agent.get_full_name() or agent.username)
-            for agent in Agent.objects.filter(is_active=True)
+            for agent in Agent.objects.people()
             .exclude(pk=viewer.pk)
             .order_by("last_name", "first_name")
         ]

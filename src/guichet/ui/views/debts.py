@@ -17,30 +17,43 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
 from guichet.access.domains.debts import Action
 from guichet.agents.models import Agent, Team
-from guichet.core.errors import FieldError, ValidationFailed
-from guichet.debts import selectors
+from guichet.core.errors import FieldError, Forbidden, ValidationFailed
+from guichet.debts import selectors, services, statement
 from guichet.debts import validation as v
 from guichet.debts.allocation import Allocation, Line
 from guichet.debts.errors import NoTableInForce
 from guichet.debts.garnishment import Band, Garnishment
-from guichet.debts.models import AllocationPosting, Debt
+from guichet.debts.models import AllocationPosting, Debt, DebtKind, DebtStatus
+from guichet.debts.statement import LANGUAGES as STATEMENT_LANGUAGES
 from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
-from guichet.ui.errors import apply_errors
+from guichet.ui.errors import ServiceForm, apply_errors, submit
 from guichet.ui.forms.debts import (
     ClaimRowForm,
+    DebtCommentForm,
+    DebtDetailsForm,
+    DebtEntryForm,
+    DebtPlanForm,
+    DebtRegisterForm,
+    DebtStatusForm,
     GarnishmentForm,
     NextPaymentForm,
     claim_rows,
 )
+from guichet.ui.views.correspondence.common import _file
+
+SEPARATOR = " \u2013 "  # an en dash between the parts of a mail's description
 
 workspace.register_section(
     workspace.Section(
@@ -262,7 +275,7 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     # A role the tab is not for is refused as the calculator refuses it (403).
     policy.require(agent, Action.DEBT_VIEW)
     found = selectors.person_debts_for_agent(
-        agent=agent, person_id=person_id, with_ledger=True
+        agent=agent, person_id=person_id, with_ledger=True, with_comments=True
     )
     person = found.person
     submitted = "paid_on" in request.GET
@@ -289,6 +302,7 @@ def person_debts(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "total": sum((debt.balance for debt in found.debts), Decimal("0.00")),  # type: ignore[attr-defined]  # annotated by with_balance
         "form": form,
         "last_posting": None if submitted else last,
+        "may_register": policy.may(agent, Action.DEBT_REGISTER),
     }
     status = 200
     if data is not None:
@@ -363,3 +377,268 @@ def _preview(
     except ValidationFailed as error:
         apply_errors(form, error)
         return None
+
+
+# The debt workbench: a debt registered from its notice, then its ledger, plan,
+# status and comment, and the creditor's statement. Each form feeds one service of
+# `guichet.debts.services` (the API's); a change carries the version shown, and a
+# stale one is refused with nothing overwritten.
+
+
+def _mail_choices(agent: Agent) -> list[tuple[str, str]]:
+    return [
+        (
+            str(mail.uuid),
+            SEPARATOR.join(
+                (
+                    mail.number,
+                    f"{mail.received_on:%d/%m/%Y}",
+                    mail.sender_name,
+                    mail.subject,
+                )
+            ),
+        )
+        for mail in selectors.notice_mail_choices(agent=agent)
+    ]
+
+
+def _person_tabs(agent: Agent, person_id: uuid.UUID) -> list[dict[str, Any]]:
+    return [
+        {"tab": tab, "url": tab.url(person_id), "current": tab.key == "debts"}
+        for tab in workspace.person_tabs_for(agent)
+    ]
+
+
+@agent_required
+def debt_register(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Register a seizure, an assignment, a maintenance claim, a CPAS subrogation
+    or the office's own claim from its notice."""
+    agent = agent_of(request)
+    policy.require(agent, Action.DEBT_REGISTER)
+    person = selectors.person_for_debts(agent=agent, person_id=person_id)
+    posted = request.method == "POST"
+    form = DebtRegisterForm(
+        request.POST if posted else None,
+        mails=_mail_choices(agent),
+        teams=_team_choices(agent),
+        initial={"kind": DebtKind.SEIZURE},
+    )
+    if posted and form.is_valid():
+        debt = submit(
+            form,
+            lambda: services.debt_register(
+                actor=agent,
+                person_id=person.uuid,
+                data=services.DebtInput(**form.debt_data()),
+                team_code=form.cleaned_data.get("team") or None,
+            ),
+        )
+        if debt is not None:
+            messages.success(request, gettext("The debt is registered."))
+            return HttpResponseRedirect(reverse("ui:debt_detail", args=[debt.uuid]))
+    return render(
+        request,
+        "ui/debts/debt_register.html",
+        {"person": person, "tabs": _person_tabs(agent, person.uuid), "form": form},
+        status=422 if posted else 200,
+    )
+
+
+@dataclass
+class DebtForms:
+    entry: DebtEntryForm | None
+    plan: DebtPlanForm | None
+    status: DebtStatusForm | None
+    details: DebtDetailsForm | None
+    comment: DebtCommentForm | None
+
+    def named(self, name: str) -> ServiceForm | None:
+        return getattr(self, name, None) if name in FORM_NAMES else None
+
+    @property
+    def stale(self) -> bool:
+        return any(
+            form is not None and form.stale
+            for form in (self.entry, self.plan, self.status, self.details)
+        )
+
+
+FORM_NAMES = ("entry", "plan", "status", "details", "comment")
+
+
+def _debt_forms(
+    agent: Agent, debt: Debt, data: QueryDict | None, which: str
+) -> DebtForms:
+    """The forms the agent may use on this debt; only `which` is bound to `data`."""
+
+    def bound(name: str) -> QueryDict | None:
+        return data if name == which else None
+
+    version = {"version": debt.version}
+    may = {
+        name: policy.may(agent, action, debt)
+        for name, action in (
+            ("entry", Action.DEBT_ENTRY_ADD),
+            ("plan", Action.DEBT_PLAN_SET),
+            ("status", Action.DEBT_EDIT),
+            ("comment", Action.DEBT_COMMENT),
+        )
+    }
+    statuses = [
+        (value, str(label))
+        for value, label in DebtStatus.choices
+        if value != debt.status
+    ]
+    return DebtForms(
+        entry=DebtEntryForm(
+            bound("entry"),
+            kinds=[(str(kind), str(kind.label)) for kind in services.MANUAL_ENTRIES],
+            initial={**version, "booked_on": timezone.localdate().isoformat()},
+        )
+        if may["entry"] and debt.status != DebtStatus.EXTINGUISHED
+        else None,
+        plan=DebtPlanForm(bound("plan"), initial=version)
+        if may["plan"] and debt.kind == DebtKind.RECOVERY
+        else None,
+        status=DebtStatusForm(bound("status"), statuses=statuses, initial=version)
+        if may["status"]
+        else None,
+        details=DebtDetailsForm(
+            bound("details"),
+            initial={
+                **version,
+                "creditor_name": debt.creditor_name,
+                "reference": debt.reference,
+                "comment": debt.comment,
+            },
+        )
+        if may["status"]
+        else None,
+        comment=DebtCommentForm(bound("comment")) if may["comment"] else None,
+    )
+
+
+def _current_version(data: QueryDict, which: str, debt: Debt) -> QueryDict:
+    """The agent's input for the form `which`, based on the debt's version now."""
+    fresh = data.copy()
+    fresh[f"{which}-version"] = str(debt.version)
+    return fresh
+
+
+def _debt_change(
+    agent: Agent, debt: Debt, which: str, form: ServiceForm
+) -> tuple[object, str] | None:
+    """Call the service of the form `which`; its result and the message to show."""
+    data = form.cleaned_data
+    done: object
+    if which == "comment":
+        done = submit(
+            form,
+            lambda: services.debt_comment_add(
+                actor=agent, debt_id=debt.uuid, text=data["text"]
+            ),
+        )
+        return None if done is None else (done, gettext("The comment is written."))
+    common = {"actor": agent, "debt_id": debt.uuid, "expected_version": data["version"]}
+    if which == "entry":
+        done = submit(
+            form,
+            lambda: services.debt_entry_add(
+                **common,
+                kind=data["kind"],
+                amount=data["amount"] or None,
+                booked_on=data["booked_on"] or None,
+                note=data["note"],
+            ),
+        )
+        return None if done is None else (done, gettext("The entry is booked."))
+    if which == "plan":
+        done = submit(
+            form,
+            lambda: services.instalment_plan_add(
+                **common,
+                amount=data["amount"] or None,
+                starts_on=data["starts_on"] or None,
+                note=data["note"],
+            ),
+        )
+        return None if done is None else (done, gettext("The instalment plan is set."))
+    if which == "status":
+        done = submit(
+            form,
+            lambda: services.debt_update(
+                **common, data={"status": data["status"]}, reason=data["reason"]
+            ),
+        )
+        return None if done is None else (done, gettext("The status is changed."))
+    done = submit(
+        form,
+        lambda: services.debt_update(
+            **common,
+            data={
+                name: data[name] for name in ("creditor_name", "reference", "comment")
+            },
+        ),
+    )
+    return None if done is None else (done, gettext("The debt is updated."))
+
+
+@agent_required
+def debt_detail(request: HttpRequest, debt_id: uuid.UUID) -> HttpResponse:
+    """One debt: its notice, ledger and plans, and the forms that change it."""
+    agent = agent_of(request)
+    policy.require(agent, Action.DEBT_VIEW)
+    debt = selectors.debt_get_for_agent(
+        agent=agent, debt_id=debt_id, with_comments=True
+    )
+    posted = request.method == "POST"
+    which = request.POST.get("form", "") if posted else ""
+    forms = _debt_forms(agent, debt, request.POST if posted else None, which)
+    status = 200
+    stale = False
+    if posted:
+        form = forms.named(which)
+        if form is None:
+            raise Forbidden(_("You may not do this."))
+        if form.is_valid():
+            done = _debt_change(agent, debt, which, form)
+            if done is not None:
+                messages.success(request, done[1])
+                return HttpResponseRedirect(reverse("ui:debt_detail", args=[debt.uuid]))
+        stale = forms.stale
+        status = 409 if stale else 422
+    if stale:
+        # A colleague changed the debt: show it as it is now, with the agent's
+        # input kept and based on the current version, so that submitting again
+        # (having seen the change) applies it on purpose.
+        debt = selectors.debt_get_for_agent(
+            agent=agent, debt_id=debt.uuid, with_comments=True
+        )
+        forms = _debt_forms(
+            agent, debt, _current_version(request.POST, which, debt), which
+        )
+    return render(
+        request,
+        "ui/debts/debt_detail.html",
+        {
+            "person": debt.person,
+            "tabs": _person_tabs(agent, debt.person.uuid),
+            "debt": debt,
+            "forms": forms,
+            "stale": stale,
+            "stale_form": which if stale else "",
+            "languages": STATEMENT_LANGUAGES,
+        },
+        status=status,
+    )
+
+
+@agent_required
+def debt_statement(
+    request: HttpRequest, debt_id: uuid.UUID, language: str
+) -> HttpResponse:
+    """The creditor's statement of account, PDF/A, as an attachment."""
+    got = statement.statement_for_agent(
+        agent=agent_of(request), debt_id=debt_id, language=language
+    )
+    return _file(got.data, "application/pdf", got.filename)

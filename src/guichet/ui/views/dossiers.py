@@ -458,9 +458,9 @@ class Step:
 def _members(dossier: Dossier) -> list[tuple[str, str]]:
     return [
         (agent.username, agent.get_full_name() or agent.username)
-        for agent in Agent.objects.filter(
-            memberships__team_id=dossier.team_id, is_active=True
-        ).order_by("last_name", "first_name", "username")
+        for agent in Agent.objects.people()
+        .filter(memberships__team_id=dossier.team_id)
+        .order_by("last_name", "first_name", "username")
     ]
 
 

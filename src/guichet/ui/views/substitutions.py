@@ -25,7 +25,8 @@ from guichet.ui.errors import ServiceForm, submit
 
 def _colleagues(agent: Agent) -> list[tuple[str, str]]:
     rows = (
-        Agent.objects.filter(memberships__team_id__in=agent.team_ids, is_active=True)
+        Agent.objects.people()
+        .filter(memberships__team_id__in=agent.team_ids)
         .exclude(pk=agent.pk)
         .distinct()
         .order_by("last_name", "first_name", "username")
