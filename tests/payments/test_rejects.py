@@ -4,9 +4,12 @@ the payment is made again, once, to a corrected account (docs/payments.md)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 import pytest
@@ -239,3 +242,72 @@ def test_any_sequence_keeps_one_live_payment_and_balances(
             assert live.count() <= 1
             assert selectors.ledger_check().balanced
         transaction.set_rollback(True)
+
+
+def _pain002(rows: list[tuple[str, str, str]]) -> str:
+    """A pain.002.001.10 status report: (end-to-end id, status, reason code)."""
+    txs = "".join(
+        f"<TxInfAndSts><StsId>ST-{n}</StsId><OrgnlEndToEndId>{e2e}</OrgnlEndToEndId>"
+        f"<TxSts>{status}</TxSts>"
+        + (
+            f"<StsRsnInf><Rsn><Cd>{code}</Cd></Rsn><AddtlInf>Bank says {code}"
+            "</AddtlInf></StsRsnInf>"
+            if code
+            else ""
+        )
+        + "</TxInfAndSts>"
+        for n, (e2e, status, code) in enumerate(rows)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10">'
+        "<CstmrPmtStsRpt><GrpHdr><MsgId>STS-1</MsgId>"
+        "<CreDtTm>2026-02-06T10:00:00</CreDtTm></GrpHdr>"
+        "<OrgnlGrpInfAndSts><OrgnlMsgId>X</OrgnlMsgId>"
+        "<OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId></OrgnlGrpInfAndSts>"
+        f"<OrgnlPmtInfAndSts><OrgnlPmtInfId>X</OrgnlPmtInfId>{txs}"
+        "</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"
+    )
+
+
+def test_a_status_report_records_its_rejects_once(
+    pay_agent: Any, pay_second: Any, tmp_path: Path
+) -> None:
+    pay_beneficiary(agent=pay_agent, confirmer=pay_second)
+    _beneficiary, run = _executed(pay_agent, pay_second, tmp_path)
+    first, second = Payment.objects.filter(run=run).order_by("id")
+    report = tmp_path / "status.xml"
+    report.write_text(
+        _pain002(
+            [
+                (first.end_to_end_id, "RJCT", "AC04"),
+                (second.end_to_end_id, "RJCT", "NARR"),
+                ("P000000-0-0-N", "RJCT", "AC01"),
+                ("P000000-0-0-D1", "ACSC", ""),
+            ]
+        )
+    )
+
+    def run_import() -> dict[str, Any]:
+        out = StringIO()
+        call_command(
+            "payments", "rejects", "import", str(report), "--agent", "pay.c",
+            "--json", stdout=out,
+        )  # fmt: skip
+        return json.loads(out.getvalue())
+
+    done, again = run_import(), run_import()
+
+    assert done["recorded"] == [first.end_to_end_id, second.end_to_end_id]
+    assert done["unknown"] == ["P000000-0-0-N"]
+    assert again["recorded"] == []
+    assert again["already"] == done["recorded"]
+    rejected = BankReject.objects.get(payment=second)
+    assert rejected.reason == "other"
+    assert rejected.reason_text == "NARR Bank says NARR"
+    assert rejected.received_on == RECEIVED
+    assert BankReject.objects.get(payment=first).bank_reference == "ST-0"
+    assert selectors.ledger_check().balanced
+    report.write_text("<Document/>")
+    with pytest.raises(ValidationFailed):
+        rejects.rejects_import(actor=pay_agent, path=report)

@@ -41,7 +41,7 @@ from guichet.access.domains.payments import Action
 from guichet.agents.models import Agent
 from guichet.audit.services import audit_record
 from guichet.core import clock
-from guichet.core.errors import Conflict, NotFound
+from guichet.core.errors import Conflict, GuichetError, NotFound, ValidationFailed
 from guichet.core.money import format_amount
 from guichet.core.validation import Problems
 
@@ -78,6 +78,7 @@ class RejectCode(StrEnum):
     NOT_REJECTED = "payment_not_rejected"
     ACCOUNT_NOT_CORRECTED = "account_not_corrected"
     RUN_NOT_EXECUTED = "run_not_executed"
+    NOT_A_REPORT = "not_a_status_report"
 
 
 class RejectConflict(Conflict):
@@ -484,4 +485,100 @@ def rejects_of_beneficiaries(
         )
         .select_related("payment", "retry")
         .order_by("-received_on", "id")
+    )
+
+
+# A bank's status report
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    report: str  # the report's message id
+    recorded: list[str]  # end-to-end ids of the rejects recorded now
+    already: list[str]  # rejected before (an import run again records nothing)
+    unknown: list[str]  # no transfer the agent sees has this id
+    refused: list[dict[str, str]]  # {"end_to_end_id", "code", "message"}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "report": self.report,
+            "rejects": len(self.recorded)
+            + len(self.already)
+            + len(self.unknown)
+            + len(self.refused),
+            "recorded": self.recorded,
+            "already": self.already,
+            "unknown": self.unknown,
+            "refused": self.refused,
+        }
+
+
+def rejects_import(*, actor: Agent, path: Path) -> ImportResult:
+    """Record every reject (`RJCT`) of a bank's pain.002 status report, each in its
+    own transaction: a reject refused leaves the others recorded, and an import run
+    again records nothing twice. A code outside the list is recorded as "other"
+    with the code in the text; the date received is the report's (today at the
+    latest)."""
+    from . import pain002
+
+    policy.require(actor, Action.RUN_EXECUTE)
+    try:
+        report = pain002.read(path)
+    except pain002.StatusReportError as error:
+        raise ValidationFailed(
+            _("%(file)s is not a bank's status report (pain.002): %(error)s"),
+            code=RejectCode.NOT_A_REPORT,
+            params={"file": path.name, "error": str(error)},
+        ) from error
+    today = clock.today()
+    received_on = min(report.created_on or today, today)
+    recorded: list[str] = []
+    already: list[str] = []
+    unknown: list[str] = []
+    refused: list[dict[str, str]] = []
+    visible = payments_visible(agent=actor)
+    for status in report.rejected:
+        payment = (
+            visible.filter(end_to_end_id=status.end_to_end_id).first()
+            if status.end_to_end_id
+            else None
+        )
+        if payment is None:
+            unknown.append(status.end_to_end_id)
+            continue
+        known = status.reason in RejectReason.values
+        text = status.text if known else f"{status.reason} {status.text}".strip()
+        if not known and not text:
+            text = "?"
+        try:
+            payment_reject_record(
+                actor=actor,
+                payment_id=payment.pk,
+                reason=status.reason if known else RejectReason.OTHER,
+                received_on=received_on,
+                reason_text=text[:140],
+                bank_reference=status.bank_reference[:35],
+            )
+        except GuichetError as error:
+            if error.code == RejectCode.ALREADY_REJECTED:
+                already.append(status.end_to_end_id)
+            else:
+                refused.append(
+                    {
+                        "end_to_end_id": status.end_to_end_id,
+                        "code": str(error.code),
+                        "message": str(error.text),
+                    }
+                )
+            continue
+        recorded.append(status.end_to_end_id)
+    return ImportResult(
+        file=str(path),
+        report=report.message_id,
+        recorded=recorded,
+        already=already,
+        unknown=unknown,
+        refused=refused,
     )
