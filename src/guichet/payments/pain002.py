@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
 
 class StatusReportError(ValueError):
@@ -43,7 +44,7 @@ class StatusReport:
         return [t for t in self.transfers if t.status == "RJCT"]
 
 
-def _text(node: etree._Element, path: str) -> str:
+def _text(node: Any, path: str) -> str:
     found = node.xpath(path)
     if not found:
         return ""
