@@ -457,6 +457,7 @@ def run_retry(*, actor: Agent, run_id: str, out_dir: Path | None = None) -> Retr
     candidates = list(
         Payment.objects.select_for_update(of=("self",))
         .filter(run=run, state=PaymentState.REJECTED, reject__retry__isnull=True)
+        .filter(pk__in=payments_visible(agent=actor).values("pk"))
         .order_by("id")
     )
     return _retry_locked(actor, run, candidates, _out_dir(run, out_dir))
