@@ -97,6 +97,11 @@ def test_another_office_does_not_see_the_rejects(
         actor=pay_agent, month="2026-01", paid_on=dt.date(2026, 2, 3)
     )
     stranger = make_agent("payment_agent", level="C", teams=("elsewhere",))
+    own = client_for(pay_agent).get(f"/payments/runs/{run.uuid}/rejects/")
+    assert own.status_code == 200
+    assert "Only the transfers of an executed run can be rejected." in (
+        own.content.decode()
+    )
 
     assert (
         client_for(stranger).get(f"/payments/runs/{run.uuid}/rejects/").status_code
