@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from guichet.core import clock
 from guichet.core.errors import Conflict, NotFound, ValidationFailed
-from guichet.payments import rejects, runs, selectors, services
+from guichet.payments import rejects, runs, selectors, sepa, services
 from guichet.payments.models import (
     BankReject,
     LedgerLine,
@@ -311,3 +311,29 @@ def test_a_status_report_records_its_rejects_once(
     report.write_text("<Document/>")
     with pytest.raises(ValidationFailed):
         rejects.rejects_import(actor=pay_agent, path=report)
+
+
+def test_a_retry_file_the_schema_refuses_is_not_recorded(
+    pay_agent: Any, pay_second: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    beneficiary, run = _executed(pay_agent, pay_second, tmp_path)
+    payment = _net(run)
+    _reject(pay_agent, payment)
+    _correct(pay_agent, pay_second, beneficiary, IBANS[4])
+    lines = LedgerLine.objects.count()
+    out = tmp_path / "retry"
+
+    def refuse(path: Path, version: Any) -> None:
+        raise sepa.SepaError(sepa.SepaErrorCode.INVALID, "refused")
+
+    monkeypatch.setattr(sepa, "validate", refuse)
+    with pytest.raises(sepa.SepaError):
+        rejects.payment_retry(actor=pay_agent, payment_id=payment.pk, out_dir=out)
+    monkeypatch.undo()
+
+    assert list(out.iterdir()) == []
+    assert LedgerLine.objects.count() == lines
+    assert Payment.objects.filter(run=run).count() == 1
+    result = rejects.payment_retry(actor=pay_agent, payment_id=payment.pk, out_dir=out)
+    assert result.file is not None
+    assert result.file.message_id.endswith("-R0001")
