@@ -87,6 +87,13 @@ from guichet.knowledge import services as knowledge_services
 from guichet.parties.models import EmailAddress, Person
 from guichet.payments import runs as payment_runs
 from guichet.payments import services as payment_services
+from guichet.payments.models import (
+    Payment,
+    PaymentRun,
+    PaymentState,
+    RunState,
+    SepaFile,
+)
 from guichet.servicerequests import services as request_services
 from guichet.servicerequests.models import RoutingRule, ServiceLevelRule
 from tests import snapshot
@@ -757,6 +764,17 @@ WRITES: dict[tuple[str, str], Write] = {
     ("post", "/payment-runs/{run_id}/execute"): Write(
         "payment.run_execute", "approved", _json({})
     ),
+    # Bank rejects: a transfer executed in a file is rejected (201); a transfer not
+    # rejected is not paid again (409) once the policy let the call in.
+    ("post", "/payments/{payment_id}/reject"): Write(
+        "payment.run_execute",
+        "transfer",
+        _json({"reason": "AC04", "received_on": "2026-02-06"}),
+        frozenset({201}),
+    ),
+    ("post", "/payments/{payment_id}/retry"): Write(
+        "payment.run_execute", "transfer", _json({}), frozenset({409})
+    ),
     ("post", "/beneficiaries"): Write(
         "payment.beneficiary_manage",
         "person",
@@ -1270,6 +1288,7 @@ def _payments(writer: Agent, approver: Agent, person: Person, team: Team) -> Obj
     )
     beneficiary.refresh_from_db()
     return {
+        "transfer": _executed_transfer(writer, approver, beneficiary, entitlement),
         "beneficiary": beneficiary,
         "entitlement": entitlement,
         "change": change,
@@ -1277,6 +1296,47 @@ def _payments(writer: Agent, approver: Agent, person: Person, team: Team) -> Obj
         "reviewed": reviewed,
         "approved": approved,
     }
+
+
+def _executed_transfer(
+    writer: Agent, approver: Agent, beneficiary: Any, entitlement: Any
+) -> Any:
+    """A transfer to `beneficiary` released in a file of an executed run (written
+    directly: the world's beneficiary has no confirmed account to run with)."""
+    run = PaymentRun.objects.create(
+        team=beneficiary.team,
+        month=f"2031-{next(_RUN_MONTHS):02d}",
+        paid_on=dt.date(2026, 2, 3),
+        state=RunState.EXECUTED,
+        prepared_by=writer,
+        approved_by=approver,
+    )
+    sepa_file = SepaFile.objects.create(
+        run=run,
+        sequence=0,
+        path="/dev/null",
+        message_id=f"MATRIX-{run.pk}",
+        version="pain.001.001.09",
+        count=1,
+        total=Decimal("10.00"),
+        sha256="0" * 64,
+        first_payment=0,
+        last_payment=0,
+    )
+    return Payment.objects.create(
+        run=run,
+        beneficiary=beneficiary,
+        month=run.month,
+        entitlement=entitlement,
+        payee="beneficiary",
+        kind="beneficiary",
+        amount=Decimal("10.00"),
+        creditor_name="Matrix Holder",
+        iban="BE68539007547034",
+        end_to_end_id=f"MATRIX-{run.pk}",
+        state=PaymentState.RELEASED,
+        file=sepa_file,
+    )
 
 
 def _build_world() -> World:
@@ -1477,6 +1537,8 @@ def _path(template: str, write: Write, objects: Objects) -> str:
         "change_id": getattr(objects.get("change"), "uuid", None),
         "entitlement_id": getattr(objects.get("entitlement"), "uuid", None),
     }
+    if template.endswith(("/reject", "/retry")):  # a benefit transfer: its number
+        ids["payment_id"] = subject.pk
     return re.sub(
         r"\{(\w+)\}",
         lambda m: str(ids.get(m.group(1)) or subject.uuid),

@@ -249,6 +249,35 @@ def _payment_run(
     )
 
 
+def _benefit_transfer(
+    data: st.DataObject, teams: Teams, agents: list[Agent]
+) -> payment_models.Payment:
+    run = _payment_run(data, teams, agents)
+    beneficiary = payment_models.Beneficiary.objects.get_or_create(
+        team=_team(data, teams), person=_person(data, teams)
+    )[0]
+    entitlement = payment_models.Entitlement.objects.create(
+        beneficiary=beneficiary,
+        category="full_unemployment",
+        daily_amount="50.00",
+        starts_on=dt.date(2026, 1, 1),
+        decided_on=dt.date(2026, 1, 1),
+    )
+    number = next(_numbers)
+    return payment_models.Payment.objects.create(
+        run=run,
+        beneficiary=beneficiary,
+        month=run.month,
+        entitlement=entitlement,
+        payee="beneficiary",
+        kind="beneficiary",
+        amount="10.00",
+        creditor_name="Holder",
+        iban="BE68539007547034",
+        end_to_end_id=f"VIS-{number}",
+    )
+
+
 def _cash_day(data: st.DataObject, teams: Teams, agents: list[Agent]) -> CashDay:
     return CashDay.objects.create(
         counter=_counter(data, teams, agents),
@@ -448,6 +477,7 @@ BUILDERS: dict[str, Builder] = {
         )[0]
     ),
     "payments.paymentrun": _payment_run,
+    "payments.payment": _benefit_transfer,
 }
 
 

@@ -269,6 +269,7 @@ def payments_pages(agent: Agent) -> list[str]:
         )
     if run is not None:
         pages.append(f"/payments/runs/{run.uuid}/")
+        pages.append(f"/payments/runs/{run.uuid}/rejects/")
     return pages
 
 

@@ -25,6 +25,7 @@ from . import (
     knowledge,
     parties,
     payments,
+    payments_rejects,
     servicerequests,
     specimens,
 )
@@ -128,6 +129,7 @@ api.add_router("/", agenda_absences.router)
 api.add_router("/", agenda_appointments.router)
 api.add_router("/", agenda_meetings.router)
 api.add_router("/", payments.router)
+api.add_router("/", payments_rejects.router)
 
 
 def _key(responses: dict[Any, Any], status: int) -> Any:

@@ -39,3 +39,20 @@ def end_to_end_id(
 def message_id(*, team: int, month: str, sequence: int) -> str:
     """`GUICHET-T` office `-` YYYYMM `-` file number (from 1)."""
     return f"GUICHET-T{base36(team)}-{month.replace('-', '')}-{sequence + 1:05d}"
+
+
+def retry_end_to_end_id(first: str, *, attempt: int) -> str:
+    """A transfer paid again: the first attempt's id, `-` and the attempt number
+    (base 36), so a bank never sees the rejected id twice."""
+    if attempt < 2:
+        raise ValueError("a retry is the second attempt or a later one")
+    text = f"{first}-{base36(attempt)}"
+    if len(text) > 35:  # pragma: no cover - needs ids beyond 36**7
+        raise ValueError("end-to-end id longer than 35 characters")
+    return text
+
+
+def retry_message_id(*, team: int, month: str, number: int) -> str:
+    """A run's file of payments made again: `GUICHET-T` office `-` YYYYMM `-R` and
+    the retry file's number in the run (from 1)."""
+    return f"GUICHET-T{base36(team)}-{month.replace('-', '')}-R{number:04d}"

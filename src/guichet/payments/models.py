@@ -524,6 +524,7 @@ class PaymentState(models.TextChoices):
     PREPARED = "prepared", _("prepared")
     BOOKED = "booked", _("booked")
     RELEASED = "released", _("in a transfer file")
+    REJECTED = "rejected", _("rejected by the bank")
 
 
 class Payment(models.Model):
@@ -584,6 +585,9 @@ class Payment(models.Model):
         related_name="payments",
         verbose_name=_("transfer file"),
     )
+    # Bank rejects (rejects.py): a rejected transfer is paid again as the next
+    # attempt of the same key; at most one attempt of a key is not rejected.
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
 
     class Meta:
         ordering = ["run", "id"]
@@ -591,8 +595,16 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         constraints = [
             models.UniqueConstraint(
+                fields=["beneficiary", "month", "entitlement", "payee", "attempt"],
+                name="payments_payment_once_per_attempt",
+            ),
+            models.UniqueConstraint(
                 fields=["beneficiary", "month", "entitlement", "payee"],
+                condition=~Q(state="rejected"),
                 name="payments_payment_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempt__gte=1), name="payments_payment_attempt_positive"
             ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="payments_payment_positive"
@@ -627,6 +639,11 @@ class SepaFile(AppendOnlyModel):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     first_payment = models.BigIntegerField(_("first payment"))
     last_payment = models.BigIntegerField(_("last payment"))
+    retry = models.BooleanField(
+        _("payments made again"),
+        default=False,
+        help_text=_("A file of transfers paid again after a bank's reject."),
+    )
 
     class Meta:
         ordering = ["run", "sequence"]
@@ -654,6 +671,7 @@ class Account(models.TextChoices):
 class TransactionKind(models.TextChoices):
     DUE = "due", _("amounts due for a month")
     TRANSFER = "transfer", _("transfer made")
+    REJECT = "reject", _("transfer rejected by the bank")
 
 
 class LedgerTransaction(models.Model):
@@ -734,3 +752,65 @@ class LedgerLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.debit}/{self.credit}"
+
+
+class RejectReason(models.TextChoices):
+    """ISO 20022 status reason codes a bank gives for a rejected transfer
+    (ExternalStatusReason1Code), the ones a benefits office meets; "other" with
+    the bank's text."""
+
+    AC01 = "AC01", _("AC01 incorrect account number")
+    AC04 = "AC04", _("AC04 closed account number")
+    AC06 = "AC06", _("AC06 blocked account")
+    AG01 = "AG01", _("AG01 transaction forbidden on this account")
+    AM05 = "AM05", _("AM05 duplication")
+    BE04 = "BE04", _("BE04 missing creditor address")
+    MD07 = "MD07", _("MD07 end customer deceased")
+    MS03 = "MS03", _("MS03 reason not specified")
+    RC01 = "RC01", _("RC01 bank identifier incorrect")
+    OTHER = "other", _("other reason")
+
+
+class BankReject(BaseModel):
+    """A bank's reject of one transfer: the money came back; the payee is owed it
+    again (the ledger's "reject" transaction) until it is paid again."""
+
+    payment = models.OneToOneField(
+        Payment,
+        on_delete=models.PROTECT,
+        related_name="reject",
+        verbose_name=_("payment"),
+    )
+    reason = models.CharField(_("reason"), max_length=5, choices=RejectReason.choices)
+    reason_text = models.CharField(_("bank's text"), max_length=140, blank=True)
+    bank_reference = models.CharField(_("bank's reference"), max_length=35, blank=True)
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    retry = models.OneToOneField(
+        Payment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retry_of",
+        verbose_name=_("paid again as"),
+    )
+
+    class Meta:
+        ordering = ["-received_on", "id"]
+        verbose_name = _("bank reject")
+        verbose_name_plural = _("bank rejects")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(reason_text=""),
+                name="payments_reject_other_has_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} {self.reason}"

@@ -81,5 +81,11 @@ KINDS: dict[str, Kind] = {
                 Action.RUN_EXECUTE,
             }
         ),
+    ),  # A transfer of a run (bank rejects, payments made again): seen by whoever sees
+    # both its run and its beneficiary's person.
+    "payments.payment": Kind(
+        view_action=Action.RUN_VIEW,
+        rule=in_teams("run__team_id") & via_person("beneficiary__person"),
+        actions=frozenset({Action.RUN_VIEW, Action.RUN_EXECUTE}),
     ),
 }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guichet.ui.views import payments
+from guichet.ui.views import payments, payments_rejects
 
 urlpatterns = [
     path("payments/", payments.payments, name="payments"),
@@ -17,6 +17,11 @@ urlpatterns = [
         "payments/runs/<uuid:run_id>/files/<int:sequence>/",
         payments.payment_run_file,
         name="payment_run_file",
+    ),
+    path(
+        "payments/runs/<uuid:run_id>/rejects/",
+        payments_rejects.payment_run_rejects,
+        name="payment_run_rejects",
     ),
     path(
         "persons/<uuid:person_id>/payments/",

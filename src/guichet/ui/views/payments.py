@@ -52,6 +52,7 @@ from guichet.ui import workspace
 from guichet.ui.agent import agent_of, agent_required
 from guichet.ui.errors import ServiceForm, error_response, submit
 from guichet.ui.views.correspondence.common import _file
+from guichet.ui.views.payments_rejects import rejects_context
 
 workspace.register_section(
     workspace.Section(
@@ -404,6 +405,7 @@ def payment_run(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
             "may_resume": run.state == RunState.PREPARING
             and policy.may(agent, Action.RUN_PREPARE, run),
             "queued": _queued(request, run),
+            **rejects_context(agent, run),
         },
         status=422 if form.errors else 200,
     )
@@ -756,7 +758,7 @@ def _beneficiary_context(
     ).first()
     paid = list(
         Payment.objects.filter(beneficiary=beneficiary)
-        .select_related("run", "file")
+        .select_related("run", "file", "reject")
         .order_by("-month", "id")[:60]
     )
     balances = selectors.beneficiary_balances(

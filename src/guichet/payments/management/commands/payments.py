@@ -3,6 +3,7 @@
     guichet payments run --month YYYY-MM [--execute --out DIR] [--team CODE]
                          [--agent USERNAME] [--json]
     guichet payments ledger check [--json]
+    guichet payments rejects import FILE [--agent USERNAME] [--json]
 
 `run` prepares the month's run of the agent's payment office (or resumes it), has
 it reviewed; with --execute it has it approved by the system approver
@@ -11,6 +12,10 @@ the SEPA files into DIR. With --json it prints
 {"run", "month", "payments", "total", "files"}: the credit transfers this call
 released, their sum and the files it wrote. Run again: nothing more is paid.
 Interrupted (Ctrl-C, or killed), it resumes when run again.
+
+`rejects import` records the rejects of a bank's pain.002 status report
+(`payments.rejects.rejects_import`) and prints {"file", "report", "rejects",
+"recorded", "already", "unknown", "refused"}.
 
 Exit codes: 0 done; 1 the ledger does not balance (`ledger check`); 2 bad input or
 a step that cannot be taken (no approver: a second agent must approve), with
@@ -71,7 +76,18 @@ class Command(GuichetCommand):
             dest="ledger_action", required=True, metavar="ACTION"
         )
         check = ledger_actions.add_parser("check", help="Prove the ledger balances.")
-        for sub in (run, check):
+        rejects_parser = actions.add_parser(
+            "rejects", help="A bank's rejects of transfers."
+        )
+        rejects_actions = rejects_parser.add_subparsers(
+            dest="rejects_action", required=True, metavar="ACTION"
+        )
+        imported = rejects_actions.add_parser(
+            "import", help="Record the rejects of a bank's pain.002 status report."
+        )
+        imported.add_argument("file", metavar="FILE")
+        imported.add_argument("--agent", metavar="USERNAME", default=None)
+        for sub in (run, check, imported):
             add_json_option(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -79,6 +95,8 @@ class Command(GuichetCommand):
         try:
             if options["action"] == "run":
                 self._run(options)
+            elif options["action"] == "rejects":
+                self._rejects_import(options)
             else:
                 self._ledger_check()
         except GuichetError as error:
@@ -184,3 +202,10 @@ class Command(GuichetCommand):
         if not check.balanced:
             raise NegativeAnswer(_("The payments ledger does not balance."), payload)
         self.emit(payload)
+
+    def _rejects_import(self, options: dict[str, Any]) -> None:
+        from guichet.payments.rejects import rejects_import
+
+        actor = self._agent(options["agent"] or settings.PAYMENTS_RUN_AGENT)
+        result = rejects_import(actor=actor, path=Path(options["file"]))
+        self.emit(result.as_dict())
