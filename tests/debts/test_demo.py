@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_registers_each_kind_of_debt_once(demo: Any, cli: Any) -> None:
     assert sorted(Debt.objects.values_list("kind", flat=True)) == [
+        "assignment",  # the payments demo's assignment of income (demo/payments.py)
         "maintenance",
         "recovery",
         "seizure",
@@ -42,7 +43,7 @@ def test_demo_registers_each_kind_of_debt_once(demo: Any, cli: Any) -> None:
     ]
     entries = DebtEntry.objects.count()
     assert cli("demo", "--i-know-this-is-not-production")[0] == 0
-    assert (Debt.objects.count(), DebtEntry.objects.count()) == (5, entries)
+    assert (Debt.objects.count(), DebtEntry.objects.count()) == (6, entries)
     assert AllocationPosting.objects.count() == 1
     # The two seizures of one person share the seizable part of a payment.
     seizures = list(Debt.objects.filter(kind="seizure"))
@@ -66,5 +67,5 @@ def test_demo_without_bracket_tables_registers_the_debts_and_posts_nothing(
     # given a database flushed after migrating (as transactional tests leave it)
     remove_bracket_tables()
     assert cli("demo", "--i-know-this-is-not-production")[0] == 0
-    assert Debt.objects.count() == 5
+    assert Debt.objects.count() == 6  # with the payments demo's assignment
     assert AllocationPosting.objects.count() == 0
