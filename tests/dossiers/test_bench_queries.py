@@ -116,7 +116,13 @@ def test_a_team_queue_page_comes_from_the_index_in_its_order(
             selectors.QueueFilter(team="payment-office", status="received"),
             "dossiers_status_queue_idx",
         ),
-        (selectors.QueueFilter(owner="me"), "dossiers_owner_queue_idx"),
+        # "Mine": at a million rows the owner's index (bench/RESULTS.md); on this
+        # test's few rows its cost and the open queue's are so close that the
+        # indexes' sizes left by earlier tests decide. Either walks in order.
+        (
+            selectors.QueueFilter(owner="me"),
+            ("dossiers_owner_queue_idx", "dossiers_open_"),
+        ),
         # The case type by id: a join on its code made the planner sort.
         (
             selectors.QueueFilter(
@@ -142,5 +148,6 @@ def test_a_team_queue_page_comes_from_the_index_in_its_order(
             plan = "\n".join(row[0] for row in cursor.fetchall())
             cursor.execute("RESET enable_seqscan")
             cursor.execute("RESET enable_bitmapscan")
-        assert index in plan, (filters, plan)
+        names = (index,) if isinstance(index, str) else index
+        assert any(name in plan for name in names), (filters, plan)
         assert "Sort" not in plan, plan
