@@ -109,6 +109,20 @@ def _copy_database(target: Path) -> None:
     copy.close()
 
 
+def _progress(path: Path) -> int:
+    """How far the run written into the database has gone: its rows so far."""
+    try:
+        rows = _query(
+            path,
+            "SELECT (SELECT count(*) FROM payments_runitem)"
+            " + (SELECT count(*) FROM payments_ledgerline)"
+            " + (SELECT count(*) FROM payments_sepafile)",
+        )
+    except sqlite3.OperationalError:  # pragma: no cover - locked a moment
+        return -1
+    return int(rows[0][0])
+
+
 def _files(path: Path) -> int:
     try:
         rows = _query(path, "SELECT count(*) FROM payments_sepafile")
@@ -165,7 +179,15 @@ def test_a_killed_run_resumed_pays_like_an_uninterrupted_one(
                 assert time.monotonic() < deadline
                 time.sleep(0.01)
         else:
-            time.sleep(chance.uniform(0.8, 2.0))
+            # Killed mid-run: once the run has written more than before (a clock
+            # alone let a quick run finish first on a quiet machine), after a
+            # random moment more.
+            before = _progress(killed)
+            deadline = time.monotonic() + 60
+            while _progress(killed) <= before and process.poll() is None:
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            time.sleep(chance.uniform(0.0, 0.05))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1

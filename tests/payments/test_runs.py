@@ -209,7 +209,9 @@ def test_a_file_that_fails_the_xsd_is_never_recorded_nor_released(
 
 
 def test_amounts_are_whole_cents_or_refused() -> None:
-    assert runs._cents(Decimal("12.30")) == 1230
-    assert runs._cents(Decimal("0.01")) == 1
+    from guichet.core.money import cents
+
+    assert cents(Decimal("12.30")) == 1230
+    assert cents(Decimal("0.01")) == 1
     with pytest.raises(ValueError, match="whole number of cents"):
-        runs._cents(Decimal("12.305"))
+        cents(Decimal("12.305"))

@@ -31,6 +31,15 @@ def parse_amount(text: str) -> Decimal:
     return value
 
 
+def cents(amount: Decimal) -> int:
+    """Whole cents of an amount in euros (what a SEPA file carries); an amount
+    with more than two decimals is a defect upstream, never silently truncated."""
+    value = amount * 100
+    if value != value.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of cents")
+    return int(value)
+
+
 def format_amount(amount: Decimal) -> str:
     """The canonical text of an amount: two decimals, a dot, no grouping."""
     return f"{quantize(amount):.2f}"

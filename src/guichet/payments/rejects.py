@@ -42,7 +42,7 @@ from guichet.agents.models import Agent
 from guichet.audit.services import audit_record
 from guichet.core import clock
 from guichet.core.errors import Conflict, GuichetError, NotFound, ValidationFailed
-from guichet.core.money import format_amount
+from guichet.core.money import cents, format_amount
 from guichet.core.validation import Problems
 
 from . import keys
@@ -280,7 +280,7 @@ def _retry_file(
         [
             sepa.Transfer(
                 end_to_end_id=p.end_to_end_id,
-                amount_cents=int(p.amount * 100),
+                amount_cents=cents(p.amount),
                 creditor_name=p.creditor_name,
                 creditor_iban=p.iban,
                 creditor_bic=p.bic or None,

@@ -41,7 +41,7 @@ from guichet.access.domains.payments import Action
 from guichet.agents.models import Agent, Team
 from guichet.audit.services import audit_record
 from guichet.core import clock
-from guichet.core.money import format_amount
+from guichet.core.money import cents, format_amount
 from guichet.debts import allocation, garnishment
 from guichet.debts import selectors as debt_selectors
 from guichet.debts.errors import NoTableInForce
@@ -769,7 +769,7 @@ def _file_batches(
         transfers = [
             sepa.Transfer(
                 end_to_end_id=row["end_to_end_id"],
-                amount_cents=_cents(row["amount"]),
+                amount_cents=cents(row["amount"]),
                 creditor_name=row["creditor_name"],
                 creditor_iban=row["iban"],
                 creditor_bic=row["bic"] or None,
@@ -795,15 +795,6 @@ def _file_batches(
         if recorded_now is not None:
             written.append(recorded_now)
         yield len(batch)
-
-
-def _cents(amount: Decimal) -> int:
-    """Whole cents of an amount in euros; an amount with more than two decimals
-    is a defect upstream, never silently truncated."""
-    cents = amount * 100
-    if cents != cents.to_integral_value():
-        raise ValueError(f"{amount} is not a whole number of cents")
-    return int(cents)
 
 
 def _record_file(
