@@ -69,6 +69,13 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--database-url", required=True, help="postgres://...")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--batch", type=int, default=20_000, help="Rows per COPY.")
+    parser.add_argument(
+        "--alongside",
+        action="store_true",
+        help="Load into a database that already holds other data (the dossiers "
+        "benchmark's, for the reports benchmark): its persons are used, new ids "
+        "follow the existing ones.",
+    )
     options = parser.parse_args(argv)
     if database.vendor(options.database_url) != "postgresql":
         parser.error("PostgreSQL only")
@@ -217,7 +224,7 @@ def _requests(
         channel = CHANNELS[number % len(CHANNELS)]
         language = LANGUAGES[number % len(LANGUAGES)]
         request = {
-            "id": number,
+            "id": number + refs.get("offset", 0),
             "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
             "created_at": received,
             "updated_at": received,
@@ -278,13 +285,19 @@ def main(argv: Sequence[str]) -> int:
     database.django_setup(url)
 
     from django.db import connection, transaction
+    from django.db.models import Max
 
     from guichet.contacts.models import Contact
     from guichet.servicerequests.models import Request, RequestContact, RequestEvent
 
-    if Request.objects.exists():
+    already = Request.objects.count()
+    if (already and not options.alongside) or already > 10_000:
         print(f"Refused: {url} already holds requests.", file=sys.stderr)
         return 2
+
+    def top(model: Any) -> int:
+        return int(model.objects.aggregate(top=Max("id"))["top"] or 0)
+
     rng = random.Random(options.seed)
     count = options.count
     with transaction.atomic():
@@ -295,7 +308,15 @@ def main(argv: Sequence[str]) -> int:
         from guichet.agents.models import Agent
 
         refs["creator_id"] = Agent.objects.get(username=AGENT).pk
-        persons = _persons(connection, max(count // 5, 1000), options.seed, hidden.pk)
+        if options.alongside:
+            from guichet.parties.models import Person
+
+            persons = list(Person.objects.order_by("id").values_list("id", flat=True))
+            refs["offset"] = top(Request)
+        else:
+            persons = _persons(
+                connection, max(count // 5, 1000), options.seed, hidden.pk
+            )
         print(
             f"{len(persons):,} persons in {time.monotonic() - started:.0f} s",
             flush=True,
@@ -306,7 +327,9 @@ def main(argv: Sequence[str]) -> int:
         contacts = Table(connection, Contact)
         links = Table(connection, RequestContact)
         events = Table(connection, RequestEvent)
-        contact_id = 0
+        contact_id = top(Contact)
+        link_id = top(RequestContact)
+        event_id = top(RequestEvent)
         for batch in batched(_requests(rng, count, refs, persons), options.batch):
             request_rows, contact_rows, link_rows, event_rows = [], [], [], []
             for request, its_contacts in batch:
@@ -316,16 +339,18 @@ def main(argv: Sequence[str]) -> int:
                     contact["id"] = contact_id
                     contact_rows.append(contact)
                     if position == 0:
+                        link_id += 1
                         link_rows.append(
                             {
-                                "id": contact_id,
+                                "id": link_id,
                                 "request_id": request["id"],
                                 "contact_id": contact_id,
                             }
                         )
+                event_id += 1
                 event_rows.append(
                     {
-                        "id": request["id"],
+                        "id": event_id,
                         "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
                         "created_at": request["created_at"],
                         "updated_at": request["created_at"],

@@ -187,6 +187,7 @@ INSTALLED_APPS = [
     "guichet.agenda",
     "guichet.payments",
     "guichet.inbox",
+    "guichet.reports",
     "guichet.demo",
     "guichet.api",
     "guichet.ui",

@@ -18,8 +18,6 @@ filters written at the top of the file, in the agent's language.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,6 +31,7 @@ from guichet.access import policy
 from guichet.access.domains.payments import Action
 from guichet.agents.models import Agent
 from guichet.audit.services import access_record
+from guichet.core import tabular
 
 from . import calculation
 from .models import Beneficiary, BeneficiaryStatus, Entitlement, EntitlementCategory
@@ -216,59 +215,23 @@ def _cells(kind: str, row: ListRow) -> list[Any]:
     return cells
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def table(found: PaymentList, *, language: str) -> tabular.Table:
+    """The list as a table for `core.tabular`, in `language`."""
+    with translation.override(language):
+        return tabular.Table(
+            title=str(TITLES[found.filters.kind]),
+            filters=found.filters.described(),
+            headers=_headers(found.filters.kind),
+            rows=[_cells(found.filters.kind, row) for row in found.rows],
+        )
 
 
 def export_csv(found: PaymentList, *, language: str) -> bytes:
     """The list as CSV (UTF-8 with BOM, `;` as Belgian spreadsheets expect), its
     filters first, then a blank line, the header and the rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    with translation.override(language):
-        for label, value in found.filters.described():
-            writer.writerow([_safe(label), _safe(value)])
-        writer.writerow([])
-        writer.writerow(_headers(found.filters.kind))
-        for row in found.rows:
-            writer.writerow(
-                [_safe(_text(cell)) for cell in _cells(found.filters.kind, row)]
-            )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return tabular.to_csv(table(found, language=language))
 
 
 def export_xlsx(found: PaymentList, *, language: str) -> bytes:
     """The list as an XLSX workbook: the filters on top, amounts as numbers."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    with translation.override(language):
-        sheet.title = str(gettext("List"))[:31]
-        for label, value in found.filters.described():
-            sheet.append([_safe(label), _safe(value)])
-        sheet.append([])
-        sheet.append(_headers(found.filters.kind))
-        for row in found.rows:
-            sheet.append(
-                [
-                    cell
-                    if isinstance(cell, Decimal) or hasattr(cell, "isoformat")
-                    else _safe(_text(cell))
-                    for cell in _cells(found.filters.kind, row)
-                ]
-            )
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue()
+    return tabular.to_xlsx(table(found, language=language))

@@ -27,6 +27,7 @@ from . import (
     meetings,
     parties,
     payments,
+    reports,
     servicerequests,
     visits,
 )
@@ -49,4 +50,5 @@ MODULES: tuple[ModuleType, ...] = (
     agenda_appointments,
     meetings,
     payments,
+    reports,
 )
