@@ -329,8 +329,9 @@ def test_the_lists_filter_and_export_with_their_filters(
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(workbook.content)).active
-    assert sheet["A1"].value == "List"
-    assert sheet["B2"].value == "2026-01"
+    assert sheet["A1"].value == "Beneficiaries at the maximum daily amount"
+    assert sheet["A2"].value == "List"
+    assert sheet["B3"].value == "2026-01"
     bad = client.get("/payments/lists/?kind=prepension&month=2026-13")
     assert bad.status_code == 422
 
