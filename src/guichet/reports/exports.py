@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
+from guichet.access.domains.correspondence import Action as MailAction
 from guichet.access.domains.dossiers import Action as DossierAction
 from guichet.access.domains.payments import Action as PaymentAction
 from guichet.access.domains.reports import Action
@@ -182,7 +183,7 @@ DOSSIER_QUEUE = ListSpec(
 MAIL_REGISTER = ListSpec(
     key="mail-register",
     title=_("Incoming-mail register"),
-    action=Action.LISTS_VIEW,
+    action=MailAction.MAIL_VIEW,
     log_action="mail.export",
     period=None,
     fields=(),
