@@ -10,6 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 import openpyxl
 import pytest
 
@@ -152,3 +155,19 @@ def test_who_may_open_the_lists(
     assert handler.get("/reports/lists/pensions/").status_code == 404
     assert handler.get("/reports/lists/nothing/").status_code == 404
     assert handler.get("/reports/lists/dossiers/").status_code == 200
+
+
+def test_a_page_costs_the_same_queries_for_one_row_or_many(
+    supervisor: Any, client_for: Callable[[Any], Any]
+) -> None:
+    client = client_for(supervisor)
+    client.get(f"/reports/lists/complaints/?{QUERY}")  # warm the caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/reports/lists/complaints/?{QUERY}")
+    team = supervisor.teams.get()
+    for _ in range(5):
+        listrows.complaint(team=team, agent=supervisor, person=None, on=DAY)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(f"/reports/lists/complaints/?{QUERY}")
+    assert b"6 rows" in page.content
+    assert len(six.captured_queries) == len(one.captured_queries)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -448,7 +448,3 @@ def export_files_prune(*, now: dt.datetime | None = None) -> int:
     ExportJob.objects.filter(pk__in=[job.pk for job in expired]).delete()
     return len(expired)
 
-
-def params_from(source: Source, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the source's own filters of a query string (for hidden fields)."""
-    return {spec.name: data[spec.name] for spec in source.fields if spec.name in data}
