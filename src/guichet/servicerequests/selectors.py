@@ -27,7 +27,7 @@ from guichet.parties.models import Person
 
 from .errors import Code
 from .models import OPEN_STATUSES, Request, RequestEvent, Status
-from .reference import reference
+from .reference import Reference, reference
 
 QUEUE_PAGE = 50
 # A request is "near its deadline" this long before it (for "my work").
@@ -75,8 +75,7 @@ class QueuePage:
     teams: list[Team]
 
 
-def _queue_teams(agent: Agent) -> list[Team]:
-    cached = reference()
+def _queue_teams(agent: Agent, cached: Reference) -> list[Team]:
     teams = sorted(
         (cached.teams[pk] for pk in agent.team_ids if pk in cached.teams),
         key=lambda team: team.code,
@@ -92,7 +91,7 @@ def queue_rows(
     """Every request of the queue `filters` choose, in the queue's order (not
     logged: the caller logs the rows it shows; the export of the queue reads it)."""
     policy.require(agent, Action.REQUEST_WORK)
-    teams = _queue_teams(agent) if teams is None else teams
+    teams = _queue_teams(agent, reference()) if teams is None else teams
     chosen = [team for team in teams if not filters.team or team.code == filters.team]
     rows = requests_visible(agent=agent).filter(team__in=chosen)
     if filters.status:
@@ -119,7 +118,7 @@ def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
     (for agents who work on requests; others are refused, as the screen does)."""
     policy.require(agent, Action.REQUEST_WORK)
     cached = reference()
-    teams = _queue_teams(agent)
+    teams = _queue_teams(agent, cached)
     rows = queue_rows(agent=agent, filters=filters, teams=teams)
     page = max(1, min(filters.page, 10_000))
     start = (page - 1) * QUEUE_PAGE
