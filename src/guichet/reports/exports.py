@@ -447,4 +447,3 @@ def export_files_prune(*, now: dt.datetime | None = None) -> int:
             Path(job.file_path).unlink(missing_ok=True)
     ExportJob.objects.filter(pk__in=[job.pk for job in expired]).delete()
     return len(expired)
-
