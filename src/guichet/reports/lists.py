@@ -28,7 +28,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guichet.access import policy
@@ -309,8 +309,11 @@ COMPLAINTS = ListSpec(
             _("Handled or pending"),
             "choice",
             choices=_labelled(
-                [("pending", _("pending")), ("handled", _("handled"))],
-                _("handled and pending"),
+                [
+                    ("pending", pgettext_lazy("list filter", "pending")),
+                    ("handled", pgettext_lazy("list filter", "handled")),
+                ],
+                pgettext_lazy("list filter", "handled and pending"),
             ),
         ),
         _start(90),
@@ -397,7 +400,11 @@ DOSSIERS = ListSpec(
             _("Open or closed"),
             "choice",
             choices=_labelled(
-                [("open", _("open")), ("closed", _("closed"))], _("open and closed")
+                [
+                    ("open", pgettext_lazy("list filter", "open")),
+                    ("closed", pgettext_lazy("list filter", "closed")),
+                ],
+                pgettext_lazy("list filter", "open and closed"),
             ),
             default=lambda: "open",
         ),
