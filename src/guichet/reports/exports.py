@@ -36,7 +36,7 @@ from guichet.access.domains.dossiers import Action as DossierAction
 from guichet.access.domains.payments import Action as PaymentAction
 from guichet.access.domains.reports import Action
 from guichet.access.domains.servicerequests import Action as RequestAction
-from guichet.agents.models import Agent
+from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record, audit_record
 from guichet.core import clock, tabular
 from guichet.core.errors import NotFound
@@ -63,14 +63,8 @@ Source = ListSpec
 
 
 def _my_teams(agent: Agent) -> list[tuple[str, str]]:
-    from guichet.agents.models import Team
-
     teams = Team.objects.filter(pk__in=agent.team_ids).order_by("code")
     return [("", gettext("all my teams")), *((t.code, t.name) for t in teams)]
-
-
-def _choices(choices: Any, every: Any) -> Any:
-    return lambda agent: [("", str(every)), *((k, str(v)) for k, v in choices)]
 
 
 def _owner(agent: Agent) -> list[tuple[str, str]]:
@@ -107,15 +101,17 @@ REQUEST_QUEUE = ListSpec(
             "status",
             _("Status"),
             "choice",
-            choices=_choices(Status.choices, _("every open status")),
+            choices=lists.labelled(Status.choices, _("every open status")),
         ),
         Field("owner", _("Owner"), "choice", choices=_owner),
-        Field("kind", _("Kind"), "choice", choices=_choices(Kind.choices, _("any"))),
+        Field(
+            "kind", _("Kind"), "choice", choices=lists.labelled(Kind.choices, _("any"))
+        ),
         Field(
             "priority",
             _("Priority"),
             "choice",
-            choices=_choices(Priority.choices, _("any")),
+            choices=lists.labelled(Priority.choices, _("any")),
         ),
         Field("overdue", _("Overdue only"), "flag"),
     ),
@@ -224,7 +220,7 @@ PAYMENT_LIST = ListSpec(
             "category",
             _("Category"),
             "choice",
-            choices=_choices(EntitlementCategory.choices, _("every category")),
+            choices=lists.labelled(EntitlementCategory.choices, _("every category")),
         ),
     ),
     checks=lists.PENSIONS.checks,

@@ -252,7 +252,7 @@ def _teams(agent: Agent) -> list[tuple[str, str]]:
     return [("", gettext("every team")), *((t.code, t.name) for t in teams)]
 
 
-def _labelled(
+def labelled(
     choices: Sequence[tuple[str, Any]], every: str | Promise
 ) -> Callable[[Agent], list[tuple[str, str]]]:
     return lambda agent: [("", str(every)), *((k, str(v)) for k, v in choices)]
@@ -308,7 +308,7 @@ COMPLAINTS = ListSpec(
             "state",
             _("Handled or pending"),
             "choice",
-            choices=_labelled(
+            choices=labelled(
                 [
                     ("pending", pgettext_lazy("list filter", "pending")),
                     ("handled", pgettext_lazy("list filter", "handled")),
@@ -399,7 +399,7 @@ DOSSIERS = ListSpec(
             "state",
             _("Open or closed"),
             "choice",
-            choices=_labelled(
+            choices=labelled(
                 [
                     ("open", pgettext_lazy("list filter", "open")),
                     ("closed", pgettext_lazy("list filter", "closed")),
@@ -530,7 +530,7 @@ PENSIONS = ListSpec(
             "category",
             _("Category"),
             "choice",
-            choices=_labelled(EntitlementCategory.choices, _("every category")),
+            choices=labelled(EntitlementCategory.choices, _("every category")),
             help_text=_("For the list at the maximum."),
         ),
     ),
@@ -598,7 +598,7 @@ INCOMING = ListSpec(
             "status",
             _("Status"),
             "choice",
-            choices=_labelled(MailStatus.choices, _("every status")),
+            choices=labelled(MailStatus.choices, _("every status")),
         ),
         _start(30),
         _end(),
@@ -635,7 +635,7 @@ OUTGOING = ListSpec(
             "channel",
             _("Channel"),
             "choice",
-            choices=_labelled(Channel.choices, _("every channel")),
+            choices=labelled(Channel.choices, _("every channel")),
         ),
         _start(30),
         _end(),
@@ -704,7 +704,7 @@ APPOINTMENTS = ListSpec(
             "status",
             _("Status"),
             "choice",
-            choices=_labelled(AppointmentStatus.choices, _("every status")),
+            choices=labelled(AppointmentStatus.choices, _("every status")),
         ),
         Field("start", _("From"), "date", default=_today),
         Field(
