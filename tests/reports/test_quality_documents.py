@@ -147,7 +147,7 @@ def test_the_export_holds_the_filters_and_one_row_per_finding(
     ).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data), delimiter=";"))
 
-    assert rows[0] == ["Liste", str(quality.TITLES[quality.EXPIRED_DOCUMENT])]
+    assert rows[0] == ["Liste", "Document d'identité expiré sur un dossier ouvert"]
     assert rows[1][1] == clock.today().strftime("%d/%m/%Y")
     assert rows[2] == []
     assert rows[3][:2] == ["Nom", "Prénoms"]

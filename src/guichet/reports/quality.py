@@ -497,6 +497,43 @@ def _unique(persons: Iterable[Person]) -> list[Person]:
     return list(seen.values())
 
 
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FindingsPage:
+    check: str
+    findings: list[Finding]
+    total: int
+    page: int
+    has_next: bool
+
+
+def findings_page(
+    *, agent: Agent, check: str, page: int = 1, page_size: int | None = None
+) -> FindingsPage:
+    """One page of a check's findings; the persons shown are logged."""
+    page_size = page_size or PAGE_SIZE
+    found = findings(agent=agent, check=check, log=False)
+    page = max(page, 1)
+    start = (page - 1) * page_size
+    shown = found[start : start + page_size]
+    if shown:
+        access_record(
+            actor=agent,
+            action=f"report.quality_{check.replace('-', '_')}",
+            objects=_unique(finding.person for finding in shown),
+            context={"check": check, "page": page},
+        )
+    return FindingsPage(
+        check=check,
+        findings=shown,
+        total=len(found),
+        page=page,
+        has_next=start + page_size < len(found),
+    )
+
+
 @dataclass(frozen=True)
 class CheckCount:
     check: str
