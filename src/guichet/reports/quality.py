@@ -297,27 +297,28 @@ def birth_date_candidates(persons: QuerySet[Person]) -> QuerySet[Person]:
     the recorded century; what is left is confirmed by `birth_date_contradiction`.
     """
     nine = _digits(1, 9, BigIntegerField())
-    agreeing = persons.annotate(
-        nn_year=_digits(1, 2, IntegerField()),
-        nn_month=Mod(_digits(3, 2, IntegerField()), Value(20)),
-        nn_day=_digits(5, 2, IntegerField()),
-        nn_check=_digits(10, 2, IntegerField()),
-        check_1900=Value(97) - Mod(nine, Value(97)),
-        check_2000=Value(97) - Mod(nine + Value(_BORN_FROM_2000), Value(97)),
-        born_year=ExtractYear("birth_date"),
-        born_year_2=Mod(ExtractYear("birth_date"), Value(100)),
-        born_month=ExtractMonth("birth_date"),
-        born_day=ExtractDay("birth_date"),
-    ).filter(
-        Q(nn_year=F("born_year_2"), nn_month=F("born_month"), nn_day=F("born_day"))
-        & (
-            Q(born_year__lt=2000, nn_check=F("check_1900"))
-            | Q(born_year__gte=2000, nn_check=F("check_2000"))
-        )
+    agreeing = Q(
+        nn_year=F("born_year_2"), nn_month=F("born_month"), nn_day=F("born_day")
+    ) & (
+        Q(born_year__lt=2000, nn_check=F("check_1900"))
+        | Q(born_year__gte=2000, nn_check=F("check_2000"))
     )
-    return persons.filter(
-        national_number__isnull=False, birth_date__isnull=False
-    ).exclude(pk__in=agreeing.values("pk"))
+    return (
+        persons.filter(national_number__isnull=False, birth_date__isnull=False)
+        .annotate(
+            nn_year=_digits(1, 2, IntegerField()),
+            nn_month=Mod(_digits(3, 2, IntegerField()), Value(20)),
+            nn_day=_digits(5, 2, IntegerField()),
+            nn_check=_digits(10, 2, IntegerField()),
+            check_1900=Value(97) - Mod(nine, Value(97)),
+            check_2000=Value(97) - Mod(nine + Value(_BORN_FROM_2000), Value(97)),
+            born_year=ExtractYear("birth_date"),
+            born_year_2=Mod(ExtractYear("birth_date"), Value(100)),
+            born_month=ExtractMonth("birth_date"),
+            born_day=ExtractDay("birth_date"),
+        )
+        .exclude(agreeing)
+    )
 
 
 def _kept_reasons(persons: Sequence[Person]) -> dict[int, str]:
@@ -385,9 +386,9 @@ def _postal_findings(agent: Agent, codes: PostalCodes | None = None) -> list[Fin
     )
     wrong = [
         (postal_code, municipality)
-        for postal_code, municipality in addresses.values_list(
-            "postal_code", "municipality"
-        ).distinct()
+        for postal_code, municipality in addresses.order_by()
+        .values_list("postal_code", "municipality")
+        .distinct()
         if not codes.matches(postal_code, municipality)
     ]
     found: list[PostalAddress] = []
