@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from guichet.parties.models import PostalAddress
 from guichet.reports import quality
@@ -126,3 +129,32 @@ def test_the_list_names_every_municipality_in_dutch_or_french() -> None:
     assert len(codes.by_code) > 1100
     assert all(area.municipality for areas in codes.by_code.values() for area in areas)
     assert codes.codes_for("Namur")[:2] == ["5000", "5001"]
+
+
+_AREAS = [
+    (area.postal_code, name)
+    for areas in postal_codes().by_code.values()
+    for area in areas
+    for name in (*area.municipality, *area.localities)
+]
+
+
+@given(
+    place=st.sampled_from(_AREAS),
+    spelling=st.sampled_from(["as listed", "capitals", "no dashes", "no accents"]),
+)
+def test_any_listed_place_matches_its_code_however_it_is_written(
+    place: tuple[str, str], spelling: str
+) -> None:
+    postal_code, name = place
+    written = {
+        "as listed": name,
+        "capitals": name.upper(),
+        "no dashes": name.replace("-", " "),
+        "no accents": unicodedata.normalize("NFKD", name)
+        .encode("ascii", "ignore")
+        .decode(),
+    }[spelling]
+
+    assert postal_codes().matches(postal_code, written)
+    assert postal_code in postal_codes().codes_for(written)
