@@ -8,6 +8,8 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import pytest
@@ -158,3 +160,28 @@ def test_the_export_holds_the_filters_and_one_row_per_finding(
         quality.table(quality.EXPIRED_DOCUMENT, found, language="nl")
     )
     assert workbook[:2] == b"PK"
+
+
+def test_the_check_reads_more_dossiers_in_as_many_queries(
+    handler: Any, open_dossier: Callable[..., Dossier]
+) -> None:
+    def queries_with(count: int) -> int:
+        for _index in range(count):
+            dossier = open_dossier("visa-extension")
+            DocumentFactory(
+                person=dossier.person,
+                dossier=dossier,
+                expires_on=_days(-1),
+                issued_on=_days(-99),
+            )
+            DocumentFactory(
+                person=open_dossier("visa-extension").person,
+                document_type=DocumentType.IDENTITY_CARD,
+                expires_on=_days(-5),
+                issued_on=_days(-99),
+            )
+        with CaptureQueriesContext(connection) as captured:
+            quality.findings(agent=handler, check=quality.EXPIRED_DOCUMENT)
+        return len(captured)
+
+    assert queries_with(1) == queries_with(2)

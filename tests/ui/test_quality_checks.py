@@ -9,7 +9,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 import openpyxl
 import pytest
@@ -150,3 +152,27 @@ def test_the_exports_hold_the_filters_and_the_rows_in_the_agents_language(
     values = list(sheet.iter_rows(values_only=True))
     assert values[-1][0] == "Dubois"
     assert len(values) == 6  # title, two filters, blank, header, one row
+
+
+@pytest.mark.parametrize("check", [quality.POSTAL_CODE, quality.BIRTH_DATE])
+def test_a_page_reads_as_many_rows_in_as_many_queries(
+    client_for: Callable[[Any], Client], keeper: Any, check: str
+) -> None:
+    client = client_for(keeper)
+    url = f"/quality/checks/{check}/"
+
+    made = iter(range(100))
+
+    def queries_for(count: int) -> int:
+        for index in (next(made) for _row in range(count)):
+            _wrong_address(f"Row{index}")
+            born = dt.date(1980, 1, 1) + dt.timedelta(days=index * 40)
+            PersonFactory(
+                birth_date=born + dt.timedelta(days=1),
+                national_number=national_number(born, 101 + index * 2),
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_for(1) == queries_for(3)

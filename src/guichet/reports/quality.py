@@ -442,14 +442,14 @@ def _document_findings(agent: Agent, *, today: dt.date | None = None) -> list[Fi
         .order_by("expires_on", "id")
     ):
         latest[document.person_id] = document
+    with_attached = {dossier_pk for dossier_pk, _document_pk in pairs}
     for dossier in dossiers.filter(person_id__in=list(latest)).select_related("person"):
-        assert dossier.person_id is not None  # noqa: S101 - filtered
-        document = latest[dossier.person_id]
-        already = any(key[0] == dossier.pk for key in pairs)
-        if not already:
+        assert dossier.person is not None  # noqa: S101 - filtered
+        document = latest[dossier.person.pk]
+        if dossier.pk not in with_attached:
             pairs[(dossier.pk, document.pk)] = Finding(
                 check=EXPIRED_DOCUMENT,
-                person=document.person,
+                person=dossier.person,
                 dossier=dossier,
                 document=document,
             )
