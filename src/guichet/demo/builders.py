@@ -42,6 +42,7 @@ from . import (
     inbox,
     knowledge,
     payments,
+    quality,
     servicerequests,
     specimens,
     suggest,
@@ -251,4 +252,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     inbox.build()
     agenda_absences.build(agents)
     payments.build(agents)
+    quality.build(agents)
     return report

@@ -17,6 +17,7 @@ from . import (
     knowledge,
     parties,
     payments,
+    quality_checks,
     servicerequests,
     specimens,
     telephony,
@@ -49,4 +50,5 @@ urlpatterns = [
     path("", include(agenda_appointments.urlpatterns)),
     path("", include(agenda_meetings.urlpatterns)),
     path("", include("guichet.ui.urls.reports_lists")),
+    path("", include(quality_checks.urlpatterns)),
 ]
