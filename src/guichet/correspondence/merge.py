@@ -1,0 +1,42 @@
+"""Correspondence's part of a merge of two persons (parties/merge.py): letters and
+incoming mail. Two letters of one batch (one per person and batch) cannot both
+belong to the kept person: such a merge is refused."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from guichet.parties import merge
+from guichet.parties.models import Person
+
+from .models import IncomingMail, Letter
+
+
+def _letters_refuse(keep: Person, absorb: Person) -> list[str | Promise]:
+    shared = Letter.objects.filter(
+        person=absorb,
+        batch__isnull=False,
+        batch_id__in=Letter.objects.filter(person=keep).values("batch_id"),
+    )
+    if shared.exists():
+        return [
+            _(
+                "Both persons received a letter of the same batch: these records "
+                "cannot be merged."
+            )
+        ]
+    return []
+
+
+def register_movers() -> None:
+    merge.register(
+        merge.foreign_key_mover(
+            "letters", _("Letters"), Letter, "person", refuse=_letters_refuse, order=50
+        )
+    )
+    merge.register(
+        merge.foreign_key_mover(
+            "incoming_mail", _("Incoming mail"), IncomingMail, "sender_person", order=51
+        )
+    )
