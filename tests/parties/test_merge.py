@@ -157,7 +157,7 @@ def test_refusals_change_nothing(case: str, merger: Any, team: Team) -> None:
         absorb, error = keep, ValidationFailed
     elif case == "role":
         actor, error = (
-            AgentFactory(roles=["first_line"], level="A", teams=[team]),
+            AgentFactory(roles=["first_line"], level="B", teams=[team]),
             Forbidden,
         )
     elif case == "level":

@@ -39,6 +39,7 @@ from . import (
     data,
     debts,
     dossiers,
+    duplicates,
     inbox,
     knowledge,
     payments,
@@ -251,4 +252,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     inbox.build()
     agenda_absences.build(agents)
     payments.build(agents)
+    duplicates.build(agents)
     return report

@@ -48,4 +48,5 @@ urlpatterns = [
     path("", include(agenda_absences.urlpatterns)),
     path("", include(agenda_appointments.urlpatterns)),
     path("", include(agenda_meetings.urlpatterns)),
+    path("", include("guichet.ui.urls.quality_duplicates")),
 ]
