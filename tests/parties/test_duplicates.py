@@ -25,11 +25,7 @@ def _facts(
     surname: str, given: str = "marie", birth: dt.date | None = DAY, nn: bool = False
 ) -> Facts:
     return Facts(
-        id=1,
-        surname=surname,
-        given_names=given,
-        birth_date=birth,
-        has_national_number=nn,
+        id=1, name=f"{surname} {given}", birth_date=birth, has_national_number=nn
     )
 
 

@@ -3,10 +3,10 @@
 Scoring (pure: `score`, `name_match`) adds the points of each reason found and
 keeps the total between 0 and 100:
 
-- names: the same once folded (`core.text.fold`: case, accents, punctuation; the
-  given names and surname swapped counts as the same) 40, or one edit apart
-  (`parties.similarity.within_one_edit` on the surname or the given names, the
-  other part the same: a typo) 30;
+- names (`Person.search_name`, folded by `core.text.fold`: case, accents,
+  punctuation): the same words, in any order (given names and surname swapped) 40,
+  or one edit apart (`parties.similarity.within_one_edit`: a letter substituted,
+  added, missing, two swapped, in the surname or the given names: a typo) 30;
 - birth date: the same 30; both known and different -40 (two people, unless a
   typo in the date, which the agent then sees in the comparison);
 - the same e-mail address 20, phone number 20, postal address (postal code, folded
@@ -17,13 +17,15 @@ so theirs differ, and two different national register numbers are two people (th
 merge refuses them too). A pair is reported from `MINIMUM_SCORE` (50): a name and a
 birth date, a name and a contact point, ...
 
-Blocking: pairs are never formed from all persons. Candidates share something
-found with indexed queries: a birth date (`parties_person_birth_idx`; within one
-day, only names that match are paired), a folded name (`search_name` index), an
-e-mail address (`address_key`), a phone number (`e164`) or a postal code and house
-number. A value shared by more than `BLOCK_LIMIT` persons (an office's switchboard,
-a shelter's address) pairs nobody: it says nothing about identity. Measured in
-docs/merge.md.
+Blocking: pairs are never formed from all persons. Only a pair where at least
+one person has no national number can score, so every block starts from those
+persons (the anchors) and finds, with indexed queries, the persons that share
+something with them: a birth date (one self-join on `parties_person_birth_idx`,
+names whose lengths differ by more than a letter left out by the database), a
+folded name (`search_name` index), an e-mail address (`address_key`), a phone
+number (`e164`) or a postal code and house number. A value shared by more than
+`BLOCK_LIMIT` persons (an office's switchboard, a shelter's address) pairs nobody:
+it says nothing about identity. Measured in docs/merge.md.
 
 Only persons the agent may see are read (`policy.visible`), both of a pair, and
 never a merged one; the persons shown are written to the access log.
@@ -38,7 +40,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -51,8 +54,7 @@ from .models import EmailAddress, Person, PhoneNumber, PostalAddress
 from .similarity import within_one_edit
 
 MINIMUM_SCORE = 50
-BLOCK_LIMIT = 50  # persons sharing one contact point, one name, or one birth date block
-BIRTH_DATE_BLOCK_LIMIT = 2000
+BLOCK_LIMIT = 50  # persons sharing one contact point or one name
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,7 @@ class Facts:
     """What the scoring reads of one person."""
 
     id: int
-    surname: str  # folded
-    given_names: str  # folded
+    name: str  # folded "surname given names" (`Person.search_name`)
     birth_date: dt.date | None
     has_national_number: bool
 
@@ -95,26 +96,28 @@ class Pair:
     reasons: tuple[Reason, ...]
 
 
-def facts_of(person: Any) -> Facts:
+_FACT_COLUMNS = ("id", "search_name", "birth_date", "national_number")
+
+
+def _facts(id: int, name: str, birth_date: Any, number: Any) -> Facts:
     return Facts(
-        id=person.id,
-        surname=fold(person.surname),
-        given_names=fold(person.given_names),
-        birth_date=person.birth_date,
-        has_national_number=bool(person.national_number),
+        id=id, name=name, birth_date=birth_date, has_national_number=bool(number)
+    )
+
+
+def facts_of(person: Any) -> Facts:
+    return _facts(
+        person.id, person.search_name, person.birth_date, person.national_number
     )
 
 
 def name_match(a: Facts, b: Facts) -> str | None:
-    """ "same_name", "name_one_edit" or None."""
-    if (a.surname, a.given_names) in {
-        (b.surname, b.given_names),
-        (b.given_names, b.surname),
-    }:
+    """ "same_name" (the same folded words, in any order), "name_one_edit" (one
+    letter substituted, added, missing or two swapped, in the surname or the given
+    names), or None."""
+    if a.name == b.name or sorted(a.name.split()) == sorted(b.name.split()):
         return "same_name"
-    if (a.given_names == b.given_names and within_one_edit(a.surname, b.surname)) or (
-        a.surname == b.surname and within_one_edit(a.given_names, b.given_names)
-    ):
+    if within_one_edit(a.name, b.name):
         return "name_one_edit"
     return None
 
@@ -136,66 +139,69 @@ def score(
             if a.birth_date == b.birth_date
             else "different_birth_date"
         )
+    given = set(shared)
     codes.extend(
-        code
-        for code in ("same_email", "same_phone", "same_address")
-        if code in set(shared)
+        code for code in ("same_email", "same_phone", "same_address") if code in given
     )
     reasons = tuple(REASONS[code] for code in codes)
     total = sum(reason.points for reason in reasons)
     return max(0, min(100, total)), reasons
 
 
+# Blocking. Only a pair with at least one person without a national number can
+# score (two numbers: two people), so every block starts from those persons (the
+# "anchors"): their birth dates, names and contact points, looked up by index
+# among every person the agent sees.
+
+
 def _pairs_in(groups: Iterable[list[int]]) -> Iterable[tuple[int, int]]:
     for members in groups:
-        if 1 < len(members) <= BLOCK_LIMIT:
-            yield from itertools.combinations(sorted(set(members)), 2)
+        unique = sorted(set(members))
+        if 1 < len(unique) <= BLOCK_LIMIT:
+            yield from itertools.combinations(unique, 2)
 
 
-def _shared_values(
-    rows: QuerySet[Any], visible_ids: QuerySet[Any], *keys: str
-) -> dict[tuple[Any, ...], list[int]]:
-    """person ids per value of `keys`, for values at least two visible persons share."""
-    mine = rows.filter(person_id__in=visible_ids)
-    shared = (
-        mine.values(*keys)
-        .annotate(persons=Count("person_id", distinct=True))
-        .filter(persons__gt=1, persons__lte=BLOCK_LIMIT)
-    )
-    wanted = set(shared.values_list(*keys))
-    groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    if not wanted:
-        return groups
-    first_key = keys[0]
-    for row in mine.filter(
-        **{f"{first_key}__in": shared.values(first_key)}
-    ).values_list("person_id", *keys):
-        if row[1:] in wanted:
-            groups[row[1:]].append(row[0])
+def _groups(rows: Iterable[tuple[Any, ...]]) -> dict[Any, list[int]]:
+    """person ids per value, from (person id, value...) rows."""
+    groups: dict[Any, list[int]] = defaultdict(list)
+    for person_id, *value in rows:
+        groups[tuple(value)].append(person_id)
     return groups
 
 
-def _contact_point_pairs(visible_ids: QuerySet[Any]) -> dict[tuple[int, int], set[str]]:
+def _contact_point_pairs(
+    visible_ids: QuerySet[Any], anchor_ids: QuerySet[Any]
+) -> dict[tuple[int, int], set[str]]:
     shared: dict[tuple[int, int], set[str]] = defaultdict(set)
-    emails = _shared_values(EmailAddress.objects.all(), visible_ids, "address_key")
-    phones = _shared_values(PhoneNumber.objects.all(), visible_ids, "e164")
-    for code, groups in (("same_email", emails), ("same_phone", phones)):
-        for pair in _pairs_in(groups.values()):
+    for code, model, key in (
+        ("same_email", EmailAddress, "address_key"),
+        ("same_phone", PhoneNumber, "e164"),
+    ):
+        wanted = model.objects.filter(person_id__in=anchor_ids).values(key)
+        rows = model.objects.filter(
+            person_id__in=visible_ids, **{f"{key}__in": wanted}
+        ).values_list("person_id", key)
+        for pair in _pairs_in(_groups(rows).values()):
             shared[pair].add(code)
-    # Addresses: one postal code and house number, then the folded street and box.
-    places = _shared_values(
-        PostalAddress.objects.exclude(house_number=""),
-        visible_ids,
-        "postal_code",
-        "house_number",
+    # Addresses: the anchors' postal codes and house numbers, then the folded
+    # street and box.
+    anchored = PostalAddress.objects.filter(person_id__in=anchor_ids).exclude(
+        house_number=""
     )
+    places = {
+        (code, number)
+        for code, number in anchored.values_list("postal_code", "house_number")
+    }
     if places:
         streets: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        ids = {person for members in places.values() for person in members}
-        for person_id, code, number, street, box in PostalAddress.objects.filter(
-            person_id__in=ids
-        ).values_list("person_id", "postal_code", "house_number", "street", "box"):
-            streets[(code, fold(number), fold(street), fold(box))].append(person_id)
+        address_rows = PostalAddress.objects.filter(
+            person_id__in=visible_ids,
+            postal_code__in=anchored.values("postal_code"),
+            house_number__in=anchored.values("house_number"),
+        ).values_list("person_id", "postal_code", "house_number", "street", "box")
+        for person_id, code, number, street, box in address_rows:
+            if (code, number) in places:
+                streets[(code, fold(number), fold(street), fold(box))].append(person_id)
         for pair in _pairs_in(streets.values()):
             shared[pair].add("same_address")
     return shared
@@ -204,50 +210,41 @@ def _contact_point_pairs(visible_ids: QuerySet[Any]) -> dict[tuple[int, int], se
 def _birth_date_pairs(
     visible: QuerySet[Person],
 ) -> tuple[set[tuple[int, int]], dict[int, Facts]]:
-    """Pairs born the same day whose names match, and the facts read."""
-    days = (
-        visible.filter(birth_date__isnull=False)
-        .values("birth_date")
-        .annotate(persons=Count("id"))
-        .filter(persons__gt=1, persons__lte=BIRTH_DATE_BLOCK_LIMIT)
-        .values("birth_date")
+    """Pairs born the same day, one of them without a national number, whose
+    names match; and the facts read. One self-join from the persons without a
+    national number (`a`) on the birth date's index;
+    names whose lengths differ by more than one letter cannot match, the
+    database leaves them out."""
+    table = Person._meta.db_table
+    ids_sql, ids_params = visible.order_by().values("id").query.sql_with_params()
+    sql = (
+        f"SELECT a.id, a.search_name, a.birth_date, a.national_number, "  # noqa: S608  # our own table, the policy's own subquery
+        f"b.id, b.search_name, b.birth_date, b.national_number "
+        f"FROM {table} a JOIN {table} b ON b.birth_date = a.birth_date AND b.id <> a.id "
+        f"WHERE a.national_number IS NULL "
+        f"AND (b.national_number IS NOT NULL OR a.id < b.id) "
+        f"AND abs(length(a.search_name) - length(b.search_name)) <= 1 "
+        f"AND a.id IN ({ids_sql}) AND b.id IN ({ids_sql})"
     )
-    by_day: dict[dt.date, list[Facts]] = defaultdict(list)
-    facts: dict[int, Facts] = {}
-    for row in visible.filter(birth_date__in=days).only(
-        "id", "surname", "given_names", "birth_date", "national_number"
-    ):
-        item = facts_of(row)
-        facts[item.id] = item
-        by_day[item.birth_date].append(item)  # type: ignore[index]
     pairs: set[tuple[int, int]] = set()
-    for members in by_day.values():
-        # Within a day, pair by a name key first: the same surname, the same given
-        # names, or one of them within one edit (their shared deletions).
-        keys: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for item in members:
-            for part, value in (("s", item.surname), ("g", item.given_names)):
-                keys[(part, value)].append(item.id)
-        for group in keys.values():
-            for a, b in itertools.combinations(sorted(set(group)), 2):
-                if name_match(facts[a], facts[b]):
-                    pairs.add((a, b))
+    facts: dict[int, Facts] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids_params, *ids_params])
+        for row in cursor.fetchall():
+            a, b = sorted((_facts(*row[:4]), _facts(*row[4:])), key=lambda f: f.id)
+            if name_match(a, b):
+                pairs.add((a.id, b.id))
+                facts[a.id], facts[b.id] = a, b
     return pairs, facts
 
 
-def _name_pairs(visible: QuerySet[Person]) -> set[tuple[int, int]]:
-    names = (
-        visible.values("search_name")
-        .annotate(persons=Count("id"))
-        .filter(persons__gt=1, persons__lte=BLOCK_LIMIT)
-        .values("search_name")
-    )
-    groups: dict[str, list[int]] = defaultdict(list)
-    for person_id, name in visible.filter(search_name__in=names).values_list(
+def _name_pairs(
+    visible: QuerySet[Person], anchors: QuerySet[Person]
+) -> set[tuple[int, int]]:
+    rows = visible.filter(search_name__in=anchors.values("search_name")).values_list(
         "id", "search_name"
-    ):
-        groups[name].append(person_id)
-    return set(_pairs_in(groups.values()))
+    )
+    return set(_pairs_in(_groups(rows).values()))
 
 
 def candidate_pairs(
@@ -255,15 +252,14 @@ def candidate_pairs(
 ) -> list[tuple[int, int, int, tuple[Reason, ...]]]:
     """(first id, second id, score, reasons) of every pair at or above the minimum
     score among `visible`, best first."""
-    visible_ids = visible.values("id")
-    shared = _contact_point_pairs(visible_ids)
+    anchors = visible.filter(national_number__isnull=True)
+    shared = _contact_point_pairs(visible.values("id"), anchors.values("id"))
     birth_pairs, facts = _birth_date_pairs(visible)
-    pairs = set(shared) | birth_pairs | _name_pairs(visible)
+    pairs = set(shared) | birth_pairs | _name_pairs(visible, anchors)
     missing = {person for pair in pairs for person in pair} - set(facts)
-    for row in visible.filter(id__in=missing).only(
-        "id", "surname", "given_names", "birth_date", "national_number"
-    ):
-        facts[row.id] = facts_of(row)
+    if missing:
+        for row in visible.filter(id__in=missing).values_list(*_FACT_COLUMNS):
+            facts[row[0]] = _facts(*row)
     found = []
     for a, b in pairs:
         if a not in facts or b not in facts:
