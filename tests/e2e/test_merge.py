@@ -35,7 +35,7 @@ def test_a_supervisor_merges_the_demo_duplicates(
         has_text="VANDENBERGE"
     ).first.click()
     expect(ui.page.get_by_role("heading", name="Compare two persons")).to_be_visible()
-    ui.page.get_by_label(str(kept)).check()
+    ui.page.get_by_role("radio", name=str(kept)).check()
     ui.page.get_by_label("Why are they one person?").fill(
         "Same citizen: the surname was misspelt and the national number missing."
     )
@@ -53,10 +53,14 @@ def test_a_supervisor_merges_the_demo_duplicates(
     absorbed.refresh_from_db()
     assert absorbed.merged_into_id == kept.pk
     # the request and both contacts are the kept person's now
-    ui.go(f"/persons/{kept.uuid}/")
+    ui.go(f"/persons/{kept.uuid}/requests/")
     expect(ui.page.locator("main")).to_contain_text(
         "Attestation de composition de ménage"
     )
+    ui.go(f"/persons/{kept.uuid}/contacts/")
+    expect(ui.page.locator("main")).to_contain_text("heures d'ouverture")
+    expect(ui.page.locator("main")).to_contain_text("composition de ménage")
+    checked("the kept person's contacts", "merge-kept-contacts")
     # the absorbed id says where it went
     ui.go(f"/persons/{absorbed.uuid}/")
     expect(ui.page.get_by_text("merged into")).to_be_visible()
