@@ -87,3 +87,13 @@ def test_a_stale_version_is_refused(pair: tuple[Person, Person]) -> None:
 def test_others_may_not_open_the_section(pair: tuple[Person, Person]) -> None:
     assert _client("first_line", "B").get("/quality/duplicates/").status_code == 403
     assert _client("support_agent", "D").get("/quality/duplicates/").status_code == 403
+
+
+def test_a_pair_that_cannot_be_merged_says_why(db: Any) -> None:
+    first = PersonFactory(surname="Dupont", birth_date=DAY)
+    second = PersonFactory(surname="Dupont", birth_date=DAY)
+    page = _client().get(f"/quality/duplicates/{first.uuid}/{second.uuid}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Both persons have a national number" in text
+    assert 'name="reason"' not in text
