@@ -48,6 +48,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "person.edit_identity": (SERVING, "C"),
     "person.restrict": ({"supervisor"}, "D"),
     "person.merge": ({"supervisor", "support_agent"}, "C"),
+    "person.duplicates": ({"supervisor", "support_agent"}, "D"),
     "organisation.view": (SERVING, "D"),
     "organisation.create": (SERVING, "D"),
     "organisation.edit": (SERVING, "C"),

@@ -86,7 +86,14 @@ def test_a_stale_version_is_refused(pair: tuple[Person, Person]) -> None:
 
 def test_others_may_not_open_the_section(pair: tuple[Person, Person]) -> None:
     assert _client("first_line", "B").get("/quality/duplicates/").status_code == 403
-    assert _client("support_agent", "D").get("/quality/duplicates/").status_code == 403
+    # A level-D support agent sees the pairs, and may not merge them.
+    junior = _client("support_agent", "D")
+    assert junior.get("/quality/duplicates/").status_code == 200
+    url = f"/quality/duplicates/{pair[0].uuid}/{pair[1].uuid}/"
+    page = junior.get(url)
+    assert "needs level C" in page.content.decode()
+    assert 'name="reason"' not in page.content.decode()
+    assert junior.post(url, {"confirmed": "on"}).status_code == 403
 
 
 def test_a_pair_that_cannot_be_merged_says_why(db: Any) -> None:

@@ -9,7 +9,8 @@ Merging two records of one citizen (`person.merge`, parties/merge.py, docs/merge
 moves every row of one person onto the other, for good: it is the work of the
 supervisors and of the support agents (who keep the shared data tidy, seed 001) of
 level C or higher, as changing an identity is (level C). The duplicates report
-(`/quality/duplicates/`) is theirs too: it shows pairs of citizens side by side.
+(`/quality/duplicates/`, `person.duplicates`) is for the supervisors and the support
+agents of every level: a level-D support agent spots the pairs and hands them on.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Action(StrEnum):
     PERSON_EDIT_IDENTITY = "person.edit_identity"
     PERSON_RESTRICT = "person.restrict"
     PERSON_MERGE = "person.merge"
+    PERSON_DUPLICATES = "person.duplicates"
     ORGANISATION_VIEW = "organisation.view"
     ORGANISATION_CREATE = "organisation.create"
     ORGANISATION_EDIT = "organisation.edit"
@@ -38,6 +40,7 @@ GRANTS: dict[str, Grant] = {
     Action.PERSON_EDIT_IDENTITY: grant(*CITIZEN_FACING, min_level=L.C),
     Action.PERSON_RESTRICT: grant(R.SUPERVISOR),
     Action.PERSON_MERGE: grant(R.SUPERVISOR, R.SUPPORT_AGENT, min_level=L.C),
+    Action.PERSON_DUPLICATES: grant(R.SUPERVISOR, R.SUPPORT_AGENT),
     Action.ORGANISATION_VIEW: grant(*CITIZEN_FACING),
     Action.ORGANISATION_CREATE: grant(*CITIZEN_FACING),
     Action.ORGANISATION_EDIT: grant(*CITIZEN_FACING, min_level=L.C),

@@ -1,9 +1,9 @@
 """Data quality: likely duplicate persons and their merge (issue #19).
 
-The "Duplicates" section (`person.merge`: supervisors and support agents of level
-C or higher) lists the pairs `parties.duplicates` finds, best first; a pair's page
+The "Duplicates" section (`person.duplicates`: supervisors and support agents)
+lists the pairs `parties.duplicates` finds, best first; a pair's page
 shows both persons side by side with the rows pointing at each, lets the agent
-choose the one to keep and say why, asks for a confirmation, then calls
+choose the one to keep and say why (`person.merge`: level C or higher), asks for a confirmation, then calls
 `parties.merge.person_merge`. A stale version or a refusal is shown on the page,
 nothing changed.
 """
@@ -35,7 +35,7 @@ workspace.register_section(
         label=_("Duplicates"),
         description=_("Persons registered twice: compare them and merge them."),
         url_name="ui:quality_duplicates",
-        action=Action.PERSON_MERGE,
+        action=Action.PERSON_DUPLICATES,
         order=95,
     )
 )
@@ -62,7 +62,7 @@ class MergeForm(forms.Form):
 @agent_required
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
-    policy.require(agent, Action.PERSON_MERGE)
+    policy.require(agent, Action.PERSON_DUPLICATES)
     pairs = duplicates.duplicate_candidates(agent=agent)
     return render(request, "ui/quality/duplicate_list.html", {"pairs": pairs})
 
@@ -81,7 +81,9 @@ def duplicate_pair(
     request: HttpRequest, first_id: uuid.UUID, second_id: uuid.UUID
 ) -> HttpResponse:
     agent = agent_of(request)
-    policy.require(agent, Action.PERSON_MERGE)
+    policy.require(agent, Action.PERSON_DUPLICATES)
+    if request.method == "POST":
+        policy.require(agent, Action.PERSON_MERGE)
     first = selectors.person_get_for_agent(
         agent=agent, person_id=first_id, purpose="duplicates"
     ).obj
@@ -147,6 +149,7 @@ def duplicate_pair(
             "form": form,
             "confirming": confirming,
             "problem": problem,
+            "may_merge": policy.may(agent, Action.PERSON_MERGE),
         },
         status=status,
     )
