@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from guichet.agents.models import Team
 from guichet.audit.models import AuditEvent
 from guichet.core.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
+from guichet.correspondence.models import LetterBatch
 from guichet.debts.models import AllocationPosting
 from guichet.parties import merge, selectors
 from guichet.parties.merge import MergeRefused, PersonMerged, person_merge
@@ -144,6 +145,7 @@ def _unchanged(*persons: Person) -> Any:
         "reason",
         "beneficiaries",
         "postings",
+        "batch",
     ],
 )
 def test_refusals_change_nothing(case: str, merger: Any, team: Team) -> None:
@@ -194,6 +196,16 @@ def test_refusals_change_nothing(case: str, merger: Any, team: Team) -> None:
             children=0,
             table_code="t",
             to_beneficiary=1,
+        )
+    elif case == "batch":
+        from tests.correspondence.factories import LetterTypeFactory
+
+        LetterBatch.objects.create(
+            team=team,
+            letter_type=LetterTypeFactory(),
+            started_by=merger,
+            query="x",
+            selection=[absorb.pk],
         )
     before = rows_per_key(keep), rows_per_key(absorb), _unchanged(keep, absorb)
     with pytest.raises(error):
