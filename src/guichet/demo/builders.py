@@ -39,6 +39,7 @@ from . import (
     data,
     debts,
     dossiers,
+    duplicates,
     inbox,
     knowledge,
     payments,
@@ -253,4 +254,5 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     agenda_absences.build(agents)
     payments.build(agents)
     quality.build(agents)
+    duplicates.build(agents)
     return report

@@ -51,4 +51,5 @@ urlpatterns = [
     path("", include(agenda_meetings.urlpatterns)),
     path("", include("guichet.ui.urls.reports_lists")),
     path("", include(quality_checks.urlpatterns)),
+    path("", include("guichet.ui.urls.quality_duplicates")),
 ]
