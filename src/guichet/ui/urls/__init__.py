@@ -17,6 +17,7 @@ from . import (
     knowledge,
     parties,
     payments,
+    reports_dashboards,
     servicerequests,
     specimens,
     telephony,
@@ -48,4 +49,5 @@ urlpatterns = [
     path("", include(agenda_absences.urlpatterns)),
     path("", include(agenda_appointments.urlpatterns)),
     path("", include(agenda_meetings.urlpatterns)),
+    path("", include(reports_dashboards.urlpatterns)),
 ]
