@@ -10,7 +10,7 @@ to a team the agent is not in is counted nowhere.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import DateField, F, Q, QuerySet, Value
@@ -55,6 +55,8 @@ class Scope:
     teams: tuple[Team, ...]
     period: Period
     now: dt.datetime
+    # Grouped scans shared by several figures of one dashboard (see supervisor).
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def team_ids(self) -> list[int]:
