@@ -28,12 +28,14 @@ INK = "#1b1f24"
 PALETTE = ("#0b4f8a", "#1e6b34", "#a3480b", "#6f3fa0")
 
 WIDTH = 640
-LABEL_WIDTH = 180
-VALUE_WIDTH = 70
+VALUE_WIDTH = 80
 BAR_HEIGHT = 18
-GAP = 8
+LINE_HEIGHT = 16
+GAP = 10
 LEGEND_HEIGHT = 24
-LABEL_CHARACTERS = 26
+# Characters of a label's line at 13 px across the chart's width (a long label
+# wraps onto more lines: never cut, so every word stays readable).
+LINE_CHARACTERS = 72
 
 
 def _channel(value: int) -> float:
@@ -61,20 +63,34 @@ def _number(value: float) -> str:
     return f"{value:,.2f}".replace(",", "\u202f")
 
 
-def _short(label: str) -> str:
-    if len(label) <= LABEL_CHARACTERS:
-        return label
-    return label[: LABEL_CHARACTERS - 1] + "…"
+def label_lines(label: str) -> list[str]:
+    """The label cut at spaces into lines of at most `LINE_CHARACTERS` (a word
+    longer than a line keeps a line of its own)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LINE_CHARACTERS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def bar_chart(chart: Chart, *, chart_id: str) -> SafeString:
-    """The chart as an `<svg>` element (markup safe to put in a template)."""
+    """The chart as an `<svg>` element (markup safe to put in a template): each
+    category's label on its own line(s), its bar(s) below with the value."""
     series: Sequence[str] = [str(name) for name in chart.series]
     top = max((max(bar.values, default=0) for bar in chart.bars), default=0) or 1
-    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    room = WIDTH - VALUE_WIDTH
     legend = LEGEND_HEIGHT if len(series) > 1 else 0
-    row = BAR_HEIGHT * len(series) + GAP
-    height = legend + row * max(len(chart.bars), 1) + GAP
+    labels = [label_lines(bar.label) for bar in chart.bars]
+    height = (
+        legend
+        + GAP
+        + sum(
+            len(lines) * LINE_HEIGHT + BAR_HEIGHT * len(series) + GAP
+            for lines in labels
+        )
+    )
     title = escape(str(chart.title))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
@@ -83,28 +99,30 @@ def bar_chart(chart: Chart, *, chart_id: str) -> SafeString:
         f'<title id="{chart_id}-title">{title}</title>',
     ]
     for index, name in enumerate(series if legend else []):
-        x = LABEL_WIDTH + index * 160
+        x = index * 200
         parts.append(
             f'<rect x="{x}" y="4" width="12" height="12" '
             f'fill="{PALETTE[index % len(PALETTE)]}"/>'
             f'<text x="{x + 18}" y="15" font-size="13" fill="{INK}">'
             f"{escape(name)}</text>"
         )
-    for position, bar in enumerate(chart.bars):
-        y = legend + GAP + position * row
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * len(series) / 2 + 5}" '
-            f'font-size="13" text-anchor="end" fill="{INK}">'
-            f"{escape(_short(bar.label))}</text>"
-        )
+    y = legend + GAP
+    for bar, lines in zip(chart.bars, labels, strict=True):
+        for line in lines:
+            y += LINE_HEIGHT
+            parts.append(
+                f'<text x="0" y="{y - 4}" font-size="13" fill="{INK}">'
+                f"{escape(line)}</text>"
+            )
         for index, value in enumerate(bar.values):
             length = max(room * float(value) / float(top), 0)
-            top_y = y + index * BAR_HEIGHT
             parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{top_y}" width="{length:.1f}" '
+                f'<rect x="0" y="{y}" width="{length:.1f}" '
                 f'height="{BAR_HEIGHT - 2}" fill="{PALETTE[index % len(PALETTE)]}"/>'
-                f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{top_y + BAR_HEIGHT - 5}" '
+                f'<text x="{length + 6:.1f}" y="{y + BAR_HEIGHT - 5}" '
                 f'font-size="12" fill="{INK}">{_number(float(value))}</text>'
             )
+            y += BAR_HEIGHT
+        y += GAP
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -198,6 +198,10 @@ def reports_dashboard_supervisor(request: HttpRequest) -> HttpResponse:
         ]
         return _export(board.figures[0], _format(request), filters, "dashboard")
     period = board.scope.period if board else default_period(today)
+    if not form.is_bound:
+        form = SupervisorFilterForm(
+            teams=teams, initial={"first": period.first, "last": period.last}
+        )
     return render(
         request,
         "ui/reports/dashboard.html",
@@ -240,6 +244,8 @@ def reports_dashboard_payments(request: HttpRequest) -> HttpResponse:
     if board is not None and _format(request) and board.figures:
         filters = [(gettext("Month"), board.scope.month)]
         return _export(board.figures[0], _format(request), filters, "payments")
+    if not form.is_bound and board is not None:
+        form = PaymentsFilterForm(initial={"month": board.scope.month})
     return render(
         request,
         "ui/reports/dashboard.html",
