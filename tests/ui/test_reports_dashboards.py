@@ -52,7 +52,10 @@ def test_the_rows_page_holds_as_many_rows_as_the_figure(boss: Any, busy: None) -
         "/reports/rows/open_requests/", {"team": "cc-fr", "age": "31+"}
     )
     assert response.status_code == 200
-    assert response.content.decode().count('href="/requests/REQ-') == 1
+    html = response.content.decode()
+    assert html.count('href="/requests/REQ-') == 1
+    assert "<dt>Age (days)</dt><dd>31+</dd>" in html
+    assert 'href="/reports/dashboard/teams/?team=cc-fr"' in html
 
 
 def test_exports_a_table_as_xlsx_and_csv_with_its_filters(

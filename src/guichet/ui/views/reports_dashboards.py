@@ -123,7 +123,7 @@ def drill_url(drill: Drill | None) -> str:
     return f"{base}?{urlencode(drill.params)}" if drill.params else base
 
 
-def _shown(figure: Figure, index: int) -> dict[str, Any]:
+def _shown(figure: Figure) -> dict[str, Any]:
     return {
         "key": figure.key,
         "title": figure.title,
@@ -209,11 +209,7 @@ def reports_dashboard_supervisor(request: HttpRequest) -> HttpResponse:
             "tabs": _tabs(agent, "supervisor"),
             "heading": _("Dashboard of my teams"),
             "form": form,
-            "figures": [
-                _shown(figure, index) for index, figure in enumerate(board.figures)
-            ]
-            if board
-            else [],
+            "figures": [_shown(figure) for figure in board.figures] if board else [],
             "summary": _("From %(first)s until %(last)s")
             % {
                 "first": period.first.strftime("%d/%m/%Y"),
@@ -253,11 +249,7 @@ def reports_dashboard_payments(request: HttpRequest) -> HttpResponse:
             "tabs": _tabs(agent, "payments"),
             "heading": _("Dashboard of the payment office"),
             "form": form,
-            "figures": [
-                _shown(figure, index) for index, figure in enumerate(board.figures)
-            ]
-            if board
-            else [],
+            "figures": [_shown(figure) for figure in board.figures] if board else [],
             "summary": _("Month %(month)s") % {"month": board.scope.month}
             if board
             else "",
@@ -265,6 +257,41 @@ def reports_dashboard_payments(request: HttpRequest) -> HttpResponse:
         },
         status=200 if board is not None else 422,
     )
+
+
+# The drill's filters as the rows page shows them; ids (a run, an offer, a
+# creditor organisation) are left out: the page's title and the others say enough.
+FILTER_LABELS = {
+    "team": _("Team"),
+    "first": _("From"),
+    "last": _("Until"),
+    "age": _("Age (days)"),
+    "late": _("Late"),
+    "deadline": _("Deadline"),
+    "channel": _("Channel"),
+    "topic": _("Topic"),
+    "hour": _("Hour"),
+    "case_type": _("Case type"),
+    "status": _("Status"),
+    "owner": _("Owner"),
+    "week": _("Week of"),
+    "month": _("Month"),
+    "code": _("Reason"),
+    "name": _("Creditor"),
+}
+BACK_FILTERS = ("team", "first", "last", "month")
+
+
+def _filters_shown(filters: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    answers = {"1": _("yes"), "0": _("no")}
+    return [
+        (
+            str(FILTER_LABELS[key]),
+            str(answers.get(value, value)) if key == "late" else value,
+        )
+        for key, value in filters
+        if key in FILTER_LABELS
+    ]
 
 
 @agent_required
@@ -308,11 +335,15 @@ def reports_rows(request: HttpRequest, figure: str) -> HttpResponse:
         if rows.SOURCES[figure].payments
         else reverse("ui:reports_dashboard_supervisor")
     )
+    kept = {key: params[key] for key in BACK_FILTERS if params.get(key)}
+    if kept:
+        back = f"{back}?{urlencode(kept)}"
     return render(
         request,
         "ui/reports/dashboard_rows.html",
         {
             "page": page,
+            "filters": _filters_shown(page.filters),
             "lines": lines,
             "query": query.urlencode(),
             "back": back,
