@@ -117,3 +117,18 @@ def test_who_may_open_what(
 def test_anonymous_goes_to_the_login_page(db: Any) -> None:
     response = Client().get("/reports/dashboard/teams/")
     assert response.status_code == 302
+
+
+def test_a_malformed_drill_finds_nothing(boss: Any, busy: None) -> None:
+    client = _client(boss)
+    for path, params in (
+        ("/reports/rows/appointments/", {"offer": "x", "week": "2026-03-16"}),
+        ("/reports/rows/run_exceptions/", {"run": "x", "month": "2026-02"}),
+        ("/reports/rows/debts/", {"creditor": "x", "month": "2026-02"}),
+        ("/reports/rows/open_requests/", {"age": "x", "hour": "y"}),
+    ):
+        response = client.get(path, params)
+        assert response.status_code == 200, path
+        assert "No row." in response.content.decode()
+    bad = client.get("/reports/rows/contacts/", {"first": "2026-13-01"})
+    assert bad.status_code == 422

@@ -21,7 +21,7 @@ from guichet.access import policy
 from guichet.access.domains.reports import Action
 from guichet.agents.models import Agent
 from guichet.core import clock
-from guichet.core.validation import Problems
+from guichet.core.validation import Problems, parse_uuid
 from guichet.debts.models import Debt, DebtEntry, EntryKind
 from guichet.parties.models import Organisation
 from guichet.payments.models import Beneficiary, PaymentRun, RunItem
@@ -115,7 +115,7 @@ def creditor_q(creditor: str, name: str) -> Q:
     """A creditor as the dashboard groups them: an organisation (by its public
     id) and the name as written, or a name only."""
     if creditor:
-        return Q(creditor__uuid=creditor, creditor_name=name)
+        return Q(creditor__uuid=parse_uuid(creditor), creditor_name=name)
     return Q(creditor__isnull=True, creditor_name=name)
 
 

@@ -21,7 +21,7 @@ from guichet.access.domains.reports import Action
 from guichet.agents.models import Agent
 from guichet.audit.services import access_record
 from guichet.core.errors import NotFound
-from guichet.core.validation import Problems
+from guichet.core.validation import Problems, parse_uuid
 from guichet.debts.models import Debt
 from guichet.payments.workflow import exception_text
 
@@ -182,7 +182,7 @@ def _mail_waiting(scope: Scope, params: Mapping[str, str]) -> QuerySet[Any]:
 def _appointments(scope: Scope, params: Mapping[str, str]) -> QuerySet[Any]:
     rows = sources.appointments(scope).select_related("offer")
     if params.get("offer"):
-        rows = rows.filter(offer__uuid=params["offer"])
+        rows = rows.filter(offer__uuid=parse_uuid(params["offer"]))
     if params.get("week"):
         problems = Problems(message=_("The filters are not valid."))
         week = _date(problems, "week", params["week"])
@@ -201,7 +201,7 @@ def _run_exceptions(
         "beneficiary__person", "run__team"
     )
     if params.get("run"):
-        rows = rows.filter(run__uuid=params["run"])
+        rows = rows.filter(run__uuid=parse_uuid(params["run"]))
     if params.get("code"):
         rows = rows.filter(exception=params["code"])
     return rows
