@@ -115,7 +115,10 @@ def creditor_q(creditor: str, name: str) -> Q:
     """A creditor as the dashboard groups them: an organisation (by its public
     id) and the name as written, or a name only."""
     if creditor:
-        return Q(creditor__uuid=parse_uuid(creditor), creditor_name=name)
+        key = parse_uuid(creditor)
+        if key is None:
+            return Q(pk__in=[])
+        return Q(creditor__uuid=key, creditor_name=name)
     return Q(creditor__isnull=True, creditor_name=name)
 
 

@@ -70,6 +70,12 @@ def parse_period(params: Mapping[str, str], today: dt.date) -> Period:
     return period_of(first=first, last=last, today=today)
 
 
+def _by_uuid(field: str, value: str) -> Q:
+    """The rows whose `field` is the id `value` spells (none if it spells none)."""
+    key = parse_uuid(value)
+    return Q(**{field: key}) if key else Q(pk__in=[])
+
+
 def _int(params: Mapping[str, str], name: str) -> int | None:
     try:
         return int(params.get(name, ""))
@@ -182,7 +188,7 @@ def _mail_waiting(scope: Scope, params: Mapping[str, str]) -> QuerySet[Any]:
 def _appointments(scope: Scope, params: Mapping[str, str]) -> QuerySet[Any]:
     rows = sources.appointments(scope).select_related("offer")
     if params.get("offer"):
-        rows = rows.filter(offer__uuid=parse_uuid(params["offer"]))
+        rows = rows.filter(_by_uuid("offer__uuid", params["offer"]))
     if params.get("week"):
         problems = Problems(message=_("The filters are not valid."))
         week = _date(problems, "week", params["week"])
@@ -201,7 +207,7 @@ def _run_exceptions(
         "beneficiary__person", "run__team"
     )
     if params.get("run"):
-        rows = rows.filter(run__uuid=parse_uuid(params["run"]))
+        rows = rows.filter(_by_uuid("run__uuid", params["run"]))
     if params.get("code"):
         rows = rows.filter(exception=params["code"])
     return rows
