@@ -129,3 +129,27 @@ def test_every_number_that_drills_to_rows_is_the_count_of_those_rows(
 def test_refuses_a_month_not_written_as_one(office: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed):
         payments.dashboard(agent=office["agent"], month="2026-13")
+
+
+def test_every_rows_page_opens_and_says_the_figure(office: dict[str, Any]) -> None:
+    from django.test import Client
+
+    from guichet.ui.views.reports_dashboards import drill_url
+
+    client = Client()
+    client.force_login(office["agent"])
+    board = payments.dashboard(agent=office["agent"], month=MONTH)
+    opened = 0
+    for figure in board.figures:
+        for row in figure.rows:
+            for cell in row[:4]:  # the counts (the amounts' rows are entries)
+                url = drill_url(cell.drill)
+                if not url.startswith("/reports/rows/"):
+                    continue
+                html = client.get(url).content.decode()
+                word = "row" if cell.value == 1 else "rows"
+                assert f">{cell.value} {word}</h2>" in html, url
+                opened += 1
+    assert opened == 4
+    kept = drill_url(board.figures[2].rows[0][4].drill)
+    assert "100.00" in client.get(kept).content.decode()

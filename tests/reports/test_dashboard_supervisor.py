@@ -200,3 +200,27 @@ def test_percentile_is_the_nearest_rank() -> None:
     assert percentile({1: 1, 2: 1, 3: 1, 4: 1}, 0.5) == 2
     assert percentile({1: 9, 10: 1}, 0.9) == 1
     assert percentile({1: 9, 10: 1}, 0.95) == 10
+
+
+def test_every_rows_page_opens_and_says_the_figure(
+    boss: Any, world: dict[str, Any]
+) -> None:
+    from django.test import Client
+
+    from guichet.ui.views.reports_dashboards import drill_url
+
+    client = Client()
+    client.force_login(boss)
+    board = supervisor.dashboard(agent=boss, team="", period=PERIOD)
+    seen = set()
+    for figure in board.figures:
+        for row in figure.rows:
+            for cell in row:
+                url = drill_url(cell.drill)
+                if not url.startswith("/reports/rows/") or url in seen:
+                    continue
+                seen.add(url)
+                html = client.get(url).content.decode()
+                word = "row" if cell.value == 1 else "rows"
+                assert f">{cell.value} {word}</h2>" in html, url
+    assert len(seen) > 40
