@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum, Value
+from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -542,12 +542,8 @@ def open_by_status(scope: Scope) -> Figure:
     )
 
 
-def _per_team(rows: object) -> dict[int, int]:
-    return dict(
-        rows.values_list("team_id")  # type: ignore[attr-defined]  # a queryset
-        .annotate(number=Count("pk"))
-        .order_by()
-    )
+def _per_team(rows: QuerySet[Any]) -> dict[int, int]:
+    return dict(rows.values_list("team_id").annotate(number=Count("pk")).order_by())
 
 
 def waiting(scope: Scope) -> Figure:
