@@ -701,6 +701,24 @@ PAYMENTS_SYSTEM_APPROVER = env.string(
     "command refuses to approve: a second agent must approve the run.",
 )
 
+# Exports of the lists (guichet.reports.exports): a larger XLSX is written by the
+# worker, kept for a week under this folder, then deleted.
+EXPORT_BACKGROUND_ROWS = env.integer(
+    "GUICHET_EXPORT_BACKGROUND_ROWS",
+    default=5000,
+    help="Rows above which an XLSX export is written in the background, with a "
+    "progress bar and a download when done (CSV always streams).",
+)
+EXPORT_DIR = Path(
+    env.string(
+        "GUICHET_EXPORT_DIR",
+        default=str(VAR_DIR / "exports"),
+        shown="$GUICHET_VAR_DIR/exports",
+        help="Where background exports are written; each file is deleted seven days "
+        "after it was made.",
+    )
+)
+
 # The counter's kiosk (guichet.visits) is public: this many tickets a minute per site
 # at most, so that a script cannot fill the queue (a busy waiting room takes a few).
 VISITS_KIOSK_TICKETS_PER_MINUTE = env.integer(

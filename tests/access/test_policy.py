@@ -47,6 +47,8 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "person.edit_contact": (SERVING, "D"),
     "person.edit_identity": (SERVING, "C"),
     "person.restrict": ({"supervisor"}, "D"),
+    "person.merge": ({"supervisor", "support_agent"}, "C"),
+    "person.duplicates": ({"supervisor", "support_agent"}, "D"),
     "organisation.view": (SERVING, "D"),
     "organisation.create": (SERVING, "D"),
     "organisation.edit": (SERVING, "C"),
@@ -107,6 +109,7 @@ def test_person_actions_depend_on_team_for_confidential_persons(
         "person.edit_contact",
         "person.edit_identity",
         "person.restrict",
+        "person.merge",
     ]
     for (role, level), agent in agents.items():
         for action in person_actions:

@@ -41,6 +41,7 @@ from guichet.dossiers.models import Dossier, DossierFee
 from guichet.inbox.models import InboundMessage
 from guichet.knowledge.models import Article, Feedback, Proposal
 from guichet.payments import models as payment_models
+from guichet.reports.models import ExportJob
 from guichet.servicerequests.models import Request
 from guichet.visits.models import Service, Site, Ticket
 from tests.debts.factories import DebtFactory
@@ -478,6 +479,13 @@ BUILDERS: dict[str, Builder] = {
     ),
     "payments.paymentrun": _payment_run,
     "payments.payment": _benefit_transfer,
+    "reports.exportjob": lambda data, teams, agents: ExportJob.objects.create(
+        agent=data.draw(st.sampled_from(agents)),
+        source="complaints",
+        language="en",
+        format="xlsx",
+        expires_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+    ),
 }
 
 

@@ -18,3 +18,7 @@ class AgendaConfig(AppConfig):
         absence_sources.register()
         appointment_sources.register()
         meeting_selectors.register_sources()
+        # Its rows follow a merge of two persons (parties/merge.py's registry).
+        from .merge import register_movers
+
+        register_movers()

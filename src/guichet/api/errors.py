@@ -40,6 +40,7 @@ class Problem(Schema):
     errors: list[ProblemField] = []
     candidates: list[str] | None = None
     current_version: int | None = None
+    merged_into: str | None = None
 
 
 def _titles() -> dict[int, str]:
@@ -108,7 +109,7 @@ def install(api: NinjaAPI) -> None:
         extra = {
             key: value
             for key, value in exc.extra.items()
-            if key in {"candidates", "current_version"}
+            if key in {"candidates", "current_version", "merged_into"}
         }
         return problem(
             api,

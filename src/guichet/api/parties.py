@@ -270,8 +270,12 @@ def person_create(
 
 @router.get(
     "/persons/{person_id}",
-    response=responses({200: PersonOut}, 404),
+    response=responses({200: PersonOut}, 404, 409),
     summary="Read a person",
+    description=(
+        "A person merged into another one (a duplicate record) answers 409 "
+        "`person_merged`, with `merged_into`: the id of the person kept."
+    ),
 )
 def person_read(request: HttpRequest, response: HttpResponse, person_id: UUID) -> Any:
     person = selectors.person_get_for_agent(

@@ -122,7 +122,10 @@ def to_xlsx(table: Table, *, progress: Any = None) -> bytes:
         sheet.append([safe(str(label)), safe(str(value))])
     sheet.append([])
     sheet.append(
-        [_bold(sheet, safe(str(header)), bold, WriteOnlyCell) for header in table.headers]
+        [
+            _bold(sheet, safe(str(header)), bold, WriteOnlyCell)
+            for header in table.headers
+        ]
     )
     for count, row in enumerate(table.rows, start=1):
         sheet.append([_xlsx_cell(cell) for cell in row])
@@ -163,4 +166,3 @@ def filename(stem: str, fmt: str) -> str:
     """A download's name: letters, digits, dots, dashes and underscores only."""
     clean = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in stem)
     return f"{clean.strip('-') or 'export'}.{fmt}"
-

@@ -33,3 +33,7 @@ class CorrespondenceConfig(AppConfig):
 
         if summary_pdf not in summary_renderers:
             summary_renderers.append(summary_pdf)
+        # Its rows follow a merge of two persons (parties/merge.py's registry).
+        from .merge import register_movers
+
+        register_movers()

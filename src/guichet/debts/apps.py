@@ -8,3 +8,8 @@ class DebtsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import history  # noqa: F401 - registers the debts' history entries
+
+        # Its rows follow a merge of two persons (parties/merge.py's registry).
+        from .merge import register_movers
+
+        register_movers()

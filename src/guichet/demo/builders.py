@@ -39,9 +39,11 @@ from . import (
     data,
     debts,
     dossiers,
+    duplicates,
     inbox,
     knowledge,
     payments,
+    quality,
     servicerequests,
     specimens,
     suggest,
@@ -251,4 +253,6 @@ def build(progress: Progress[Any] = _no_progress) -> Report:
     inbox.build()
     agenda_absences.build(agents)
     payments.build(agents)
+    quality.build(agents)
+    duplicates.build(agents)
     return report

@@ -17,3 +17,7 @@ class DocumentsConfig(AppConfig):
         if dossier_export_documents not in hooks.export_document_sources:
             hooks.export_document_sources.append(dossier_export_documents)
         hooks.dossier_erasers["documents"] = dossier_documents_erase
+        # Its rows follow a merge of two persons (parties/merge.py's registry).
+        from .merge import register_movers
+
+        register_movers()

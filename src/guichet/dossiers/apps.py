@@ -8,3 +8,8 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import guards  # noqa: F401  (attaches the guards and effects)
+
+        # Its rows follow a merge of two persons (parties/merge.py's registry).
+        from .merge import register_movers
+
+        register_movers()

@@ -112,11 +112,14 @@ class QueuePage:
     teams: list[Team]
 
 
-def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
-    """A page of the agent's teams' open dossiers, the earliest legal deadline first
-    (then the service norm; dossiers without a deadline last)."""
+def queue_rows(
+    *, agent: Agent, filters: QueueFilter, teams: list[Team] | None = None
+) -> QuerySet[Dossier]:
+    """Every dossier of the queue `filters` choose, in the queue's order (not
+    logged: the caller logs the rows it shows; the export of the queue reads it)."""
     policy.require(agent, Action.DOSSIER_WORK)
-    teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
+    if teams is None:
+        teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
     chosen = [team for team in teams if not filters.team or team.code == filters.team]
     # A destroyed dossier is only a tombstone: never in a queue.
     rows = dossiers_visible(agent=agent).filter(
@@ -155,15 +158,22 @@ def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
         rows = rows.filter(
             pk__in=pending.exclude(proposed_by=agent).values("dossier_id")
         )
+    return _listing(rows).order_by(
+        F("processing_due").asc(nulls_last=True),
+        F("service_norm_due").asc(nulls_last=True),
+        "id",
+    )
+
+
+def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
+    """A page of the agent's teams' open dossiers, the earliest legal deadline first
+    (then the service norm; dossiers without a deadline last)."""
+    policy.require(agent, Action.DOSSIER_WORK)
+    teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
+    rows = queue_rows(agent=agent, filters=filters, teams=teams)
     page = max(1, min(filters.page, 10_000))
     start = (page - 1) * QUEUE_PAGE
-    found = list(
-        _listing(rows).order_by(
-            F("processing_due").asc(nulls_last=True),
-            F("service_norm_due").asc(nulls_last=True),
-            "id",
-        )[start : start + QUEUE_PAGE + 1]
-    )
+    found = list(rows[start : start + QUEUE_PAGE + 1])
     shown = found[:QUEUE_PAGE]
     if shown:
         access_record(actor=agent, action="dossier.queue", objects=shown)

@@ -29,6 +29,9 @@ class Code(StrEnum):
     UNKNOWN_FIELD = "unknown_field"
     LIKELY_DUPLICATE = "likely_duplicate"
     NO_CRITERION = "no_criterion"
+    PERSON_MERGED = "person_merged"
+    MERGE_REFUSED = "merge_refused"
+    SAME_PERSON = "same_person"
 
 
 class LikelyDuplicate(Conflict):

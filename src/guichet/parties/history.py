@@ -91,3 +91,21 @@ for _action, _sentence in (
     ("person.postaladdress.update", _("Postal address changed")),
 ):
     register(HistoryKind(action=_action, sentence=_sentence, needs=Action.PERSON_VIEW))
+
+
+def _merge_detail(summary: Mapping[str, Any], reason: str) -> str:
+    """A merge (parties/merge.py): which record was absorbed, and why."""
+    detail = _("Record %(absorbed)s merged into this one.") % {
+        "absorbed": summary.get("absorbed", "")
+    }
+    return f"{detail} {reason}".strip()
+
+
+register(
+    HistoryKind(
+        action="person.merge",
+        sentence=_("Duplicate record merged into this person"),
+        needs=Action.PERSON_VIEW,
+        describe=_merge_detail,
+    )
+)

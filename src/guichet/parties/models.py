@@ -62,6 +62,19 @@ class Person(VersionedModel):
             "When set, only members of this team see the person (protected persons, staff)."
         ),
     )
+    # A record found to be a duplicate and merged (parties/merge.py): every row
+    # that pointed at it points at `merged_into` now; the row stays, so its id
+    # still answers "merged into". (No check constraint ties the two fields: on
+    # SQLite adding one remakes the table and drops the search triggers.)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged on"), null=True, blank=True)
     # Folded "surname given names": lower case, no accents, for search.
     search_name = models.CharField(
         _("search name"), max_length=401, editable=False, db_index=True

@@ -28,7 +28,7 @@ from guichet.core.errors import NotFound, ValidationFailed
 from guichet.core.text import digits, fold
 from guichet.core.validation import parse_uuid
 
-from . import history, search
+from . import history, merge, search
 from .errors import Code
 from .models import (
     EmailAddress,
@@ -46,7 +46,9 @@ DUPLICATE_SIMILARITY = 0.5
 
 
 def persons_visible(*, agent: Agent) -> QuerySet[Person]:
-    return policy.visible(agent, Person.objects.all())
+    """The persons the agent may see, less those merged into another one
+    (parties/merge.py): those answer only "merged into" (`person_get_for_agent`)."""
+    return policy.visible(agent, Person.objects.filter(merged_into__isnull=True))
 
 
 def _with_contact_points(queryset: QuerySet[Person]) -> QuerySet[Person]:
@@ -70,11 +72,31 @@ def person_get_for_agent(
         else None
     )
     if person is None:
-        raise NotFound(_("No such person."))
+        raise _merged_or_missing(agent, key)
     access_record(
         actor=agent, action="person.view", obj=person, context={"purpose": purpose}
     )
     return policy.seen(agent, person)
+
+
+def _merged_or_missing(agent: Agent, key: uuid_module.UUID | None) -> Exception:
+    """`PersonMerged` naming the person a visible, merged id lives in now, if the
+    agent sees that one too; otherwise `NotFound`."""
+    merged = (
+        policy.visible(agent, Person.objects.filter(merged_into__isnull=False))
+        .filter(uuid=key)
+        .first()
+        if key
+        else None
+    )
+    kept = merge.final_person(merged) if merged is not None else None
+    if (
+        merged is None
+        or kept is None
+        or not policy.visible(agent, Person.objects.filter(pk=kept.pk))
+    ):
+        return NotFound(_("No such person."))
+    return merge.merged_error(merged, kept)
 
 
 def person_list_for_agent(
@@ -182,7 +204,7 @@ def person_find_likely_duplicates(
     if birth_date is None:
         return []
     wanted = fold(f"{surname} {given_names}")
-    same_day = Person.objects.filter(birth_date=birth_date)
+    same_day = Person.objects.filter(birth_date=birth_date, merged_into__isnull=True)
     if exclude_id is not None:
         same_day = same_day.exclude(id=exclude_id)
     return [

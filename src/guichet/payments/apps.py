@@ -15,3 +15,7 @@ class PaymentsConfig(AppConfig):
 
         if on_transition not in hooks.transition_listeners:
             hooks.transition_listeners.append(on_transition)
+        # Its rows follow a merge of two persons (parties/merge.py's registry).
+        from .merge import register_movers
+
+        register_movers()

@@ -27,7 +27,7 @@ from guichet.parties.models import Person
 
 from .errors import Code
 from .models import OPEN_STATUSES, Request, RequestEvent, Status
-from .reference import reference
+from .reference import Reference, reference
 
 QUEUE_PAGE = 50
 # A request is "near its deadline" this long before it (for "my work").
@@ -75,17 +75,23 @@ class QueuePage:
     teams: list[Team]
 
 
-def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
-    """A page of the agent's team queues, the earliest resolution deadline first
-    (for agents who work on requests; others are refused, as the screen does)."""
-    policy.require(agent, Action.REQUEST_WORK)
-    cached = reference()
+def _queue_teams(agent: Agent, cached: Reference) -> list[Team]:
     teams = sorted(
         (cached.teams[pk] for pk in agent.team_ids if pk in cached.teams),
         key=lambda team: team.code,
     )
     if len(teams) != len(agent.team_ids):  # created since the cache's check
         teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
+    return teams
+
+
+def queue_rows(
+    *, agent: Agent, filters: QueueFilter, teams: list[Team] | None = None
+) -> QuerySet[Request]:
+    """Every request of the queue `filters` choose, in the queue's order (not
+    logged: the caller logs the rows it shows; the export of the queue reads it)."""
+    policy.require(agent, Action.REQUEST_WORK)
+    teams = _queue_teams(agent, reference()) if teams is None else teams
     chosen = [team for team in teams if not filters.team or team.code == filters.team]
     rows = requests_visible(agent=agent).filter(team__in=chosen)
     if filters.status:
@@ -104,13 +110,19 @@ def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
         rows = rows.filter(priority=filters.priority)
     if filters.overdue:
         rows = rows.filter(resolution_due__lt=clock.now(), resolved_at__isnull=True)
+    return _lean(rows).order_by(F("resolution_due").asc(nulls_last=True), "id")
+
+
+def queue(*, agent: Agent, filters: QueueFilter) -> QueuePage:
+    """A page of the agent's team queues, the earliest resolution deadline first
+    (for agents who work on requests; others are refused, as the screen does)."""
+    policy.require(agent, Action.REQUEST_WORK)
+    cached = reference()
+    teams = _queue_teams(agent, cached)
+    rows = queue_rows(agent=agent, filters=filters, teams=teams)
     page = max(1, min(filters.page, 10_000))
     start = (page - 1) * QUEUE_PAGE
-    found = list(
-        _lean(rows).order_by(F("resolution_due").asc(nulls_last=True), "id")[
-            start : start + QUEUE_PAGE + 1
-        ]
-    )
+    found = list(rows[start : start + QUEUE_PAGE + 1])
     cached.attach(found)
     shown = found[:QUEUE_PAGE]
     if shown:

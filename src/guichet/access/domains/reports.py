@@ -13,8 +13,9 @@ here opens a page, never data.
   appointments per service, the payment office's lists): every role working with
   citizens; each row through its own app's visibility rule. Administrators see no
   citizen data.
-- Exports of a list or report: whoever may see it; a background export is seen and
-  downloaded only by the agent who asked for it.
+- Exports of a list or report: whoever may see it (`report.export`, and the
+  list's own grant); a background export is seen and downloaded only by the agent
+  who asked for it.
 - Data quality (contradictions to resolve): the agents who keep the data up to
   date: front office, support agents, dossier handlers, second line, supervisors.
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .base import Grant, Kind, R, grant
+from .base import Grant, Kind, R, grant, is_agent
 
 CITIZEN_ROLES = (
     R.FIRST_LINE,
@@ -48,6 +49,7 @@ class Action(StrEnum):
     DASHBOARD_PAYMENTS = "report.dashboard_payments"
     LISTS_VIEW = "report.lists_view"
     QUALITY_VIEW = "report.quality_view"
+    EXPORT = "report.export"
 
 
 GRANTS: dict[str, Grant] = {
@@ -55,6 +57,15 @@ GRANTS: dict[str, Grant] = {
     Action.DASHBOARD_PAYMENTS: grant(R.PAYMENT_AGENT, R.SUPERVISOR),
     Action.LISTS_VIEW: grant(*CITIZEN_ROLES),
     Action.QUALITY_VIEW: grant(*QUALITY_ROLES),
+    Action.EXPORT: grant(*CITIZEN_ROLES),
 }
 
-KINDS: dict[str, Kind] = {}
+KINDS: dict[str, Kind] = {
+    # A background export holds citizen rows chosen by one agent's view of them:
+    # only that agent sees it (and downloads its file).
+    "reports.exportjob": Kind(
+        view_action=Action.EXPORT,
+        rule=is_agent("agent_id"),
+        actions=frozenset({Action.EXPORT}),
+    ),
+}

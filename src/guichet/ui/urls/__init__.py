@@ -17,6 +17,7 @@ from . import (
     knowledge,
     parties,
     payments,
+    quality_checks,
     reports_dashboards,
     servicerequests,
     specimens,
@@ -49,5 +50,8 @@ urlpatterns = [
     path("", include(agenda_absences.urlpatterns)),
     path("", include(agenda_appointments.urlpatterns)),
     path("", include(agenda_meetings.urlpatterns)),
+    path("", include("guichet.ui.urls.reports_lists")),
+    path("", include(quality_checks.urlpatterns)),
+    path("", include("guichet.ui.urls.quality_duplicates")),
     path("", include(reports_dashboards.urlpatterns)),
 ]

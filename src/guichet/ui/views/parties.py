@@ -29,6 +29,7 @@ from guichet.agents.models import Agent, Language
 from guichet.core.errors import NotFound
 from guichet.parties import selectors, services
 from guichet.parties.errors import LikelyDuplicate
+from guichet.parties.merge import PersonMerged
 from guichet.parties.models import Organisation, Person
 from guichet.ui import search, workspace
 from guichet.ui.agent import agent_of, agent_required
@@ -344,7 +345,15 @@ def _person_page(
 
 @agent_required
 def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    seen = selectors.person_get_for_agent(agent=agent_of(request), person_id=person_id)
+    try:
+        seen = selectors.person_get_for_agent(
+            agent=agent_of(request), person_id=person_id
+        )
+    except PersonMerged as merged:
+        # A duplicate record merged into another one (parties/merge.py): say so
+        # and show the person kept.
+        messages.info(request, merged.text)
+        return redirect("ui:person_detail", merged.extra["merged_into"])
     return _person_page(request, seen, "overview", "ui/parties/person_detail.html")
 
 
