@@ -167,6 +167,13 @@ class Dossier(VersionedModel):
                 name="dossiers_owner_queue_idx",
             ),
             models.Index(fields=["owner", "closed_at"], name="dossiers_owner_idx"),
+            # The supervisor's dashboard: a team's dossiers closed in a period
+            # (lead times), read without the team's open or older dossiers.
+            models.Index(
+                fields=["team", "closed_at"],
+                condition=Q(closed_at__isnull=False),
+                name="dossiers_team_closed_idx",
+            ),
             models.Index(fields=["person", "-created_at"], name="dossiers_person_idx"),
             # The retention run: closed dossiers not yet archived nor destroyed.
             models.Index(

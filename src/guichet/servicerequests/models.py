@@ -284,6 +284,18 @@ class Request(VersionedModel):
             ),
             models.Index(fields=["owner", "status"], name="requests_owner_idx"),
             models.Index(fields=["person", "-created_at"], name="requests_person_idx"),
+            # The supervisor's dashboard: a team's first answers and resolutions
+            # of a period (reports.dashboards), read without the team's history.
+            models.Index(
+                fields=["team", "first_answered_at"],
+                condition=Q(first_answered_at__isnull=False),
+                name="requests_first_answer_idx",
+            ),
+            models.Index(
+                fields=["team", "resolved_at"],
+                condition=Q(resolved_at__isnull=False),
+                name="requests_resolved_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -402,6 +414,14 @@ class ServiceLevelSignal(AppendOnlyModel):
             models.UniqueConstraint(
                 fields=["request", "deadline", "kind", "due_at"],
                 name="requests_signal_once",
+            )
+        ]
+        indexes = [
+            # The supervisor's dashboard: the breaches due in a period.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(kind="breach"),
+                name="requests_signal_breach_idx",
             )
         ]
 

@@ -18,6 +18,7 @@ from . import (
     parties,
     payments,
     quality_checks,
+    reports_dashboards,
     servicerequests,
     specimens,
     telephony,
@@ -52,4 +53,5 @@ urlpatterns = [
     path("", include("guichet.ui.urls.reports_lists")),
     path("", include(quality_checks.urlpatterns)),
     path("", include("guichet.ui.urls.quality_duplicates")),
+    path("", include(reports_dashboards.urlpatterns)),
 ]
