@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -103,12 +103,13 @@ def _tabs(agent: Agent, current: str) -> list[dict[str, Any]]:
 
 @agent_required
 def reports_dashboard(request: HttpRequest) -> HttpResponse:
-    """The section's entry: the first dashboard the agent may see."""
+    """The section's entry: the first dashboard the agent may see, shown here
+    (the navigation's link answers with a page, not a redirect)."""
     agent = agent_of(request)
     if policy.may(agent, Action.DASHBOARD_SUPERVISOR):
-        return HttpResponseRedirect(reverse("ui:reports_dashboard_supervisor"))
+        return reports_dashboard_supervisor(request)
     policy.require(agent, Action.DASHBOARD_PAYMENTS)
-    return HttpResponseRedirect(reverse("ui:reports_dashboard_payments"))
+    return reports_dashboard_payments(request)
 
 
 def drill_url(drill: Drill | None) -> str:
