@@ -91,3 +91,16 @@ def test_a_supervisor_and_a_payment_agent_see_their_dashboards(
     ui.page.set_viewport_size({"width": 390, "height": 800})
     check_text_fits(ui, "the payment office's dashboard at 390 px")
     ui.screenshot("reports-dashboard-payments-390")
+    ui.page.set_viewport_size({"width": 1280, "height": 800})
+    # the run's figures click through to the run they count, and export as XLSX
+    with ui.page.expect_download() as download:
+        runs.get_by_role("link", name="Exporter en XLSX").click()
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Les cycles de paiement du mois"
+    assert any(row and row[0] == f"{last:%Y-%m}" for row in rows) or any(
+        f"{last:%Y-%m}" in str(cell) for row in rows for cell in row if cell
+    )
+    runs.locator("tbody tr a").first.click()  # the office's name: its run
+    ui.page.wait_for_url("**/payments/runs/**")
+    assert ui.page.locator("main h1").count() == 1

@@ -25,7 +25,7 @@ import pytest
 
 from guichet.agents.models import Agent
 from guichet.core.text import fold
-from guichet.demo import builders
+from guichet.demo import builders, duplicates, quality
 from guichet.parties.models import Person
 from tests.factories import PersonFactory
 
@@ -67,7 +67,8 @@ def keystrokes(
 
 def test_every_demo_person_is_found_in_under_three_keystrokes(demo: Any) -> None:
     persons = list(Person.objects.order_by("surname", "given_names"))
-    assert len(persons) == builders.PERSONS
+    # The generated persons, and those the duplicates and data-quality demos add.
+    assert len(persons) == builders.PERSONS + duplicates.PERSONS + quality.PERSONS
     by_name: dict[str, set[str]] = defaultdict(set)
     for person in persons:
         by_name[fold(f"{person.surname} {person.given_names}")].add(str(person.uuid))

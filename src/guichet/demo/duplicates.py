@@ -24,6 +24,7 @@ BIRTH_DATE = dt.date(1987, 3, 14)
 EMAIL = "lucie.vdb@example.be"
 FIRST = ("Lucie", "Vandenberghe")
 SECOND = ("Lucie", "Vandenberge")
+PERSONS = 2  # the persons this module adds to the demo
 
 
 def build(agents: dict[str, Agent]) -> int:

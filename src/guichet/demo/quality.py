@@ -50,6 +50,7 @@ KEPT_BIRTH_DATE = Identity(
     national_number=national_number(dt.date(1952, 6, 30), 61),
     language="nl",
 )
+PERSONS = 2  # the persons this module adds to the demo
 
 
 def _missing(identity: Identity) -> bool:
