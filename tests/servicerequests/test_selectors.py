@@ -190,3 +190,19 @@ def test_a_queue_page_and_a_request_take_reference_data_from_memory(
     topic.save()
     again = selectors.request_get_for_agent(agent=second, key=str(created.uuid)).obj
     assert again.topic.name("en") == "Benefit payments"
+
+
+def test_the_workload_counts_no_request_the_agent_may_not_see(agents: Any) -> None:
+    hidden = PersonFactory(confidential_team=TeamFactory(code="visas"))
+    services.request_create(
+        actor=agents["visas"], data=_question(hidden), team=TeamFactory(code="cc-fr")
+    )
+    services.request_create(actor=agents["first"], data=_question(PersonFactory()))
+
+    def open_in_cc(agent: Any) -> int:
+        rows = selectors.workload(agent=agent)
+        return next(row.open_count for row in rows if row.team.code == "cc-fr")
+
+    # The second-line agent sees one request of cc-fr; the visas agent both.
+    assert open_in_cc(agents["second"]) == 1
+    assert open_in_cc(agents["visas"]) == 2

@@ -259,11 +259,15 @@ class Workload:
 def workload(*, agent: Agent) -> list[Workload]:
     """Work in progress per team the agent belongs to, and per owner (counts only:
     no personal data, so no access-log row). Two grouped queries whatever the
-    number of teams (one per team before: an N+1 on a supervisor of many)."""
+    number of teams (one per team before: an N+1 on a supervisor of many). Only the
+    requests the agent may see are counted: a request of a person confidential to
+    another team would otherwise show as a number nobody on this page can open."""
     policy.require(agent, Action.REQUEST_WORK)
     now = clock.now()
     teams = list(Team.objects.filter(pk__in=agent.team_ids).order_by("code"))
-    rows = Request.objects.filter(team__in=teams, status__in=OPEN_STATUSES)
+    rows = requests_visible(agent=agent).filter(
+        team__in=teams, status__in=OPEN_STATUSES
+    )
     totals = {
         row.pop("team_id"): row
         for row in rows.values("team_id")
