@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guichet.core import tabular
-from guichet.core.errors import NotFound
+from guichet.core.errors import Conflict, NotFound
 from guichet.reports import exports, lists
 from guichet.reports.models import ExportJob, ExportState
 from guichet.servicerequests.models import Request
@@ -119,6 +119,11 @@ def test_a_background_export_runs_to_done(
     other = AgentFactory(roles=["supervisor"], username="exports.other")
     with pytest.raises(NotFound):
         exports.export_job_file(agent=other, job_id=job.uuid)
+    # A file changed on disk since it was written is never handed out.
+    Path(job.file_path).write_bytes(data + b"\0")
+    with pytest.raises(Conflict) as changed:
+        exports.export_job_file(agent=agent, job_id=job.uuid)
+    assert changed.value.code == "export_file_changed"
     with pytest.raises(NotFound):
         exports.export_job_get_for_agent(agent=other, job_id=job.uuid)
 

@@ -39,7 +39,7 @@ from guichet.access.domains.servicerequests import Action as RequestAction
 from guichet.agents.models import Agent, Team
 from guichet.audit.services import access_record, audit_record
 from guichet.core import clock, tabular
-from guichet.core.errors import NotFound
+from guichet.core.errors import Conflict, NotFound
 from guichet.correspondence import selectors as mail_selectors
 from guichet.dossiers import selectors as dossier_selectors
 from guichet.payments import lists as payment_lists
@@ -425,6 +425,13 @@ def export_job_file(*, agent: Agent, job_id: Any) -> tuple[ExportJob, bytes]:
     if job.state != ExportState.DONE or path is None or not path.is_file():
         raise NotFound(_("This export has no file (any more)."))
     data = path.read_bytes()
+    if job.sha256 and hashlib.sha256(data).hexdigest() != job.sha256:
+        # The file on disk is not the one written: never hand it out.
+        logger.error("export %s: the file's SHA-256 differs from the job's", job.uuid)
+        raise Conflict(
+            _("This export's file changed since it was written; start it again."),
+            code="export_file_changed",
+        )
     access_record(
         actor=agent,
         action="report.export_download",
